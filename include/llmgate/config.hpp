@@ -1,0 +1,37 @@
+// Process-wide settings: environment lookup (with .env), provider listing, transport limits.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmgate {
+
+// Reads a variable the way llmgate does: the process environment first, then a `.env` file in the
+// working directory (read once, never overriding a variable that is already set).
+std::optional<std::string> getenv(const std::string& name);
+
+// Re-reads `.env` (e.g. after changing directory). Mostly for tests.
+void reload_dotenv();
+
+// Names of the providers the registry knows ("openai", "groq", ...), including reserved ones.
+std::vector<std::string> providers();
+
+// The provider a model string routes to, without sending anything ("groq/llama-3.1-8b" -> "groq").
+// Throws ModelNotFoundError for an unknown provider prefix.
+std::string provider_for(const std::string& model, const std::string& provider_override = {});
+
+// Limits of the shared transport. Set before the first request; later calls apply to new transfers.
+struct TransportSettings {
+    long max_host_connections = 0;       // 0 = unlimited (HTTP/2 multiplexes anyway)
+    long max_total_connections = 0;      // 0 = unlimited
+    std::size_t max_response_bytes = 256u << 20;  // replies larger than this fail with ResponseParseError
+    long connect_timeout_ms = 30000;
+    bool verify_tls = true;              // never turn off outside tests
+    std::string ca_bundle{};               // extra CA file, e.g. for a corporate proxy
+};
+void configure_transport(const TransportSettings& settings);
+TransportSettings transport_settings();
+
+}  // namespace llmgate

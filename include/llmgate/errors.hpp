@@ -1,0 +1,89 @@
+// The exception hierarchy: every failure is a typed llmgate::Error carrying provider, status and request id.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "llmgate/types.hpp"
+
+namespace llmgate {
+
+// What every llmgate error carries. No field ever holds an API key.
+struct ErrorInfo {
+    std::string provider{};       // "openai", "groq", ... (empty when not yet resolved)
+    std::string model{};
+    int status = 0;             // HTTP status; 0 when no HTTP reply was received
+    std::string request_id{};     // provider's request id header, when sent
+    std::string message{};        // the provider's own message (or ours)
+    std::string error_type{};     // the provider's error type/code string, when sent
+    std::string body{};           // the raw error body (truncated), for debugging
+};
+
+class Error : public std::runtime_error {
+public:
+    explicit Error(ErrorInfo info);
+    const std::string& provider() const noexcept { return info_.provider; }
+    const std::string& model() const noexcept { return info_.model; }
+    int status() const noexcept { return info_.status; }
+    const std::string& request_id() const noexcept { return info_.request_id; }
+    const std::string& provider_message() const noexcept { return info_.message; }
+    const std::string& error_type() const noexcept { return info_.error_type; }
+    const std::string& body() const noexcept { return info_.body; }
+    const ErrorInfo& info() const noexcept { return info_; }
+    // The class name as Python spells it ("RateLimitError"), for logs and the CLI.
+    virtual const char* type_name() const noexcept { return "Error"; }
+
+private:
+    ErrorInfo info_{};
+};
+
+#define LLMGATE_DECLARE_ERROR(Name, Base)                                  \
+    class Name : public Base {                                            \
+    public:                                                               \
+        using Base::Base;                                                 \
+        const char* type_name() const noexcept override { return #Name; } \
+    }
+
+LLMGATE_DECLARE_ERROR(AuthError, Error);                   // 401 / 403: bad or missing key
+LLMGATE_DECLARE_ERROR(ProviderAPIError, Error);            // any other provider-side failure
+LLMGATE_DECLARE_ERROR(ModelNotFoundError, Error);          // unknown model / no provider matched
+LLMGATE_DECLARE_ERROR(EmbeddingsNotSupported, Error);      // provider has no embeddings API
+LLMGATE_DECLARE_ERROR(VisionNotSupported, Error);          // provider takes no image input
+LLMGATE_DECLARE_ERROR(InvalidRequestError, Error);         // the caller's arguments are unusable
+LLMGATE_DECLARE_ERROR(TimeoutError, Error);                // no (complete) reply within the timeout
+LLMGATE_DECLARE_ERROR(ConnectionError, Error);             // could not connect, or the connection dropped
+LLMGATE_DECLARE_ERROR(ResponseParseError, Error);          // malformed or truncated provider reply
+LLMGATE_DECLARE_ERROR(ProviderNotAvailableError, ModelNotFoundError);  // provider known but not built in yet
+
+// 429 and provider overload codes. `retry_after` is set when the provider said how long to wait.
+class RateLimitError : public Error {
+public:
+    RateLimitError(ErrorInfo info, std::optional<std::chrono::milliseconds> retry_after)
+        : Error(std::move(info)), retry_after_(retry_after) {}
+    explicit RateLimitError(ErrorInfo info) : Error(std::move(info)) {}
+    std::optional<std::chrono::milliseconds> retry_after() const noexcept { return retry_after_; }
+    const char* type_name() const noexcept override { return "RateLimitError"; }
+
+private:
+    std::optional<std::chrono::milliseconds> retry_after_{};
+};
+
+// The model stopped before producing anything usable (e.g. a reasoning model spent the whole
+// max_tokens budget thinking: empty reply with finish_reason "length"). Carries the usage so the
+// caller can see where the tokens went, and the finish reason the provider gave.
+class IncompleteResponseError : public ProviderAPIError {
+public:
+    IncompleteResponseError(ErrorInfo info, std::string finish_reason, Usage usage)
+        : ProviderAPIError(std::move(info)), finish_reason_(std::move(finish_reason)), usage_(usage) {}
+    const std::string& finish_reason() const noexcept { return finish_reason_; }
+    const Usage& usage() const noexcept { return usage_; }
+    const char* type_name() const noexcept override { return "IncompleteResponseError"; }
+
+private:
+    std::string finish_reason_{};
+    Usage usage_{};
+};
+
+}  // namespace llmgate

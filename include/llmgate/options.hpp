@@ -1,0 +1,67 @@
+// Per-call options for completion/stream and embed, as structs meant for designated initialisers.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "llmgate/types.hpp"
+
+namespace llmgate {
+
+// completion(model, messages, {.max_tokens = 100, .temperature = 0.2})
+struct Options {
+    std::string provider{};  // override the provider detected from the model string ("openai", "groq", ...)
+    std::string api_key{};   // overrides the environment for this call only
+    std::string api_base{};  // overrides the provider's base URL for this call only
+
+    std::optional<int> max_tokens{};
+    std::optional<double> temperature{};
+    std::optional<double> top_p{};
+    std::vector<std::string> stop{};
+    std::optional<std::int64_t> seed;
+
+    std::vector<Tool> tools{};
+    std::string tool_choice{};  // "auto" | "none" | "required" | the name of one tool; empty = provider default
+    std::optional<bool> parallel_tool_calls{};
+
+    std::string reasoning_effort{};  // "minimal" | "low" | "medium" | "high", passed to reasoning models
+    std::string user{};              // end-user id for abuse monitoring, where the provider takes one
+
+    // Whole-call timeout for a completion; for a stream, the longest silence allowed between bytes.
+    // Zero means the default (600 s, as the official SDKs use).
+    std::chrono::milliseconds timeout{0};
+
+    // Ask the provider to report usage on the last stream chunk (stream_options.include_usage) where
+    // its API accepts the flag. On by default: without it OpenAI streams carry no token counts.
+    bool stream_include_usage = true;
+
+    // Extra top-level JSON fields merged into the provider request body untouched (they win over
+    // fields llmgate sets), and extra HTTP headers.
+    json extra = json::object();
+    std::map<std::string, std::string> extra_headers{};
+};
+
+// embed(model, texts, {.dimensions = 256})
+struct EmbedOptions {
+    std::string provider{};
+    std::string api_key{};
+    std::string api_base{};
+
+    std::optional<int> dimensions{};  // OpenAI / Azure / Gemini / Mistral (output_dimension)
+    std::string encoding_format{};    // "float" | "base64" (OpenAI, Azure, Mistral); vectors are always decoded
+    std::string user{};               // OpenAI, Azure
+
+    std::string task_type{};   // Gemini: RETRIEVAL_DOCUMENT, RETRIEVAL_QUERY, ...
+    std::string title{};       // Gemini
+    std::string input_type{};  // Cohere, Bedrock: search_document, search_query, classification, clustering
+    std::string truncate{};    // Cohere: NONE | START | END; Ollama: "true" | "false"
+
+    std::chrono::milliseconds timeout{0};
+    json extra = json::object();
+    std::map<std::string, std::string> extra_headers{};
+};
+
+}  // namespace llmgate

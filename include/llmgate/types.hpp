@@ -1,0 +1,158 @@
+// The unified value types every provider speaks: messages in, responses and chunks out.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmgate {
+
+using json = nlohmann::json;
+
+// An image given by URL (https://... or a data: URI) or by base64 bytes.
+struct ImageURL {
+    std::string url{};
+    std::string detail{};  // "auto" | "low" | "high"; empty = provider default
+};
+struct ImageBytes {
+    std::string data{};       // base64, no data: prefix
+    std::string mime_type{};  // e.g. "image/jpeg"
+};
+
+// One block of a multi-part message: text, or an image by URL or bytes.
+struct ContentPart {
+    std::string type = "text";  // "text" | "image_url" | "image_bytes"
+    std::string text{};
+    std::optional<ImageURL> image_url{};
+    std::optional<ImageBytes> image_bytes{};
+
+    static ContentPart text_part(std::string t) { return ContentPart{.type = "text", .text = std::move(t)}; }
+    static ContentPart image_from_url(std::string url, std::string detail = {}) {
+        return ContentPart{.type = "image_url", .image_url = ImageURL{std::move(url), std::move(detail)}};
+    }
+    static ContentPart image_from_bytes(std::string base64, std::string mime_type) {
+        return ContentPart{.type = "image_bytes", .image_bytes = ImageBytes{std::move(base64), std::move(mime_type)}};
+    }
+};
+
+// A tool call requested by the model. `arguments` is the parsed JSON object; `arguments_raw` is the
+// exact string the provider sent (kept so nothing is lost when a model emits invalid JSON, in which
+// case `arguments` is null).
+struct ToolCall {
+    std::string id{};
+    std::string type = "function";
+    std::string function{};  // the function's name (Python: tc.function)
+    json arguments = json::object();
+    std::string arguments_raw = "{}";
+};
+
+// A conversation turn. `content` is plain text or a list of parts; an assistant turn that only calls
+// tools may leave it empty (sent as null). `reasoning` and `provider_data` carry what a provider needs
+// replayed verbatim in later turns (thinking text, signatures).
+struct Message {
+    std::string role{};  // "system" | "user" | "assistant" | "tool" (| "developer")
+    std::variant<std::string, std::vector<ContentPart>> content{};
+    std::vector<ToolCall> tool_calls{};
+    std::string tool_call_id{};  // for role "tool"
+    std::string name{};
+    std::string reasoning{};
+    json provider_data{};  // opaque, provider-specific; null when unused
+
+    static Message system(std::string text) { return Message{.role = "system", .content = std::move(text)}; }
+    static Message user(std::string text) { return Message{.role = "user", .content = std::move(text)}; }
+    static Message user(std::vector<ContentPart> parts) { return Message{.role = "user", .content = std::move(parts)}; }
+    static Message assistant(std::string text) { return Message{.role = "assistant", .content = std::move(text)}; }
+    static Message tool(std::string tool_call_id, std::string result) {
+        return Message{.role = "tool", .content = std::move(result), .tool_call_id = std::move(tool_call_id)};
+    }
+
+    // The text of this message: the string content, or its text parts joined.
+    std::string text() const;
+};
+
+// A function the model may call. `parameters` is a JSON Schema object.
+struct Tool {
+    std::string name{};
+    std::string description{};
+    json parameters = json{{"type", "object"}, {"properties", json::object()}};
+    std::optional<bool> strict{};
+};
+
+// Token accounting. `prompt_tokens` means what OpenAI means: cached tokens included.
+struct Usage {
+    std::int64_t prompt_tokens = 0;
+    std::int64_t completion_tokens = 0;
+    std::int64_t total_tokens = 0;
+    std::int64_t cached_tokens = 0;     // part of prompt_tokens served from the provider's cache
+    std::int64_t reasoning_tokens = 0;  // part of completion_tokens spent on hidden reasoning
+};
+
+struct Choice {
+    int index = 0;
+    Message message{};
+    std::string finish_reason{};  // "stop" | "length" | "tool_calls" | "content_filter" | provider value
+};
+
+struct CompletionResponse {
+    std::string id{};
+    std::string model{};
+    std::string provider{};
+    std::vector<Choice> choices{};
+    Usage usage{};
+    std::string finish_reason{};  // of the first choice
+    json raw{};                   // the provider's reply as received (escape hatch)
+    std::vector<std::string> fallback_attempts{};  // models that failed before this one answered
+
+    // First choice's text ("" when there is none).
+    std::string text() const;
+    // First choice's tool calls (empty when none).
+    const std::vector<ToolCall>& tool_calls() const;
+    // First choice's reasoning/thinking text, where the provider exposes it.
+    std::string reasoning() const;
+};
+
+// A fragment of a tool call as it streams in. Fragments with the same `index` belong to one call.
+struct ToolCallDelta {
+    int index = 0;
+    std::string id{};         // set on the fragment that opens the call
+    std::string function{};   // name, set on the fragment that opens the call
+    std::string arguments{};  // a piece of the JSON argument string
+};
+
+struct StreamChunk {
+    std::string id{};
+    std::string model{};
+    std::string provider{};
+    std::string delta{};      // new text
+    std::string reasoning{};  // new reasoning/thinking text
+    std::vector<ToolCallDelta> tool_call_deltas{};
+    std::string finish_reason{};         // set on the chunk that ends the choice
+    std::optional<Usage> usage{};        // on the last chunk, when the provider reports it
+    std::vector<ToolCall> tool_calls{};  // complete calls, assembled, on the chunk carrying finish_reason
+    json raw{};                          // the provider event this chunk came from
+};
+
+struct EmbeddingResponse {
+    std::vector<std::vector<double>> embeddings{};  // one vector per input, in input order
+    std::string model{};
+    std::string provider{};
+    Usage usage{};
+    json raw{};
+};
+
+// Conversions from/to the OpenAI dict shape, as the Python library accepts messages.
+Message message_from_json(const json& j);
+std::vector<Message> messages_from_json(const json& j);
+json message_to_json(const Message& m);
+Tool tool_from_json(const json& j);  // {"type":"function","function":{...}} or the inner function object
+std::vector<Tool> tools_from_json(const json& j);
+json response_to_json(const CompletionResponse& r);  // the unified response (the CLI's --json)
+json usage_to_json(const Usage& u);
+json tool_call_to_json(const ToolCall& tc);
+json embedding_response_to_json(const EmbeddingResponse& r);
+
+}  // namespace llmgate

@@ -1,0 +1,84 @@
+// Stream: pulls chunks from a provider's source as the caller iterates, and assembles the whole reply.
+#include "llmgate/stream.hpp"
+
+#include "providers/stream_decoder.hpp"
+
+namespace llmgate {
+namespace detail {
+
+class StreamAccumulator {
+public:
+    void add(const StreamChunk& c) {
+        if (!c.id.empty()) response_.id = c.id;
+        if (!c.model.empty()) response_.model = c.model;
+        if (!c.provider.empty()) response_.provider = c.provider;
+        text_ += c.delta;
+        reasoning_ += c.reasoning;
+        for (const auto& d : c.tool_call_deltas) tools_.add(d);
+        if (!c.tool_calls.empty()) final_tools_ = c.tool_calls;
+        if (!c.finish_reason.empty()) response_.finish_reason = c.finish_reason;
+        if (c.usage) response_.usage = *c.usage;
+        if (!c.raw.is_null()) response_.raw = c.raw;  // the last event only: memory stays flat on long streams
+    }
+
+    CompletionResponse build() const {
+        CompletionResponse r = response_;
+        Choice choice;
+        choice.message.role = "assistant";
+        choice.message.content = text_;
+        choice.message.reasoning = reasoning_;
+        choice.message.tool_calls = final_tools_.empty() ? tools_.build() : final_tools_;
+        choice.finish_reason = r.finish_reason;
+        r.choices.push_back(std::move(choice));
+        return r;
+    }
+
+private:
+    CompletionResponse response_;
+    std::string text_;
+    std::string reasoning_;
+    ToolCallAssembler tools_;
+    std::vector<ToolCall> final_tools_;
+};
+
+}  // namespace detail
+
+Stream::Stream(std::unique_ptr<detail::ChunkSource> source)
+    : source_(std::move(source)), accumulator_(std::make_unique<detail::StreamAccumulator>()) {}
+Stream::Stream(Stream&&) noexcept = default;
+Stream& Stream::operator=(Stream&&) noexcept = default;
+Stream::~Stream() = default;
+
+Stream::iterator Stream::begin() {
+    if (!started_) {
+        started_ = true;
+        advance();
+    }
+    return iterator(this);
+}
+
+void Stream::advance() {
+    if (finished_ || !source_) {
+        current_.reset();
+        finished_ = true;
+        return;
+    }
+    try {
+        current_ = source_->next();
+    } catch (...) {
+        current_.reset();
+        finished_ = true;
+        source_.reset();  // drop the transfer now; the error belongs to the caller
+        throw;
+    }
+    if (current_) {
+        accumulator_->add(*current_);
+    } else {
+        finished_ = true;
+        source_.reset();  // release the connection as soon as the stream is over
+    }
+}
+
+CompletionResponse Stream::response() const { return accumulator_->build(); }
+
+}  // namespace llmgate

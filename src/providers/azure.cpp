@@ -1,0 +1,82 @@
+// Azure OpenAI: {AZURE_OPENAI_ENDPOINT}/openai/deployments/{deployment}/...?api-version=, `api-key` header.
+#include <curl/curl.h>
+
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/base_url.hpp"
+#include "providers/factories.hpp"
+#include "providers/http_errors.hpp"
+#include "providers/openai_compatible.hpp"
+
+namespace llmgate::detail {
+namespace {
+
+// The Python library's documented default; override with AZURE_OPENAI_API_VERSION.
+constexpr const char* kDefaultApiVersion = "2024-02-01";
+
+std::string api_version() {
+    if (auto v = first_env({"AZURE_OPENAI_API_VERSION", "OPENAI_API_VERSION"})) return *v;
+    return kDefaultApiVersion;
+}
+
+std::string escape_segment(const std::string& s) {
+    char* e = curl_easy_escape(nullptr, s.c_str(), static_cast<int>(s.size()));
+    std::string out = e != nullptr ? e : s;
+    curl_free(e);
+    return out;
+}
+
+class AzureProvider final : public OpenAICompatibleProvider {
+public:
+    AzureProvider() : OpenAICompatibleProvider("azure") {}
+
+protected:
+    std::string base_url(const std::string& override_base) const override {
+        std::string endpoint = pick_base_url(override_base, {"AZURE_OPENAI_ENDPOINT"}, "");
+        if (endpoint.empty())
+            throw InvalidRequestError(ErrorInfo{.provider = "azure",
+                                                .message = "no Azure endpoint: set AZURE_OPENAI_ENDPOINT or pass api_base"});
+        return endpoint;
+    }
+    std::string deployment_url(const std::string& base, const std::string& deployment, const char* op) const {
+        return base + "/openai/deployments/" + escape_segment(deployment) + "/" + op + "?api-version=" +
+               escape_segment(api_version());
+    }
+    std::string chat_url(const std::string& base, const std::string& deployment) const override {
+        return deployment_url(base, deployment, "chat/completions");
+    }
+    std::string embeddings_url(const std::string& base, const std::string& deployment) const override {
+        return deployment_url(base, deployment, "embeddings");
+    }
+    void add_auth(Headers& headers, const std::string& override_key) const override {
+        if (override_key.empty()) {
+            if (auto key = first_env({"AZURE_OPENAI_API_KEY"})) {
+                headers.emplace_back("api-key", *key);
+            } else if (auto token = first_env({"AZURE_OPENAI_AD_TOKEN"})) {
+                add_bearer(headers, *token);  // Entra ID token, as the official SDK sends it
+            } else {
+                (void)require_key("", {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"});
+            }
+            return;
+        }
+        headers.emplace_back("api-key", override_key);
+    }
+    // stream_options arrived in api-version 2024-09-01-preview; older versions reject it.
+    bool accepts_stream_usage_option(const ChatRequest&) const override { return api_version() >= "2024-09-01"; }
+    void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
+        if (is_reasoning_model(request.model) && body.contains("max_tokens")) {
+            body["max_completion_tokens"] = body["max_tokens"];
+            body.erase("max_tokens");
+        }
+    }
+    std::string default_encoding_format() const override { return "base64"; }
+    std::string request_id(const Headers& headers) const override {
+        return first_header(headers, {"apim-request-id", "x-request-id", "x-ms-request-id"});
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_azure_provider() { return std::make_unique<AzureProvider>(); }
+
+}  // namespace llmgate::detail

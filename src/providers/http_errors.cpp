@@ -1,0 +1,98 @@
+// Maps non-2xx provider replies to the typed error hierarchy.
+#include "providers/http_errors.hpp"
+
+#include <ctime>
+
+namespace llmgate::detail {
+namespace {
+
+std::optional<double> parse_number(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(s, &used);
+        if (used != s.size()) return std::nullopt;
+        return v;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::chrono::milliseconds> parse_http_date(const std::string& s) {
+    std::tm tm{};
+    // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"
+    if (strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return std::nullopt;
+    const std::time_t when = timegm(&tm);
+    const std::time_t now = std::time(nullptr);
+    return std::chrono::milliseconds(when > now ? (when - now) * 1000 : 0);
+}
+
+std::string truncate(const std::string& s, std::size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> parse_retry_after(const Headers& headers) {
+    if (auto ms = parse_number(find_header(headers, "retry-after-ms")); ms && *ms >= 0)
+        return std::chrono::milliseconds(static_cast<long long>(*ms));
+    const std::string ra = find_header(headers, "retry-after");
+    if (auto secs = parse_number(ra); secs && *secs >= 0)
+        return std::chrono::milliseconds(static_cast<long long>(*secs * 1000));
+    if (!ra.empty()) return parse_http_date(ra);
+    return std::nullopt;
+}
+
+std::string error_message_from_body(const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    if (j.is_object()) {
+        if (auto e = j.find("error"); e != j.end()) {
+            if (e->is_string()) return e->get<std::string>();
+            if (e->is_object()) {
+                if (auto m = e->find("message"); m != e->end() && m->is_string()) return m->get<std::string>();
+            }
+        }
+        if (auto m = j.find("message"); m != j.end() && m->is_string()) return m->get<std::string>();
+        if (auto d = j.find("detail"); d != j.end()) return d->is_string() ? d->get<std::string>() : d->dump();
+    }
+    if (j.is_array() && !j.empty() && j.front().is_object()) return error_message_from_body(j.front().dump());
+    return truncate(body, 500);
+}
+
+std::string error_type_from_body(const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    if (!j.is_object()) return {};
+    const json* src = &j;
+    if (auto e = j.find("error"); e != j.end() && e->is_object()) src = &*e;
+    for (const char* key : {"code", "type"}) {
+        if (auto it = src->find(key); it != src->end()) {
+            if (it->is_string()) return it->get<std::string>();
+            if (it->is_number()) return it->dump();
+        }
+    }
+    return {};
+}
+
+std::string first_header(const Headers& headers, std::initializer_list<const char*> names) {
+    for (const char* n : names) {
+        std::string v = find_header(headers, n);
+        if (!v.empty()) return v;
+    }
+    return {};
+}
+
+void throw_for_status(ErrorInfo info, const Headers& headers, std::initializer_list<int> overload_statuses) {
+    bool overloaded = info.status == 429;
+    for (int s : overload_statuses) overloaded = overloaded || info.status == s;
+    if (info.body.size() > 2000) info.body = info.body.substr(0, 2000);
+    if (overloaded) throw RateLimitError(std::move(info), parse_retry_after(headers));
+    switch (info.status) {
+        case 401:
+        case 403:
+            throw AuthError(std::move(info));
+        case 404:
+            throw ModelNotFoundError(std::move(info));
+        default:
+            throw ProviderAPIError(std::move(info));
+    }
+}
+
+}  // namespace llmgate::detail

@@ -1,0 +1,207 @@
+// Runs an HTTP adapter's request building and reply parsing over the shared transport.
+#include "providers/http_provider.hpp"
+
+#include <deque>
+#include <functional>
+
+#include "llmgate/errors.hpp"
+
+namespace llmgate::detail {
+namespace {
+
+bool is_success(long status) { return status >= 200 && status < 300; }
+
+bool media_type_is(const std::string& content_type, std::string_view type) {
+    return content_type.size() >= type.size() && content_type.compare(0, type.size(), type) == 0;
+}
+
+// Pulls body bytes through the provider's decoder, one chunk at a time, as the caller iterates.
+class HttpChunkSource final : public ChunkSource {
+public:
+    HttpChunkSource(std::unique_ptr<BodyReader> body, std::unique_ptr<StreamDecoder> decoder, std::string provider,
+                    std::string model, std::function<void(const HttpResponse&)> raise_error)
+        : body_(std::move(body)),
+          decoder_(std::move(decoder)),
+          provider_(std::move(provider)),
+          model_(std::move(model)),
+          raise_error_(std::move(raise_error)) {}
+
+    std::optional<StreamChunk> next() override {
+        if (!checked_) {
+            checked_ = true;
+            reject_non_stream_reply();
+        }
+        while (ready_.empty()) {
+            if (ended_) return std::nullopt;
+            bytes_.clear();
+            if (body_->read(bytes_)) {
+                decoder_->feed(bytes_, ready_);
+            } else {
+                ended_ = true;
+                decoder_->finish(ready_);
+            }
+        }
+        StreamChunk chunk = std::move(ready_.front());
+        ready_.pop_front();
+        if (chunk.provider.empty()) chunk.provider = provider_;
+        return chunk;
+    }
+
+private:
+    // A 200 reply that is not a stream at all: a proxy's HTML page, or an error object. Checked on the
+    // first pull (in the caller's thread, never on the event loop, which must not block on a body).
+    void reject_non_stream_reply() {
+        const std::string content_type = body_->header("content-type");
+        if (!media_type_is(content_type, "application/json") && !media_type_is(content_type, "text/html")) return;
+        HttpResponse resp{body_->status(), body_->headers(), body_->read_all()};
+        const json parsed = json::parse(resp.body, nullptr, false);
+        if (parsed.is_object() && parsed.contains("error")) {
+            resp.status = 500;  // a provider-side failure; keep the provider's own message
+            raise_error_(resp);
+        }
+        throw ResponseParseError(ErrorInfo{.provider = provider_,
+                                           .model = model_,
+                                           .status = static_cast<int>(resp.status),
+                                           .message = "expected an event stream but got " + content_type + ": " +
+                                                      resp.body.substr(0, 200)});
+    }
+
+    std::unique_ptr<BodyReader> body_;
+    std::unique_ptr<StreamDecoder> decoder_;
+    std::string provider_;
+    std::string model_;
+    std::function<void(const HttpResponse&)> raise_error_;
+    bool checked_ = false;
+    std::deque<StreamChunk> ready_;
+    std::string bytes_;
+    bool ended_ = false;
+};
+
+}  // namespace
+
+std::chrono::milliseconds HttpProvider::effective_timeout(std::chrono::milliseconds requested) {
+    return requested.count() > 0 ? requested : std::chrono::milliseconds(600000);
+}
+
+HttpRequest HttpProvider::build_embed(const EmbedRequest& request) const {
+    throw EmbeddingsNotSupported(ErrorInfo{.provider = name_,
+                                           .model = request.model,
+                                           .message = name_ + " does not offer an embeddings API"});
+}
+
+EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, const HttpResponse&) const {
+    (void)build_embed(request);
+    return {};
+}
+
+CompletionResponse HttpProvider::finish_chat(const ChatRequest& request, const HttpResponse& response) const {
+    if (!is_success(response.status)) raise_http_error(request.model, response);
+    CompletionResponse out = parse_chat(request, response);
+    if (out.provider.empty()) out.provider = name_;
+    return out;
+}
+
+EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const HttpResponse& response) const {
+    if (!is_success(response.status)) raise_http_error(request.model, response);
+    EmbeddingResponse out = parse_embed(request, response);
+    if (out.provider.empty()) out.provider = name_;
+    return out;
+}
+
+CompletionResponse HttpProvider::complete(const ChatRequest& request) {
+    return finish_chat(request, perform(build_chat(request, false)));
+}
+
+EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
+    return finish_embed(request, perform(build_embed(request)));
+}
+
+void HttpProvider::complete_async(ChatRequest request, Callback<CompletionResponse> done) {
+    HttpRequest http;
+    try {
+        http = build_chat(request, false);
+    } catch (...) {
+        done(std::current_exception(), {});
+        return;
+    }
+    auto req = std::make_shared<ChatRequest>(std::move(request));
+    perform_async(std::move(http), [this, req, done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+        CompletionResponse out;
+        if (!err) {
+            try {
+                out = finish_chat(*req, resp);
+            } catch (...) {
+                err = std::current_exception();
+            }
+        }
+        done(err, std::move(out));
+    });
+}
+
+void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) {
+    HttpRequest http;
+    try {
+        http = build_embed(request);
+    } catch (...) {
+        done(std::current_exception(), {});
+        return;
+    }
+    auto req = std::make_shared<EmbedRequest>(std::move(request));
+    perform_async(std::move(http), [this, req, done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+        EmbeddingResponse out;
+        if (!err) {
+            try {
+                out = finish_embed(*req, resp);
+            } catch (...) {
+                err = std::current_exception();
+            }
+        }
+        done(err, std::move(out));
+    });
+}
+
+Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body) const {
+    if (!is_success(body->status())) {
+        HttpResponse resp{body->status(), body->headers(), body->read_all()};
+        raise_http_error(request.model, resp);
+    }
+    return Stream(std::make_unique<HttpChunkSource>(
+        std::move(body), make_stream_decoder(request), name_, request.model,
+        [this, model = request.model](const HttpResponse& resp) { raise_http_error(model, resp); }));
+}
+
+Stream HttpProvider::stream(const ChatRequest& request) {
+    HttpRequest http = build_chat(request, true);
+    http.streaming = true;
+    return make_stream(request, open(http));
+}
+
+void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
+    HttpRequest http;
+    try {
+        http = build_chat(request, true);
+    } catch (...) {
+        ready(std::current_exception(), Stream(nullptr));
+        return;
+    }
+    auto req = std::make_shared<ChatRequest>(std::move(request));
+    open_async(std::move(http), [this, req, ready = std::move(ready)](std::exception_ptr err,
+                                                                      std::unique_ptr<BodyReader> body) {
+        if (err) {
+            ready(err, Stream(nullptr));
+            return;
+        }
+        std::optional<Stream> s;
+        try {
+            s.emplace(make_stream(*req, std::move(body)));
+        } catch (...) {
+            err = std::current_exception();
+        }
+        if (err)
+            ready(err, Stream(nullptr));
+        else
+            ready(nullptr, std::move(*s));
+    });
+}
+
+}  // namespace llmgate::detail

@@ -1,0 +1,49 @@
+// Base for providers reached over HTTP: the adapter supplies request building and reply parsing;
+// this class runs them over the shared transport, sync or async, buffered or streamed.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "providers/provider.hpp"
+#include "providers/stream_decoder.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+
+class HttpProvider : public Provider {
+public:
+    explicit HttpProvider(std::string name) : name_(std::move(name)) {}
+    const std::string& name() const override { return name_; }
+
+    CompletionResponse complete(const ChatRequest& request) override;
+    void complete_async(ChatRequest request, Callback<CompletionResponse> done) override;
+    Stream stream(const ChatRequest& request) override;
+    void stream_async(ChatRequest request, Callback<Stream> ready) override;
+    EmbeddingResponse embed(const EmbedRequest& request) override;
+    void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override;
+
+protected:
+    // What an adapter implements. build_* may throw (missing key, bad arguments); parse_* receive only
+    // 2xx replies and throw ResponseParseError on malformed bodies.
+    virtual HttpRequest build_chat(const ChatRequest& request, bool stream) const = 0;
+    virtual CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const = 0;
+    virtual std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const = 0;
+    // Default: EmbeddingsNotSupported.
+    virtual HttpRequest build_embed(const EmbedRequest& request) const;
+    virtual EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const;
+    // Throws the typed error for a non-2xx reply (status, provider message, request id, retry-after).
+    [[noreturn]] virtual void raise_http_error(const std::string& model, const HttpResponse& response) const = 0;
+
+    // Timeout from options (0 → the 600 s default the official SDKs use).
+    static std::chrono::milliseconds effective_timeout(std::chrono::milliseconds requested);
+
+private:
+    CompletionResponse finish_chat(const ChatRequest& request, const HttpResponse& response) const;
+    EmbeddingResponse finish_embed(const EmbedRequest& request, const HttpResponse& response) const;
+    Stream make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body) const;
+
+    std::string name_;
+};
+
+}  // namespace llmgate::detail

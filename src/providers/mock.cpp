@@ -1,0 +1,273 @@
+// mock/: an offline provider with deterministic replies, streams, tool calls and embeddings, so users
+// can test their own code (and run the quick-start) with no network and no key.
+//
+// Control it through Options::extra:
+//   "mock_response": "text"            reply with exactly this text
+//   "mock_tool_calls": [{"name":..., "arguments":{...}}]   reply with these tool calls
+//   "mock_error": "rate_limit" | "auth" | "provider" | "timeout" | "connection" | "not_found"
+// Without them it echoes the last user message; with tools and tool_choice "required" (or a tool's
+// name) it calls that tool with arguments built from the schema's required properties.
+#include <cmath>
+#include <deque>
+#include <functional>
+
+#include "llmgate/errors.hpp"
+#include "providers/factories.hpp"
+#include "providers/stream_decoder.hpp"
+
+namespace llmgate::detail {
+namespace {
+
+std::int64_t count_words(const std::string& s) {
+    std::int64_t n = 0;
+    bool in_word = false;
+    for (char c : s) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (!space && !in_word) ++n;
+        in_word = !space;
+    }
+    return n;
+}
+
+json sample_value(const json& schema) {
+    const std::string type = schema.is_object() && schema.contains("type") && schema["type"].is_string()
+                                 ? schema["type"].get<std::string>()
+                                 : "string";
+    if (schema.is_object() && schema.contains("enum") && schema["enum"].is_array() && !schema["enum"].empty())
+        return schema["enum"].front();
+    if (type == "integer" || type == "number") return 0;
+    if (type == "boolean") return false;
+    if (type == "array") return json::array();
+    if (type == "object") {
+        json out = json::object();
+        if (schema.contains("required") && schema["required"].is_array() && schema.contains("properties")) {
+            for (const auto& name : schema["required"]) {
+                if (name.is_string() && schema["properties"].contains(name.get<std::string>()))
+                    out[name.get<std::string>()] = sample_value(schema["properties"][name.get<std::string>()]);
+            }
+        }
+        return out;
+    }
+    return "mock";
+}
+
+[[noreturn]] void raise_mock_error(const std::string& kind, const std::string& model) {
+    ErrorInfo info{.provider = "mock", .model = model, .message = "mock " + kind + " error", .error_type = kind};
+    if (kind == "rate_limit") {
+        info.status = 429;
+        throw RateLimitError(std::move(info), std::chrono::milliseconds(1000));
+    }
+    if (kind == "auth") {
+        info.status = 401;
+        throw AuthError(std::move(info));
+    }
+    if (kind == "not_found") {
+        info.status = 404;
+        throw ModelNotFoundError(std::move(info));
+    }
+    if (kind == "timeout") throw TimeoutError(std::move(info));
+    if (kind == "connection") throw ConnectionError(std::move(info));
+    info.status = 500;
+    throw ProviderAPIError(std::move(info));
+}
+
+CompletionResponse mock_reply(const ChatRequest& request) {
+    const Options& o = request.options;
+    if (auto e = o.extra.find("mock_error"); e != o.extra.end() && e->is_string()) raise_mock_error(e->get<std::string>(), request.model);
+    if (request.messages.empty())
+        throw InvalidRequestError(ErrorInfo{.provider = "mock", .model = request.model, .message = "messages must not be empty"});
+
+    Message reply;
+    reply.role = "assistant";
+    std::string finish = "stop";
+    if (auto calls = o.extra.find("mock_tool_calls"); calls != o.extra.end() && calls->is_array()) {
+        for (const auto& c : *calls) {
+            ToolCall tc;
+            tc.id = "call_mock_" + std::to_string(reply.tool_calls.size());
+            tc.function = c.value("name", "");
+            tc.arguments = c.value("arguments", json::object());
+            tc.arguments_raw = tc.arguments.dump();
+            reply.tool_calls.push_back(std::move(tc));
+        }
+    } else if (!o.tools.empty() && !o.tool_choice.empty() && o.tool_choice != "auto" && o.tool_choice != "none") {
+        const Tool* tool = &o.tools.front();
+        for (const auto& t : o.tools) {
+            if (t.name == o.tool_choice) tool = &t;
+        }
+        ToolCall tc{.id = "call_mock_0", .function = tool->name, .arguments = sample_value(tool->parameters)};
+        tc.arguments_raw = tc.arguments.dump();
+        reply.tool_calls.push_back(std::move(tc));
+    }
+    if (!reply.tool_calls.empty()) {
+        finish = "tool_calls";
+        reply.content = std::string();
+    } else if (auto text = o.extra.find("mock_response"); text != o.extra.end() && text->is_string()) {
+        reply.content = text->get<std::string>();
+    } else {
+        std::string last_user;
+        for (const auto& m : request.messages) {
+            if (m.role == "user") last_user = m.text();
+        }
+        reply.content = "Mock reply to: " + last_user;
+    }
+
+    std::int64_t prompt_words = 0;
+    for (const auto& m : request.messages) prompt_words += count_words(m.text()) + 1;
+    std::string reply_text = reply.text();
+    if (o.max_tokens && count_words(reply_text) > *o.max_tokens) {
+        // Honour max_tokens the way a real model does: cut the reply and say so.
+        std::string cut;
+        std::int64_t words = 0;
+        bool in_word = false;
+        for (char c : reply_text) {
+            const bool space = c == ' ';
+            if (!space && !in_word && ++words > *o.max_tokens) break;
+            in_word = !space;
+            cut += c;
+        }
+        while (!cut.empty() && cut.back() == ' ') cut.pop_back();
+        reply.content = cut;
+        reply_text = cut;
+        finish = "length";
+    }
+
+    CompletionResponse r;
+    r.id = "mock-" + std::to_string(std::hash<std::string>{}(reply_text) % 1000000007ULL);
+    r.model = request.model;
+    r.provider = "mock";
+    r.usage.prompt_tokens = prompt_words;
+    r.usage.completion_tokens = count_words(reply_text) + static_cast<std::int64_t>(reply.tool_calls.size()) * 5;
+    r.usage.total_tokens = r.usage.prompt_tokens + r.usage.completion_tokens;
+    r.choices.push_back(Choice{.index = 0, .message = std::move(reply), .finish_reason = finish});
+    r.finish_reason = finish;
+    r.raw = response_to_json(r);
+    return r;
+}
+
+// Streams a prepared reply word by word, then the tool calls, then the finish chunk with usage.
+class MockChunkSource final : public ChunkSource {
+public:
+    explicit MockChunkSource(const CompletionResponse& r) {
+        const std::string text = r.text();
+        std::size_t start = 0;
+        while (start < text.size()) {
+            std::size_t end = text.find(' ', start + 1);
+            if (end == std::string::npos) end = text.size();
+            StreamChunk c = base(r);
+            c.delta = text.substr(start, end - start);
+            chunks_.push_back(std::move(c));
+            start = end;
+        }
+        int index = 0;
+        for (const auto& tc : r.tool_calls()) {
+            StreamChunk c = base(r);
+            c.tool_call_deltas.push_back(ToolCallDelta{.index = index++, .id = tc.id, .function = tc.function, .arguments = tc.arguments_raw});
+            chunks_.push_back(std::move(c));
+        }
+        StreamChunk last = base(r);
+        last.finish_reason = r.finish_reason;
+        last.usage = r.usage;
+        last.tool_calls = r.tool_calls();
+        chunks_.push_back(std::move(last));
+    }
+    std::optional<StreamChunk> next() override {
+        if (chunks_.empty()) return std::nullopt;
+        StreamChunk c = std::move(chunks_.front());
+        chunks_.pop_front();
+        return c;
+    }
+
+private:
+    static StreamChunk base(const CompletionResponse& r) { return StreamChunk{.id = r.id, .model = r.model, .provider = "mock"}; }
+    std::deque<StreamChunk> chunks_;
+};
+
+std::vector<double> mock_vector(const std::string& text, int dims) {
+    // Deterministic, unit-length: the same text always maps to the same vector.
+    std::vector<double> v(static_cast<std::size_t>(dims));
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+    double norm = 0;
+    for (auto& x : v) {
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        x = static_cast<double>(h % 20001) / 10000.0 - 1.0;
+        norm += x * x;
+    }
+    norm = std::sqrt(norm);
+    for (auto& x : v) x = norm > 0 ? x / norm : 0;
+    return v;
+}
+
+EmbeddingResponse mock_embed(const EmbedRequest& request) {
+    if (auto e = request.options.extra.find("mock_error"); e != request.options.extra.end() && e->is_string())
+        raise_mock_error(e->get<std::string>(), request.model);
+    if (request.inputs.empty())
+        throw InvalidRequestError(ErrorInfo{.provider = "mock", .model = request.model, .message = "embed needs at least one input"});
+    const int dims = request.options.dimensions.value_or(16);
+    if (dims <= 0 || dims > 65536)
+        throw InvalidRequestError(ErrorInfo{.provider = "mock", .model = request.model, .message = "dimensions must be 1..65536"});
+    EmbeddingResponse r;
+    r.model = request.model;
+    r.provider = "mock";
+    for (const auto& text : request.inputs) {
+        r.embeddings.push_back(mock_vector(text, dims));
+        r.usage.prompt_tokens += count_words(text);
+    }
+    r.usage.total_tokens = r.usage.prompt_tokens;
+    return r;
+}
+
+template <class T, class Fn>
+void run_on_loop(Callback<T> done, Fn fn) {
+    // Asynchronous like every provider: the answer arrives on the shared event loop thread.
+    post_to_event_loop([done = std::move(done), fn = std::move(fn)]() mutable {
+        T out{};
+        std::exception_ptr err;
+        try {
+            out = fn();
+        } catch (...) {
+            err = std::current_exception();
+        }
+        done(err, std::move(out));
+    });
+}
+
+class MockProvider final : public Provider {
+public:
+    const std::string& name() const override { return name_; }
+    CompletionResponse complete(const ChatRequest& request) override { return mock_reply(request); }
+    void complete_async(ChatRequest request, Callback<CompletionResponse> done) override {
+        run_on_loop<CompletionResponse>(std::move(done), [request = std::move(request)] { return mock_reply(request); });
+    }
+    Stream stream(const ChatRequest& request) override { return Stream(std::make_unique<MockChunkSource>(mock_reply(request))); }
+    void stream_async(ChatRequest request, Callback<Stream> ready) override {
+        post_to_event_loop([request = std::move(request), ready = std::move(ready)] {
+            std::optional<Stream> s;
+            std::exception_ptr err;
+            try {
+                s.emplace(std::make_unique<MockChunkSource>(mock_reply(request)));
+            } catch (...) {
+                err = std::current_exception();
+            }
+            if (err)
+                ready(err, Stream(nullptr));
+            else
+                ready(nullptr, std::move(*s));
+        });
+    }
+    EmbeddingResponse embed(const EmbedRequest& request) override { return mock_embed(request); }
+    void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override {
+        run_on_loop<EmbeddingResponse>(std::move(done), [request = std::move(request)] { return mock_embed(request); });
+    }
+
+private:
+    std::string name_ = "mock";
+};
+
+}  // namespace
+
+std::unique_ptr<Provider> make_mock_provider() { return std::make_unique<MockProvider>(); }
+
+}  // namespace llmgate::detail

@@ -1,0 +1,438 @@
+// The OpenAI chat-completions / embeddings wire format: request bodies, replies, SSE chunks, errors.
+#include "providers/openai_compatible.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/base64.hpp"
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/http_errors.hpp"
+#include "transport/sse.hpp"
+
+namespace llmgate::detail {
+namespace {
+
+[[noreturn]] void parse_failure(const std::string& provider, const std::string& what, const std::string& body) {
+    throw ResponseParseError(ErrorInfo{.provider = provider,
+                                       .status = 200,
+                                       .message = what + ": " + body.substr(0, 300),
+                                       .body = body.substr(0, 2000)});
+}
+
+std::int64_t int_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string string_or_empty(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Message content may be a string, null, or (Mistral's reasoning models) a list of typed chunks.
+void read_content(const json& content, std::string& text, std::string& reasoning) {
+    if (content.is_string()) {
+        text += content.get_ref<const std::string&>();
+        return;
+    }
+    if (!content.is_array()) return;
+    for (const auto& part : content) {
+        if (!part.is_object()) continue;
+        const std::string type = string_or_empty(part, "type");
+        if (type == "text") {
+            text += string_or_empty(part, "text");
+        } else if (type == "thinking") {
+            auto t = part.find("thinking");
+            if (t != part.end()) read_content(*t, reasoning, reasoning);
+        }
+    }
+}
+
+void read_reasoning(const json& message, std::string& reasoning) {
+    // DeepSeek-style "reasoning_content"; Groq's and OpenRouter's "reasoning".
+    for (const char* key : {"reasoning_content", "reasoning"}) {
+        auto it = message.find(key);
+        if (it != message.end() && it->is_string()) reasoning += it->get_ref<const std::string&>();
+    }
+}
+
+json tool_to_json(const Tool& t) {
+    json fn{{"name", t.name}, {"parameters", t.parameters}};
+    if (!t.description.empty()) fn["description"] = t.description;
+    if (t.strict) fn["strict"] = *t.strict;
+    return json{{"type", "function"}, {"function", std::move(fn)}};
+}
+
+json tool_choice_to_json(const std::string& choice) {
+    if (choice == "auto" || choice == "none" || choice == "required") return choice;
+    return json{{"type", "function"}, {"function", {{"name", choice}}}};
+}
+
+ToolCall read_tool_call(const json& tc) {
+    ToolCall call;
+    call.id = string_or_empty(tc, "id");
+    call.type = tc.contains("type") && tc["type"].is_string() ? tc["type"].get<std::string>() : "function";
+    const json fn = tc.value("function", json::object());
+    call.function = string_or_empty(fn, "name");
+    auto args = fn.find("arguments");
+    if (args != fn.end() && args->is_string()) {
+        call.arguments_raw = args->get<std::string>();
+        if (call.arguments_raw.empty()) call.arguments_raw = "{}";
+    } else if (args != fn.end() && args->is_object()) {  // some compatible servers send an object
+        call.arguments_raw = args->dump();
+    }
+    call.arguments = json::parse(call.arguments_raw, nullptr, false);
+    if (call.arguments.is_discarded()) call.arguments = nullptr;
+    return call;
+}
+
+// Decodes an embedding sent as base64 of little-endian float32 values (encoding_format "base64").
+std::vector<double> decode_base64_floats(const std::string& provider, const std::string& text) {
+    auto bytes = base64_decode(text);
+    if (!bytes || bytes->size() % 4 != 0) parse_failure(provider, "invalid base64 embedding", text);
+    std::vector<double> out(bytes->size() / 4);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto* p = reinterpret_cast<const unsigned char*>(bytes->data() + i * 4);
+        const std::uint32_t bits = static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
+                                   (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        out[i] = static_cast<double>(f);
+    }
+    return out;
+}
+
+class OpenAIStreamDecoder final : public StreamDecoder {
+public:
+    OpenAIStreamDecoder(std::string provider, std::string model) : provider_(std::move(provider)), model_(std::move(model)) {}
+
+    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
+        sse_.feed(bytes, events_);
+        drain(out);
+    }
+
+    void finish(std::deque<StreamChunk>& out) override {
+        sse_.finish(events_);
+        drain(out);
+        if (!done_)
+            throw ResponseParseError(ErrorInfo{.provider = provider_,
+                                               .model = model_,
+                                               .status = 200,
+                                               .message = "stream ended before [DONE]: the reply is incomplete"});
+    }
+
+private:
+    void drain(std::deque<StreamChunk>& out) {
+        for (auto& ev : events_) handle(ev, out);
+        events_.clear();
+    }
+
+    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+        if (done_) return;  // nothing after [DONE] belongs to this reply
+        if (ev.data.compare(0, 6, "[DONE]") == 0) {
+            done_ = true;
+            return;
+        }
+        json j = json::parse(ev.data, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) parse_failure(provider_, "malformed stream event", ev.data);
+        if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
+            // An error reported mid-stream (HTTP status was already 200).
+            ErrorInfo info{.provider = provider_, .model = model_, .status = 0,
+                           .message = error_message_from_body(ev.data), .error_type = error_type_from_body(ev.data),
+                           .body = ev.data};
+            if (info.message.empty()) info.message = "an error occurred during streaming";
+            throw ProviderAPIError(std::move(info));
+        }
+        try {
+            out.push_back(map(j));
+        } catch (const json::exception& e) {
+            parse_failure(provider_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
+        }
+    }
+
+    StreamChunk map(json& j) {
+        StreamChunk c;
+        c.provider = provider_;
+        c.id = string_or_empty(j, "id");
+        c.model = string_or_empty(j, "model");
+        if (auto choices = j.find("choices"); choices != j.end() && choices->is_array()) {
+            for (const auto& choice : *choices) {
+                // StreamChunk describes the first choice; n > 1 streams are not split out.
+                if (choice.value("index", 0) != 0) continue;
+                if (auto d = choice.find("delta"); d != choice.end() && d->is_object()) {
+                    if (auto content = d->find("content"); content != d->end()) read_content(*content, c.delta, c.reasoning);
+                    read_reasoning(*d, c.reasoning);
+                    if (auto tcs = d->find("tool_calls"); tcs != d->end() && tcs->is_array()) {
+                        for (const auto& tc : *tcs) {
+                            ToolCallDelta td;
+                            td.index = tc.value("index", 0);
+                            td.id = string_or_empty(tc, "id");
+                            const json fn = tc.value("function", json::object());
+                            td.function = string_or_empty(fn, "name");
+                            auto args = fn.find("arguments");
+                            if (args != fn.end()) td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
+                            assembler_.add(td);
+                            c.tool_call_deltas.push_back(std::move(td));
+                        }
+                    }
+                }
+                if (auto fr = choice.find("finish_reason"); fr != choice.end() && fr->is_string()) {
+                    c.finish_reason = fr->get<std::string>();
+                    if (!assembler_.empty()) c.tool_calls = assembler_.build();
+                }
+            }
+        }
+        const json* usage = nullptr;
+        if (auto u = j.find("usage"); u != j.end() && u->is_object()) usage = &*u;
+        // Groq reports stream usage under x_groq.usage instead.
+        if (auto xg = j.find("x_groq"); usage == nullptr && xg != j.end() && xg->is_object()) {
+            if (auto u = xg->find("usage"); u != xg->end() && u->is_object()) usage = &*u;
+        }
+        if (usage != nullptr) c.usage = openai_parse_usage(*usage);
+        c.raw = std::move(j);
+        return c;
+    }
+
+    std::string provider_;
+    std::string model_;
+    SseParser sse_;
+    std::vector<SseEvent> events_;
+    ToolCallAssembler assembler_;
+    bool done_ = false;
+};
+
+}  // namespace
+
+Usage openai_parse_usage(const json& u) {
+    Usage usage;
+    if (!u.is_object()) return usage;
+    usage.prompt_tokens = int_field(u, "prompt_tokens");
+    usage.completion_tokens = int_field(u, "completion_tokens");
+    usage.total_tokens = int_field(u, "total_tokens");
+    if (usage.total_tokens == 0) usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    if (auto d = u.find("prompt_tokens_details"); d != u.end() && d->is_object())
+        usage.cached_tokens = int_field(*d, "cached_tokens");
+    if (auto d = u.find("completion_tokens_details"); d != u.end() && d->is_object())
+        usage.reasoning_tokens = int_field(*d, "reasoning_tokens");
+    return usage;
+}
+
+json openai_chat_body(const ChatRequest& request, bool stream, bool include_usage) {
+    const Options& o = request.options;
+    json messages = json::array();
+    for (const auto& m : request.messages) messages.push_back(message_to_json(m));
+    json body{{"model", request.model}, {"messages", std::move(messages)}};
+    if (o.max_tokens) body["max_tokens"] = *o.max_tokens;
+    if (o.temperature) body["temperature"] = *o.temperature;
+    if (o.top_p) body["top_p"] = *o.top_p;
+    if (!o.stop.empty()) body["stop"] = o.stop;
+    if (o.seed) body["seed"] = *o.seed;
+    if (!o.tools.empty()) {
+        json tools = json::array();
+        for (const auto& t : o.tools) tools.push_back(tool_to_json(t));
+        body["tools"] = std::move(tools);
+    }
+    if (!o.tool_choice.empty()) body["tool_choice"] = tool_choice_to_json(o.tool_choice);
+    if (o.parallel_tool_calls) body["parallel_tool_calls"] = *o.parallel_tool_calls;
+    if (!o.reasoning_effort.empty()) body["reasoning_effort"] = o.reasoning_effort;
+    if (!o.user.empty()) body["user"] = o.user;
+    if (stream) {
+        body["stream"] = true;
+        if (include_usage) body["stream_options"] = {{"include_usage", true}};
+    }
+    return body;
+}
+
+CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(provider, "malformed JSON reply", body);
+    CompletionResponse r;
+    r.provider = provider;
+    try {
+        r.id = string_or_empty(j, "id");
+        r.model = string_or_empty(j, "model");
+        auto choices = j.find("choices");
+        if (choices == j.end() || !choices->is_array()) parse_failure(provider, "reply has no choices", body);
+        for (const auto& c : *choices) {
+            if (!c.is_object()) parse_failure(provider, "reply has a malformed choice", body);
+            Choice choice;
+            choice.index = c.value("index", static_cast<int>(r.choices.size()));
+            choice.finish_reason = string_or_empty(c, "finish_reason");
+            const json msg = c.value("message", json::object());
+            choice.message.role = msg.contains("role") && msg["role"].is_string() ? msg["role"].get<std::string>() : "assistant";
+            std::string text;
+            if (auto content = msg.find("content"); content != msg.end()) read_content(*content, text, choice.message.reasoning);
+            read_reasoning(msg, choice.message.reasoning);
+            choice.message.content = std::move(text);
+            if (auto tcs = msg.find("tool_calls"); tcs != msg.end() && tcs->is_array())
+                for (const auto& tc : *tcs) choice.message.tool_calls.push_back(read_tool_call(tc));
+            r.choices.push_back(std::move(choice));
+        }
+        if (auto u = j.find("usage"); u != j.end()) r.usage = openai_parse_usage(*u);
+    } catch (const json::exception& e) {
+        parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model) {
+    return std::make_unique<OpenAIStreamDecoder>(std::move(provider), std::move(model));
+}
+
+EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(provider, "malformed JSON reply", body);
+    EmbeddingResponse r;
+    r.provider = provider;
+    try {
+        r.model = string_or_empty(j, "model");
+        auto data = j.find("data");
+        if (data == j.end() || !data->is_array()) parse_failure(provider, "reply has no data", body);
+        std::vector<std::pair<std::int64_t, std::vector<double>>> indexed;
+        for (const auto& item : *data) {
+            const auto& emb = item.at("embedding");
+            std::vector<double> v;
+            if (emb.is_string())
+                v = decode_base64_floats(provider, emb.get<std::string>());
+            else
+                v = emb.get<std::vector<double>>();
+            indexed.emplace_back(item.value("index", static_cast<std::int64_t>(indexed.size())), std::move(v));
+        }
+        std::stable_sort(indexed.begin(), indexed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (auto& [i, v] : indexed) r.embeddings.push_back(std::move(v));
+        if (auto u = j.find("usage"); u != j.end()) r.usage = openai_parse_usage(*u);
+    } catch (const json::exception& e) {
+        parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+// --- OpenAICompatibleProvider ---
+
+std::string OpenAICompatibleProvider::chat_url(const std::string& base, const std::string&) const {
+    return base + "/chat/completions";
+}
+
+std::string OpenAICompatibleProvider::embeddings_url(const std::string& base, const std::string&) const {
+    return base + "/embeddings";
+}
+
+void OpenAICompatibleProvider::add_bearer(Headers& headers, const std::string& key) {
+    headers.emplace_back("Authorization", "Bearer " + key);
+}
+
+void OpenAICompatibleProvider::adapt_chat_body(json&, const ChatRequest&, bool) const {}
+void OpenAICompatibleProvider::adapt_embed_body(json&, const EmbedRequest&) const {}
+bool OpenAICompatibleProvider::accepts_stream_usage_option(const ChatRequest&) const { return true; }
+
+std::string OpenAICompatibleProvider::request_id(const Headers& headers) const {
+    return first_header(headers, {"x-request-id", "request-id"});
+}
+
+bool OpenAICompatibleProvider::is_reasoning_model(const std::string& model) {
+    for (const char* p : {"o1", "o3", "o4", "gpt-5"}) {
+        const std::size_t n = std::strlen(p);
+        if (model.compare(0, n, p) == 0 && (model.size() == n || model[n] == '-' || model[n] == '.')) return true;
+    }
+    return false;
+}
+
+std::string OpenAICompatibleProvider::require_key(const std::string& override_key,
+                                                  std::initializer_list<const char*> variables) const {
+    if (!override_key.empty()) return override_key;
+    if (auto v = first_env(variables)) return *v;
+    std::string names;
+    for (const char* v : variables) names += (names.empty() ? "" : " or ") + std::string(v);
+    throw AuthError(ErrorInfo{.provider = name(), .message = "no API key for " + name() + ": set " + names + " or pass api_key"});
+}
+
+HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, bool stream) const {
+    const Options& o = request.options;
+    HttpRequest http;
+    http.url = chat_url(base_url(o.api_base), request.model);
+    http.provider = name();
+    http.timeout = effective_timeout(o.timeout);
+    http.streaming = stream;
+    http.headers = {{"Content-Type", "application/json"}, {"Accept", stream ? stream_accept() : "application/json"}};
+    add_auth(http.headers, o.api_key);
+    for (const auto& [k, v] : o.extra_headers) http.headers.emplace_back(k, v);
+    json body = openai_chat_body(request, stream, o.stream_include_usage && accepts_stream_usage_option(request));
+    adapt_chat_body(body, request, stream);
+    for (const auto& [k, v] : o.extra.items()) body[k] = v;
+    http.body = body.dump();
+    return http;
+}
+
+CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& request, const HttpResponse& response) const {
+    CompletionResponse r = openai_parse_chat(name(), response.body);
+    if (r.model.empty()) r.model = request.model;
+    // A reasoning model that spent its whole budget thinking returns no text and no tool call.
+    if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty()) {
+        throw IncompleteResponseError(
+            ErrorInfo{.provider = name(),
+                      .model = request.model,
+                      .status = static_cast<int>(response.status),
+                      .request_id = request_id(response.headers),
+                      .message = "the model hit max_tokens before producing any output (finish_reason \"length\"; " +
+                                 std::to_string(r.usage.reasoning_tokens) + " reasoning tokens): raise max_tokens"},
+            r.finish_reason, r.usage);
+    }
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> OpenAICompatibleProvider::make_stream_decoder(const ChatRequest& request) const {
+    return make_openai_stream_decoder(name(), request.model);
+}
+
+HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) const {
+    if (!supports_embeddings()) return HttpProvider::build_embed(request);  // EmbeddingsNotSupported
+    const EmbedOptions& o = request.options;
+    if (request.inputs.empty())
+        throw InvalidRequestError(ErrorInfo{.provider = name(), .model = request.model, .message = "embed needs at least one input"});
+    HttpRequest http;
+    http.url = embeddings_url(base_url(o.api_base), request.model);
+    http.provider = name();
+    http.timeout = effective_timeout(o.timeout);
+    http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    add_auth(http.headers, o.api_key);
+    for (const auto& [k, v] : o.extra_headers) http.headers.emplace_back(k, v);
+    json body{{"model", request.model}};
+    if (request.single_input)
+        body["input"] = request.inputs.front();
+    else
+        body["input"] = request.inputs;
+    if (o.dimensions) body["dimensions"] = *o.dimensions;
+    const std::string encoding = o.encoding_format.empty() ? default_encoding_format() : o.encoding_format;
+    if (!encoding.empty()) body["encoding_format"] = encoding;
+    if (!o.user.empty()) body["user"] = o.user;
+    adapt_embed_body(body, request);
+    for (const auto& [k, v] : o.extra.items()) body[k] = v;
+    http.body = body.dump();
+    return http;
+}
+
+EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& request, const HttpResponse& response) const {
+    EmbeddingResponse r = openai_parse_embeddings(name(), response.body);
+    if (r.model.empty()) r.model = request.model;
+    if (r.embeddings.size() != request.inputs.size())
+        parse_failure(name(), "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
+                                  std::to_string(request.inputs.size()) + " inputs", response.body);
+    return r;
+}
+
+void OpenAICompatibleProvider::raise_http_error(const std::string& model, const HttpResponse& response) const {
+    ErrorInfo info{.provider = name(),
+                   .model = model,
+                   .status = static_cast<int>(response.status),
+                   .request_id = request_id(response.headers),
+                   .message = error_message_from_body(response.body),
+                   .error_type = error_type_from_body(response.body),
+                   .body = response.body};
+    throw_for_status(std::move(info), response.headers);
+}
+
+}  // namespace llmgate::detail

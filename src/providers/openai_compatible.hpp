@@ -1,0 +1,60 @@
+// The OpenAI chat-completions / embeddings wire format, shared by OpenAI, Azure, Groq and Mistral.
+// Each of those keeps only its differences (URL, auth, a few fields) in its own small file.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+
+#include "providers/http_provider.hpp"
+
+namespace llmgate::detail {
+
+class OpenAICompatibleProvider : public HttpProvider {
+public:
+    using HttpProvider::HttpProvider;
+
+protected:
+    // --- what each provider file decides ---
+    // Base URL for this call: the per-call override, else the environment, else the default.
+    virtual std::string base_url(const std::string& override_base) const = 0;
+    virtual std::string chat_url(const std::string& base, const std::string& model) const;
+    virtual std::string embeddings_url(const std::string& base, const std::string& model) const;
+    // Adds the credentials for this call: the per-call key, else the environment. Throws AuthError
+    // (naming the variables to set, never a key) when there is none.
+    virtual void add_auth(Headers& headers, const std::string& override_key) const = 0;
+    // Accept header for streamed replies.
+    virtual std::string stream_accept() const { return "application/json"; }
+    virtual bool supports_embeddings() const { return true; }
+    // Last word on a chat body (renamed fields, unsupported options dropped). Runs before `extra`.
+    virtual void adapt_chat_body(json& body, const ChatRequest& request, bool stream) const;
+    virtual void adapt_embed_body(json& body, const EmbedRequest& request) const;
+    // Whether stream_options.include_usage may be sent.
+    virtual bool accepts_stream_usage_option(const ChatRequest& request) const;
+    // The encoding_format sent when the caller chose none ("" = omit the field).
+    virtual std::string default_encoding_format() const { return {}; }
+    virtual std::string request_id(const Headers& headers) const;
+
+    // --- the shared implementation ---
+    HttpRequest build_chat(const ChatRequest& request, bool stream) const override;
+    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override;
+    std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override;
+    HttpRequest build_embed(const EmbedRequest& request) const override;
+    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override;
+    [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override;
+
+    // The per-call key, else the first set variable; AuthError naming the variables when none is.
+    std::string require_key(const std::string& override_key, std::initializer_list<const char*> variables) const;
+    // "Authorization: Bearer <key>", the scheme most providers use.
+    static void add_bearer(Headers& headers, const std::string& key);
+    // True for OpenAI's reasoning model families, which take max_completion_tokens.
+    static bool is_reasoning_model(const std::string& model);
+};
+
+// Pure translation helpers, exposed for unit tests and fuzzing.
+json openai_chat_body(const ChatRequest& request, bool stream, bool include_usage);
+CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body);
+Usage openai_parse_usage(const json& usage);
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model);
+EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body);
+
+}  // namespace llmgate::detail

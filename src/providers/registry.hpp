@@ -1,0 +1,19 @@
+// Resolves a model string ("groq/llama-3.1-8b-instant", "gpt-4o-mini") to a provider and its model id.
+#pragma once
+
+#include <string>
+
+#include "providers/provider.hpp"
+
+namespace llmgate::detail {
+
+struct Route {
+    Provider* provider;  // owned by the registry, lives for the whole process
+    std::string model;   // the model id without the provider prefix
+};
+
+// Throws ModelNotFoundError for an unknown provider override, ProviderNotAvailableError for a provider
+// reserved but not built in yet, InvalidRequestError for an empty model.
+Route route(const std::string& model, const std::string& provider_override);
+
+}  // namespace llmgate::detail

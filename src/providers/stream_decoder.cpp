@@ -1,0 +1,28 @@
+// Assembles streamed tool-call fragments into complete tool calls.
+#include "providers/stream_decoder.hpp"
+
+namespace llmgate::detail {
+
+void ToolCallAssembler::add(const ToolCallDelta& d) {
+    Partial& p = calls_[d.index];
+    if (!d.id.empty()) p.id = d.id;
+    if (p.function.empty()) p.function = d.function;  // some servers repeat the name on every fragment
+    p.arguments += d.arguments;
+}
+
+std::vector<ToolCall> ToolCallAssembler::build() const {
+    std::vector<ToolCall> out;
+    out.reserve(calls_.size());
+    for (const auto& [index, p] : calls_) {
+        ToolCall tc;
+        tc.id = p.id;
+        tc.function = p.function;
+        tc.arguments_raw = p.arguments.empty() ? "{}" : p.arguments;
+        tc.arguments = json::parse(tc.arguments_raw, nullptr, false);
+        if (tc.arguments.is_discarded()) tc.arguments = nullptr;
+        out.push_back(std::move(tc));
+    }
+    return out;
+}
+
+}  // namespace llmgate::detail

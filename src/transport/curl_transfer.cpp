@@ -1,0 +1,231 @@
+// libcurl easy-handle setup, header/body callbacks, the shared DNS/TLS cache and curl-error mapping.
+#include "transport/curl_transfer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <mutex>
+
+#include "llmgate/errors.hpp"
+#include "llmgate/version.hpp"
+
+namespace llmgate {
+namespace detail {
+namespace {
+
+struct CurlGlobal {
+    CURLSH* share = nullptr;
+    std::array<std::mutex, CURL_LOCK_DATA_LAST> locks;
+
+    CurlGlobal() {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        share = curl_share_init();
+        curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &CurlGlobal::lock);
+        curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, &CurlGlobal::unlock);
+        curl_share_setopt(share, CURLSHOPT_USERDATA, this);
+        // Connections are deliberately NOT shared: libcurl 7.88 does not support sharing the connection
+        // cache between threads. Each driver (event loop, pooled sync sessions) keeps its own pool.
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+        curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+    // Never cleaned up: transfers may still run from static destructors of user objects.
+
+    static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+        static_cast<CurlGlobal*>(self)->locks.at(static_cast<std::size_t>(data)).lock();
+    }
+    static void unlock(CURL*, curl_lock_data data, void* self) {
+        static_cast<CurlGlobal*>(self)->locks.at(static_cast<std::size_t>(data)).unlock();
+    }
+};
+
+CurlGlobal& global() {
+    static CurlGlobal* g = new CurlGlobal();  // leaked on purpose, see above
+    return *g;
+}
+
+std::mutex settings_mutex;
+TransportSettings settings;
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+void ensure_curl_initialised() { (void)global(); }
+CURLSH* curl_share() { return global().share; }
+
+TransportSettings current_transport_settings() {
+    std::lock_guard lock(settings_mutex);
+    return settings;
+}
+
+std::string find_header(const Headers& headers, std::string_view name) {
+    for (const auto& [k, v] : headers) {
+        if (k.size() == name.size() &&
+            std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return v;
+    }
+    return {};
+}
+
+Transfer::Transfer(HttpRequest request) : request_(std::move(request)) {}
+
+Transfer::~Transfer() {
+    if (header_list_ != nullptr) curl_slist_free_all(header_list_);
+}
+
+void Transfer::configure(CURL* easy, bool for_event_loop) {
+    ensure_curl_initialised();
+    const TransportSettings s = current_transport_settings();
+    easy_ = easy;
+    max_bytes_ = s.max_response_bytes;
+
+    curl_easy_reset(easy);  // keeps the handle's live connections and caches
+    curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_SHARE, curl_share());
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf_);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, s.verify_tls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, s.verify_tls ? 2L : 0L);
+    if (!s.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, s.ca_bundle.c_str());
+    if (for_event_loop) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing over new connections
+
+    const long timeout_ms = static_cast<long>(request_.timeout.count());
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(s.connect_timeout_ms, timeout_ms));
+    if (request_.streaming) {
+        // A stream may legitimately run for a long time; what must not happen is a long silence.
+        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, std::max(1L, (timeout_ms + 999) / 1000));
+    } else {
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    }
+
+    if (request_.method == "POST") {
+        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
+        curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
+    } else if (request_.method == "GET") {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    } else {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request_.method.c_str());
+        if (!request_.body.empty()) {
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
+            curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
+        }
+    }
+
+    if (header_list_ != nullptr) curl_slist_free_all(header_list_);
+    header_list_ = nullptr;
+    bool has_user_agent = false;
+    for (const auto& [k, v] : request_.headers) {
+        if (lower(k) == "user-agent") has_user_agent = true;
+        header_list_ = curl_slist_append(header_list_, (k + ": " + v).c_str());
+    }
+    if (!has_user_agent)
+        header_list_ = curl_slist_append(header_list_, "User-Agent: llmgate-cpp/" LLMGATE_VERSION_STRING);
+    header_list_ = curl_slist_append(header_list_, "Expect:");  // no 100-continue round trip for big bodies
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list_);
+
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::write_cb);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::header_cb);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
+}
+
+bool Transfer::exceeds_limit(std::size_t more) {
+    if (max_bytes_ != 0 && received_ + more > max_bytes_) {
+        too_large_ = true;
+        return true;
+    }
+    received_ += more;
+    return false;
+}
+
+std::size_t Transfer::write_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self) {
+    auto* t = static_cast<Transfer*>(self);
+    const std::size_t n = size * nmemb;
+    if (!t->headers_done_) {  // a body without a header terminator we saw (e.g. HTTP/0.9-ish): treat as done
+        t->headers_done_ = true;
+        curl_easy_getinfo(t->easy_, CURLINFO_RESPONSE_CODE, &t->status_);
+        t->on_headers_complete();
+    }
+    return t->on_body(ptr, n);
+}
+
+std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self) {
+    auto* t = static_cast<Transfer*>(self);
+    const std::size_t n = size * nmemb;
+    std::string_view line(ptr, n);
+    if (line.substr(0, 5) == "HTTP/") {  // a new status line: 1xx interim replies start over
+        t->headers_.clear();
+        t->headers_done_ = false;
+        return n;
+    }
+    if (trim(line).empty()) {
+        long code = 0;
+        curl_easy_getinfo(t->easy_, CURLINFO_RESPONSE_CODE, &code);
+        if (code >= 200 && !t->headers_done_) {
+            t->status_ = code;
+            t->headers_done_ = true;
+            t->on_headers_complete();
+        }
+        return n;
+    }
+    const std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos)
+        t->headers_.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    return n;
+}
+
+std::exception_ptr Transfer::error_for(CURLcode code) const {
+    ErrorInfo info;
+    info.provider = request_.provider;
+    info.status = static_cast<int>(status_);
+    const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(code));
+    if (too_large_) {
+        info.message = "reply exceeds the response size limit of " + std::to_string(max_bytes_) + " bytes";
+        return std::make_exception_ptr(ResponseParseError(std::move(info)));
+    }
+    switch (code) {
+        case CURLE_OPERATION_TIMEDOUT:
+            info.message = "timed out: " + detail;
+            return std::make_exception_ptr(TimeoutError(std::move(info)));
+        case CURLE_URL_MALFORMAT:
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            info.message = "bad URL: " + detail;
+            return std::make_exception_ptr(InvalidRequestError(std::move(info)));
+        case CURLE_PARTIAL_FILE:
+            info.message = "connection closed before the reply was complete: " + detail;
+            return std::make_exception_ptr(ConnectionError(std::move(info)));
+        default:
+            info.message = "transport error: " + detail;
+            return std::make_exception_ptr(ConnectionError(std::move(info)));
+    }
+}
+
+}  // namespace detail
+
+void configure_transport(const TransportSettings& s) {
+    std::lock_guard lock(detail::settings_mutex);
+    detail::settings = s;
+}
+
+TransportSettings transport_settings() { return detail::current_transport_settings(); }
+
+}  // namespace llmgate

@@ -1,0 +1,67 @@
+// One libcurl transfer: easy-handle setup, header/body callbacks and curl-error mapping, shared by the
+// in-thread (sync) driver and the event loop.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstddef>
+#include <exception>
+#include <string>
+
+#include "llmgate/config.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+
+// Process-wide libcurl state: global init, and a share handle for DNS and TLS sessions.
+void ensure_curl_initialised();
+CURLSH* curl_share();
+TransportSettings current_transport_settings();
+
+// Per-transfer state the curl callbacks write into. Subclasses decide what happens to body bytes.
+class Transfer {
+public:
+    explicit Transfer(HttpRequest request);
+    virtual ~Transfer();
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+
+    // Sets every option on `easy` (which may be a reused handle) for this request.
+    void configure(CURL* easy, bool for_event_loop);
+
+    const HttpRequest& request() const { return request_; }
+    long status() const { return status_; }
+    const Headers& headers() const { return headers_; }
+    bool headers_done() const { return headers_done_; }
+
+    // The typed error for a finished transfer that did not end in CURLE_OK.
+    std::exception_ptr error_for(CURLcode code) const;
+
+protected:
+    // Body bytes. Return n to accept, 0 to abort, CURL_WRITEFUNC_PAUSE to be called again later.
+    virtual std::size_t on_body(const char* data, std::size_t n) = 0;
+    // The final (non-1xx) status line and all its headers have arrived.
+    virtual void on_headers_complete() {}
+
+    std::string& body_buffer() { return buffer_; }
+    bool exceeds_limit(std::size_t more);
+
+    HttpRequest request_;
+    CURL* easy_ = nullptr;
+    std::string buffer_;
+
+private:
+    static std::size_t write_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self);
+    static std::size_t header_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self);
+
+    curl_slist* header_list_ = nullptr;
+    long status_ = 0;
+    Headers headers_;
+    bool headers_done_ = false;
+    std::size_t received_ = 0;
+    std::size_t max_bytes_ = 0;
+    bool too_large_ = false;
+    char errbuf_[CURL_ERROR_SIZE] = {};
+};
+
+}  // namespace llmgate::detail

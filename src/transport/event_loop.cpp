@@ -1,0 +1,278 @@
+// The one shared event loop: a single background thread driving a libcurl multi handle for every
+// asynchronous call in the process (no thread per request; connections reused and multiplexed).
+#include <curl/curl.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "llmgate/errors.hpp"
+#include "transport/curl_transfer.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+namespace {
+
+// Shared between the loop (producer) and the caller iterating a stream (consumer).
+struct StreamChannel {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::string buffer;
+    bool done = false;
+    bool paused = false;
+    std::exception_ptr error;
+    long status = 0;
+    Headers headers;
+};
+
+class EventLoop;
+
+class AsyncTransfer final : public Transfer {
+public:
+    AsyncTransfer(HttpRequest request, Callback<HttpResponse> done)
+        : Transfer(std::move(request)), on_response_(std::move(done)) {}
+    AsyncTransfer(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready)
+        : Transfer(std::move(request)), on_stream_(std::move(ready)) {}
+
+    std::uint64_t id = 0;
+    CURL* easy = nullptr;
+
+    void finish(CURLcode code);
+
+protected:
+    std::size_t on_body(const char* data, std::size_t n) override;
+    void on_headers_complete() override;
+
+private:
+    bool streaming() const { return static_cast<bool>(on_stream_); }
+
+    Callback<HttpResponse> on_response_;
+    Callback<std::unique_ptr<BodyReader>> on_stream_;
+    std::shared_ptr<StreamChannel> channel_;  // set once a stream has been handed to the caller
+};
+
+class EventLoop {
+public:
+    static EventLoop& instance() {
+        static EventLoop* loop = new EventLoop();  // leaked: futures may be resolved during static destruction
+        return *loop;
+    }
+
+    void post(std::function<void()> task) {
+        {
+            std::lock_guard lock(mutex_);
+            tasks_.push_back(std::move(task));
+        }
+        curl_multi_wakeup(multi_);
+    }
+
+    void start(std::unique_ptr<AsyncTransfer> t) {
+        post([this, t = std::shared_ptr<AsyncTransfer>(std::move(t))]() mutable { add(t); });
+    }
+
+    void unpause(std::uint64_t id) {
+        post([this, id] {
+            if (auto it = transfers_.find(id); it != transfers_.end()) curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
+        });
+    }
+
+    // The caller dropped a stream before its end: abort the transfer and forget it.
+    void cancel(std::uint64_t id) {
+        post([this, id] {
+            if (auto it = transfers_.find(id); it != transfers_.end()) {
+                curl_multi_remove_handle(multi_, it->second->easy);
+                curl_easy_cleanup(it->second->easy);
+                transfers_.erase(it);
+            }
+        });
+    }
+
+private:
+    EventLoop() {
+        ensure_curl_initialised();
+        multi_ = curl_multi_init();
+        const TransportSettings s = current_transport_settings();
+        curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, s.max_host_connections);
+        curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, s.max_total_connections);
+        thread_ = std::thread([this] { run(); });
+        thread_.detach();  // lives for the whole process
+    }
+
+    void add(const std::shared_ptr<AsyncTransfer>& shared) {
+        AsyncTransfer* raw = shared.get();
+        raw->id = next_id_++;
+        raw->easy = curl_easy_init();
+        raw->configure(raw->easy, true);
+        if (curl_multi_add_handle(multi_, raw->easy) != CURLM_OK) {
+            raw->finish(CURLE_FAILED_INIT);
+            curl_easy_cleanup(raw->easy);
+            return;
+        }
+        transfers_.emplace(raw->id, shared);
+    }
+
+    void run() {
+        for (;;) {
+            std::deque<std::function<void()>> tasks;
+            {
+                std::lock_guard lock(mutex_);
+                tasks.swap(tasks_);
+            }
+            for (auto& task : tasks) task();
+
+            int running = 0;
+            curl_multi_perform(multi_, &running);
+            int left = 0;
+            while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+                if (msg->msg != CURLMSG_DONE) continue;
+                AsyncTransfer* t = nullptr;
+                curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+                const CURLcode code = msg->data.result;
+                CURL* easy = msg->easy_handle;
+                curl_multi_remove_handle(multi_, easy);
+                auto it = transfers_.find(t->id);
+                auto owned = it->second;
+                transfers_.erase(it);
+                // A throwing callback must never take the shared loop down with it.
+                try {
+                    owned->finish(code);
+                } catch (...) {
+                }
+                curl_easy_cleanup(easy);
+            }
+            {
+                std::lock_guard lock(mutex_);
+                if (!tasks_.empty()) continue;
+            }
+            curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+        }
+    }
+
+    CURLM* multi_ = nullptr;
+    std::thread thread_;
+    std::mutex mutex_;
+    std::deque<std::function<void()>> tasks_;
+    std::unordered_map<std::uint64_t, std::shared_ptr<AsyncTransfer>> transfers_;
+    std::uint64_t next_id_ = 1;
+};
+
+// The consumer's side of an event-loop stream.
+class ChannelBodyReader final : public BodyReader {
+public:
+    ChannelBodyReader(std::shared_ptr<StreamChannel> ch, std::uint64_t id) : ch_(std::move(ch)), id_(id) {}
+    ~ChannelBodyReader() override {
+        bool done;
+        {
+            std::lock_guard lock(ch_->mutex);
+            done = ch_->done;
+        }
+        if (!done) EventLoop::instance().cancel(id_);
+    }
+    long status() const override { return ch_->status; }
+    const Headers& headers() const override { return ch_->headers; }
+
+    bool read(std::string& out) override {
+        bool resume = false;
+        {
+            std::unique_lock lock(ch_->mutex);
+            ch_->cv.wait(lock, [&] { return !ch_->buffer.empty() || ch_->done; });
+            if (!ch_->buffer.empty()) {
+                out += ch_->buffer;
+                ch_->buffer.clear();
+                resume = ch_->paused;
+                ch_->paused = false;
+            } else if (ch_->error) {
+                std::rethrow_exception(ch_->error);
+            } else {
+                return false;
+            }
+        }
+        if (resume) EventLoop::instance().unpause(id_);
+        return true;
+    }
+
+private:
+    std::shared_ptr<StreamChannel> ch_;
+    std::uint64_t id_;
+};
+
+// How much a stream may buffer ahead of a slow consumer before the loop pauses its transfer.
+constexpr std::size_t kStreamBufferLimit = 1u << 20;
+
+void AsyncTransfer::on_headers_complete() {
+    if (!streaming() || status() >= 400) return;  // errors are delivered whole, at the end
+    channel_ = std::make_shared<StreamChannel>();
+    channel_->status = status();
+    channel_->headers = headers();
+    auto ready = std::move(on_stream_);
+    on_stream_ = [](std::exception_ptr, std::unique_ptr<BodyReader>) {};  // keep streaming() true
+    try {
+        ready(nullptr, std::make_unique<ChannelBodyReader>(channel_, id));
+    } catch (...) {
+    }
+}
+
+std::size_t AsyncTransfer::on_body(const char* data, std::size_t n) {
+    if (exceeds_limit(n)) return 0;
+    if (!channel_) {
+        buffer_.append(data, n);
+        return n;
+    }
+    std::lock_guard lock(channel_->mutex);
+    if (channel_->buffer.size() >= kStreamBufferLimit) {
+        // libcurl hands these same bytes again after unpause, so they are not stored now.
+        channel_->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    channel_->buffer.append(data, n);
+    channel_->cv.notify_one();
+    return n;
+}
+
+void AsyncTransfer::finish(CURLcode code) {
+    std::exception_ptr error = code == CURLE_OK ? nullptr : error_for(code);
+    if (channel_) {
+        std::lock_guard lock(channel_->mutex);
+        channel_->done = true;
+        channel_->error = error;
+        channel_->cv.notify_all();
+        return;
+    }
+    if (on_response_) {
+        if (error)
+            on_response_(error, HttpResponse{});
+        else
+            on_response_(nullptr, HttpResponse{status(), headers(), std::move(buffer_)});
+        return;
+    }
+    // A stream that failed before headers, or whose status is an error: hand over a finished reader.
+    if (error) {
+        on_stream_(error, nullptr);
+        return;
+    }
+    auto ch = std::make_shared<StreamChannel>();
+    ch->status = status();
+    ch->headers = headers();
+    ch->buffer = std::move(buffer_);
+    ch->done = true;
+    on_stream_(nullptr, std::make_unique<ChannelBodyReader>(ch, id));
+}
+
+}  // namespace
+
+void perform_async(HttpRequest request, Callback<HttpResponse> done) {
+    EventLoop::instance().start(std::make_unique<AsyncTransfer>(std::move(request), std::move(done)));
+}
+
+void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready) {
+    request.streaming = true;
+    EventLoop::instance().start(std::make_unique<AsyncTransfer>(std::move(request), std::move(ready)));
+}
+
+void post_to_event_loop(std::function<void()> task) { EventLoop::instance().post(std::move(task)); }
+
+}  // namespace llmgate::detail

@@ -1,0 +1,72 @@
+// The transport's vocabulary: an HTTP request, a buffered response, and a pull-based body reader.
+#pragma once
+
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace llmgate::detail {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;  // names lower-cased on responses
+
+struct HttpRequest {
+    std::string method = "POST";
+    std::string url{};
+    Headers headers{};
+    std::string body{};
+    // For a buffered call: the whole transfer's limit. For a stream: the longest silence allowed.
+    std::chrono::milliseconds timeout{600000};
+    bool streaming = false;
+    std::string provider{};  // only to label errors
+};
+
+// First value of a header (name compared case-insensitively), or "".
+std::string find_header(const Headers& headers, std::string_view name);
+
+struct HttpResponse {
+    long status = 0;
+    Headers headers{};
+    std::string body{};
+    std::string header(std::string_view name) const { return find_header(headers, name); }
+};
+
+// A response whose body is read as it arrives. Status and headers are known when it is handed out.
+// read() appends at least one byte and returns true, or returns false at the clean end of the body;
+// a failed transfer throws ConnectionError / TimeoutError / ResponseParseError (too large).
+// Destroying a reader before the end cancels the transfer.
+class BodyReader {
+public:
+    virtual ~BodyReader() = default;
+    virtual long status() const = 0;
+    virtual const Headers& headers() const = 0;
+    virtual bool read(std::string& out) = 0;
+
+    std::string header(std::string_view name) const { return find_header(headers(), name); }
+    std::string read_all() {
+        std::string body{};
+        while (read(body)) {
+        }
+        return body;
+    }
+};
+
+template <class T>
+using Callback = std::function<void(std::exception_ptr, T)>;
+
+// Buffered request in the calling thread (connections pooled and reused across calls).
+HttpResponse perform(const HttpRequest& request);
+// Streaming request in the calling thread: returns once status and headers are in.
+std::unique_ptr<BodyReader> open(const HttpRequest& request);
+
+// The same on the shared event loop. Callbacks run on the loop thread: keep them short.
+void perform_async(HttpRequest request, Callback<HttpResponse> done);
+// Calls back once headers are in (for status >= 400 the body is complete by then).
+void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready);
+// Runs a task on the event loop thread (used by providers that need no HTTP, like mock/).
+void post_to_event_loop(std::function<void()> task);
+
+}  // namespace llmgate::detail

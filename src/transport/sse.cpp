@@ -1,0 +1,74 @@
+// Server-Sent Events framing, incremental and allocation-light.
+#include "transport/sse.hpp"
+
+namespace llmgate::detail {
+
+void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
+    std::size_t i = 0;
+    if (skip_lf_ && !bytes.empty() && bytes.front() == '\n') i = 1;
+    skip_lf_ = false;
+    std::size_t start = i;
+    for (; i < bytes.size(); ++i) {
+        const char c = bytes[i];
+        if (c != '\n' && c != '\r') continue;
+        if (partial_.empty()) {
+            line(bytes.substr(start, i - start), out);
+        } else {
+            partial_.append(bytes.substr(start, i - start));
+            line(partial_, out);
+            partial_.clear();
+        }
+        if (c == '\r') {
+            if (i + 1 < bytes.size()) {
+                if (bytes[i + 1] == '\n') ++i;
+            } else {
+                skip_lf_ = true;
+            }
+        }
+        start = i + 1;
+    }
+    if (start < bytes.size()) partial_.append(bytes.substr(start));
+}
+
+void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
+    if (l.empty()) {
+        if (has_data_) out.push_back(std::move(current_));
+        current_ = SseEvent{};
+        has_data_ = false;
+        has_fields_ = false;
+        return;
+    }
+    if (l.front() == ':') return;  // comment / keep-alive
+    std::string_view field = l;
+    std::string_view value;
+    if (const std::size_t colon = l.find(':'); colon != std::string_view::npos) {
+        field = l.substr(0, colon);
+        value = l.substr(colon + 1);
+        if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    }
+    has_fields_ = true;
+    if (field == "data") {
+        if (has_data_) current_.data += '\n';
+        current_.data.append(value);
+        has_data_ = true;
+    } else if (field == "event") {
+        current_.event.assign(value);
+    } else if (field == "id") {
+        if (value.find('\0') == std::string_view::npos) current_.id.assign(value);
+    }
+    // "retry" and unknown fields are ignored, as the spec says.
+}
+
+void SseParser::finish(std::vector<SseEvent>& out) {
+    if (!partial_.empty()) {
+        std::string last;
+        last.swap(partial_);
+        line(last, out);
+    }
+    if (has_data_) out.push_back(std::move(current_));
+    current_ = SseEvent{};
+    has_data_ = false;
+    has_fields_ = false;
+}
+
+}  // namespace llmgate::detail

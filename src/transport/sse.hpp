@@ -1,0 +1,34 @@
+// Server-Sent Events framing: bytes in, complete events out (WHATWG rules: CR/LF/CRLF line ends,
+// "data:" lines joined with \n, ":" comments ignored, a blank line dispatches).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmgate::detail {
+
+struct SseEvent {
+    std::string event{};  // "" when the event had no "event:" line
+    std::string data{};
+    std::string id{};
+};
+
+class SseParser {
+public:
+    // Feeds any slice of the byte stream; complete events are appended to `out`.
+    void feed(std::string_view bytes, std::vector<SseEvent>& out);
+    // End of stream: an event still being built (no closing blank line) is dispatched if it has data.
+    void finish(std::vector<SseEvent>& out);
+
+private:
+    void line(std::string_view l, std::vector<SseEvent>& out);
+
+    std::string partial_{};  // an unterminated line carried to the next feed
+    bool skip_lf_ = false;  // the previous slice ended in CR: a leading LF belongs to that line end
+    SseEvent current_{};
+    bool has_data_ = false;
+    bool has_fields_ = false;
+};
+
+}  // namespace llmgate::detail

@@ -1,0 +1,150 @@
+// Drives transfers in the calling thread: a pool of (multi, easy) sessions so sequential calls reuse
+// connections, and a body reader that moves bytes only when the caller asks for more.
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "llmgate/errors.hpp"
+#include "transport/curl_transfer.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+namespace {
+
+// A multi handle owns a connection cache; keeping (multi, easy) pairs alive keeps connections warm.
+struct Session {
+    CURLM* multi = curl_multi_init();
+    CURL* easy = curl_easy_init();
+    ~Session() {
+        curl_easy_cleanup(easy);
+        curl_multi_cleanup(multi);
+    }
+};
+
+class SessionPool {
+public:
+    std::unique_ptr<Session> take() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!idle_.empty()) {
+                auto s = std::move(idle_.back());  // the most recently used one has the warmest connections
+                idle_.pop_back();
+                return s;
+            }
+        }
+        ensure_curl_initialised();
+        return std::make_unique<Session>();
+    }
+    void give_back(std::unique_ptr<Session> s) {
+        std::lock_guard lock(mutex_);
+        if (idle_.size() < kMaxIdle) idle_.push_back(std::move(s));
+    }
+
+private:
+    static constexpr std::size_t kMaxIdle = 32;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<Session>> idle_;
+};
+
+SessionPool& pool() {
+    static SessionPool* p = new SessionPool();  // leaked: may be used from static destructors
+    return *p;
+}
+
+class PulledTransfer final : public Transfer {
+public:
+    using Transfer::Transfer;
+    std::string& pending() { return body_buffer(); }
+
+protected:
+    std::size_t on_body(const char* data, std::size_t n) override {
+        if (exceeds_limit(n)) return 0;
+        body_buffer().append(data, n);
+        return n;
+    }
+};
+
+class SyncBodyReader final : public BodyReader {
+public:
+    explicit SyncBodyReader(const HttpRequest& request)
+        : session_(pool().take()), transfer_(request) {
+        transfer_.configure(session_->easy, false);
+        curl_multi_add_handle(session_->multi, session_->easy);
+        pump_until([this] { return transfer_.headers_done(); });
+        if (finished_ && result_ != CURLE_OK) {
+            auto err = transfer_.error_for(result_);
+            release();
+            std::rethrow_exception(err);
+        }
+    }
+    ~SyncBodyReader() override { release(); }
+
+    long status() const override { return transfer_.status(); }
+    const Headers& headers() const override { return transfer_.headers(); }
+
+    bool read(std::string& out) override {
+        pump_until([this] { return !transfer_.pending().empty(); });
+        if (!transfer_.pending().empty()) {
+            if (out.empty())
+                out.swap(transfer_.pending());
+            else
+                out += transfer_.pending();
+            transfer_.pending().clear();
+            return true;
+        }
+        if (result_ != CURLE_OK) std::rethrow_exception(transfer_.error_for(result_));
+        return false;
+    }
+
+private:
+    // Runs libcurl until `ready()` holds or the transfer ends, waiting on the sockets in between.
+    template <class Ready>
+    void pump_until(Ready ready) {
+        while (!ready() && !finished_) {
+            int running = 0;
+            const CURLMcode mc = curl_multi_perform(session_->multi, &running);
+            int left = 0;
+            while (CURLMsg* msg = curl_multi_info_read(session_->multi, &left)) {
+                if (msg->msg == CURLMSG_DONE) {
+                    finished_ = true;
+                    result_ = msg->data.result;
+                }
+            }
+            if (mc != CURLM_OK && !finished_) {
+                finished_ = true;
+                result_ = CURLE_RECV_ERROR;
+            }
+            if (!ready() && !finished_) curl_multi_poll(session_->multi, nullptr, 0, 1000, nullptr);
+        }
+    }
+
+    void release() {
+        if (!session_) return;
+        // Removing a finished transfer keeps its connection in the session's cache; removing an
+        // unfinished one (the caller stopped early) closes that connection, cancelling the transfer.
+        curl_multi_remove_handle(session_->multi, session_->easy);
+        pool().give_back(std::move(session_));
+    }
+
+    std::unique_ptr<Session> session_;
+    PulledTransfer transfer_;
+    bool finished_ = false;
+    CURLcode result_ = CURLE_OK;
+};
+
+}  // namespace
+
+std::unique_ptr<BodyReader> open(const HttpRequest& request) { return std::make_unique<SyncBodyReader>(request); }
+
+HttpResponse perform(const HttpRequest& request) {
+    SyncBodyReader reader(request);
+    HttpResponse response;
+    response.body = reader.read_all();
+    response.status = reader.status();
+    response.headers = reader.headers();
+    return response;
+}
+
+}  // namespace llmgate::detail
