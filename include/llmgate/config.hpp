@@ -22,6 +22,11 @@ std::vector<std::string> providers();
 // Throws ModelNotFoundError for an unknown provider prefix.
 std::string provider_for(const std::string& model, const std::string& provider_override = {});
 
+// The model to use when none is named: $LLMGATE_MODEL, else a default model of the first provider
+// whose key is set (OPENAI_API_KEY, GROQ_API_KEY, MISTRAL_API_KEY), else "mock/llmgate-offline",
+// the built-in offline provider, so a first program runs with no key and no network.
+std::string default_model();
+
 // Limits of the shared transport. Set before the first request; later calls apply to new transfers.
 struct TransportSettings {
     long max_host_connections = 0;       // 0 = unlimited (HTTP/2 multiplexes anyway)

@@ -21,7 +21,7 @@ struct Options {
     std::optional<double> temperature{};
     std::optional<double> top_p{};
     std::vector<std::string> stop{};
-    std::optional<std::int64_t> seed;
+    std::optional<std::int64_t> seed{};
 
     std::vector<Tool> tools{};
     std::string tool_choice{};  // "auto" | "none" | "required" | the name of one tool; empty = provider default

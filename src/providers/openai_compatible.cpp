@@ -36,7 +36,8 @@ void read_content(const json& content, std::string& text, std::string& reasoning
         text += content.get_ref<const std::string&>();
         return;
     }
-    if (!content.is_array()) return;
+    if (content.is_null()) return;
+    if (!content.is_array()) throw json::type_error::create(302, "content must be a string, a list or null", nullptr);
     for (const auto& part : content) {
         if (!part.is_object()) continue;
         const std::string type = string_or_empty(part, "type");

@@ -110,8 +110,13 @@ void Transfer::configure(CURL* easy, bool for_event_loop) {
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(s.connect_timeout_ms, timeout_ms));
     if (request_.streaming) {
         // A stream may legitimately run for a long time; what must not happen is a long silence.
-        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, std::max(1L, (timeout_ms + 999) / 1000));
+        // libcurl's LOW_SPEED check averages over seconds and misses short stalls, so the progress
+        // callback (called at least once a second) enforces the limit exactly.
+        idle_limit_ = request_.timeout;
+        restart_idle_clock();
+        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::progress_cb);
+        curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
     } else {
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
     }
@@ -157,9 +162,19 @@ bool Transfer::exceeds_limit(std::size_t more) {
     return false;
 }
 
+int Transfer::progress_cb(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto* t = static_cast<Transfer*>(self);
+    if (t->idle_limit_.count() > 0 && std::chrono::steady_clock::now() - t->last_activity_ > t->idle_limit_) {
+        t->idle_timed_out_ = true;
+        return 1;  // abort: CURLE_ABORTED_BY_CALLBACK, reported as TimeoutError
+    }
+    return 0;
+}
+
 std::size_t Transfer::write_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self) {
     auto* t = static_cast<Transfer*>(self);
     const std::size_t n = size * nmemb;
+    t->restart_idle_clock();
     if (!t->headers_done_) {  // a body without a header terminator we saw (e.g. HTTP/0.9-ish): treat as done
         t->headers_done_ = true;
         curl_easy_getinfo(t->easy_, CURLINFO_RESPONSE_CODE, &t->status_);
@@ -171,6 +186,7 @@ std::size_t Transfer::write_cb(char* ptr, std::size_t size, std::size_t nmemb, v
 std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self) {
     auto* t = static_cast<Transfer*>(self);
     const std::size_t n = size * nmemb;
+    t->restart_idle_clock();
     std::string_view line(ptr, n);
     if (line.substr(0, 5) == "HTTP/") {  // a new status line: 1xx interim replies start over
         t->headers_.clear();
@@ -198,6 +214,10 @@ std::exception_ptr Transfer::error_for(CURLcode code) const {
     info.provider = request_.provider;
     info.status = static_cast<int>(status_);
     const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(code));
+    if (idle_timed_out_) {
+        info.message = "timed out: no data from the provider for " + std::to_string(idle_limit_.count()) + " ms";
+        return std::make_exception_ptr(TimeoutError(std::move(info)));
+    }
     if (too_large_) {
         info.message = "reply exceeds the response size limit of " + std::to_string(max_bytes_) + " bytes";
         return std::make_exception_ptr(ResponseParseError(std::move(info)));

@@ -4,6 +4,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstddef>
 #include <exception>
 #include <string>
@@ -37,6 +38,12 @@ public:
     // The typed error for a finished transfer that did not end in CURLE_OK.
     std::exception_ptr error_for(CURLcode code) const;
 
+    // Streams time out after `request.timeout` of silence. Time in which *we* were not reading
+    // (the caller was busy, or the transfer was paused for a slow consumer) is not silence:
+    // restart the clock when reading resumes, and hold it while paused.
+    void restart_idle_clock() { last_activity_ = std::chrono::steady_clock::now(); }
+    void hold_idle_clock() { last_activity_ = std::chrono::steady_clock::time_point::max(); }
+
 protected:
     // Body bytes. Return n to accept, 0 to abort, CURL_WRITEFUNC_PAUSE to be called again later.
     virtual std::size_t on_body(const char* data, std::size_t n) = 0;
@@ -53,6 +60,7 @@ protected:
 private:
     static std::size_t write_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self);
     static std::size_t header_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self);
+    static int progress_cb(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 
     curl_slist* header_list_ = nullptr;
     long status_ = 0;
@@ -61,6 +69,9 @@ private:
     std::size_t received_ = 0;
     std::size_t max_bytes_ = 0;
     bool too_large_ = false;
+    std::chrono::steady_clock::time_point last_activity_{};
+    std::chrono::milliseconds idle_limit_{0};
+    bool idle_timed_out_ = false;
     char errbuf_[CURL_ERROR_SIZE] = {};
 };
 

@@ -76,7 +76,10 @@ public:
 
     void unpause(std::uint64_t id) {
         post([this, id] {
-            if (auto it = transfers_.find(id); it != transfers_.end()) curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
+            if (auto it = transfers_.find(id); it != transfers_.end()) {
+                it->second->restart_idle_clock();
+                curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
+            }
         });
     }
 
@@ -226,6 +229,7 @@ std::size_t AsyncTransfer::on_body(const char* data, std::size_t n) {
     if (channel_->buffer.size() >= kStreamBufferLimit) {
         // libcurl hands these same bytes again after unpause, so they are not stored now.
         channel_->paused = true;
+        hold_idle_clock();  // waiting for our own consumer is not provider silence
         return CURL_WRITEFUNC_PAUSE;
     }
     channel_->buffer.append(data, n);

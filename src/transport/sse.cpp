@@ -4,8 +4,9 @@
 namespace llmgate::detail {
 
 void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
+    if (bytes.empty()) return;  // keeps a pending CR's "skip the next LF" for the next real slice
     std::size_t i = 0;
-    if (skip_lf_ && !bytes.empty() && bytes.front() == '\n') i = 1;
+    if (skip_lf_ && bytes.front() == '\n') i = 1;
     skip_lf_ = false;
     std::size_t start = i;
     for (; i < bytes.size(); ++i) {
@@ -35,7 +36,6 @@ void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
         if (has_data_) out.push_back(std::move(current_));
         current_ = SseEvent{};
         has_data_ = false;
-        has_fields_ = false;
         return;
     }
     if (l.front() == ':') return;  // comment / keep-alive
@@ -46,7 +46,6 @@ void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
         value = l.substr(colon + 1);
         if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     }
-    has_fields_ = true;
     if (field == "data") {
         if (has_data_) current_.data += '\n';
         current_.data.append(value);
@@ -68,7 +67,6 @@ void SseParser::finish(std::vector<SseEvent>& out) {
     if (has_data_) out.push_back(std::move(current_));
     current_ = SseEvent{};
     has_data_ = false;
-    has_fields_ = false;
 }
 
 }  // namespace llmgate::detail

@@ -28,7 +28,6 @@ private:
     bool skip_lf_ = false;  // the previous slice ended in CR: a leading LF belongs to that line end
     SseEvent current_{};
     bool has_data_ = false;
-    bool has_fields_ = false;
 };
 
 }  // namespace llmgate::detail

@@ -102,6 +102,7 @@ private:
     // Runs libcurl until `ready()` holds or the transfer ends, waiting on the sockets in between.
     template <class Ready>
     void pump_until(Ready ready) {
+        transfer_.restart_idle_clock();  // the time the caller spent between reads is not provider silence
         while (!ready() && !finished_) {
             int running = 0;
             const CURLMcode mc = curl_multi_perform(session_->multi, &running);

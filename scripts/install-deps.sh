@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what llmgate needs to build and test, from Debian 12's packages (needs root or sudo).
+set -euo pipefail
+
+packages=(
+    g++ cmake ninja-build pkg-config git ca-certificates
+    libcurl4-openssl-dev   # the one HTTP transport (HTTP/2, TLS, proxies, connection reuse)
+    nlohmann-json3-dev     # JSON
+    libssl-dev             # SHA-256/HMAC for AWS SigV4 (Bedrock)
+    libgtest-dev libgmock-dev  # tests
+    libcpp-httplib-dev     # the fake provider server the tests run against
+)
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+    sudo_cmd=(sudo)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    "${sudo_cmd[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi

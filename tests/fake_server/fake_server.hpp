@@ -1,0 +1,71 @@
+// FakeServer: a scripted local HTTP server that stands in for an LLM provider in tests.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace llmgate::testing {
+
+// One request as the server saw it, kept so tests can assert on what the client sent.
+struct RecordedRequest {
+  std::string method, path;                   // path without query string
+  std::string query;                          // raw query string without '?', "" if none
+  std::map<std::string, std::string> params;  // decoded query params
+  std::map<std::string, std::string> headers; // header names lower-cased
+  std::string body;
+  int client_port = 0;  // the client's TCP port: equal ports mean one reused connection
+
+  std::string header(const std::string& name) const;  // case-insensitive, "" if absent
+  nlohmann::json json() const;                        // parsed body (throws if not JSON)
+};
+
+// What the server sends back for one request.
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body{};                                        // used when chunks is empty
+  std::vector<std::pair<std::string, std::string>> headers{};  // extra response headers
+  std::vector<std::string> chunks{};  // if non-empty: chunked transfer encoding, one write per element
+  std::chrono::milliseconds delay_before_reply{0};  // sleep before sending status/headers
+  std::chrono::milliseconds delay_between_chunks{0};
+  // After the last chunk, close the connection without the terminating zero-length chunk,
+  // so the client sees a truncated stream.
+  bool drop_connection_after_chunks = false;
+};
+
+class FakeServer {
+ public:
+  FakeServer();  // listens on 127.0.0.1, random free port; ready when the ctor returns
+  explicit FakeServer(int port);  // a fixed port (0 = random free port), for the CLI program
+  ~FakeServer(); // stops and joins; does not hang even if clients are mid-request
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+
+  int port() const;
+  std::string base_url() const;  // "http://127.0.0.1:<port>"
+
+  // Replies are chosen per (method, path) route first (exact path match), else from the FIFO
+  // queue, else a 599 reply whose body says no reply was scripted.
+  void enqueue(Reply r);                                      // FIFO, consumed one per request
+  void route(std::string method, std::string path, Reply r);  // sticky: every matching request
+  void set_handler(std::function<Reply(const RecordedRequest&)> h);  // if set, used instead
+
+  std::vector<RecordedRequest> requests() const;  // all received so far, in arrival order
+  RecordedRequest last_request() const;           // throws std::runtime_error if none
+  std::size_t request_count() const;
+  void clear();                                   // forget requests, queue and routes
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace llmgate::testing

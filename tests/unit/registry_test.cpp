@@ -1,0 +1,44 @@
+// Model-string routing: prefixes, bare names, overrides, reserved and unknown providers.
+#include <gtest/gtest.h>
+
+#include "llmgate/config.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/registry.hpp"
+
+using llmgate::provider_for;
+
+TEST(Registry, RoutesBareOpenAINamesAndUnknownNamesToOpenAI) {
+    for (const char* m : {"gpt-4o-mini", "o1-mini", "o3-mini", "o4-mini", "chatgpt-4o-latest", "text-embedding-3-small",
+                          "some-unknown-model", "meta-llama/Llama-3-8b"})
+        EXPECT_EQ(provider_for(m), "openai") << m;
+}
+
+TEST(Registry, RoutesPrefixesAndStripsThem) {
+    EXPECT_EQ(provider_for("groq/llama-3.1-8b-instant"), "groq");
+    EXPECT_EQ(provider_for("mistral/mistral-small-latest"), "mistral");
+    EXPECT_EQ(provider_for("azure/my-deployment"), "azure");
+    EXPECT_EQ(provider_for("openai/gpt-4o"), "openai");
+    EXPECT_EQ(provider_for("mock/x"), "mock");
+    auto r = llmgate::detail::route("groq/llama-3.1-8b-instant", "");
+    EXPECT_EQ(r.model, "llama-3.1-8b-instant");
+    EXPECT_EQ(r.provider->name(), "groq");
+}
+
+TEST(Registry, ReservedProvidersRouteButRaiseAClearErrorWhenUsed) {
+    EXPECT_EQ(provider_for("claude-3-5-haiku-latest"), "anthropic");
+    EXPECT_EQ(provider_for("gemini-2.5-flash"), "gemini");
+    EXPECT_EQ(provider_for("gemini/gemini-2.5-flash"), "gemini");
+    EXPECT_EQ(provider_for("cohere/command-r"), "cohere");
+    EXPECT_EQ(provider_for("ollama/llama3"), "ollama");
+    EXPECT_EQ(provider_for("bedrock/amazon.titan-embed-text-v2:0"), "bedrock");
+    EXPECT_THROW(llmgate::detail::route("claude-3-5-haiku-latest", ""), llmgate::ProviderNotAvailableError);
+    EXPECT_THROW(llmgate::detail::route("ollama/llama3", ""), llmgate::ModelNotFoundError);
+}
+
+TEST(Registry, ProviderOverrideWinsAndUnknownOverrideIsModelNotFound) {
+    EXPECT_EQ(provider_for("llama-3.1-8b-instant", "groq"), "groq");
+    EXPECT_EQ(llmgate::detail::route("groq/llama", "groq").model, "llama");
+    EXPECT_THROW(provider_for("gpt-4o", "nosuch"), llmgate::ModelNotFoundError);
+    EXPECT_THROW(provider_for("", ""), llmgate::InvalidRequestError);
+    EXPECT_THROW(provider_for("groq/", ""), llmgate::InvalidRequestError);
+}

@@ -1,0 +1,145 @@
+// Command-line parsing for the llmgate tool: argv -> CliArgs, or a UsageError saying what was wrong.
+#include "args.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <string_view>
+#include <system_error>
+
+namespace llmgate::cli {
+namespace {
+
+constexpr const char* kUsage =
+    R"(usage: llmgate [options] [PROMPT...]
+       llmgate embed -m MODEL [--dimensions N] [--provider NAME] [--api-base URL] [--timeout SECONDS] [TEXT...]
+       llmgate --help | --version
+
+Send one prompt to any LLM provider and print the reply. The prompt words are joined by
+spaces; without them the prompt is read from stdin.
+
+options:
+  -m, --model MODEL      e.g. gpt-4o-mini, groq/llama-3.1-8b-instant, mistral/mistral-small-latest,
+                         azure/<deployment>, mock/<name> (offline). Default: $LLMGATE_MODEL, else the
+                         first provider with a key set (OPENAI_, GROQ_, MISTRAL_API_KEY), else
+                         mock/llmgate-offline
+  --system TEXT          system message sent before the prompt
+  --max-tokens N         cap on reply tokens
+  --temperature T        sampling temperature
+  --stream               print the reply as it arrives
+  --json                 print the unified response as one JSON object (with --stream: at the end)
+  --provider NAME        use this provider whatever the model string says
+  --api-base URL         send requests to this base URL instead of the provider's
+  --timeout SECONDS      whole-call timeout (for --stream: longest silence allowed)
+  -h, --help             show this help
+  -V, --version          show the llmgate version
+
+embed: prints {"provider","model","embeddings":[[...]],"usage":{...}} for the TEXTs
+(one text per stdin line when none are given).
+  --dimensions N         ask for N-dimensional vectors, where the provider supports it
+
+API keys are read from the environment or a .env file (OPENAI_API_KEY, GROQ_API_KEY, ...).
+exit status: 0 ok, 1 llmgate error (printed as "error: <Type>: <message>"), 2 bad usage.
+)";
+
+int parse_positive_int(std::string_view option, std::string_view text) {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value <= 0)
+        throw UsageError(std::string(option) + " needs a positive whole number, got '" + std::string(text) + "'");
+    return value;
+}
+
+double parse_number(std::string_view option, std::string_view text, bool allow_zero) {
+    double value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < 0 ||
+        (!allow_zero && value == 0))
+        throw UsageError(std::string(option) + " needs a " + (allow_zero ? "non-negative" : "positive") +
+                         " number, got '" + std::string(text) + "'");
+    return value;
+}
+
+bool takes_value(std::string_view name) {
+    return name == "-m" || name == "--model" || name == "--system" || name == "--max-tokens" ||
+           name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
+           name == "--dimensions";
+}
+
+void apply(CliArgs& args, std::string_view name, const std::string& value) {
+    if (name == "-m" || name == "--model") args.model = value;
+    else if (name == "--system") args.system = value;
+    else if (name == "--max-tokens") args.max_tokens = parse_positive_int(name, value);
+    else if (name == "--temperature") args.temperature = parse_number(name, value, true);
+    else if (name == "--provider") args.provider = value;
+    else if (name == "--api-base") args.api_base = value;
+    else if (name == "--timeout") args.timeout_seconds = parse_number(name, value, false);
+    else if (name == "--dimensions") args.dimensions = parse_positive_int(name, value);
+}
+
+// Options that only make sense for one command are rejected for the other rather than ignored, so a
+// typo such as `llmgate embed --stream` is noticed.
+void check_command_options(const CliArgs& args) {
+    if (args.command == Command::embed) {
+        if (args.model.empty()) throw UsageError("embed needs -m MODEL (an embedding model)");
+        if (!args.system.empty() || args.max_tokens || args.temperature || args.stream)
+            throw UsageError("--system, --max-tokens, --temperature and --stream do not apply to embed");
+    } else if (args.dimensions) {
+        throw UsageError("--dimensions only applies to embed");
+    }
+}
+
+}  // namespace
+
+const char* usage_text() { return kUsage; }
+
+CliArgs parse_args(int argc, const char* const* argv) {
+    CliArgs args;
+    int i = 1;
+    // "embed" is a command only in first position, so `llmgate explain embed vectors` stays a prompt.
+    if (argc > 1 && std::string_view(argv[1]) == "embed") {
+        args.command = Command::embed;
+        ++i;
+    }
+    bool options_done = false;
+    for (; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (options_done || arg.size() < 2 || arg[0] != '-') {
+            args.words.emplace_back(arg);  // a lone "-" is a word, not an option
+            continue;
+        }
+        if (arg == "--") {
+            options_done = true;
+            continue;
+        }
+        if (arg == "-h" || arg == "--help") {
+            args.command = Command::help;
+            return args;
+        }
+        if (arg == "-V" || arg == "--version") {
+            args.command = Command::version;
+            return args;
+        }
+        if (arg == "--stream") {
+            args.stream = true;
+            continue;
+        }
+        if (arg == "--json") {
+            args.json = true;
+            continue;
+        }
+        // --name=value as well as --name value.
+        const std::size_t eq = arg.rfind("--", 0) == 0 ? arg.find('=') : std::string_view::npos;
+        const std::string_view name = arg.substr(0, eq);
+        if (!takes_value(name)) throw UsageError("unknown option '" + std::string(name) + "'");
+        if (eq != std::string_view::npos) {
+            apply(args, name, std::string(arg.substr(eq + 1)));
+        } else {
+            if (i + 1 >= argc) throw UsageError(std::string(name) + " needs a value");
+            apply(args, name, argv[++i]);
+        }
+    }
+    check_command_options(args);
+    return args;
+}
+
+}  // namespace llmgate::cli

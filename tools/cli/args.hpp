@@ -1,0 +1,40 @@
+// Command-line parsing for the llmgate tool: argv -> CliArgs, or a UsageError saying what was wrong.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace llmgate::cli {
+
+// Bad usage, kept apart from llmgate::Error because it exits 2 (with the usage text), not 1.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+enum class Command { complete, embed, help, version };
+
+struct CliArgs {
+    Command command = Command::complete;
+    std::string model{};  // empty: choose default_model() (completion) / required (embed)
+    std::string system{};
+    std::optional<int> max_tokens{};
+    std::optional<double> temperature{};
+    std::optional<int> dimensions{};
+    bool stream = false;
+    bool json = false;
+    std::string provider{};
+    std::string api_base{};
+    std::optional<double> timeout_seconds{};
+    std::vector<std::string> words{};  // prompt words (completion) or texts (embed); empty: read stdin
+};
+
+// Throws UsageError. Never reads the environment, so it stays testable and side-effect free.
+CliArgs parse_args(int argc, const char* const* argv);
+
+// The full --help text.
+const char* usage_text();
+
+}  // namespace llmgate::cli
