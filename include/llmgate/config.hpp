@@ -18,8 +18,9 @@ void reload_dotenv();
 // Names of the providers the registry knows ("openai", "groq", ...), including reserved ones.
 std::vector<std::string> providers();
 
-// The provider a model string routes to, without sending anything ("groq/llama-3.1-8b" -> "groq").
-// Throws ModelNotFoundError for an unknown provider prefix.
+// The provider a model string routes to, without sending anything ("groq/llama-3.1-8b" -> "groq";
+// names with no known prefix, such as "meta-llama/Llama-3-8b", go to OpenAI as in the Python library).
+// Throws ModelNotFoundError for an unknown provider_override.
 std::string provider_for(const std::string& model, const std::string& provider_override = {});
 
 // The model to use when none is named: $LLMGATE_MODEL, else a default model of the first provider
@@ -27,7 +28,8 @@ std::string provider_for(const std::string& model, const std::string& provider_o
 // the built-in offline provider, so a first program runs with no key and no network.
 std::string default_model();
 
-// Limits of the shared transport. Set before the first request; later calls apply to new transfers.
+// Limits of the shared transport. Changes apply to transfers started afterwards; the connection limits
+// apply to the shared event loop (asynchronous calls).
 struct TransportSettings {
     long max_host_connections = 0;       // 0 = unlimited (HTTP/2 multiplexes anyway)
     long max_total_connections = 0;      // 0 = unlimited

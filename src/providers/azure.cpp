@@ -50,10 +50,11 @@ protected:
     }
     void add_auth(Headers& headers, const std::string& override_key) const override {
         if (override_key.empty()) {
-            if (auto key = first_env({"AZURE_OPENAI_API_KEY"})) {
+            // As in the official SDK, an Entra ID token wins over a key when both are configured.
+            if (auto token = first_env({"AZURE_OPENAI_AD_TOKEN"})) {
+                add_bearer(headers, *token);
+            } else if (auto key = first_env({"AZURE_OPENAI_API_KEY"})) {
                 headers.emplace_back("api-key", *key);
-            } else if (auto token = first_env({"AZURE_OPENAI_AD_TOKEN"})) {
-                add_bearer(headers, *token);  // Entra ID token, as the official SDK sends it
             } else {
                 (void)require_key("", {"AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"});
             }

@@ -55,10 +55,7 @@ private:
         if (!media_type_is(content_type, "application/json") && !media_type_is(content_type, "text/html")) return;
         HttpResponse resp{body_->status(), body_->headers(), body_->read_all()};
         const json parsed = json::parse(resp.body, nullptr, false);
-        if (parsed.is_object() && parsed.contains("error")) {
-            resp.status = 500;  // a provider-side failure; keep the provider's own message
-            raise_error_(resp);
-        }
+        if (parsed.is_object() && parsed.contains("error")) raise_error_(resp);  // ProviderAPIError, status 200
         throw ResponseParseError(ErrorInfo{.provider = provider_,
                                            .model = model_,
                                            .status = static_cast<int>(resp.status),

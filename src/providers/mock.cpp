@@ -131,6 +131,12 @@ CompletionResponse mock_reply(const ChatRequest& request) {
         finish = "length";
     }
 
+    if (finish == "length" && reply_text.empty() && reply.tool_calls.empty()) {
+        Usage u{.prompt_tokens = prompt_words, .completion_tokens = 0, .total_tokens = prompt_words};
+        throw IncompleteResponseError(
+            ErrorInfo{.provider = "mock", .model = request.model, .message = "max_tokens left no room for any output"},
+            finish, u);
+    }
     CompletionResponse r;
     r.id = "mock-" + std::to_string(std::hash<std::string>{}(reply_text) % 1000000007ULL);
     r.model = request.model;

@@ -121,6 +121,14 @@ public:
                                                .model = model_,
                                                .status = 200,
                                                .message = "stream ended before [DONE]: the reply is incomplete"});
+        // As for a buffered reply: a model that spent its whole budget before any output has failed.
+        if (finish_reason_ == "length" && !saw_output_)
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = provider_,
+                          .model = model_,
+                          .status = 200,
+                          .message = "the model hit max_tokens before producing any output (finish_reason \"length\")"},
+                finish_reason_, usage_);
     }
 
 private:
@@ -163,6 +171,7 @@ private:
                 if (choice.value("index", 0) != 0) continue;
                 if (auto d = choice.find("delta"); d != choice.end() && d->is_object()) {
                     if (auto content = d->find("content"); content != d->end()) read_content(*content, c.delta, c.reasoning);
+                    saw_output_ = saw_output_ || !c.delta.empty();
                     read_reasoning(*d, c.reasoning);
                     if (auto tcs = d->find("tool_calls"); tcs != d->end() && tcs->is_array()) {
                         for (const auto& tc : *tcs) {
@@ -174,12 +183,14 @@ private:
                             auto args = fn.find("arguments");
                             if (args != fn.end()) td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
                             assembler_.add(td);
+                            saw_output_ = true;
                             c.tool_call_deltas.push_back(std::move(td));
                         }
                     }
                 }
                 if (auto fr = choice.find("finish_reason"); fr != choice.end() && fr->is_string()) {
                     c.finish_reason = fr->get<std::string>();
+                    finish_reason_ = c.finish_reason;
                     if (!assembler_.empty()) c.tool_calls = assembler_.build();
                 }
             }
@@ -190,7 +201,10 @@ private:
         if (auto xg = j.find("x_groq"); usage == nullptr && xg != j.end() && xg->is_object()) {
             if (auto u = xg->find("usage"); u != xg->end() && u->is_object()) usage = &*u;
         }
-        if (usage != nullptr) c.usage = openai_parse_usage(*usage);
+        if (usage != nullptr) {
+            c.usage = openai_parse_usage(*usage);
+            usage_ = *c.usage;
+        }
         c.raw = std::move(j);
         return c;
     }
@@ -201,6 +215,9 @@ private:
     std::vector<SseEvent> events_;
     ToolCallAssembler assembler_;
     bool done_ = false;
+    bool saw_output_ = false;  // any text or tool call
+    std::string finish_reason_;
+    Usage usage_;
 };
 
 }  // namespace
@@ -356,11 +373,12 @@ HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, boo
     HttpRequest http;
     http.url = chat_url(base_url(o.api_base), request.model);
     http.provider = name();
+    http.model = request.model;
     http.timeout = effective_timeout(o.timeout);
     http.streaming = stream;
     http.headers = {{"Content-Type", "application/json"}, {"Accept", stream ? stream_accept() : "application/json"}};
     add_auth(http.headers, o.api_key);
-    for (const auto& [k, v] : o.extra_headers) http.headers.emplace_back(k, v);
+    set_headers(http.headers, o.extra_headers);
     json body = openai_chat_body(request, stream, o.stream_include_usage && accepts_stream_usage_option(request));
     adapt_chat_body(body, request, stream);
     for (const auto& [k, v] : o.extra.items()) body[k] = v;
@@ -397,10 +415,11 @@ HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) c
     HttpRequest http;
     http.url = embeddings_url(base_url(o.api_base), request.model);
     http.provider = name();
+    http.model = request.model;
     http.timeout = effective_timeout(o.timeout);
     http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     add_auth(http.headers, o.api_key);
-    for (const auto& [k, v] : o.extra_headers) http.headers.emplace_back(k, v);
+    set_headers(http.headers, o.extra_headers);
     json body{{"model", request.model}};
     if (request.single_input)
         body["input"] = request.inputs.front();

@@ -79,6 +79,12 @@ std::string find_header(const Headers& headers, std::string_view name) {
     return {};
 }
 
+void set_header(Headers& headers, const std::string& name, const std::string& value) {
+    const std::string key = lower(name);
+    std::erase_if(headers, [&](const auto& h) { return lower(h.first) == key; });
+    headers.emplace_back(name, value);
+}
+
 Transfer::Transfer(HttpRequest request) : request_(std::move(request)) {}
 
 Transfer::~Transfer() {
@@ -212,6 +218,7 @@ std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, 
 std::exception_ptr Transfer::error_for(CURLcode code) const {
     ErrorInfo info;
     info.provider = request_.provider;
+    info.model = request_.model;
     info.status = static_cast<int>(status_);
     const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(code));
     if (idle_timed_out_) {
@@ -242,8 +249,11 @@ std::exception_ptr Transfer::error_for(CURLcode code) const {
 }  // namespace detail
 
 void configure_transport(const TransportSettings& s) {
-    std::lock_guard lock(detail::settings_mutex);
-    detail::settings = s;
+    {
+        std::lock_guard lock(detail::settings_mutex);
+        detail::settings = s;
+    }
+    detail::transport_settings_changed();
 }
 
 TransportSettings transport_settings() { return detail::current_transport_settings(); }

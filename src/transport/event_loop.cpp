@@ -58,8 +58,22 @@ private:
 class EventLoop {
 public:
     static EventLoop& instance() {
-        static EventLoop* loop = new EventLoop();  // leaked: futures may be resolved during static destruction
+        static EventLoop* loop = [] {
+            auto* l = new EventLoop();  // leaked: futures may be resolved during static destruction
+            created.store(l);
+            return l;
+        }();
         return *loop;
+    }
+    // The loop if it has been started, else nullptr (settings changes need not start it).
+    static EventLoop* if_started() { return created.load(); }
+
+    void apply_connection_limits() {
+        post([this] {
+            const TransportSettings s = current_transport_settings();
+            curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, s.max_host_connections);
+            curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, s.max_total_connections);
+        });
     }
 
     void post(std::function<void()> task) {
@@ -125,7 +139,12 @@ private:
                 std::lock_guard lock(mutex_);
                 tasks.swap(tasks_);
             }
-            for (auto& task : tasks) task();
+            for (auto& task : tasks) {
+                try {
+                    task();
+                } catch (...) {  // a task's failure is its own; the loop serves everyone else
+                }
+            }
 
             int running = 0;
             curl_multi_perform(multi_, &running);
@@ -155,6 +174,7 @@ private:
         }
     }
 
+    static inline std::atomic<EventLoop*> created{nullptr};
     CURLM* multi_ = nullptr;
     std::thread thread_;
     std::mutex mutex_;
@@ -278,5 +298,9 @@ void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready
 }
 
 void post_to_event_loop(std::function<void()> task) { EventLoop::instance().post(std::move(task)); }
+
+void transport_settings_changed() {
+    if (EventLoop* loop = EventLoop::if_started()) loop->apply_connection_limits();
+}
 
 }  // namespace llmgate::detail

@@ -22,10 +22,17 @@ struct HttpRequest {
     std::chrono::milliseconds timeout{600000};
     bool streaming = false;
     std::string provider{};  // only to label errors
+    std::string model{};     // only to label errors
 };
 
 // First value of a header (name compared case-insensitively), or "".
 std::string find_header(const Headers& headers, std::string_view name);
+// Sets a header, replacing any of the same name (case-insensitively) instead of adding a second one.
+void set_header(Headers& headers, const std::string& name, const std::string& value);
+template <class Map>
+void set_headers(Headers& headers, const Map& values) {
+    for (const auto& [k, v] : values) set_header(headers, k, v);
+}
 
 struct HttpResponse {
     long status = 0;
@@ -68,5 +75,7 @@ void perform_async(HttpRequest request, Callback<HttpResponse> done);
 void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready);
 // Runs a task on the event loop thread (used by providers that need no HTTP, like mock/).
 void post_to_event_loop(std::function<void()> task);
+// Re-applies connection limits to a running event loop after configure_transport().
+void transport_settings_changed();
 
 }  // namespace llmgate::detail

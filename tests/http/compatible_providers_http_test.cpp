@@ -192,3 +192,16 @@ TEST_F(CompatibleHttp, EachRequestCarriesOnlyItsOwnProvidersCredentials) {
     EXPECT_EQ(reqs[2].header("api-key"), "azure-key");
     for (const auto& r : reqs) EXPECT_EQ(r.body.find("sk-"), std::string::npos);
 }
+
+TEST_F(CompatibleHttp, AzureFallsBackToEntraIdTokenAsBearer) {
+    env.set("AZURE_OPENAI_AD_TOKEN", "entra-token");
+    env.set("AZURE_OPENAI_API_KEY", "azure-key");  // the token wins, as in the official SDK
+    env.set("AZURE_OPENAI_ENDPOINT", server.base_url().c_str());
+    server.enqueue(fake::chat_text("ok"));
+    completion("azure/dep", hello());
+    EXPECT_EQ(server.last_request().header("authorization"), "Bearer entra-token");
+    EXPECT_EQ(server.last_request().header("api-key"), "");
+    env.set("AZURE_OPENAI_AD_TOKEN", nullptr);
+    env.set("AZURE_OPENAI_API_KEY", nullptr);
+    EXPECT_THROW(completion("azure/dep", hello()), AuthError);
+}

@@ -369,6 +369,12 @@ TEST_F(OpenAIHttp, ExtraParamsAndHeadersPassThroughUntouched) {
     EXPECT_EQ(req.header("x-custom"), "1");
 }
 
+TEST_F(OpenAIHttp, ExtraHeadersReplaceRatherThanDuplicate) {
+    server.enqueue(fake::chat_text("ok"));
+    completion("gpt-4o-mini", hello(), {.extra_headers = {{"accept", "application/x-custom"}}});
+    EXPECT_EQ(server.last_request().header("accept"), "application/x-custom");  // one value, not "a, b"
+}
+
 TEST_F(OpenAIHttp, SequentialCallsReuseOneConnection) {
     for (int i = 0; i < 5; ++i) server.enqueue(fake::chat_text("ok"));
     for (int i = 0; i < 5; ++i) completion("gpt-4o-mini", hello());

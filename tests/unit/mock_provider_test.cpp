@@ -61,6 +61,10 @@ TEST(MockProvider, MaxTokensCutsTheReplyWithFinishReasonLength) {
     EXPECT_EQ(r.text(), "Mock reply to:");
 }
 
+TEST(MockProvider, NoRoomForAnyOutputIsAnIncompleteResponse) {
+    EXPECT_THROW(completion("mock/m", {Message::user("x")}, {.max_tokens = 0}), IncompleteResponseError);
+}
+
 TEST(MockProvider, ScriptedErrorsAreTyped) {
     EXPECT_THROW(completion("mock/m", {Message::user("x")}, {.extra = {{"mock_error", "rate_limit"}}}), RateLimitError);
     EXPECT_THROW(completion("mock/m", {Message::user("x")}, {.extra = {{"mock_error", "auth"}}}), AuthError);

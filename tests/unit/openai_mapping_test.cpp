@@ -185,3 +185,19 @@ TEST(OpenAIEmbeddings, BadBase64IsAParseError) {
     EXPECT_THROW(openai_parse_embeddings("openai", R"({"data":[{"index":0,"embedding":"!!!"}]})"), ResponseParseError);
     EXPECT_THROW(openai_parse_embeddings("openai", R"({"data":[{"index":0,"embedding":"AAAA"}]})"), ResponseParseError);
 }
+
+TEST(OpenAIStream, EmptyStreamCutByLengthIsAnIncompleteResponse) {
+    try {
+        decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+               "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+               "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":64,\"total_tokens\":69,"
+               "\"completion_tokens_details\":{\"reasoning_tokens\":64}}}\n\ndata: [DONE]\n\n");
+        FAIL() << "expected IncompleteResponseError";
+    } catch (const IncompleteResponseError& e) {
+        EXPECT_EQ(e.finish_reason(), "length");
+        EXPECT_EQ(e.usage().reasoning_tokens, 64);
+    }
+    // With some text, a length cut is an ordinary partial answer.
+    auto chunks = decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n");
+    EXPECT_EQ(chunks.back().finish_reason, "length");
+}

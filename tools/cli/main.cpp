@@ -107,7 +107,10 @@ int run_embed(const CliArgs& args) {
     options.api_base = args.api_base;
     options.dimensions = args.dimensions;
     options.timeout = to_timeout(args.timeout_seconds);
-    std::cout << dump(llmgate::embedding_response_to_json(llmgate::embed(args.model, texts, options))) << '\n';
+    // One text goes out as a plain string, as the official SDKs send a single input.
+    const auto response = texts.size() == 1 ? llmgate::embed(args.model, texts.front(), options)
+                                            : llmgate::embed(args.model, texts, options);
+    std::cout << dump(llmgate::embedding_response_to_json(response)) << '\n';
     return 0;
 }
 
