@@ -88,6 +88,7 @@ struct Usage {
     std::int64_t completion_tokens = 0;
     std::int64_t total_tokens = 0;
     std::int64_t cached_tokens = 0;     // part of prompt_tokens served from the provider's cache
+    std::int64_t cache_creation_tokens = 0;  // part of prompt_tokens written to the cache (Anthropic, Bedrock)
     std::int64_t reasoning_tokens = 0;  // part of completion_tokens spent on hidden reasoning
 };
 

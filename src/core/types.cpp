@@ -175,6 +175,7 @@ json usage_to_json(const Usage& u) {
                 {"completion_tokens", u.completion_tokens},
                 {"total_tokens", u.total_tokens},
                 {"cached_tokens", u.cached_tokens},
+                {"cache_creation_tokens", u.cache_creation_tokens},
                 {"reasoning_tokens", u.reasoning_tokens}};
 }
 

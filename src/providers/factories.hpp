@@ -12,5 +12,10 @@ std::unique_ptr<Provider> make_groq_provider();
 std::unique_ptr<Provider> make_mistral_provider();
 std::unique_ptr<Provider> make_azure_provider();
 std::unique_ptr<Provider> make_mock_provider();
+std::unique_ptr<Provider> make_anthropic_provider();
+std::unique_ptr<Provider> make_gemini_provider();
+std::unique_ptr<Provider> make_cohere_provider();
+std::unique_ptr<Provider> make_ollama_provider();
+std::unique_ptr<Provider> make_bedrock_provider();
 
 }  // namespace llmgate::detail

@@ -16,7 +16,7 @@ struct Entry {
     const char* name;
     // Bare model-name prefixes that imply this provider ("claude-"); "name/" always works too.
     std::array<const char*, 6> bare_prefixes;
-    std::unique_ptr<Provider> (*make)();  // nullptr: reserved, not built in yet
+    std::unique_ptr<Provider> (*make)();  // returns nullptr while the provider is reserved, not built in yet
 };
 
 // Unrecognised model names go to OpenAI, as in the Python library.
@@ -26,11 +26,11 @@ const std::array<Entry, 10> kProviders{{
     {"mistral", {}, &make_mistral_provider},
     {"azure", {}, &make_azure_provider},
     {"mock", {}, &make_mock_provider},
-    {"anthropic", {"claude-"}, nullptr},
-    {"gemini", {"gemini-"}, nullptr},
-    {"cohere", {}, nullptr},
-    {"ollama", {}, nullptr},
-    {"bedrock", {}, nullptr},
+    {"anthropic", {"claude-"}, &make_anthropic_provider},
+    {"gemini", {"gemini-"}, &make_gemini_provider},
+    {"cohere", {}, &make_cohere_provider},
+    {"ollama", {}, &make_ollama_provider},
+    {"bedrock", {}, &make_bedrock_provider},
 }};
 
 const Entry* find_entry(std::string_view name) {
@@ -41,17 +41,17 @@ const Entry* find_entry(std::string_view name) {
 }
 
 Provider* instance(const Entry& e, const std::string& model) {
-    if (e.make == nullptr)
-        throw ProviderNotAvailableError(ErrorInfo{
-            .provider = e.name,
-            .model = model,
-            .message = std::string("provider '") + e.name + "' is reserved but not available in this llmgate build yet"});
     static std::mutex mutex;
     static std::array<std::unique_ptr<Provider>, kProviders.size()>* instances =
         new std::array<std::unique_ptr<Provider>, kProviders.size()>();  // leaked: used until exit
     std::lock_guard lock(mutex);
     auto& slot = (*instances)[static_cast<std::size_t>(&e - kProviders.data())];
     if (!slot) slot = e.make();
+    if (!slot)
+        throw ProviderNotAvailableError(ErrorInfo{
+            .provider = e.name,
+            .model = model,
+            .message = std::string("provider '") + e.name + "' is reserved but not available in this llmgate build yet"});
     return slot.get();
 }
 

@@ -1,0 +1,1 @@
+// AWS binary event stream framing: placeholder until the Bedrock adapter lands.

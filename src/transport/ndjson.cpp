@@ -1,0 +1,1 @@
+// Newline-delimited JSON framing: placeholder until the Ollama adapter lands.
