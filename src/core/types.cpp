@@ -91,9 +91,11 @@ Message message_from_json(const json& j) {
     m.name = string_field(j, "name");
     if (auto it = j.find("tool_calls"); it != j.end() && it->is_array()) {
         for (const auto& tc : *it) {
+            if (!tc.is_object()) bad_message("each tool call must be an object");
             ToolCall call;
             call.id = string_field(tc, "id");
-            const json& fn = tc.value("function", json::object());
+            const json fn = tc.value("function", json::object());
+            if (!fn.is_object()) bad_message("a tool call's function must be an object");
             call.function = string_field(fn, "name");
             auto args = fn.find("arguments");
             if (args != fn.end() && args->is_string()) {

@@ -1,18 +1,21 @@
 // Maps non-2xx provider replies to the typed error hierarchy.
 #include "providers/http_errors.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <ctime>
 
 namespace llmgate::detail {
 namespace {
 
-std::optional<double> parse_number(const std::string& s) {
+// A finite, non-negative number of at most a day (in the header's unit); anything else is ignored.
+std::optional<double> parse_delay(const std::string& s, double max) {
     if (s.empty()) return std::nullopt;
     try {
         std::size_t used = 0;
         const double v = std::stod(s, &used);
-        if (used != s.size()) return std::nullopt;
-        return v;
+        if (used != s.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+        return std::min(v, max);
     } catch (...) {
         return std::nullopt;
     }
@@ -24,7 +27,8 @@ std::optional<std::chrono::milliseconds> parse_http_date(const std::string& s) {
     if (strptime(s.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return std::nullopt;
     const std::time_t when = timegm(&tm);
     const std::time_t now = std::time(nullptr);
-    return std::chrono::milliseconds(when > now ? (when - now) * 1000 : 0);
+    const std::time_t wait = when > now ? std::min<std::time_t>(when - now, 86400) : 0;  // at most a day
+    return std::chrono::milliseconds(static_cast<long long>(wait) * 1000);
 }
 
 std::string truncate(const std::string& s, std::size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
@@ -32,11 +36,11 @@ std::string truncate(const std::string& s, std::size_t n) { return s.size() <= n
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_retry_after(const Headers& headers) {
-    if (auto ms = parse_number(find_header(headers, "retry-after-ms")); ms && *ms >= 0)
+    constexpr double kDaySeconds = 86400;
+    if (auto ms = parse_delay(find_header(headers, "retry-after-ms"), kDaySeconds * 1000))
         return std::chrono::milliseconds(static_cast<long long>(*ms));
     const std::string ra = find_header(headers, "retry-after");
-    if (auto secs = parse_number(ra); secs && *secs >= 0)
-        return std::chrono::milliseconds(static_cast<long long>(*secs * 1000));
+    if (auto secs = parse_delay(ra, kDaySeconds)) return std::chrono::milliseconds(static_cast<long long>(*secs * 1000));
     if (!ra.empty()) return parse_http_date(ra);
     return std::nullopt;
 }

@@ -6,6 +6,7 @@
 
 #include "core/base64.hpp"
 #include "core/environment.hpp"
+#include "core/json_numbers.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
 #include "transport/sse.hpp"
@@ -18,11 +19,6 @@ namespace {
                                        .status = 200,
                                        .message = what + ": " + body.substr(0, 300),
                                        .body = body.substr(0, 2000)});
-}
-
-std::int64_t int_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
 std::string string_or_empty(const json& j, const char* key) {
@@ -168,7 +164,7 @@ private:
         if (auto choices = j.find("choices"); choices != j.end() && choices->is_array()) {
             for (const auto& choice : *choices) {
                 // StreamChunk describes the first choice; n > 1 streams are not split out.
-                if (choice.value("index", 0) != 0) continue;
+                if (json_index(choice, "index", 0) != 0) continue;
                 if (auto d = choice.find("delta"); d != choice.end() && d->is_object()) {
                     if (auto content = d->find("content"); content != d->end()) read_content(*content, c.delta, c.reasoning);
                     saw_output_ = saw_output_ || !c.delta.empty();
@@ -176,7 +172,7 @@ private:
                     if (auto tcs = d->find("tool_calls"); tcs != d->end() && tcs->is_array()) {
                         for (const auto& tc : *tcs) {
                             ToolCallDelta td;
-                            td.index = tc.value("index", 0);
+                            td.index = json_index(tc, "index", 0);
                             td.id = string_or_empty(tc, "id");
                             const json fn = tc.value("function", json::object());
                             td.function = string_or_empty(fn, "name");
@@ -225,14 +221,14 @@ private:
 Usage openai_parse_usage(const json& u) {
     Usage usage;
     if (!u.is_object()) return usage;
-    usage.prompt_tokens = int_field(u, "prompt_tokens");
-    usage.completion_tokens = int_field(u, "completion_tokens");
-    usage.total_tokens = int_field(u, "total_tokens");
-    if (usage.total_tokens == 0) usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    usage.prompt_tokens = json_count(u, "prompt_tokens");
+    usage.completion_tokens = json_count(u, "completion_tokens");
+    usage.total_tokens = json_count(u, "total_tokens");
+    if (usage.total_tokens == 0) usage.total_tokens = add_counts(usage.prompt_tokens, usage.completion_tokens);
     if (auto d = u.find("prompt_tokens_details"); d != u.end() && d->is_object())
-        usage.cached_tokens = int_field(*d, "cached_tokens");
+        usage.cached_tokens = json_count(*d, "cached_tokens");
     if (auto d = u.find("completion_tokens_details"); d != u.end() && d->is_object())
-        usage.reasoning_tokens = int_field(*d, "reasoning_tokens");
+        usage.reasoning_tokens = json_count(*d, "reasoning_tokens");
     return usage;
 }
 
@@ -275,7 +271,7 @@ CompletionResponse openai_parse_chat(const std::string& provider, const std::str
         for (const auto& c : *choices) {
             if (!c.is_object()) parse_failure(provider, "reply has a malformed choice", body);
             Choice choice;
-            choice.index = c.value("index", static_cast<int>(r.choices.size()));
+            choice.index = json_index(c, "index", static_cast<int>(r.choices.size()));
             choice.finish_reason = string_or_empty(c, "finish_reason");
             const json msg = c.value("message", json::object());
             choice.message.role = msg.contains("role") && msg["role"].is_string() ? msg["role"].get<std::string>() : "assistant";
@@ -317,7 +313,7 @@ EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std
                 v = decode_base64_floats(provider, emb.get<std::string>());
             else
                 v = emb.get<std::vector<double>>();
-            indexed.emplace_back(item.value("index", static_cast<std::int64_t>(indexed.size())), std::move(v));
+            indexed.emplace_back(json_index(item, "index", static_cast<int>(indexed.size())), std::move(v));
         }
         std::stable_sort(indexed.begin(), indexed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [i, v] : indexed) r.embeddings.push_back(std::move(v));
