@@ -134,6 +134,7 @@ struct StreamChunk {
     std::string finish_reason{};         // set on the chunk that ends the choice
     std::optional<Usage> usage{};        // on the last chunk, when the provider reports it
     std::vector<ToolCall> tool_calls{};  // complete calls, assembled, on the chunk carrying finish_reason
+    json provider_data{};  // on the finish chunk: what the next turn must replay (signatures); see Message
     json raw{};                          // the provider event this chunk came from
 };
 

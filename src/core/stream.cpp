@@ -18,6 +18,7 @@ public:
         if (!c.tool_calls.empty()) final_tools_ = c.tool_calls;
         if (!c.finish_reason.empty()) response_.finish_reason = c.finish_reason;
         if (c.usage) response_.usage = *c.usage;
+        if (!c.provider_data.is_null()) provider_data_ = c.provider_data;
         if (!c.raw.is_null()) response_.raw = c.raw;  // the last event only: memory stays flat on long streams
     }
 
@@ -28,6 +29,7 @@ public:
         choice.message.content = text_;
         choice.message.reasoning = reasoning_;
         choice.message.tool_calls = final_tools_.empty() ? tools_.build() : final_tools_;
+        choice.message.provider_data = provider_data_;
         choice.finish_reason = r.finish_reason;
         r.choices.push_back(std::move(choice));
         return r;
@@ -39,6 +41,7 @@ private:
     std::string reasoning_;
     ToolCallAssembler tools_;
     std::vector<ToolCall> final_tools_;
+    json provider_data_;
 };
 
 }  // namespace detail

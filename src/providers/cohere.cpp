@@ -1,8 +1,578 @@
-// Cohere: placeholder until its adapter lands; the registry reports it as not available yet.
+// Cohere: v2 chat (buffered and SSE-streamed), tool calls both ways, and v2 embed, on Cohere's own wire format.
+// Every field name below was checked against cohere-ai/cohere-python (src/cohere/v2/raw_client.py and
+// src/cohere/types/*), the official SDK the request bodies and parsed results are compared with.
+#include "providers/cohere.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/base_url.hpp"
 #include "providers/factories.hpp"
+#include "providers/http_errors.hpp"
+#include "providers/http_provider.hpp"
+#include "transport/sse.hpp"
 
 namespace llmgate::detail {
+namespace {
 
-std::unique_ptr<Provider> make_cohere_provider() { return nullptr; }
+constexpr const char* kProvider = "cohere";
+// cohere-python src/cohere/environment.py: ClientEnvironment.PRODUCTION.
+constexpr const char* kDefaultBase = "https://api.cohere.com";
+
+[[noreturn]] void parse_failure(const std::string& what, const std::string& body, const std::string& model = {}) {
+    throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = what + ": " + body.substr(0, 300),
+                                       .body = body.substr(0, 2000)});
+}
+
+[[noreturn]] void invalid_request(const std::string& model, const std::string& what) {
+    throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = model, .message = what});
+}
+
+std::string string_or_empty(const json& j, const char* key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Cohere's SDK types its token counts as floats; accept any JSON number.
+std::int64_t count_field(const json& j, const char* key) {
+    if (!j.is_object()) return 0;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return 0;
+    if (it->is_number_integer()) return it->get<std::int64_t>();
+    const double v = it->get<double>();
+    return v >= 0 && v < 9.0e18 ? static_cast<std::int64_t>(v) : 0;
+}
+
+const json* object_at(const json& j, const char* key) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    return it != j.end() && it->is_object() ? &*it : nullptr;
+}
+
+std::string join_reasoning(const std::string& thinking, const std::string& tool_plan) {
+    if (thinking.empty()) return tool_plan;
+    if (tool_plan.empty()) return thinking;
+    return thinking + "\n" + tool_plan;
+}
+
+// --- request ---
+
+// User content: a string, or blocks [{type:text},{type:image_url,image_url:{url,detail}}]
+// (cohere-python types/content.py, types/image_url.py).
+json user_content(const Message& m) {
+    if (const auto* s = std::get_if<std::string>(&m.content)) return *s;
+    json parts = json::array();
+    for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
+        if (p.type == "text") {
+            parts.push_back({{"type", "text"}, {"text", p.text}});
+        } else if (p.type == "image_url" && p.image_url) {
+            json img{{"url", p.image_url->url}};
+            if (!p.image_url->detail.empty()) img["detail"] = p.image_url->detail;
+            parts.push_back({{"type", "image_url"}, {"image_url", std::move(img)}});
+        } else if (p.type == "image_bytes" && p.image_bytes) {
+            // ImageUrl.url takes "either a base64 data URI or a web URL".
+            parts.push_back({{"type", "image_url"},
+                             {"image_url", {{"url", "data:" + p.image_bytes->mime_type + ";base64," + p.image_bytes->data}}}});
+        }
+    }
+    return parts;
+}
+
+// Assistant history (types/chat_message_v2.py AssistantChatMessageV2): content as a string, or as
+// [{type:thinking},{type:text}] blocks when a thinking block must be replayed; tool_calls; tool_plan.
+json assistant_message(const Message& m) {
+    json out{{"role", "assistant"}};
+    const std::string text = m.text();
+    const std::string thinking = m.provider_data.is_object() ? string_or_empty(m.provider_data, "thinking") : "";
+    if (!thinking.empty()) {
+        json blocks = json::array({{{"type", "thinking"}, {"thinking", thinking}}});
+        if (!text.empty()) blocks.push_back({{"type", "text"}, {"text", text}});
+        out["content"] = std::move(blocks);
+    } else if (!text.empty() || m.tool_calls.empty()) {
+        out["content"] = text;
+    }
+    if (!m.tool_calls.empty()) {
+        json calls = json::array();
+        for (const auto& tc : m.tool_calls) {
+            calls.push_back({{"id", tc.id},
+                             {"type", "function"},
+                             {"function", {{"name", tc.function}, {"arguments", tc.arguments_raw.empty() ? "{}" : tc.arguments_raw}}}});
+        }
+        out["tool_calls"] = std::move(calls);
+        // The plan the model wrote before calling tools goes back with the calls. A reply parsed here keeps it
+        // in provider_data; a streamed or hand-built turn only has `reasoning`, which is the plan then.
+        std::string plan = m.provider_data.is_object() ? string_or_empty(m.provider_data, "tool_plan") : "";
+        if (plan.empty() && thinking.empty()) plan = m.reasoning;
+        if (!plan.empty()) out["tool_plan"] = plan;
+    }
+    return out;
+}
+
+json message_to_cohere(const Message& m, const std::string& model) {
+    if (m.role == "system" || m.role == "developer") return {{"role", "system"}, {"content", m.text()}};
+    if (m.role == "user") return {{"role", "user"}, {"content", user_content(m)}};
+    if (m.role == "assistant") return assistant_message(m);
+    if (m.role == "tool") {
+        // ToolChatMessageV2: the result is linked to its call only by tool_call_id, which is required.
+        if (m.tool_call_id.empty()) invalid_request(model, "a tool message needs tool_call_id (the id of the call it answers)");
+        return {{"role", "tool"}, {"tool_call_id", m.tool_call_id}, {"content", m.text()}};
+    }
+    invalid_request(model, "unsupported message role \"" + m.role + "\" for cohere");
+}
+
+json tool_to_cohere(const Tool& t) {
+    json fn{{"name", t.name}, {"parameters", t.parameters}};
+    if (!t.description.empty()) fn["description"] = t.description;
+    return json{{"type", "function"}, {"function", std::move(fn)}};
+}
+
+// --- reply ---
+
+ToolCall read_tool_call(const json& tc) {
+    ToolCall call;
+    call.id = string_or_empty(tc, "id");
+    const json* fn = object_at(tc, "function");
+    if (fn != nullptr) {
+        call.function = string_or_empty(*fn, "name");
+        auto args = fn->find("arguments");
+        if (args != fn->end() && args->is_string())
+            call.arguments_raw = args->get<std::string>();
+        else if (args != fn->end() && args->is_object())
+            call.arguments_raw = args->dump();
+    }
+    if (call.arguments_raw.empty()) call.arguments_raw = "{}";
+    call.arguments = json::parse(call.arguments_raw, nullptr, false);
+    if (call.arguments.is_discarded()) call.arguments = nullptr;
+    return call;
+}
+
+// message.content: a list of {type:text,text} and {type:thinking,thinking} (AssistantMessageResponse);
+// a plain string is accepted too.
+void read_content(const json& content, std::string& text, std::string& thinking) {
+    if (content.is_string()) {
+        text += content.get_ref<const std::string&>();
+        return;
+    }
+    if (!content.is_array()) return;
+    for (const auto& block : content) {
+        const std::string type = string_or_empty(block, "type");
+        if (type == "text")
+            text += string_or_empty(block, "text");
+        else if (type == "thinking")
+            thinking += string_or_empty(block, "thinking");
+    }
+}
+
+class CohereStreamDecoder final : public StreamDecoder {
+public:
+    explicit CohereStreamDecoder(std::string model) : model_(std::move(model)) {}
+
+    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
+        sse_.feed(bytes, events_);
+        drain(out);
+    }
+
+    void finish(std::deque<StreamChunk>& out) override {
+        sse_.finish(events_);
+        drain(out);
+        if (!ended_)
+            throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                               .model = model_,
+                                               .status = 200,
+                                               .message = "stream ended before message-end: the reply is incomplete"});
+        if (finish_reason_ == "length" && !saw_output_)
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = model_,
+                          .status = 200,
+                          .message = "the model hit max_tokens before producing any output (finish_reason MAX_TOKENS)"},
+                finish_reason_, usage_);
+    }
+
+private:
+    void drain(std::deque<StreamChunk>& out) {
+        for (auto& ev : events_) {
+            try {
+                handle(ev, out);
+            } catch (const json::exception& e) {
+                parse_failure(std::string("unexpected stream event shape (") + e.what() + ")", ev.data, model_);
+            }
+        }
+        events_.clear();
+    }
+
+    StreamChunk chunk(json raw) const {
+        StreamChunk c;
+        c.provider = kProvider;
+        c.id = id_;
+        c.model = model_;
+        c.raw = std::move(raw);
+        return c;
+    }
+
+    // Each data line is one JSON event whose "type" names it; the "event:" line repeats the type
+    // (cohere-python parses the data's "type", core/pydantic_utilities.py parse_sse_obj).
+    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+        if (ended_) return;  // nothing after message-end belongs to this reply ("data: [DONE]" included)
+        if (ev.data.empty() || ev.data == "[DONE]") return;
+        json j = json::parse(ev.data, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) parse_failure("malformed stream event", ev.data, model_);
+        std::string type = string_or_empty(j, "type");
+        if (type.empty()) type = ev.event;
+        const json* delta = object_at(j, "delta");
+        const json* message = delta != nullptr ? object_at(*delta, "message") : nullptr;
+
+        if (type == "message-start") {
+            id_ = string_or_empty(j, "id");
+            out.push_back(chunk(std::move(j)));
+        } else if (type == "content-start" || type == "content-delta") {
+            // delta.message.content is {text} or {thinking}; content-start usually carries "" and its type.
+            const json* content = message != nullptr ? object_at(*message, "content") : nullptr;
+            if (content == nullptr) return;
+            StreamChunk c = chunk(nullptr);
+            c.delta = string_or_empty(*content, "text");
+            c.reasoning = string_or_empty(*content, "thinking");
+            if (c.delta.empty() && c.reasoning.empty()) return;
+            saw_output_ = saw_output_ || !c.delta.empty();
+            c.raw = std::move(j);
+            out.push_back(std::move(c));
+        } else if (type == "tool-plan-delta") {
+            StreamChunk c = chunk(nullptr);
+            c.reasoning = message != nullptr ? string_or_empty(*message, "tool_plan") : "";
+            if (c.reasoning.empty()) return;
+            c.raw = std::move(j);
+            out.push_back(std::move(c));
+        } else if (type == "tool-call-start" || type == "tool-call-delta") {
+            // delta.message.tool_calls is ONE call object here, not a list (ChatToolCallStartEventDeltaMessage).
+            const json* tc = message != nullptr ? object_at(*message, "tool_calls") : nullptr;
+            ToolCallDelta td;
+            if (type == "tool-call-start") {
+                td.index = index_of(j, next_tool_index_);
+                next_tool_index_ = std::max(next_tool_index_, td.index + 1);
+                td.id = tc != nullptr ? string_or_empty(*tc, "id") : "";
+                // Ids are normally sent; a call without one still needs an id to be answered by.
+                if (td.id.empty()) td.id = "call_" + std::to_string(td.index);
+            } else {
+                td.index = index_of(j, current_tool_index_);
+            }
+            current_tool_index_ = td.index;
+            if (const json* fn = tc != nullptr ? object_at(*tc, "function") : nullptr) {
+                td.function = string_or_empty(*fn, "name");
+                td.arguments = string_or_empty(*fn, "arguments");
+            }
+            assembler_.add(td);
+            saw_output_ = true;
+            StreamChunk c = chunk(std::move(j));
+            c.tool_call_deltas.push_back(std::move(td));
+            out.push_back(std::move(c));
+        } else if (type == "message-end") {
+            ended_ = true;
+            const std::string error = delta != nullptr ? string_or_empty(*delta, "error") : "";
+            if (!error.empty()) {
+                // A failure the server reported after the 200 status (ChatMessageEndEventDelta.error).
+                throw ProviderAPIError(ErrorInfo{.provider = kProvider, .model = model_, .status = 0, .message = error, .body = ev.data});
+            }
+            StreamChunk c = chunk(nullptr);
+            const std::string reason = delta != nullptr ? string_or_empty(*delta, "finish_reason") : "";
+            c.finish_reason = cohere_finish_reason(reason);
+            if (c.finish_reason.empty()) c.finish_reason = "stop";
+            finish_reason_ = c.finish_reason;
+            if (const json* u = delta != nullptr ? object_at(*delta, "usage") : nullptr) {
+                c.usage = cohere_parse_usage(*u);
+                usage_ = *c.usage;
+            }
+            if (!assembler_.empty()) c.tool_calls = assembler_.build();
+            c.raw = std::move(j);
+            out.push_back(std::move(c));
+        }
+        // content-end, tool-call-end, citation-start/end, debug and unknown types carry nothing unified.
+    }
+
+    static int index_of(const json& j, int fallback) {
+        auto it = j.find("index");
+        if (it != j.end() && it->is_number_integer()) {
+            const auto v = it->get<std::int64_t>();
+            if (v >= 0 && v < 1 << 20) return static_cast<int>(v);
+        }
+        return fallback;
+    }
+
+    std::string model_;
+    std::string id_;
+    SseParser sse_;
+    std::vector<SseEvent> events_;
+    ToolCallAssembler assembler_;
+    int next_tool_index_ = 0;
+    int current_tool_index_ = 0;
+    bool ended_ = false;
+    bool saw_output_ = false;
+    std::string finish_reason_;
+    Usage usage_;
+};
+
+// --- the provider ---
+
+class CohereProvider final : public HttpProvider {
+public:
+    CohereProvider() : HttpProvider(kProvider) {}
+
+protected:
+    HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
+        const Options& o = request.options;
+        HttpRequest http = base_request(o.api_base, "/v2/chat", o.api_key, request.model, o.timeout,
+                                        stream ? "text/event-stream" : "application/json");
+        http.streaming = stream;
+        set_headers(http.headers, o.extra_headers);
+        json body = cohere_chat_body(request, stream);
+        for (const auto& [k, v] : o.extra.items()) body[k] = v;
+        http.body = body.dump();
+        return http;
+    }
+
+    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+        CompletionResponse r = cohere_parse_chat(response.body);
+        r.model = request.model;  // a v2 chat reply names no model
+        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty()) {
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = request.model,
+                          .status = static_cast<int>(response.status),
+                          .request_id = request_id(response.headers),
+                          .message = "the model hit max_tokens before producing any output (finish_reason MAX_TOKENS): raise max_tokens"},
+                r.finish_reason, r.usage);
+        }
+        return r;
+    }
+
+    std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override {
+        return make_cohere_stream_decoder(request.model);
+    }
+
+    HttpRequest build_embed(const EmbedRequest& request) const override {
+        const EmbedOptions& o = request.options;
+        if (request.inputs.empty()) invalid_request(request.model, "embed needs at least one input");
+        HttpRequest http = base_request(o.api_base, "/v2/embed", o.api_key, request.model, o.timeout, "application/json");
+        set_headers(http.headers, o.extra_headers);
+        json body = cohere_embed_body(request);
+        for (const auto& [k, v] : o.extra.items()) body[k] = v;
+        http.body = body.dump();
+        return http;
+    }
+
+    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
+        EmbeddingResponse r = cohere_parse_embed(response.body);
+        r.model = request.model;
+        if (r.embeddings.size() != request.inputs.size())
+            parse_failure("reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
+                              std::to_string(request.inputs.size()) + " inputs",
+                          response.body, request.model);
+        return r;
+    }
+
+    [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {
+        ErrorInfo info{.provider = kProvider,
+                       .model = model,
+                       .status = static_cast<int>(response.status),
+                       .request_id = request_id(response.headers),
+                       .message = error_message_from_body(response.body),  // Cohere sends {"id"?, "message"}
+                       .error_type = error_type_from_body(response.body),
+                       .body = response.body.substr(0, 2000)};
+        // cohere-python raises InvalidTokenError for 498: a rejected key, so an AuthError here.
+        if (info.status == 498) throw AuthError(std::move(info));
+        // 503 ServiceUnavailableError is Cohere's "overloaded, retry later" (the SDK retries it).
+        throw_for_status(std::move(info), response.headers, {503});
+    }
+
+private:
+    HttpRequest base_request(const std::string& override_base, const char* path, const std::string& override_key,
+                             const std::string& model, std::chrono::milliseconds timeout, const char* accept) const {
+        HttpRequest http;
+        // COHERE_BASE_URL is llmgate's name; CO_API_URL is the one cohere-python reads (client.py).
+        http.url = pick_base_url(override_base, {"COHERE_BASE_URL", "CO_API_URL"}, kDefaultBase) + path;
+        http.provider = kProvider;
+        http.model = model;
+        http.timeout = effective_timeout(timeout);
+        http.headers = {{"Content-Type", "application/json"}, {"Accept", accept},
+                        {"Authorization", "Bearer " + require_key(override_key, model)}};
+        return http;
+    }
+
+    // The per-call key, else COHERE_API_KEY, else CO_API_KEY (which cohere-python prefers; it accepts both,
+    // client.py _get_api_key_from_environment).
+    static std::string require_key(const std::string& override_key, const std::string& model) {
+        if (!override_key.empty()) return override_key;
+        if (auto v = first_env({"COHERE_API_KEY", "CO_API_KEY"})) return *v;
+        throw AuthError(ErrorInfo{.provider = kProvider,
+                                  .model = model,
+                                  .message = "no API key for cohere: set COHERE_API_KEY or CO_API_KEY or pass api_key"});
+    }
+
+    // Cohere documents no request-id header; x-debug-trace-id is the id its gateway returns on every reply.
+    static std::string request_id(const Headers& headers) {
+        return first_header(headers, {"x-debug-trace-id", "x-request-id", "request-id"});
+    }
+};
+
+}  // namespace
+
+std::string cohere_finish_reason(const std::string& reason) {
+    // cohere-python types/chat_finish_reason.py
+    if (reason == "COMPLETE" || reason == "STOP_SEQUENCE") return "stop";
+    if (reason == "MAX_TOKENS") return "length";
+    if (reason == "TOOL_CALL") return "tool_calls";
+    if (reason == "ERROR") return "error";
+    if (reason == "TIMEOUT") return "timeout";
+    std::string lower = reason;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    return lower;
+}
+
+Usage cohere_parse_usage(const json& u) {
+    Usage usage;
+    if (!u.is_object()) return usage;
+    // usage.tokens counts what the model read and wrote; billed_units is what was charged (it leaves out
+    // the prompt template tokens). The unified counts are token counts, so `tokens` wins when present.
+    const json* counts = object_at(u, "tokens");
+    if (counts == nullptr) counts = object_at(u, "billed_units");
+    if (counts != nullptr) {
+        usage.prompt_tokens = count_field(*counts, "input_tokens");
+        usage.completion_tokens = count_field(*counts, "output_tokens");
+    }
+    usage.cached_tokens = count_field(u, "cached_tokens");  // "prompt tokens that hit the inference cache"
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    return usage;
+}
+
+json cohere_chat_body(const ChatRequest& request, bool stream) {
+    const Options& o = request.options;
+    json messages = json::array();
+    for (const auto& m : request.messages) messages.push_back(message_to_cohere(m, request.model));
+    json body{{"model", request.model}, {"messages", std::move(messages)}};
+
+    // tool_choice is only "REQUIRED" or "NONE" (v2/types/v2chat_request_tool_choice.py); "auto" is the
+    // default and is omitted. Forcing one named tool = REQUIRED with only that tool offered.
+    std::vector<const Tool*> tools;
+    for (const auto& t : o.tools) tools.push_back(&t);
+    const std::string& choice = o.tool_choice;
+    if (!choice.empty() && choice != "auto" && choice != "none" && choice != "required") {
+        auto it = std::find_if(tools.begin(), tools.end(), [&](const Tool* t) { return t->name == choice; });
+        if (it == tools.end()) invalid_request(request.model, "tool_choice names \"" + choice + "\", which is not among the tools");
+        tools = {*it};
+    }
+    if (!tools.empty()) {
+        json arr = json::array();
+        bool strict = false;
+        for (const Tool* t : tools) {
+            arr.push_back(tool_to_cohere(*t));
+            strict = strict || (t->strict && *t->strict);
+        }
+        body["tools"] = std::move(arr);
+        if (strict) body["strict_tools"] = true;  // Cohere's switch is per request, not per tool
+    }
+    if (choice == "none")
+        body["tool_choice"] = "NONE";
+    else if (!choice.empty() && choice != "auto")
+        body["tool_choice"] = "REQUIRED";
+
+    if (o.max_tokens) body["max_tokens"] = *o.max_tokens;
+    if (!o.stop.empty()) body["stop_sequences"] = o.stop;
+    if (o.temperature) body["temperature"] = *o.temperature;
+    if (o.seed) body["seed"] = *o.seed;
+    if (o.top_p) body["p"] = *o.top_p;
+    body["stream"] = stream;  // the SDK always sends it: true from chat_stream, false from chat
+    return body;
+}
+
+CompletionResponse cohere_parse_chat(const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure("malformed JSON reply", body);
+    CompletionResponse r;
+    r.provider = kProvider;
+    try {
+        r.id = string_or_empty(j, "id");
+        const json* msg = object_at(j, "message");
+        if (msg == nullptr) parse_failure("reply has no message", body);
+        Choice choice;
+        choice.message.role = "assistant";
+        std::string text, thinking;
+        // The reply text is under message.content[], never a top-level "text" (that was v1).
+        if (auto c = msg->find("content"); c != msg->end()) read_content(*c, text, thinking);
+        choice.message.content = std::move(text);
+        if (auto tcs = msg->find("tool_calls"); tcs != msg->end() && tcs->is_array())
+            for (const auto& tc : *tcs) choice.message.tool_calls.push_back(read_tool_call(tc));
+        const std::string plan = string_or_empty(*msg, "tool_plan");
+        choice.message.reasoning = join_reasoning(thinking, plan);
+        if (!plan.empty() || !thinking.empty()) {
+            json data = json::object();
+            if (!plan.empty()) data["tool_plan"] = plan;
+            if (!thinking.empty()) data["thinking"] = thinking;
+            choice.message.provider_data = std::move(data);
+        }
+        choice.finish_reason = cohere_finish_reason(string_or_empty(j, "finish_reason"));
+        r.finish_reason = choice.finish_reason;
+        r.choices.push_back(std::move(choice));
+        if (const json* u = object_at(j, "usage")) r.usage = cohere_parse_usage(*u);
+    } catch (const json::exception& e) {
+        parse_failure(std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> make_cohere_stream_decoder(std::string model) {
+    return std::make_unique<CohereStreamDecoder>(std::move(model));
+}
+
+json cohere_embed_body(const EmbedRequest& request) {
+    const EmbedOptions& o = request.options;
+    // v2 embed always takes a list of texts, even for one input.
+    json body{{"model", request.model}, {"texts", request.inputs}};
+    // input_type is required by v2 for embed v3+ models; a stored document is the common case.
+    body["input_type"] = o.input_type.empty() ? "search_document" : o.input_type;
+    // embedding_types is required by v2 embed; llmgate returns float vectors.
+    body["embedding_types"] = json::array({"float"});
+    if (!o.truncate.empty()) {
+        std::string t = o.truncate;
+        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        body["truncate"] = t;  // NONE | START | END
+    }
+    if (o.dimensions) body["output_dimension"] = *o.dimensions;  // embed-v4 and newer
+    return body;
+}
+
+EmbeddingResponse cohere_parse_embed(const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure("malformed JSON reply", body);
+    EmbeddingResponse r;
+    r.provider = kProvider;
+    try {
+        const json* by_type = object_at(j, "embeddings");
+        const json* floats = nullptr;
+        if (by_type != nullptr) {
+            auto it = by_type->find("float");
+            if (it != by_type->end() && it->is_array()) floats = &*it;
+        }
+        if (floats == nullptr) parse_failure("reply has no embeddings.float", body);
+        for (const auto& v : *floats) r.embeddings.push_back(v.get<std::vector<double>>());
+        if (const json* meta = object_at(j, "meta")) {
+            const json* counts = object_at(*meta, "tokens");
+            if (counts == nullptr) counts = object_at(*meta, "billed_units");
+            if (counts != nullptr) r.usage.prompt_tokens = count_field(*counts, "input_tokens");
+            r.usage.total_tokens = r.usage.prompt_tokens;
+        }
+    } catch (const json::exception& e) {
+        parse_failure(std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<Provider> make_cohere_provider() { return std::make_unique<CohereProvider>(); }
 
 }  // namespace llmgate::detail

@@ -1,8 +1,743 @@
-// Gemini: placeholder until its adapter lands; the registry reports it as not available yet.
+// Gemini (Developer API): generateContent / streamGenerateContent?alt=sse, embedContent / batchEmbedContents, errors.
+//
+// Wire facts checked against googleapis/python-genai (google/genai/_api_client.py, models.py, types.py,
+// _extra_utils.py): base https://generativelanguage.googleapis.com/ + "v1beta", the key in the `x-goog-api-key`
+// header, camelCase JSON fields, function responses sent back in a `user` content with non-dict results wrapped
+// as {"result": ...}, FunctionDeclaration.parametersJsonSchema for standard JSON Schema.
+#include "providers/gemini.hpp"
+
+#include "core/json_numbers.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <set>
+
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/base_url.hpp"
 #include "providers/factories.hpp"
+#include "providers/http_errors.hpp"
+#include "providers/http_provider.hpp"
+#include "transport/sse.hpp"
 
 namespace llmgate::detail {
+namespace {
 
-std::unique_ptr<Provider> make_gemini_provider() { return nullptr; }
+constexpr const char* kProvider = "gemini";
+constexpr const char* kDefaultBase = "https://generativelanguage.googleapis.com";
+constexpr const char* kApiVersion = "v1beta";  // what python-genai uses for the Developer API
+
+[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
+    throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = what + ": " + body.substr(0, 300),
+                                       .body = body.substr(0, 2000)});
+}
+
+std::int64_t int_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string string_or_empty(const json& j, const char* key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// ---------------------------------------------------------------------------------------------- requests
+
+std::string guess_mime_type(const std::string& url) {
+    std::string path = url.substr(0, url.find_first_of("?#"));
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos) return {};
+    std::string ext = path.substr(dot + 1);
+    for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    static const std::map<std::string, std::string> kTypes{{"png", "image/png"},   {"jpg", "image/jpeg"},
+                                                           {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
+                                                           {"gif", "image/gif"},   {"heic", "image/heic"},
+                                                           {"heif", "image/heif"}, {"pdf", "application/pdf"}};
+    auto it = kTypes.find(ext);
+    return it == kTypes.end() ? std::string() : it->second;
+}
+
+json image_part(const ContentPart& p) {
+    if (p.image_bytes) return json{{"inlineData", {{"mimeType", p.image_bytes->mime_type}, {"data", p.image_bytes->data}}}};
+    const std::string& url = p.image_url ? p.image_url->url : std::string();
+    // data:<mime>;base64,<data> goes inline; anything else is a file URI (uploaded file, or a URL the model fetches).
+    if (url.rfind("data:", 0) == 0) {
+        const auto comma = url.find(',');
+        const auto semi = url.find(';');
+        if (comma != std::string::npos && semi != std::string::npos && semi < comma)
+            return json{{"inlineData", {{"mimeType", url.substr(5, semi - 5)}, {"data", url.substr(comma + 1)}}}};
+    }
+    json file{{"fileUri", url}};
+    if (std::string mime = guess_mime_type(url); !mime.empty()) file["mimeType"] = mime;
+    return json{{"fileData", std::move(file)}};
+}
+
+json user_parts(const Message& m) {
+    json parts = json::array();
+    if (const auto* s = std::get_if<std::string>(&m.content)) {
+        parts.push_back({{"text", *s}});
+        return parts;
+    }
+    for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
+        if (p.type == "text")
+            parts.push_back({{"text", p.text}});
+        else
+            parts.push_back(image_part(p));
+    }
+    return parts;
+}
+
+json call_args(const ToolCall& tc) {
+    if (tc.arguments.is_object()) return tc.arguments;
+    json parsed = json::parse(tc.arguments_raw, nullptr, false);
+    return parsed.is_object() ? parsed : json::object();
+}
+
+// The parts saved from the reply that produced this assistant message, when it carried anything a rebuild would
+// lose (thoughtSignature, thought parts, the API's call ids): the API wants them back verbatim.
+const json* saved_parts(const Message& m) {
+    if (!m.provider_data.is_object()) return nullptr;
+    auto g = m.provider_data.find("gemini");
+    if (g == m.provider_data.end() || !g->is_object()) return nullptr;
+    auto parts = g->find("parts");
+    if (parts == g->end() || !parts->is_array() || parts->empty()) return nullptr;
+    return &*parts;
+}
+
+json model_parts(const Message& m) {
+    if (const json* saved = saved_parts(m)) return *saved;
+    json parts = json::array();
+    // History is always `parts` (the key python llmgate < 0.8.3 got wrong).
+    if (std::string text = m.text(); !text.empty()) parts.push_back({{"text", text}});
+    for (const auto& tc : m.tool_calls) parts.push_back({{"functionCall", {{"name", tc.function}, {"args", call_args(tc)}}}});
+    return parts;
+}
+
+// A tool's result as functionResponse.response, which must be an object: a JSON object result is sent as it is,
+// anything else wrapped as {"result": <text>} as python-genai's automatic function calling does.
+json tool_response(const Message& m) {
+    const std::string text = m.text();
+    json parsed = json::parse(text, nullptr, false);
+    if (parsed.is_object()) return parsed;
+    return json{{"result", text}};
+}
+
+struct Contents {
+    json contents = json::array();
+    json system_parts = json::array();
+};
+
+Contents build_contents(const ChatRequest& request) {
+    Contents out;
+    std::map<std::string, std::string> name_of_call;  // tool_call_id → function name, from earlier assistant turns
+    std::set<std::string> api_ids;                     // call ids the API itself sent (echoed back as functionResponse.id)
+    bool last_is_tool_results = false;
+    for (const auto& m : request.messages) {
+        if (m.role == "system" || m.role == "developer") {
+            out.system_parts.push_back({{"text", m.text()}});
+            continue;
+        }
+        if (m.role == "assistant") {
+            for (const auto& tc : m.tool_calls) name_of_call[tc.id] = tc.function;
+            if (const json* saved = saved_parts(m)) {
+                for (const auto& p : *saved) {
+                    if (!p.is_object()) continue;
+                    auto fc = p.find("functionCall");
+                    if (fc != p.end() && fc->is_object()) {
+                        if (std::string id = string_or_empty(*fc, "id"); !id.empty()) api_ids.insert(id);
+                    }
+                }
+            }
+            json parts = model_parts(m);
+            last_is_tool_results = false;
+            if (parts.empty()) continue;  // the API rejects a content without parts
+            out.contents.push_back({{"role", "model"}, {"parts", std::move(parts)}});
+            continue;
+        }
+        if (m.role == "tool") {
+            // The tool message only names the call; the function's name comes from the assistant turn that made it.
+            std::string name = m.name;
+            if (auto it = name_of_call.find(m.tool_call_id); it != name_of_call.end()) name = it->second;
+            if (name.empty())
+                throw InvalidRequestError(ErrorInfo{.provider = kProvider,
+                                                    .model = request.model,
+                                                    .message = "tool result for \"" + m.tool_call_id +
+                                                               "\" matches no tool call of an earlier assistant message"});
+            json fr{{"name", name}, {"response", tool_response(m)}};
+            if (api_ids.count(m.tool_call_id)) fr["id"] = m.tool_call_id;
+            json part{{"functionResponse", std::move(fr)}};
+            // All results of one turn go in one `user` content (python-genai's AFC does the same).
+            if (last_is_tool_results) {
+                out.contents.back()["parts"].push_back(std::move(part));
+            } else {
+                out.contents.push_back({{"role", "user"}, {"parts", json::array({std::move(part)})}});
+                last_is_tool_results = true;
+            }
+            continue;
+        }
+        out.contents.push_back({{"role", "user"}, {"parts", user_parts(m)}});
+        last_is_tool_results = false;
+    }
+    return out;
+}
+
+json tool_config(const std::string& choice) {
+    json fcc;
+    if (choice == "auto")
+        fcc = {{"mode", "AUTO"}};
+    else if (choice == "none")
+        fcc = {{"mode", "NONE"}};
+    else if (choice == "required")
+        fcc = {{"mode", "ANY"}};
+    else  // one named tool: ANY restricted to it; allowedFunctionNames is only valid with ANY
+        fcc = {{"mode", "ANY"}, {"allowedFunctionNames", json::array({choice})}};
+    return json{{"functionCallingConfig", std::move(fcc)}};
+}
+
+// reasoning_effort → thinkingConfig. Gemini 2.x takes a token budget; later models take thinkingLevel.
+json thinking_config(const std::string& model, const std::string& effort) {
+    json cfg{{"includeThoughts", true}};
+    const std::string bare = model.rfind("models/", 0) == 0 ? model.substr(7) : model;
+    if (bare.rfind("gemini-2", 0) == 0 || bare.rfind("gemini-1", 0) == 0) {
+        static const std::map<std::string, int> kBudgets{{"minimal", 0}, {"low", 1024}, {"medium", 8192}, {"high", 24576}};
+        auto it = kBudgets.find(effort);
+        cfg["thinkingBudget"] = it == kBudgets.end() ? -1 : it->second;  // -1: dynamic
+    } else {
+        std::string level = effort;
+        for (auto& ch : level) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        cfg["thinkingLevel"] = level;
+    }
+    return cfg;
+}
+
+void merge_extra(json& body, const json& extra) {
+    if (!extra.is_object()) return;
+    for (const auto& [k, v] : extra.items()) {
+        // Nested objects (generationConfig, toolConfig) are merged so extra can add one setting without dropping ours.
+        if (v.is_object() && body.contains(k) && body[k].is_object())
+            body[k].update(v, true);
+        else
+            body[k] = v;
+    }
+}
+
+// ------------------------------------------------------------------------------------------------ replies
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+// Reads one part into text / reasoning / a tool call; true when the part carries something only a verbatim replay
+// keeps (a thought, its signature, the API's call id).
+bool read_part(const json& part, std::string& text, std::string& reasoning, std::vector<ToolCall>& calls,
+               std::size_t& call_position, std::vector<ToolCallDelta>* deltas) {
+    if (!part.is_object()) return false;
+    bool replay = part.contains("thoughtSignature");
+    const bool thought = part.contains("thought") && part["thought"].is_boolean() && part["thought"].get<bool>();
+    if (auto t = part.find("text"); t != part.end() && t->is_string()) {
+        if (thought) {
+            reasoning += t->get_ref<const std::string&>();
+            replay = true;
+        } else {
+            text += t->get_ref<const std::string&>();
+        }
+    }
+    if (auto fc = part.find("functionCall"); fc != part.end() && fc->is_object()) {
+        ToolCall call;
+        call.function = string_or_empty(*fc, "name");
+        auto args = fc->find("args");
+        call.arguments = args != fc->end() && args->is_object() ? *args : json::object();
+        call.arguments_raw = call.arguments.dump();
+        call.id = string_or_empty(*fc, "id");
+        if (call.id.empty())
+            call.id = gemini_tool_call_id(call.function, call.arguments, call_position);
+        else
+            replay = true;
+        if (deltas)
+            deltas->push_back(ToolCallDelta{.index = static_cast<int>(call_position),
+                                            .id = call.id,
+                                            .function = call.function,
+                                            .arguments = call.arguments_raw});
+        ++call_position;
+        calls.push_back(std::move(call));
+    }
+    return replay;
+}
+
+const json* first_error_object(const json& j) {
+    const json* root = &j;
+    if (j.is_array() && !j.empty()) root = &j.front();  // some Google front ends wrap the error in a list
+    if (!root->is_object()) return nullptr;
+    auto e = root->find("error");
+    return e != root->end() && e->is_object() ? &*e : nullptr;
+}
+
+[[noreturn]] void blocked(const std::string& model, const json& reply, const std::string& body) {
+    const json feedback = reply.value("promptFeedback", json::object());
+    const std::string reason = string_or_empty(feedback, "blockReason");
+    std::string message = "the prompt was blocked (blockReason " + reason + ")";
+    if (std::string detail = string_or_empty(feedback, "blockReasonMessage"); !detail.empty()) message += ": " + detail;
+    throw ProviderAPIError(ErrorInfo{.provider = kProvider,
+                                     .model = model,
+                                     .status = 200,
+                                     .message = message,
+                                     .error_type = reason,
+                                     .body = body.substr(0, 2000)});
+}
+
+bool has_block_reason(const json& reply) {
+    auto pf = reply.find("promptFeedback");
+    return pf != reply.end() && !string_or_empty(*pf, "blockReason").empty();
+}
+
+class GeminiStreamDecoder final : public StreamDecoder {
+public:
+    explicit GeminiStreamDecoder(std::string model) : model_(std::move(model)) {}
+
+    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
+        sse_.feed(bytes, events_);
+        drain(out);
+    }
+
+    void finish(std::deque<StreamChunk>& out) override {
+        sse_.finish(events_);
+        drain(out);
+        // Gemini sends no end marker: the body just ends. Only a finishReason proves the reply is whole.
+        if (finish_reason_.empty())
+            throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                               .model = model_,
+                                               .status = 200,
+                                               .message = "stream ended before any finishReason: the reply is incomplete"});
+        if (finish_reason_ == "length" && !saw_output_)
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = model_,
+                          .status = 200,
+                          .message = "the model hit maxOutputTokens before producing any output (finishReason MAX_TOKENS)"},
+                finish_reason_, usage_);
+    }
+
+private:
+    void drain(std::deque<StreamChunk>& out) {
+        for (const auto& ev : events_) handle(ev, out);
+        events_.clear();
+    }
+
+    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+        if (ev.data.empty()) return;
+        json j = json::parse(ev.data, nullptr, false);
+        if (j.is_discarded() || !(j.is_object() || j.is_array())) parse_failure(model_, "malformed stream event", ev.data);
+        if (first_error_object(j)) gemini_raise_error(model_, 200, {}, ev.data);  // an error sent mid-stream
+        if (!j.is_object()) parse_failure(model_, "malformed stream event", ev.data);
+        try {
+            out.push_back(map(j, ev.data));
+        } catch (const json::exception& e) {
+            parse_failure(model_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
+        }
+    }
+
+    StreamChunk map(json& j, const std::string& data) {
+        StreamChunk c;
+        c.provider = kProvider;
+        c.id = string_or_empty(j, "responseId");
+        c.model = string_or_empty(j, "modelVersion");
+        auto candidates = j.find("candidates");
+        const bool none = candidates == j.end() || !candidates->is_array() || candidates->empty();
+        if (none && has_block_reason(j)) blocked(model_, j, data);
+        if (!none) {
+            for (const auto& cand : *candidates) {
+                if (!cand.is_object()) parse_failure(model_, "malformed candidate", data);
+                // StreamChunk describes the first candidate; candidateCount > 1 streams are not split out.
+                if (json_index(cand, "index", 0) != 0) continue;
+                if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
+                    if (auto parts = content->find("parts"); parts != content->end() && parts->is_array()) {
+                        std::vector<ToolCall> calls;
+                        for (const auto& part : *parts) {
+                            // Each functionCall part is a whole call: it gets the next index, so parallel calls
+                            // spread over several events stay separate calls.
+                            replay_ = read_part(part, c.delta, c.reasoning, calls, calls_seen_, &c.tool_call_deltas) || replay_;
+                            stream_parts_.push_back(part);  // kept so signatures can be replayed next turn
+                        }
+                        for (auto& call : calls) calls_.push_back(std::move(call));
+                    }
+                }
+                if (auto fr = cand.find("finishReason"); fr != cand.end() && fr->is_string()) {
+                    c.finish_reason = gemini_finish_reason(fr->get<std::string>(), !calls_.empty());
+                    finish_reason_ = c.finish_reason;
+                    if (!calls_.empty()) c.tool_calls = calls_;
+                    if (replay_) c.provider_data = json{{"gemini", {{"parts", stream_parts_}}}};
+                }
+            }
+        }
+        saw_output_ = saw_output_ || !c.delta.empty() || !c.tool_call_deltas.empty();
+        if (auto u = j.find("usageMetadata"); u != j.end() && u->is_object()) {
+            c.usage = gemini_parse_usage(*u);
+            usage_ = *c.usage;
+        }
+        c.raw = std::move(j);
+        return c;
+    }
+
+    std::string model_;
+    SseParser sse_;
+    std::vector<SseEvent> events_;
+    std::vector<ToolCall> calls_;
+    std::size_t calls_seen_ = 0;
+    json stream_parts_ = json::array();  // every part received, in order
+    bool replay_ = false;                // some part carries what a rebuilt part would lose (thoughtSignature)
+    bool saw_output_ = false;
+    std::string finish_reason_;
+    Usage usage_;
+};
+
+// --------------------------------------------------------------------------------------------- provider
+
+class GeminiProvider final : public HttpProvider {
+public:
+    GeminiProvider() : HttpProvider(kProvider) {}
+
+protected:
+    HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
+        const Options& o = request.options;
+        HttpRequest http;
+        const std::string method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
+        http.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) + method;
+        http.provider = kProvider;
+        http.model = request.model;
+        http.timeout = effective_timeout(o.timeout);
+        http.streaming = stream;
+        http.headers = {{"Content-Type", "application/json"}, {"Accept", stream ? "text/event-stream" : "application/json"}};
+        // The key goes in a header, never in the URL (?key=...), so it cannot leak through logs or error messages.
+        http.headers.emplace_back("x-goog-api-key", require_key(o.api_key, request.model));
+        set_headers(http.headers, o.extra_headers);
+        http.body = gemini_chat_body(request).dump();
+        return http;
+    }
+
+    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+        CompletionResponse r = gemini_parse_chat(request.model, response.body);
+        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = request.model,
+                          .status = static_cast<int>(response.status),
+                          .request_id = request_id(response.headers),
+                          .message = "the model hit maxOutputTokens before producing any output (finishReason MAX_TOKENS; " +
+                                     std::to_string(r.usage.reasoning_tokens) + " thinking tokens): raise max_tokens"},
+                r.finish_reason, r.usage);
+        return r;
+    }
+
+    std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override {
+        return make_gemini_stream_decoder(request.model);
+    }
+
+    HttpRequest build_embed(const EmbedRequest& request) const override {
+        const EmbedOptions& o = request.options;
+        if (request.inputs.empty())
+            throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
+        HttpRequest http;
+        const bool single = request.single_input && request.inputs.size() == 1;
+        http.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) +
+                   (single ? ":embedContent" : ":batchEmbedContents");
+        http.provider = kProvider;
+        http.model = request.model;
+        http.timeout = effective_timeout(o.timeout);
+        http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+        http.headers.emplace_back("x-goog-api-key", require_key(o.api_key, request.model));
+        set_headers(http.headers, o.extra_headers);
+        http.body = gemini_embed_body(request).dump();
+        return http;
+    }
+
+    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
+        const bool single = request.single_input && request.inputs.size() == 1;
+        EmbeddingResponse r = gemini_parse_embeddings(request.model, response.body, single);
+        if (r.embeddings.size() != request.inputs.size())
+            parse_failure(request.model,
+                          "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
+                              std::to_string(request.inputs.size()) + " inputs",
+                          response.body);
+        return r;
+    }
+
+    [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {
+        gemini_raise_error(model, static_cast<int>(response.status), response.headers, response.body);
+    }
+
+private:
+    static std::string base_url(const std::string& override_base) {
+        // GOOGLE_GEMINI_BASE_URL is the variable python-genai reads (_base_url.py); GEMINI_BASE_URL comes first.
+        return pick_base_url(override_base, {"GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"}, kDefaultBase);
+    }
+
+    static std::string request_id(const Headers& headers) { return first_header(headers, {"x-request-id"}); }
+
+    static std::string require_key(const std::string& override_key, const std::string& model) {
+        std::string key = override_key;
+        if (key.empty()) {
+            if (auto v = first_env({"GEMINI_API_KEY", "GOOGLE_API_KEY"})) key = *v;
+        }
+        // python-genai strips the key too: a stray newline from a file would otherwise break the header.
+        while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
+        while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front()))) key.erase(0, 1);
+        if (key.empty())
+            throw AuthError(ErrorInfo{.provider = kProvider,
+                                      .model = model,
+                                      .message = "no API key for gemini: set GEMINI_API_KEY or GOOGLE_API_KEY or pass api_key"});
+        return key;
+    }
+};
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------------ public helpers
+
+std::string gemini_model_resource(const std::string& model) {
+    if (model.rfind("models/", 0) == 0 || model.rfind("tunedModels/", 0) == 0) return model;
+    return "models/" + model;
+}
+
+json gemini_chat_body(const ChatRequest& request) {
+    const Options& o = request.options;
+    Contents c = build_contents(request);
+    json body{{"contents", std::move(c.contents)}};
+    if (!c.system_parts.empty()) body["systemInstruction"] = {{"parts", std::move(c.system_parts)}};
+    json gen = json::object();
+    if (o.max_tokens) gen["maxOutputTokens"] = *o.max_tokens;
+    if (o.temperature) gen["temperature"] = *o.temperature;
+    if (o.top_p) gen["topP"] = *o.top_p;
+    if (!o.stop.empty()) gen["stopSequences"] = o.stop;
+    if (o.seed) gen["seed"] = *o.seed;
+    if (!o.reasoning_effort.empty()) gen["thinkingConfig"] = thinking_config(request.model, o.reasoning_effort);
+    if (!gen.empty()) body["generationConfig"] = std::move(gen);
+    if (!o.tools.empty()) {
+        json decls = json::array();
+        for (const auto& t : o.tools) {
+            // parametersJsonSchema takes standard JSON Schema as is; `parameters` takes Google's OpenAPI subset and
+            // rejects fields like additionalProperties or $ref (types.py FunctionDeclaration).
+            json d{{"name", t.name}, {"parametersJsonSchema", t.parameters}};
+            if (!t.description.empty()) d["description"] = t.description;
+            decls.push_back(std::move(d));
+        }
+        body["tools"] = json::array({{{"functionDeclarations", std::move(decls)}}});
+    }
+    if (!o.tool_choice.empty()) body["toolConfig"] = tool_config(o.tool_choice);
+    merge_extra(body, o.extra);
+    return body;
+}
+
+std::string gemini_tool_call_id(const std::string& name, const json& args, std::size_t position) {
+    std::uint64_t h = fnv1a(name);
+    h = fnv1a(std::string_view("\0", 1), h);
+    h = fnv1a(args.dump(), h);
+    h = fnv1a("#" + std::to_string(position), h);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id = "call_";
+    for (int shift = 60; shift >= 0; shift -= 4) id.push_back(kHex[(h >> shift) & 0xF]);
+    return id;
+}
+
+std::string gemini_finish_reason(const std::string& reason, bool has_tool_calls) {
+    if (reason == "STOP") return has_tool_calls ? "tool_calls" : "stop";
+    if (reason == "MAX_TOKENS") return "length";
+    for (const char* filtered : {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+                                 "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"})
+        if (reason == filtered) return "content_filter";
+    if (reason.empty() || reason == "FINISH_REASON_UNSPECIFIED") return has_tool_calls ? "tool_calls" : reason;
+    return reason;  // OTHER, MALFORMED_FUNCTION_CALL, ...: the provider's own value
+}
+
+Usage gemini_parse_usage(const json& u) {
+    Usage usage;
+    if (!u.is_object()) return usage;
+    // promptTokenCount already includes cachedContentTokenCount; tool-use prompt tokens are billed as input too.
+    usage.prompt_tokens = int_field(u, "promptTokenCount") + int_field(u, "toolUsePromptTokenCount");
+    // OpenAI's completion_tokens includes reasoning; Gemini counts thoughts apart from candidates.
+    usage.reasoning_tokens = int_field(u, "thoughtsTokenCount");
+    usage.completion_tokens = int_field(u, "candidatesTokenCount") + usage.reasoning_tokens;
+    usage.cached_tokens = int_field(u, "cachedContentTokenCount");
+    usage.total_tokens = int_field(u, "totalTokenCount");
+    if (usage.total_tokens == 0) usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    return usage;
+}
+
+CompletionResponse gemini_parse_chat(const std::string& model, const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !(j.is_object() || j.is_array())) parse_failure(model, "malformed JSON reply", body);
+    if (first_error_object(j)) gemini_raise_error(model, 200, {}, body);
+    if (!j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    CompletionResponse r;
+    r.provider = kProvider;
+    try {
+        r.id = string_or_empty(j, "responseId");
+        r.model = string_or_empty(j, "modelVersion");
+        if (r.model.empty()) r.model = model;
+        auto candidates = j.find("candidates");
+        if (candidates == j.end() || (candidates->is_array() && candidates->empty())) {
+            if (has_block_reason(j)) blocked(model, j, body);
+            parse_failure(model, "reply has no candidates", body);
+        }
+        if (!candidates->is_array()) parse_failure(model, "reply has malformed candidates", body);
+        for (const auto& cand : *candidates) {
+            if (!cand.is_object()) parse_failure(model, "reply has a malformed candidate", body);
+            Choice choice;
+            choice.index = json_index(cand, "index", static_cast<int>(r.choices.size()));
+            choice.message.role = "assistant";
+            std::string text;
+            std::size_t position = 0;
+            bool replay = false;
+            json parts = json::array();
+            if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
+                if (auto p = content->find("parts"); p != content->end() && p->is_array()) parts = *p;
+            }
+            for (const auto& part : parts)
+                replay = read_part(part, text, choice.message.reasoning, choice.message.tool_calls, position, nullptr) || replay;
+            choice.message.content = std::move(text);
+            if (replay) choice.message.provider_data = json{{"gemini", {{"parts", parts}}}};
+            choice.finish_reason = gemini_finish_reason(string_or_empty(cand, "finishReason"), !choice.message.tool_calls.empty());
+            r.choices.push_back(std::move(choice));
+        }
+        if (auto u = j.find("usageMetadata"); u != j.end()) r.usage = gemini_parse_usage(*u);
+    } catch (const json::exception& e) {
+        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> make_gemini_stream_decoder(std::string model) {
+    return std::make_unique<GeminiStreamDecoder>(std::move(model));
+}
+
+json gemini_embed_body(const EmbedRequest& request) {
+    const EmbedOptions& o = request.options;
+    const std::string resource = gemini_model_resource(request.model);
+    auto one = [&](const std::string& text) {
+        json r{{"model", resource}, {"content", {{"parts", json::array({{{"text", text}}})}}}};
+        if (!o.task_type.empty()) r["taskType"] = o.task_type;
+        if (!o.title.empty()) r["title"] = o.title;
+        if (o.dimensions) r["outputDimensionality"] = *o.dimensions;
+        return r;
+    };
+    json body;
+    if (request.single_input && request.inputs.size() == 1) {
+        body = one(request.inputs.front());
+    } else {
+        json requests = json::array();
+        for (const auto& text : request.inputs) requests.push_back(one(text));
+        body = json{{"requests", std::move(requests)}};
+    }
+    merge_extra(body, o.extra);
+    return body;
+}
+
+EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::string& body, bool single) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    EmbeddingResponse r;
+    r.provider = kProvider;
+    r.model = model;
+    try {
+        auto values = [&](const json& e) {
+            if (!e.is_object()) parse_failure(model, "reply has a malformed embedding", body);
+            return e.at("values").get<std::vector<double>>();
+        };
+        if (single) {
+            auto e = j.find("embedding");
+            if (e == j.end()) parse_failure(model, "reply has no embedding", body);
+            r.embeddings.push_back(values(*e));
+        } else {
+            auto es = j.find("embeddings");
+            if (es == j.end() || !es->is_array()) parse_failure(model, "reply has no embeddings", body);
+            for (const auto& e : *es) r.embeddings.push_back(values(e));
+        }
+    } catch (const json::exception& e) {
+        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    const json* err = first_error_object(j);
+    if (!err) return std::nullopt;
+    auto details = err->find("details");
+    if (details == err->end() || !details->is_array()) return std::nullopt;
+    for (const auto& d : *details) {
+        if (!d.is_object() || string_or_empty(d, "@type") != "type.googleapis.com/google.rpc.RetryInfo") continue;
+        // google.protobuf.Duration in JSON: decimal seconds with an "s" suffix.
+        std::string delay = string_or_empty(d, "retryDelay");
+        if (delay.size() < 2 || delay.back() != 's') continue;
+        delay.pop_back();
+        try {
+            std::size_t used = 0;
+            const double secs = std::stod(delay, &used);
+            if (used != delay.size() || !std::isfinite(secs) || secs < 0 || secs > 1e9) continue;
+            return std::chrono::milliseconds(static_cast<long long>(std::llround(secs * 1000)));
+        } catch (...) {
+            continue;
+        }
+    }
+    return std::nullopt;
+}
+
+void gemini_raise_error(const std::string& model, int status, const Headers& headers, const std::string& body) {
+    const json j = json::parse(body, nullptr, false);
+    const json* err = first_error_object(j);
+    ErrorInfo info{.provider = kProvider,
+                   .model = model,
+                   .status = status,
+                   .request_id = first_header(headers, {"x-request-id"}),
+                   .message = {},
+                   .error_type = {},
+                   .body = body.substr(0, 2000)};
+    std::string grpc_status, reason;
+    if (err) {
+        info.message = string_or_empty(*err, "message");
+        grpc_status = string_or_empty(*err, "status");
+        // An error inside a 200 reply or a stream: its own code says what the HTTP status would have been.
+        if ((status == 0 || status == 200) && err->contains("code") && (*err)["code"].is_number_integer())
+            info.status = (*err)["code"].get<int>();
+        if (auto details = err->find("details"); details != err->end() && details->is_array()) {
+            for (const auto& d : *details) {
+                if (d.is_object() && string_or_empty(d, "@type") == "type.googleapis.com/google.rpc.ErrorInfo")
+                    reason = string_or_empty(d, "reason");
+            }
+        }
+    }
+    if (info.message.empty()) info.message = error_message_from_body(body);
+    if (info.message.empty()) info.message = "HTTP " + std::to_string(status);
+    info.error_type = !reason.empty() ? reason : grpc_status;
+
+    const int s = info.status;
+    // Gemini answers a bad key with 400 INVALID_ARGUMENT; only the ErrorInfo reason says it is an auth failure.
+    if (reason == "API_KEY_INVALID" || reason == "API_KEY_EXPIRED" || s == 401 || s == 403 ||
+        grpc_status == "UNAUTHENTICATED" || grpc_status == "PERMISSION_DENIED")
+        throw AuthError(std::move(info));
+    // 503 UNAVAILABLE is Gemini's "model overloaded": as retryable as a 429.
+    if (s == 429 || s == 503 || grpc_status == "RESOURCE_EXHAUSTED" || grpc_status == "UNAVAILABLE") {
+        auto retry = gemini_retry_delay(body);
+        if (!retry) retry = parse_retry_after(headers);
+        throw RateLimitError(std::move(info), retry);
+    }
+    if (s == 404 || grpc_status == "NOT_FOUND") throw ModelNotFoundError(std::move(info));
+    throw ProviderAPIError(std::move(info));
+}
+
+std::unique_ptr<Provider> make_gemini_provider() { return std::make_unique<GeminiProvider>(); }
 
 }  // namespace llmgate::detail

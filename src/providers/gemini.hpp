@@ -1,0 +1,44 @@
+// Gemini's pure translation functions (request bodies, replies, stream events, errors), for tests and fuzzing.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "providers/provider.hpp"
+#include "providers/stream_decoder.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+
+// "models/<id>" as the REST paths and embedding requests name a model ("models/…" and "tunedModels/…" kept).
+std::string gemini_model_resource(const std::string& model);
+
+// The generateContent / streamGenerateContent body (the same for both), `extra` merged in.
+json gemini_chat_body(const ChatRequest& request);
+
+// A generateContent reply. Throws ResponseParseError on malformed bodies and ProviderAPIError when the prompt was
+// blocked (promptFeedback.blockReason with no candidates).
+CompletionResponse gemini_parse_chat(const std::string& model, const std::string& body);
+Usage gemini_parse_usage(const json& usage_metadata);
+// "stop" | "length" | "content_filter" | "tool_calls" (STOP with function calls) | the provider's value.
+std::string gemini_finish_reason(const std::string& finish_reason, bool has_tool_calls);
+// The id given to a function call the API sent without one: the same call at the same position always gets the same id.
+std::string gemini_tool_call_id(const std::string& name, const json& args, std::size_t position);
+
+// SSE of full GenerateContentResponse objects; the end of the body is the end of the stream, so a body that ends
+// before any finishReason is a ResponseParseError.
+std::unique_ptr<StreamDecoder> make_gemini_stream_decoder(std::string model);
+
+// embedContent (one text given as a string) or batchEmbedContents (a list) body, `extra` merged in.
+json gemini_embed_body(const EmbedRequest& request);
+EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::string& body, bool single);
+
+// RetryInfo.retryDelay ("12s", "0.5s") from an error body's details.
+std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& body);
+// Throws the typed error for a non-2xx reply (or an error object sent with status 200 / mid-stream).
+[[noreturn]] void gemini_raise_error(const std::string& model, int status, const Headers& headers, const std::string& body);
+
+}  // namespace llmgate::detail
