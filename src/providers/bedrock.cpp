@@ -1,8 +1,798 @@
-// AWS Bedrock: placeholder until its adapter lands; the registry reports it as not available yet.
+// AWS Bedrock Runtime: Converse / ConverseStream for chat, InvokeModel for Titan and Cohere embeddings,
+// every request signed with SigV4. Wire shapes checked against aws/aws-sdk-js-v3
+// clients/client-bedrock-runtime (models_0.ts, protocols/Aws_restJson1.ts) and the Bedrock API reference.
+#include "providers/bedrock.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <map>
+#include <set>
+#include <utility>
+
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/aws_sigv4.hpp"
+#include "providers/base_url.hpp"
 #include "providers/factories.hpp"
+#include "providers/http_errors.hpp"
+#include "providers/http_provider.hpp"
+#include "transport/aws_eventstream.hpp"
 
 namespace llmgate::detail {
+namespace {
 
-std::unique_ptr<Provider> make_bedrock_provider() { return nullptr; }
+constexpr const char* kProvider = "bedrock";
+
+[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
+    throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = what + ": " + body.substr(0, 300),
+                                       .body = body.substr(0, 2000)});
+}
+
+[[noreturn]] void invalid_request(const std::string& model, const std::string& what) {
+    throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = model, .message = what});
+}
+
+std::int64_t int_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string string_or_empty(const json& j, const char* key) {
+    if (!j.is_object()) return {};
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+// --- request ---
+
+// Converse takes image bytes (base64 in JSON) with a format name, never a URL (S3 aside).
+std::string image_format(const std::string& mime) {
+    for (const char* f : {"png", "jpeg", "gif", "webp"})
+        if (mime == std::string("image/") + f) return f;
+    if (mime == "image/jpg") return "jpeg";
+    return {};
+}
+
+json image_block(const std::string& model, const std::string& mime, const std::string& base64) {
+    const std::string format = image_format(mime);
+    if (format.empty()) invalid_request(model, "Bedrock Converse takes png, jpeg, gif or webp images, not " + mime);
+    return json{{"image", {{"format", format}, {"source", {{"bytes", base64}}}}}};
+}
+
+json user_blocks(const std::string& model, const Message& m) {
+    json blocks = json::array();
+    if (const auto* text = std::get_if<std::string>(&m.content)) {
+        blocks.push_back({{"text", *text}});
+        return blocks;
+    }
+    for (const auto& part : std::get<std::vector<ContentPart>>(m.content)) {
+        if (part.type == "text") {
+            blocks.push_back({{"text", part.text}});
+        } else if (part.type == "image_bytes" && part.image_bytes) {
+            blocks.push_back(image_block(model, part.image_bytes->mime_type, part.image_bytes->data));
+        } else if (part.type == "image_url" && part.image_url) {
+            // data:<mime>;base64,<data> is sent as bytes; Bedrock cannot fetch http(s) URLs.
+            const std::string& url = part.image_url->url;
+            const auto comma = url.find(',');
+            const auto semi = url.find(";base64");
+            if (!starts_with(url, "data:") || comma == std::string::npos || semi == std::string::npos || semi > comma)
+                invalid_request(model, "Bedrock Converse takes images as bytes: pass a base64 data: URI or image bytes, not a URL");
+            blocks.push_back(image_block(model, url.substr(5, semi - 5), url.substr(comma + 1)));
+        }
+    }
+    return blocks;
+}
+
+json assistant_blocks(const Message& m) {
+    json blocks = json::array();
+    // Signed reasoning blocks must come back verbatim, before the text and tool calls they led to.
+    if (m.provider_data.is_object()) {
+        if (auto r = m.provider_data.find("reasoningContent"); r != m.provider_data.end() && r->is_array())
+            for (const auto& block : *r) blocks.push_back({{"reasoningContent", block}});
+    }
+    const std::string text = m.text();
+    if (!text.empty()) blocks.push_back({{"text", text}});
+    for (const auto& tc : m.tool_calls) {
+        json input = tc.arguments;
+        if (!input.is_object()) {
+            input = json::parse(tc.arguments_raw, nullptr, false);
+            if (!input.is_object()) input = json::object();  // toolUse.input must be a JSON object
+        }
+        blocks.push_back({{"toolUse", {{"toolUseId", tc.id}, {"name", tc.function}, {"input", std::move(input)}}}});
+    }
+    if (blocks.empty()) blocks.push_back({{"text", text}});
+    return blocks;
+}
+
+// Every toolUse needs its toolResult in the very next (user) turn, and every toolResult answers a toolUse
+// of the turn before: Bedrock rejects the call otherwise, so say which id is wrong before sending.
+void check_tool_pairs(const std::string& model, const json& messages) {
+    std::set<std::string> open;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const json& turn = messages[i];
+        std::set<std::string> answered;
+        for (const auto& block : turn["content"]) {
+            if (auto r = block.find("toolResult"); r != block.end()) {
+                const std::string id = string_or_empty(*r, "toolUseId");
+                if (!open.count(id))
+                    invalid_request(model, "tool result for \"" + id + "\" answers no tool call of the previous assistant turn");
+                answered.insert(id);
+            }
+        }
+        for (const auto& id : open)
+            if (!answered.count(id))
+                invalid_request(model, "tool call \"" + id +
+                                           "\" has no tool result: Bedrock needs a tool message answering every "
+                                           "tool call, right after the assistant turn that made it");
+        open.clear();
+        for (const auto& block : turn["content"])
+            if (auto u = block.find("toolUse"); u != block.end()) open.insert(string_or_empty(*u, "toolUseId"));
+    }
+    // Tool calls in the last turn are fine only if it is the model's own turn being continued: never sent.
+    if (!open.empty())
+        invalid_request(model, "tool call \"" + *open.begin() + "\" has no tool result: add a tool message answering it");
+}
+
+json tool_config(const Options& o, bool history_has_tools) {
+    json tools = json::array();
+    for (const auto& t : o.tools) {
+        json spec{{"name", t.name}, {"inputSchema", {{"json", t.parameters}}}};
+        if (!t.description.empty()) spec["description"] = t.description;
+        tools.push_back({{"toolSpec", std::move(spec)}});
+    }
+    json config{{"tools", std::move(tools)}};
+    // Converse has no "none" choice. Without tool blocks in the history the tools are left out (the
+    // model cannot call what it does not see); with them toolConfig must stay (Bedrock requires it),
+    // so "none" falls back to the model's default.
+    if (o.tool_choice == "none") return history_has_tools ? config : json();
+    if (o.tool_choice == "auto")
+        config["toolChoice"] = {{"auto", json::object()}};
+    else if (o.tool_choice == "required")
+        config["toolChoice"] = {{"any", json::object()}};
+    else if (!o.tool_choice.empty())
+        config["toolChoice"] = {{"tool", {{"name", o.tool_choice}}}};
+    return config;
+}
+
+// --- reply ---
+
+std::string error_message(const json& payload, const std::string& raw) {
+    for (const char* key : {"message", "Message", "originalMessage"})
+        if (auto m = string_or_empty(payload, key); !m.empty()) return m;
+    return raw.substr(0, 500);
+}
+
+// The error type name without the namespace ("com.amazon.coral.service#X") or documentation URL ("X:http://...").
+std::string bare_error_type(std::string type) {
+    if (auto colon = type.find(':'); colon != std::string::npos) type.resize(colon);
+    if (auto hash = type.rfind('#'); hash != std::string::npos) type = type.substr(hash + 1);
+    return type;
+}
+
+// One error type name (HTTP header or stream :exception-type, any case) to the typed error.
+[[noreturn]] void throw_typed(ErrorInfo info, const Headers& headers, const std::string& type) {
+    std::string t;
+    for (char c : type) t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (info.body.size() > 2000) info.body.resize(2000);
+    for (const char* auth : {"accessdeniedexception", "unrecognizedclientexception", "invalidsignatureexception",
+                             "incompletesignatureexception", "missingauthenticationtokenexception",
+                             "expiredtokenexception", "invalidclienttokenid", "signaturedoesnotmatch"})
+        if (t == auth) throw AuthError(std::move(info));
+    // ServiceUnavailable is Bedrock's overload signal, retried like a throttle by the AWS SDKs.
+    for (const char* busy : {"throttlingexception", "serviceunavailableexception", "toomanyrequestsexception"})
+        if (t == busy) throw RateLimitError(std::move(info), parse_retry_after(headers));
+    if (t == "resourcenotfoundexception") throw ModelNotFoundError(std::move(info));
+    if (info.status == 0) throw ProviderAPIError(std::move(info));
+    throw_for_status(std::move(info), headers, {503});
+}
+
+Message read_message(const json& message) {
+    Message m;
+    m.role = "assistant";
+    std::string text;
+    json reasoning_blocks = json::array();
+    for (const auto& block : message.at("content")) {
+        if (!block.is_object()) continue;
+        if (auto t = block.find("text"); t != block.end() && t->is_string()) {
+            text += t->get<std::string>();
+        } else if (auto u = block.find("toolUse"); u != block.end() && u->is_object()) {
+            ToolCall tc;
+            tc.id = string_or_empty(*u, "toolUseId");
+            tc.function = string_or_empty(*u, "name");
+            tc.arguments = u->contains("input") ? (*u)["input"] : json::object();
+            tc.arguments_raw = tc.arguments.dump();
+            m.tool_calls.push_back(std::move(tc));
+        } else if (auto r = block.find("reasoningContent"); r != block.end() && r->is_object()) {
+            if (auto rt = r->find("reasoningText"); rt != r->end()) m.reasoning += string_or_empty(*rt, "text");
+            reasoning_blocks.push_back(*r);
+        }
+    }
+    m.content = std::move(text);
+    if (!reasoning_blocks.empty()) m.provider_data = json{{"reasoningContent", std::move(reasoning_blocks)}};
+    return m;
+}
+
+// --- stream ---
+
+class BedrockStreamDecoder final : public StreamDecoder {
+public:
+    explicit BedrockStreamDecoder(std::string model) : model_(std::move(model)) {}
+
+    // An error (exception frame, bad frame) that follows chunks decoded in the same read is held back
+    // until those chunks are delivered: the caller sees the partial reply, then the error.
+    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
+        if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+        const std::size_t before = out.size();
+        try {
+            decode(bytes, out);
+        } catch (const Error&) {
+            if (out.size() == before) throw;
+            pending_ = std::current_exception();
+        }
+    }
+
+    void finish(std::deque<StreamChunk>&) override {
+        if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+        if (errored_) return;
+        if (frames_decoder_.mid_frame())
+            fail("the ConverseStream body ended in the middle of a frame: the reply is incomplete");
+        if (!stopped_ || !metadata_)
+            fail(std::string("the ConverseStream body ended before ") + (stopped_ ? "the metadata event" : "messageStop") +
+                 ": the reply is incomplete");
+    }
+
+private:
+    void decode(std::string_view bytes, std::deque<StreamChunk>& out) {
+        if (errored_) return;
+        frames_.clear();
+        try {
+            frames_decoder_.feed(bytes, frames_);
+        } catch (const ResponseParseError& e) {
+            // Frames completed before the bad one still count, whatever the read boundaries were.
+            for (auto& f : frames_) handle(f, out);
+            errored_ = true;
+            ErrorInfo info = e.info();
+            info.provider = kProvider;
+            info.model = model_;
+            throw ResponseParseError(std::move(info));
+        }
+        for (auto& f : frames_) handle(f, out);
+    }
+
+    [[noreturn]] void fail(const std::string& what) {
+        errored_ = true;
+        throw ResponseParseError(ErrorInfo{.provider = kProvider, .model = model_, .status = 200, .message = what});
+    }
+
+    void handle(const EventStreamMessage& frame, std::deque<StreamChunk>& out) {
+        if (errored_) return;
+        const std::string type = frame.header(":message-type");
+        if (type == "exception") {
+            const std::string kind = frame.header(":exception-type");
+            const json payload = json::parse(frame.payload, nullptr, false);
+            errored_ = true;
+            throw_typed(ErrorInfo{.provider = kProvider,
+                                  .model = model_,
+                                  .status = 0,
+                                  .message = kind + ": " + error_message(payload, frame.payload),
+                                  .error_type = kind,
+                                  .body = frame.payload},
+                        {}, kind);
+        }
+        if (type == "error") {  // service-level failure: :error-code / :error-message headers, no payload
+            errored_ = true;
+            throw ProviderAPIError(ErrorInfo{.provider = kProvider,
+                                             .model = model_,
+                                             .message = frame.header(":error-code") + ": " + frame.header(":error-message"),
+                                             .error_type = frame.header(":error-code")});
+        }
+        if (type != "event") fail("event stream frame with :message-type \"" + type + "\"");
+        json payload = json::parse(frame.payload, nullptr, false);
+        if (!payload.is_object()) fail("malformed event payload: " + frame.payload.substr(0, 300));
+        try {
+            handle_event(frame.header(":event-type"), payload, out);
+        } catch (const json::exception& e) {
+            fail(std::string("unexpected event shape (") + e.what() + "): " + frame.payload.substr(0, 300));
+        }
+    }
+
+    // Tool calls are numbered 0, 1, ... in arrival order, whatever their contentBlockIndex.
+    int tool_index(std::int64_t block, bool create) {
+        auto it = tool_by_block_.find(block);
+        if (it != tool_by_block_.end()) return it->second;
+        if (!create) return -1;
+        const int index = static_cast<int>(tool_by_block_.size());
+        tool_by_block_[block] = index;
+        return index;
+    }
+
+    void handle_event(const std::string& event, json& payload, std::deque<StreamChunk>& out) {
+        StreamChunk c;
+        c.model = model_;
+        const std::int64_t block = int_field(payload, "contentBlockIndex");
+        bool emit = false;
+        if (event == "contentBlockStart") {
+            const json start = payload.value("start", json::object());
+            if (auto u = start.find("toolUse"); u != start.end() && u->is_object()) {
+                ToolCallDelta d{.index = tool_index(block, true),
+                                .id = string_or_empty(*u, "toolUseId"),
+                                .function = string_or_empty(*u, "name"),
+                                .arguments = {}};
+                assembler_.add(d);
+                c.tool_call_deltas.push_back(std::move(d));
+                emit = true;
+            }
+        } else if (event == "contentBlockDelta") {
+            const json delta = payload.value("delta", json::object());
+            if (auto t = delta.find("text"); t != delta.end() && t->is_string()) {
+                c.delta = t->get<std::string>();
+                saw_output_ = saw_output_ || !c.delta.empty();
+                emit = true;
+            }
+            if (auto u = delta.find("toolUse"); u != delta.end() && u->is_object()) {
+                ToolCallDelta d{.index = tool_index(block, true), .id = {}, .function = {}, .arguments = string_or_empty(*u, "input")};
+                assembler_.add(d);
+                c.tool_call_deltas.push_back(std::move(d));
+                saw_output_ = true;
+                emit = true;
+            }
+            if (auto r = delta.find("reasoningContent"); r != delta.end() && r->is_object()) {
+                c.reasoning = string_or_empty(*r, "text");
+                // Kept per block so the finish chunk can hand the signed blocks over for replay.
+                ReasoningBlock& kept = reasoning_blocks_[block];
+                kept.text += c.reasoning;
+                kept.signature += string_or_empty(*r, "signature");
+                kept.redacted += string_or_empty(*r, "redactedContent");
+                emit = true;
+            }
+        } else if (event == "messageStop") {
+            stopped_ = true;
+            stop_reason_ = bedrock_finish_reason(string_or_empty(payload, "stopReason"));
+            c.finish_reason = stop_reason_;
+            if (!assembler_.empty()) c.tool_calls = assembler_.build();
+            if (!reasoning_blocks_.empty()) c.provider_data = json{{"reasoningContent", reasoning_for_replay()}};
+            emit = true;
+        } else if (event == "metadata") {
+            metadata_ = true;
+            if (auto u = payload.find("usage"); u != payload.end() && u->is_object()) {
+                c.usage = bedrock_parse_usage(*u);
+                emit = true;
+            }
+            // As for a buffered reply: a model that spent its whole budget before any output has failed.
+            if (stop_reason_ == "length" && !saw_output_) {
+                errored_ = true;
+                throw IncompleteResponseError(
+                    ErrorInfo{.provider = kProvider,
+                              .model = model_,
+                              .status = 200,
+                              .message = "the model hit maxTokens before producing any output (stopReason \"max_tokens\")"},
+                    stop_reason_, c.usage.value_or(Usage{}));
+            }
+        }
+        // messageStart, contentBlockStop and unknown events carry nothing a chunk reports.
+        if (!emit) return;
+        c.raw = std::move(payload);
+        out.push_back(std::move(c));
+    }
+
+    // The same shape a buffered reply's reasoningContent blocks have, in block order.
+    json reasoning_for_replay() const {
+        json blocks = json::array();
+        for (const auto& [index, b] : reasoning_blocks_) {
+            if (!b.redacted.empty()) {
+                blocks.push_back({{"redactedContent", b.redacted}});
+                continue;
+            }
+            json text{{"text", b.text}};
+            if (!b.signature.empty()) text["signature"] = b.signature;
+            blocks.push_back({{"reasoningText", std::move(text)}});
+        }
+        return blocks;
+    }
+
+    struct ReasoningBlock {
+        std::string text, signature, redacted;
+    };
+
+    std::string model_;
+    std::map<std::int64_t, ReasoningBlock> reasoning_blocks_;
+    EventStreamDecoder frames_decoder_;
+    std::vector<EventStreamMessage> frames_;
+    ToolCallAssembler assembler_;
+    std::map<std::int64_t, int> tool_by_block_;
+    bool stopped_ = false;
+    bool metadata_ = false;
+    bool errored_ = false;  // an error was raised: later bytes are ignored
+    std::exception_ptr pending_;
+    bool saw_output_ = false;
+    std::string stop_reason_;
+};
+
+// --- the provider ---
+
+class BedrockProvider final : public HttpProvider {
+public:
+    BedrockProvider() : HttpProvider(kProvider) {}
+
+    EmbeddingResponse embed(const EmbedRequest& request) override {
+        std::vector<HttpRequest> calls = build_embeds(request);
+        EmbeddingResponse out = empty_embedding(request);
+        for (const auto& call : calls) add_embedding(request, perform(call), out);
+        return out;
+    }
+
+    // Titan embeds one text per request: the requests go one after another, so the vectors keep the
+    // input order and a throttle stops the batch at the first refusal.
+    void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override {
+        struct State {
+            EmbedRequest request;
+            std::vector<HttpRequest> calls;
+            std::size_t next = 0;
+            EmbeddingResponse out;
+            Callback<EmbeddingResponse> done;
+        };
+        auto state = std::make_shared<State>();
+        try {
+            state->calls = build_embeds(request);
+        } catch (...) {
+            done(std::current_exception(), {});
+            return;
+        }
+        state->out = empty_embedding(request);
+        state->request = std::move(request);
+        state->done = std::move(done);
+        auto step = std::make_shared<std::function<void()>>();
+        *step = [this, state, step]() {
+            if (state->next == state->calls.size()) {
+                auto finish = std::move(state->done);
+                finish(nullptr, std::move(state->out));
+                *step = nullptr;  // break the self-reference
+                return;
+            }
+            perform_async(state->calls[state->next++], [this, state, step](std::exception_ptr err, HttpResponse resp) {
+                if (!err) {
+                    try {
+                        add_embedding(state->request, resp, state->out);
+                    } catch (...) {
+                        err = std::current_exception();
+                    }
+                }
+                if (err) {
+                    auto finish = std::move(state->done);
+                    *step = nullptr;
+                    finish(err, {});
+                    return;
+                }
+                (*step)();
+            });
+        };
+        (*step)();
+    }
+
+protected:
+    HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
+        const Options& o = request.options;
+        const AwsCredentials credentials = resolve_credentials(o.api_key);
+        const std::string region = resolve_region(request.model);
+        HttpRequest http;
+        http.url = endpoint(o.api_base, region) + bedrock_model_path(request.model, stream ? "converse-stream" : "converse");
+        http.provider = kProvider;
+        http.model = request.model;
+        http.timeout = effective_timeout(o.timeout);
+        http.streaming = stream;
+        http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+        set_headers(http.headers, o.extra_headers);
+        json body = bedrock_converse_body(request);
+        for (const auto& [k, v] : o.extra.items()) body[k] = v;
+        http.body = body.dump();
+        sigv4_sign(http, credentials, SigV4Scope{.region = region, .service = "bedrock"});
+        return http;
+    }
+
+    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+        CompletionResponse r = bedrock_parse_converse(request.model, response.body, response.header("x-amzn-requestid"));
+        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = request.model,
+                          .status = static_cast<int>(response.status),
+                          .request_id = r.id,
+                          .message = "the model hit maxTokens before producing any output (stopReason \"max_tokens\"): raise max_tokens"},
+                r.finish_reason, r.usage);
+        return r;
+    }
+
+    std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override {
+        return make_bedrock_stream_decoder(request.model);
+    }
+
+    [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {
+        bedrock_raise_http_error(model, response);
+    }
+
+private:
+    // Per-call api_key is "ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]" (no part of an AWS key has a ':').
+    AwsCredentials resolve_credentials(const std::string& override_key) const {
+        AwsCredentials c;
+        if (!override_key.empty()) {
+            const auto first = override_key.find(':');
+            if (first == std::string::npos)
+                throw AuthError(ErrorInfo{.provider = kProvider,
+                                          .message = "api_key for bedrock must be ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]"});
+            c.access_key_id = override_key.substr(0, first);
+            const auto second = override_key.find(':', first + 1);
+            c.secret_access_key = override_key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+            if (second != std::string::npos) c.session_token = override_key.substr(second + 1);
+            return c;
+        }
+        c.access_key_id = first_env({"AWS_ACCESS_KEY_ID"}).value_or("");
+        c.secret_access_key = first_env({"AWS_SECRET_ACCESS_KEY"}).value_or("");
+        c.session_token = first_env({"AWS_SESSION_TOKEN"}).value_or("");
+        if (c.access_key_id.empty() || c.secret_access_key.empty())
+            throw AuthError(ErrorInfo{.provider = kProvider,
+                                      .message = "no AWS credentials for bedrock: set AWS_ACCESS_KEY_ID and "
+                                                 "AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary "
+                                                 "credentials) or pass api_key"});
+        return c;
+    }
+
+    static std::string resolve_region(const std::string& model) {
+        if (auto r = first_env({"AWS_REGION", "AWS_DEFAULT_REGION"})) return *r;
+        invalid_request(model, "no AWS region for bedrock: set AWS_REGION or AWS_DEFAULT_REGION");
+    }
+
+    static std::string endpoint(const std::string& override_base, const std::string& region) {
+        return pick_base_url(override_base, {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"},
+                             "https://bedrock-runtime." + region + ".amazonaws.com");
+    }
+
+    std::vector<HttpRequest> build_embeds(const EmbedRequest& request) const {
+        const EmbedOptions& o = request.options;
+        const BedrockEmbedFamily family = bedrock_embed_family(request.model);
+        if (family == BedrockEmbedFamily::unsupported)
+            throw EmbeddingsNotSupported(ErrorInfo{
+                .provider = kProvider,
+                .model = request.model,
+                .message = "bedrock embeddings are supported for amazon.titan-embed-* and cohere.embed-* models, not " +
+                           request.model});
+        if (request.inputs.empty()) invalid_request(request.model, "embed needs at least one input");
+        const AwsCredentials credentials = resolve_credentials(o.api_key);
+        const std::string region = resolve_region(request.model);
+        std::vector<json> bodies;
+        if (family == BedrockEmbedFamily::titan)
+            for (const auto& text : request.inputs) bodies.push_back(bedrock_titan_embed_body(text, o));
+        else
+            bodies.push_back(bedrock_cohere_embed_body(request));
+        std::vector<HttpRequest> calls;
+        for (auto& body : bodies) {
+            HttpRequest http;
+            http.url = endpoint(o.api_base, region) + bedrock_model_path(request.model, "invoke");
+            http.provider = kProvider;
+            http.model = request.model;
+            http.timeout = effective_timeout(o.timeout);
+            http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+            set_headers(http.headers, o.extra_headers);
+            for (const auto& [k, v] : o.extra.items()) body[k] = v;
+            http.body = body.dump();
+            sigv4_sign(http, credentials, SigV4Scope{.region = region, .service = "bedrock"});
+            calls.push_back(std::move(http));
+        }
+        return calls;
+    }
+
+    static EmbeddingResponse empty_embedding(const EmbedRequest& request) {
+        EmbeddingResponse out;
+        out.model = request.model;
+        out.provider = kProvider;
+        out.raw = json::array();
+        return out;
+    }
+
+    void add_embedding(const EmbedRequest& request, const HttpResponse& response, EmbeddingResponse& out) const {
+        if (response.status < 200 || response.status >= 300) raise_http_error(request.model, response);
+        const std::size_t before = out.embeddings.size();
+        if (bedrock_embed_family(request.model) == BedrockEmbedFamily::titan) {
+            bedrock_parse_titan_embedding(response.body, out);
+        } else {
+            bedrock_parse_cohere_embeddings(response.body, out);
+            // Cohere's body has no token count; Bedrock reports it in a header on every InvokeModel reply.
+            const std::string count = response.header("x-amzn-bedrock-input-token-count");
+            if (!count.empty() && count.find_first_not_of("0123456789") == std::string::npos && count.size() < 18) {
+                out.usage.prompt_tokens += std::stoll(count);
+                out.usage.total_tokens = out.usage.prompt_tokens;
+            }
+        }
+        const std::size_t expected = bedrock_embed_family(request.model) == BedrockEmbedFamily::titan ? 1 : request.inputs.size();
+        if (out.embeddings.size() - before != expected)
+            parse_failure(request.model, "reply has " + std::to_string(out.embeddings.size() - before) + " embeddings for " +
+                                             std::to_string(expected) + " inputs", response.body);
+    }
+};
+
+}  // namespace
+
+std::string bedrock_model_path(const std::string& model, const std::string& operation) {
+    // modelId is a non-greedy URI label: the SDKs encode everything but unreserved characters, '/' too
+    // (smithy-rs aws-smithy-http label.rs BASE_SET; botocore serialize.py percent_encode with safe '-._~').
+    return "/model/" + aws_uri_encode(model) + "/" + operation;
+}
+
+json bedrock_converse_body(const ChatRequest& request) {
+    const Options& o = request.options;
+    json system = json::array();
+    json messages = json::array();
+    bool history_has_tools = false;
+    for (const auto& m : request.messages) {
+        std::string role;
+        json blocks;
+        if (m.role == "system" || m.role == "developer") {
+            if (const std::string text = m.text(); !text.empty()) system.push_back({{"text", text}});
+            continue;
+        }
+        if (m.role == "user") {
+            role = "user";
+            blocks = user_blocks(request.model, m);
+        } else if (m.role == "assistant") {
+            role = "assistant";
+            blocks = assistant_blocks(m);
+            history_has_tools = history_has_tools || !m.tool_calls.empty();
+        } else if (m.role == "tool") {
+            role = "user";
+            blocks = json::array({{{"toolResult", {{"toolUseId", m.tool_call_id}, {"content", json::array({{{"text", m.text()}}})}}}}});
+            history_has_tools = true;
+        } else {
+            invalid_request(request.model, "bedrock has no message role \"" + m.role + "\"");
+        }
+        // Converse wants turns to alternate: consecutive tool results (and a user message after them)
+        // become one user turn with several blocks.
+        if (!messages.empty() && messages.back()["role"] == role) {
+            for (auto& b : blocks) messages.back()["content"].push_back(std::move(b));
+        } else {
+            messages.push_back({{"role", role}, {"content", std::move(blocks)}});
+        }
+    }
+    check_tool_pairs(request.model, messages);
+    json body{{"messages", std::move(messages)}};
+    if (!system.empty()) body["system"] = std::move(system);
+    json inference = json::object();
+    if (o.max_tokens) inference["maxTokens"] = *o.max_tokens;
+    if (o.temperature) inference["temperature"] = *o.temperature;
+    if (o.top_p) inference["topP"] = *o.top_p;
+    if (!o.stop.empty()) inference["stopSequences"] = o.stop;
+    if (!inference.empty()) body["inferenceConfig"] = std::move(inference);
+    if (!o.tools.empty()) {
+        json config = tool_config(o, history_has_tools);
+        if (!config.is_null()) body["toolConfig"] = std::move(config);
+    }
+    return body;
+}
+
+Usage bedrock_parse_usage(const json& u) {
+    Usage usage;
+    if (!u.is_object()) return usage;
+    // inputTokens counts only the uncached input; cache reads and writes come on top (as in Anthropic's
+    // API that Bedrock mirrors), so prompt_tokens adds them back to mean what OpenAI means.
+    usage.cached_tokens = int_field(u, "cacheReadInputTokens");
+    usage.cache_creation_tokens = int_field(u, "cacheWriteInputTokens");
+    usage.prompt_tokens = int_field(u, "inputTokens") + usage.cached_tokens + usage.cache_creation_tokens;
+    usage.completion_tokens = int_field(u, "outputTokens");
+    usage.total_tokens = std::max(int_field(u, "totalTokens"), usage.prompt_tokens + usage.completion_tokens);
+    return usage;
+}
+
+std::string bedrock_finish_reason(const std::string& stop_reason) {
+    if (stop_reason == "end_turn" || stop_reason == "stop_sequence") return "stop";
+    if (stop_reason == "max_tokens" || stop_reason == "model_context_window_exceeded") return "length";
+    if (stop_reason == "tool_use") return "tool_calls";
+    if (stop_reason == "guardrail_intervened" || stop_reason == "content_filtered") return "content_filter";
+    return stop_reason;
+}
+
+CompletionResponse bedrock_parse_converse(const std::string& model, const std::string& body, const std::string& request_id) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    CompletionResponse r;
+    r.provider = kProvider;
+    r.model = model;
+    r.id = request_id;
+    try {
+        const json& message = j.at("output").at("message");
+        if (!message.is_object() || !message.at("content").is_array()) parse_failure(model, "reply has no output.message.content", body);
+        Choice choice;
+        choice.message = read_message(message);
+        choice.finish_reason = bedrock_finish_reason(string_or_empty(j, "stopReason"));
+        r.finish_reason = choice.finish_reason;
+        r.choices.push_back(std::move(choice));
+        if (auto u = j.find("usage"); u != j.end()) r.usage = bedrock_parse_usage(*u);
+    } catch (const json::exception& e) {
+        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> make_bedrock_stream_decoder(std::string model) {
+    return std::make_unique<BedrockStreamDecoder>(std::move(model));
+}
+
+void bedrock_raise_http_error(const std::string& model, const HttpResponse& response) {
+    const json body = json::parse(response.body, nullptr, false);
+    std::string type = bare_error_type(response.header("x-amzn-errortype"));
+    if (type.empty()) type = bare_error_type(string_or_empty(body, "__type"));
+    ErrorInfo info{.provider = kProvider,
+                   .model = model,
+                   .status = static_cast<int>(response.status),
+                   .request_id = response.header("x-amzn-requestid"),
+                   .message = error_message(body, response.body),
+                   .error_type = type,
+                   .body = response.body};
+    if (info.message.empty()) info.message = "HTTP " + std::to_string(response.status) + (type.empty() ? "" : " " + type);
+    throw_typed(std::move(info), response.headers, type);
+}
+
+BedrockEmbedFamily bedrock_embed_family(const std::string& model) {
+    // Cross-region inference profiles prefix the id with a geography ("us.cohere.embed-v4:0").
+    std::string id = model;
+    if (auto slash = id.rfind('/'); slash != std::string::npos) id = id.substr(slash + 1);  // ARNs
+    for (const char* geo : {"us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "ca.", "global."})
+        if (starts_with(id, geo)) id = id.substr(std::string_view(geo).size());
+    if (starts_with(id, "amazon.titan-embed-")) return BedrockEmbedFamily::titan;
+    if (starts_with(id, "cohere.embed-")) return BedrockEmbedFamily::cohere;
+    return BedrockEmbedFamily::unsupported;
+}
+
+json bedrock_titan_embed_body(const std::string& text, const EmbedOptions& o) {
+    json body{{"inputText", text}};
+    if (o.dimensions) body["dimensions"] = *o.dimensions;  // Titan Text Embeddings V2: 256, 512 or 1024
+    return body;
+}
+
+json bedrock_cohere_embed_body(const EmbedRequest& request) {
+    const EmbedOptions& o = request.options;
+    json body{{"texts", request.inputs}, {"input_type", o.input_type.empty() ? "search_document" : o.input_type}};
+    if (!o.truncate.empty()) body["truncate"] = o.truncate;
+    // Embed v4 answers {"embeddings": {"float": [...]}} and takes output_dimension; v3 answers a plain list.
+    if (bedrock_embed_family(request.model) == BedrockEmbedFamily::cohere &&
+        request.model.find("embed-v4") != std::string::npos) {
+        body["embedding_types"] = json::array({"float"});
+        if (o.dimensions) body["output_dimension"] = *o.dimensions;
+    }
+    return body;
+}
+
+void bedrock_parse_titan_embedding(const std::string& body, EmbeddingResponse& out) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(out.model, "malformed JSON reply", body);
+    try {
+        out.embeddings.push_back(j.at("embedding").get<std::vector<double>>());
+        out.usage.prompt_tokens += int_field(j, "inputTextTokenCount");
+        out.usage.total_tokens = out.usage.prompt_tokens;
+    } catch (const json::exception& e) {
+        parse_failure(out.model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    if (!out.raw.is_array()) out.raw = json::array();
+    out.raw.push_back(std::move(j));
+}
+
+void bedrock_parse_cohere_embeddings(const std::string& body, EmbeddingResponse& out) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(out.model, "malformed JSON reply", body);
+    try {
+        const json& e = j.at("embeddings");
+        const json& vectors = e.is_object() ? e.at("float") : e;  // embeddings_by_type or embeddings_floats
+        for (const auto& v : vectors) out.embeddings.push_back(v.get<std::vector<double>>());
+    } catch (const json::exception& e) {
+        parse_failure(out.model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    out.raw = std::move(j);
+}
+
+std::unique_ptr<Provider> make_bedrock_provider() { return std::make_unique<BedrockProvider>(); }
 
 }  // namespace llmgate::detail
