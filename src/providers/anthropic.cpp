@@ -1,8 +1,587 @@
-// Anthropic: placeholder until its adapter lands; the registry reports it as not available yet.
+// Anthropic: the Messages API (POST {base}/v1/messages) with x-api-key auth, its SSE events and its errors.
+//
+// Wire facts checked against anthropics/anthropic-sdk-python: src/anthropic/_client.py (X-Api-Key,
+// anthropic-version 2023-06-01, ANTHROPIC_BASE_URL, default https://api.anthropic.com, 529 overloaded),
+// _streaming.py (ping skipped, `error` events raised), lib/streaming/_messages.py (event accumulation;
+// message_delta usage is cumulative and overrides), types/*.py (block, delta, usage and param shapes).
+#include "providers/anthropic.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
+#include "providers/base_url.hpp"
 #include "providers/factories.hpp"
+#include "providers/http_errors.hpp"
+#include "providers/http_provider.hpp"
+#include "transport/sse.hpp"
 
 namespace llmgate::detail {
+namespace {
 
-std::unique_ptr<Provider> make_anthropic_provider() { return nullptr; }
+constexpr const char* kProvider = "anthropic";
+constexpr const char* kApiVersion = "2023-06-01";
+
+[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
+    throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = what + ": " + body.substr(0, 300),
+                                       .body = body.substr(0, 2000)});
+}
+
+[[noreturn]] void invalid_request(const std::string& model, const std::string& what) {
+    throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = model, .message = what});
+}
+
+// A token count. Clamped so that summing a reply's counts can never overflow, whatever the bytes say.
+std::int64_t int_field(const json& j, const char* key) {
+    constexpr std::int64_t kMax = std::int64_t{1} << 60;
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) return 0;
+    if (it->is_number_unsigned()) return static_cast<std::int64_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMax));
+    return std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, kMax);
+}
+
+std::string string_or_empty(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// --- request: unified messages → Anthropic turns ---
+
+json text_block(const std::string& text) { return json{{"type", "text"}, {"text", text}}; }
+
+// types/image_block_param.py: source is {"type":"base64","media_type","data"} or {"type":"url","url"}.
+json image_block(const ContentPart& part, const std::string& model) {
+    if (part.image_bytes)
+        return json{{"type", "image"},
+                    {"source", {{"type", "base64"}, {"media_type", part.image_bytes->mime_type}, {"data", part.image_bytes->data}}}};
+    const std::string& url = part.image_url ? part.image_url->url : std::string();
+    if (url.rfind("data:", 0) == 0) {
+        const auto marker = url.find(";base64,");
+        if (marker == std::string::npos) invalid_request(model, "a data: image URL must be base64-encoded for Anthropic");
+        return json{{"type", "image"},
+                    {"source", {{"type", "base64"}, {"media_type", url.substr(5, marker - 5)}, {"data", url.substr(marker + 8)}}}};
+    }
+    return json{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}};
+}
+
+// Message content as Anthropic content: a plain string stays a string; parts become blocks.
+json content_of(const Message& m, const std::string& model) {
+    if (const auto* s = std::get_if<std::string>(&m.content)) return *s;
+    json blocks = json::array();
+    for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
+        if (p.type == "text") {
+            if (!p.text.empty()) blocks.push_back(text_block(p.text));
+        } else {
+            blocks.push_back(image_block(p, model));
+        }
+    }
+    return blocks;
+}
+
+json as_blocks(const json& content) {
+    if (content.is_array()) return content;
+    json blocks = json::array();
+    if (content.is_string() && !content.get_ref<const std::string&>().empty()) blocks.push_back(text_block(content));
+    return blocks;
+}
+
+// tool_use.input must be an object. Arguments that never parsed (the model emitted invalid JSON) are
+// replayed as {}: the API would reject the turn otherwise.
+json tool_input(const ToolCall& tc) {
+    if (tc.arguments.is_object()) return tc.arguments;
+    json parsed = json::parse(tc.arguments_raw, nullptr, false);
+    return parsed.is_object() ? parsed : json::object();
+}
+
+// The thinking / redacted_thinking blocks kept from an earlier reply, replayed first and untouched:
+// the API checks their signatures and requires them before the tool_use blocks they led to.
+const json* replay_blocks(const Message& m) {
+    if (!m.provider_data.is_object()) return nullptr;
+    auto a = m.provider_data.find(kProvider);
+    if (a == m.provider_data.end() || !a->is_object()) return nullptr;
+    auto c = a->find("content");
+    return c != a->end() && c->is_array() ? &*c : nullptr;
+}
+
+json assistant_content(const Message& m, const std::string& model) {
+    const json* replay = replay_blocks(m);
+    json content = content_of(m, model);
+    if (replay == nullptr && m.tool_calls.empty()) return content;
+    json blocks = replay != nullptr ? *replay : json::array();
+    for (auto& b : as_blocks(content)) blocks.push_back(std::move(b));
+    for (const auto& tc : m.tool_calls)
+        blocks.push_back(json{{"type", "tool_use"}, {"id", tc.id}, {"name", tc.function}, {"input", tool_input(tc)}});
+    return blocks;
+}
+
+json tool_result_block(const Message& m, const std::string& model) {
+    json block{{"type", "tool_result"}, {"tool_use_id", m.tool_call_id}};
+    json content = content_of(m, model);
+    // An empty result is sent without content: the API rejects empty text blocks.
+    if (!(content.is_string() && content.get_ref<const std::string&>().empty()) && !(content.is_array() && content.empty()))
+        block["content"] = std::move(content);
+    return block;
+}
+
+// Anthropic wants user and assistant turns to alternate; tool results travel as tool_result blocks in a
+// user turn. So consecutive turns of one role (several tool results, a tool result then a user note)
+// are merged into one turn of blocks.
+void push_turn(json& turns, const std::string& role, json content) {
+    if (!turns.empty() && turns.back()["role"] == role) {
+        json merged = as_blocks(turns.back()["content"]);
+        for (auto& b : as_blocks(content)) merged.push_back(std::move(b));
+        turns.back()["content"] = std::move(merged);
+        return;
+    }
+    turns.push_back(json{{"role", role}, {"content", std::move(content)}});
+}
+
+json tool_to_json(const Tool& t) {
+    json j{{"name", t.name}, {"input_schema", t.parameters}};
+    if (!t.description.empty()) j["description"] = t.description;
+    if (t.strict) j["strict"] = *t.strict;
+    return j;
+}
+
+// types/tool_choice_*_param.py: {"type":"auto"|"any"|"none"} or {"type":"tool","name"}.
+json tool_choice_to_json(const std::string& choice) {
+    if (choice == "auto") return json{{"type", "auto"}};
+    if (choice == "required") return json{{"type", "any"}};
+    if (choice == "none") return json{{"type", "none"}};
+    return json{{"type", "tool"}, {"name", choice}};
+}
+
+// --- reply: Anthropic blocks → unified message ---
+
+void add_thinking_block(const json& block, std::string& reasoning, json& kept) {
+    if (auto t = block.find("thinking"); t != block.end() && t->is_string()) reasoning += t->get_ref<const std::string&>();
+    kept.push_back(block);
+}
+
+json provider_data_from(json kept) {
+    if (kept.empty()) return nullptr;
+    return json{{kProvider, {{"content", std::move(kept)}}}};
+}
+
+ErrorInfo stream_error_info(const std::string& model, const std::string& data) {
+    ErrorInfo info{.provider = kProvider,
+                   .model = model,
+                   .status = 0,
+                   .message = error_message_from_body(data),
+                   .error_type = error_type_from_body(data),
+                   .body = data.substr(0, 2000)};
+    if (info.message.empty()) info.message = "an error occurred during streaming";
+    return info;
+}
+
+[[noreturn]] void incomplete(const std::string& model, const std::string& finish_reason, const Usage& usage) {
+    throw IncompleteResponseError(
+        ErrorInfo{.provider = kProvider,
+                  .model = model,
+                  .status = 200,
+                  .message = "the model hit max_tokens before producing any output (stop_reason \"max_tokens\"; " +
+                             std::to_string(usage.reasoning_tokens) + " thinking tokens): raise max_tokens"},
+        finish_reason, usage);
+}
+
+class AnthropicStreamDecoder final : public StreamDecoder {
+public:
+    explicit AnthropicStreamDecoder(std::string model) : model_(std::move(model)) {}
+
+    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
+        rethrow_pending();
+        sse_.feed(bytes, events_);
+        drain(out);
+    }
+
+    void finish(std::deque<StreamChunk>& out) override {
+        rethrow_pending();
+        sse_.finish(events_);
+        drain(out);
+        rethrow_pending();
+        if (!stopped_)
+            throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                               .model = model_,
+                                               .status = 200,
+                                               .message = "stream ended before message_stop: the reply is incomplete"});
+        if (finish_reason_ == "length" && !saw_output_) incomplete(model_, finish_reason_, usage_);
+    }
+
+private:
+    json provider_data() const {
+        json kept = json::array();
+        for (const auto& [index, block] : thinking_) kept.push_back(block);
+        return provider_data_from(std::move(kept));
+    }
+
+    struct Block {
+        std::string type;
+        int tool_index = -1;  // for tool_use blocks: the ToolCallDelta index of this call
+    };
+
+    // An error event (or bad data) after chunks decoded from the same bytes is held back until the
+    // caller has taken those chunks: text that arrived before an `error` event is still delivered.
+    void drain(std::deque<StreamChunk>& out) {
+        const std::size_t before = out.size();
+        try {
+            for (auto& ev : events_) handle(ev, out);
+        } catch (const Error&) {
+            events_.clear();
+            if (out.size() == before) throw;
+            pending_ = std::current_exception();
+        }
+        events_.clear();
+    }
+
+    void rethrow_pending() {
+        if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+    }
+
+    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+        if (stopped_) return;  // nothing after message_stop belongs to this reply
+        json j = json::parse(ev.data, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            if (ev.event == "ping" && ev.data.empty()) return;
+            parse_failure(model_, "malformed stream event", ev.data);
+        }
+        std::string type = string_or_empty(j, "type");
+        if (type.empty()) type = ev.event;
+        try {
+            dispatch(type, j, ev.data, out);
+        } catch (const json::exception& e) {
+            parse_failure(model_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
+        }
+    }
+
+    StreamChunk chunk(json raw) const {
+        StreamChunk c;
+        c.provider = kProvider;
+        c.id = id_;
+        c.model = reply_model_;
+        c.raw = std::move(raw);
+        return c;
+    }
+
+    void dispatch(const std::string& type, json& j, const std::string& data, std::deque<StreamChunk>& out) {
+        if (type == "ping") return;
+        if (type == "error") {
+            // types/*_error.py: overloaded_error is the stream form of HTTP 529.
+            ErrorInfo info = stream_error_info(model_, data);
+            if (info.error_type == "overloaded_error" || info.error_type == "rate_limit_error")
+                throw RateLimitError(std::move(info), std::nullopt);
+            throw ProviderAPIError(std::move(info));
+        }
+        if (type == "message_start") {
+            const json& m = j.at("message");
+            id_ = string_or_empty(m, "id");
+            reply_model_ = string_or_empty(m, "model");
+            if (auto u = m.find("usage"); u != m.end() && u->is_object()) usage_json_ = *u;
+            out.push_back(chunk(std::move(j)));
+        } else if (type == "content_block_start") {
+            start_block(j, out);
+        } else if (type == "content_block_delta") {
+            block_delta(j, out);
+        } else if (type == "message_delta") {
+            // Usage here is cumulative: each field present replaces the one from message_start.
+            if (auto u = j.find("usage"); u != j.end() && u->is_object())
+                for (const auto& [k, v] : u->items())
+                    if (!v.is_null()) usage_json_[k] = v;
+            usage_ = anthropic_parse_usage(usage_json_);
+            StreamChunk c = chunk(nullptr);
+            if (auto d = j.find("delta"); d != j.end() && d->is_object())
+                if (auto sr = d->find("stop_reason"); sr != d->end() && sr->is_string())
+                    finish_reason_ = c.finish_reason = anthropic_finish_reason(sr->get<std::string>());
+            if (!c.finish_reason.empty()) {
+                if (!assembler_.empty()) c.tool_calls = assembler_.build();
+                c.provider_data = provider_data();  // the thinking blocks, for Stream::response()'s message
+            }
+            c.usage = usage_;
+            c.raw = std::move(j);
+            out.push_back(std::move(c));
+        } else if (type == "message_stop") {
+            stopped_ = true;
+        }
+        // content_block_stop and event types added after this adapter was written carry nothing to surface.
+    }
+
+    // A content block index; never get<int>() on an arbitrary number (a float out of range is UB).
+    int block_index(const json& j) const {
+        const json& index = j.at("index");
+        if (!index.is_number_integer() || index.get<std::int64_t>() < 0 || index.get<std::int64_t>() > 1000000)
+            parse_failure(model_, "content block index out of range", j.dump());
+        return static_cast<int>(index.get<std::int64_t>());
+    }
+
+    void start_block(json& j, std::deque<StreamChunk>& out) {
+        const int index = block_index(j);
+        const json& block = j.at("content_block");
+        Block b{.type = string_or_empty(block, "type")};
+        StreamChunk c = chunk(nullptr);
+        if (b.type == "tool_use") {
+            b.tool_index = next_tool_index_++;
+            ToolCallDelta d{.index = b.tool_index, .id = string_or_empty(block, "id"), .function = string_or_empty(block, "name")};
+            assembler_.add(d);
+            c.tool_call_deltas.push_back(std::move(d));
+            saw_output_ = true;
+        } else if (b.type == "text") {
+            c.delta = string_or_empty(block, "text");
+            saw_output_ = saw_output_ || !c.delta.empty();
+        } else if (b.type == "thinking") {
+            c.reasoning = string_or_empty(block, "thinking");
+            thinking_[index] = json{{"type", "thinking"}, {"thinking", c.reasoning}, {"signature", string_or_empty(block, "signature")}};
+        } else if (b.type == "redacted_thinking") {
+            thinking_[index] = block;  // opaque: replayed exactly as received
+        }
+        blocks_[index] = b;
+        c.raw = std::move(j);
+        out.push_back(std::move(c));
+    }
+
+    void block_delta(json& j, std::deque<StreamChunk>& out) {
+        const int index = block_index(j);
+        const json& delta = j.at("delta");
+        const std::string type = string_or_empty(delta, "type");
+        StreamChunk c = chunk(nullptr);
+        if (type == "text_delta") {
+            c.delta = delta.at("text").get<std::string>();
+            saw_output_ = saw_output_ || !c.delta.empty();
+        } else if (type == "input_json_delta") {
+            auto b = blocks_.find(index);
+            if (b == blocks_.end() || b->second.tool_index < 0)
+                parse_failure(model_, "input_json_delta for a content block that is not a tool_use", j.dump());
+            ToolCallDelta d{.index = b->second.tool_index, .arguments = delta.at("partial_json").get<std::string>()};
+            assembler_.add(d);
+            c.tool_call_deltas.push_back(std::move(d));
+        } else if (type == "thinking_delta") {
+            c.reasoning = delta.at("thinking").get<std::string>();
+            if (auto t = thinking_.find(index); t != thinking_.end()) t->second["thinking"] = t->second.value("thinking", "") + c.reasoning;
+        } else if (type == "signature_delta") {
+            if (auto t = thinking_.find(index); t != thinking_.end()) t->second["signature"] = delta.at("signature").get<std::string>();
+        }
+        c.raw = std::move(j);
+        out.push_back(std::move(c));
+    }
+
+    std::string model_;
+    SseParser sse_;
+    std::vector<SseEvent> events_;
+    std::string id_, reply_model_;
+    std::map<int, Block> blocks_;     // by content block index
+    std::map<int, json> thinking_;    // thinking / redacted_thinking blocks, by content block index
+    int next_tool_index_ = 0;
+    ToolCallAssembler assembler_;
+    json usage_json_ = json::object();
+    Usage usage_;
+    std::string finish_reason_;
+    bool saw_output_ = false;
+    bool stopped_ = false;
+    std::exception_ptr pending_;
+};
+
+class AnthropicProvider final : public HttpProvider {
+public:
+    AnthropicProvider() : HttpProvider(kProvider) {}
+
+protected:
+    HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
+        const Options& o = request.options;
+        HttpRequest http;
+        http.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") + "/v1/messages";
+        http.provider = kProvider;
+        http.model = request.model;
+        http.timeout = effective_timeout(o.timeout);
+        http.streaming = stream;
+        // The SDK sends Accept: application/json for streamed calls too; the reply is SSE either way.
+        http.headers = {{"Content-Type", "application/json"},
+                        {"Accept", "application/json"},
+                        {"x-api-key", require_key(o.api_key)},
+                        {"anthropic-version", kApiVersion}};
+        set_headers(http.headers, o.extra_headers);
+        json body = anthropic_chat_body(request, stream);
+        for (const auto& [k, v] : o.extra.items()) body[k] = v;
+        http.body = body.dump();
+        return http;
+    }
+
+    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+        CompletionResponse r = anthropic_parse_chat(response.body);
+        if (r.model.empty()) r.model = request.model;
+        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
+            incomplete(request.model, r.finish_reason, r.usage);
+        return r;
+    }
+
+    std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override {
+        return make_anthropic_stream_decoder(request.model);
+    }
+
+    // embed: the HttpProvider default raises EmbeddingsNotSupported before anything is sent.
+
+    [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {
+        // Error body: {"type":"error","error":{"type":"...","message":"..."}}; id in `request-id`.
+        ErrorInfo info{.provider = kProvider,
+                       .model = model,
+                       .status = static_cast<int>(response.status),
+                       .request_id = first_header(response.headers, {"request-id", "x-request-id"}),
+                       .message = error_message_from_body(response.body),
+                       .error_type = error_type_from_body(response.body),
+                       .body = response.body};
+        throw_for_status(std::move(info), response.headers, {529});  // 529: overloaded_error
+    }
+
+private:
+    static std::string require_key(const std::string& override_key) {
+        if (!override_key.empty()) return override_key;
+        if (auto v = first_env({"ANTHROPIC_API_KEY"})) return *v;
+        throw AuthError(ErrorInfo{.provider = kProvider, .message = "no API key for anthropic: set ANTHROPIC_API_KEY or pass api_key"});
+    }
+};
+
+}  // namespace
+
+json anthropic_chat_body(const ChatRequest& request, bool stream) {
+    const Options& o = request.options;
+    std::vector<std::string> system;
+    json turns = json::array();
+    for (const auto& m : request.messages) {
+        if (m.role == "system" || m.role == "developer") {
+            system.push_back(m.text());
+        } else if (m.role == "assistant") {
+            push_turn(turns, "assistant", assistant_content(m, request.model));
+        } else if (m.role == "tool") {
+            push_turn(turns, "user", json::array({tool_result_block(m, request.model)}));
+        } else if (m.role == "user") {
+            push_turn(turns, "user", content_of(m, request.model));
+        } else {
+            invalid_request(request.model, "Anthropic takes no message role \"" + m.role + "\"");
+        }
+    }
+
+    int max_tokens = o.max_tokens.value_or(kAnthropicDefaultMaxTokens);
+    // Extended thinking needs budget_tokens < max_tokens: a default too small for the caller's budget
+    // is raised to leave the default's room for the answer.
+    if (!o.max_tokens) {
+        if (auto t = o.extra.find("thinking"); t != o.extra.end() && t->is_object()) {
+            if (auto b = t->find("budget_tokens"); b != t->end() && b->is_number_integer()) {
+                const std::int64_t budget = b->get<std::int64_t>();
+                if (budget >= max_tokens && budget <= std::numeric_limits<int>::max() - kAnthropicDefaultMaxTokens)
+                    max_tokens = static_cast<int>(budget) + kAnthropicDefaultMaxTokens;
+            }
+        }
+    }
+
+    json body{{"model", request.model}, {"max_tokens", max_tokens}, {"messages", std::move(turns)}};
+    if (system.size() == 1) {
+        body["system"] = system.front();
+    } else if (!system.empty()) {
+        json blocks = json::array();
+        for (const auto& s : system)
+            if (!s.empty()) blocks.push_back(text_block(s));
+        body["system"] = std::move(blocks);
+    }
+    if (o.temperature) body["temperature"] = *o.temperature;
+    if (o.top_p) body["top_p"] = *o.top_p;
+    if (!o.stop.empty()) body["stop_sequences"] = o.stop;
+    if (!o.tools.empty()) {
+        json tools = json::array();
+        for (const auto& t : o.tools) tools.push_back(tool_to_json(t));
+        body["tools"] = std::move(tools);
+    }
+    json choice = o.tool_choice.empty() ? json() : tool_choice_to_json(o.tool_choice);
+    // parallel_tool_calls=false is disable_parallel_tool_use on tool_choice ("none" takes no such flag).
+    if (o.parallel_tool_calls == false && (!o.tools.empty() || !choice.is_null())) {
+        if (choice.is_null()) choice = json{{"type", "auto"}};
+        if (choice["type"] != "none") choice["disable_parallel_tool_use"] = true;
+    }
+    if (!choice.is_null()) body["tool_choice"] = std::move(choice);
+    if (!o.user.empty()) body["metadata"] = {{"user_id", o.user}};
+    // types/output_config_param.py: effort "low" | "medium" | "high" | "xhigh" | "max".
+    if (!o.reasoning_effort.empty())
+        body["output_config"] = {{"effort", o.reasoning_effort == "minimal" ? std::string("low") : o.reasoning_effort}};
+    if (stream) body["stream"] = true;
+    return body;
+}
+
+Usage anthropic_parse_usage(const json& u) {
+    Usage usage;
+    if (!u.is_object()) return usage;
+    const std::int64_t input = int_field(u, "input_tokens");
+    usage.cached_tokens = int_field(u, "cache_read_input_tokens");
+    usage.cache_creation_tokens = int_field(u, "cache_creation_input_tokens");
+    // types/usage.py: total input is input_tokens + cache_creation_input_tokens + cache_read_input_tokens.
+    usage.prompt_tokens = input + usage.cached_tokens + usage.cache_creation_tokens;
+    usage.completion_tokens = int_field(u, "output_tokens");
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    if (auto d = u.find("output_tokens_details"); d != u.end() && d->is_object())
+        usage.reasoning_tokens = int_field(*d, "thinking_tokens");
+    return usage;
+}
+
+std::string anthropic_finish_reason(const std::string& stop_reason) {
+    if (stop_reason == "end_turn" || stop_reason == "stop_sequence") return "stop";
+    if (stop_reason == "max_tokens" || stop_reason == "model_context_window_exceeded") return "length";
+    if (stop_reason == "tool_use") return "tool_calls";
+    if (stop_reason == "refusal") return "content_filter";
+    return stop_reason;  // pause_turn and anything newer: kept as sent
+}
+
+CompletionResponse anthropic_parse_chat(const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure("", "malformed JSON reply", body);
+    CompletionResponse r;
+    r.provider = kProvider;
+    try {
+        if (string_or_empty(j, "type") == "error") throw ProviderAPIError(stream_error_info("", body));
+        r.id = string_or_empty(j, "id");
+        r.model = string_or_empty(j, "model");
+        auto content = j.find("content");
+        if (content == j.end() || !content->is_array()) parse_failure(r.model, "reply has no content", body);
+        Choice choice;
+        choice.message.role = "assistant";
+        std::string text;
+        json kept = json::array();
+        for (const auto& block : *content) {
+            if (!block.is_object()) parse_failure(r.model, "reply has a malformed content block", body);
+            const std::string type = string_or_empty(block, "type");
+            if (type == "text") {
+                text += block.at("text").get<std::string>();
+            } else if (type == "thinking" || type == "redacted_thinking") {
+                add_thinking_block(block, choice.message.reasoning, kept);
+            } else if (type == "tool_use") {
+                ToolCall tc;
+                tc.id = block.at("id").get<std::string>();
+                tc.function = block.at("name").get<std::string>();
+                tc.arguments = block.value("input", json::object());
+                tc.arguments_raw = tc.arguments.dump();
+                choice.message.tool_calls.push_back(std::move(tc));
+            }
+            // server_tool_use, web_search_tool_result, ...: left in `raw`.
+        }
+        choice.message.content = std::move(text);
+        choice.message.provider_data = provider_data_from(std::move(kept));
+        choice.finish_reason = anthropic_finish_reason(string_or_empty(j, "stop_reason"));
+        r.finish_reason = choice.finish_reason;
+        r.choices.push_back(std::move(choice));
+        if (auto u = j.find("usage"); u != j.end()) r.usage = anthropic_parse_usage(*u);
+    } catch (const json::exception& e) {
+        parse_failure(r.model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(std::string model) {
+    return std::make_unique<AnthropicStreamDecoder>(std::move(model));
+}
+
+std::unique_ptr<Provider> make_anthropic_provider() { return std::make_unique<AnthropicProvider>(); }
 
 }  // namespace llmgate::detail

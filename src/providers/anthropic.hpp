@@ -1,0 +1,33 @@
+// The Anthropic Messages API translation (request body, reply, SSE events), exposed for unit tests and fuzzing.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "providers/provider.hpp"
+#include "providers/stream_decoder.hpp"
+
+namespace llmgate::detail {
+
+// Sent when the caller gives no max_tokens (the API requires the field). LiteLLM's
+// DEFAULT_ANTHROPIC_CHAT_MAX_TOKENS; the Python llmgate sends 1024, too small for extended thinking,
+// whose budget_tokens must be at least 1024 and below max_tokens.
+inline constexpr int kAnthropicDefaultMaxTokens = 4096;
+
+// The POST /v1/messages body for `request`, before Options::extra is merged in.
+json anthropic_chat_body(const ChatRequest& request, bool stream);
+
+// A Messages API reply → the unified response (provider "anthropic"). Throws ResponseParseError.
+CompletionResponse anthropic_parse_chat(const std::string& body);
+
+// Anthropic's usage block → unified Usage (prompt_tokens = input + cache_read + cache_creation).
+Usage anthropic_parse_usage(const json& usage);
+
+// stop_reason → unified finish reason ("stop", "length", "tool_calls", "content_filter", else as sent).
+std::string anthropic_finish_reason(const std::string& stop_reason);
+
+// Decoder for the Messages API's SSE stream (message_start … message_stop). The finish chunk carries
+// provider_data {"anthropic":{"content":[thinking / redacted_thinking blocks]}} when there were any.
+std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(std::string model);
+
+}  // namespace llmgate::detail
