@@ -48,7 +48,11 @@ private:
 inline void clear_provider_env(EnvGuard& g) {
     for (const char* v : {"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "GROQ_API_KEY",
                           "GROQ_BASE_URL", "MISTRAL_API_KEY", "MISTRAL_BASE_URL", "AZURE_OPENAI_API_KEY",
-                          "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_VERSION", "OPENAI_API_VERSION", "AZURE_OPENAI_AD_TOKEN"})
+                          "AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_VERSION", "OPENAI_API_VERSION", "AZURE_OPENAI_AD_TOKEN",
+                          "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL",
+                          "COHERE_API_KEY", "CO_API_KEY", "COHERE_BASE_URL", "CO_API_URL", "OLLAMA_HOST",
+                          "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "LLMGATE_MODEL"})
         g.set(v, nullptr);
 }
 
