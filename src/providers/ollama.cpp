@@ -1,8 +1,639 @@
-// Ollama: placeholder until its adapter lands; the registry reports it as not available yet.
+// Ollama: the native API (POST {OLLAMA_HOST}/api/chat and /api/embed), NDJSON streaming, no key needed.
+//
+// Wire facts checked against ollama/ollama api/types.go (ChatRequest, Message, ToolCall, Metrics,
+// EmbedRequest/EmbedResponse), server/routes.go (errors, tool-call ids), docs/api.md, docs/api/errors.mdx,
+// and ollama/ollama-python ollama/_client.py (_parse_host, OLLAMA_API_KEY, mid-stream {"error"} lines).
+#include "providers/ollama.hpp"
+
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <utility>
+
+#include "core/environment.hpp"
+#include "llmgate/errors.hpp"
 #include "providers/factories.hpp"
+#include "providers/http_errors.hpp"
+#include "providers/http_provider.hpp"
+#include "transport/ndjson.hpp"
 
 namespace llmgate::detail {
+namespace {
 
-std::unique_ptr<Provider> make_ollama_provider() { return nullptr; }
+constexpr const char* kProvider = "ollama";
+constexpr const char* kDefaultHost = "http://localhost:11434";
+
+[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
+    throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = what + ": " + body.substr(0, 300),
+                                       .body = body.substr(0, 2000)});
+}
+
+std::string string_or_empty(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// message.content / message.thinking: a string, or absent/null; anything else is not Ollama's reply.
+std::string text_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return {};
+    if (!it->is_string()) throw json::type_error::create(302, std::string(key) + " must be a string", nullptr);
+    return it->get<std::string>();
+}
+
+std::int64_t int_field(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// Ollama reports no cache or reasoning split: prompt_eval_count and eval_count are all it sends
+// (api/types.go Metrics; both omitted when zero).
+Usage usage_from(const json& j) {
+    Usage u;
+    u.prompt_tokens = int_field(j, "prompt_eval_count");
+    u.completion_tokens = int_field(j, "eval_count");
+    u.total_tokens = u.prompt_tokens + u.completion_tokens;
+    return u;
+}
+
+// done_reason is "stop" or "length" (llm/server.go DoneReason.String), or "load"/"unload" for
+// requests without messages. A reply that calls tools still says "stop", so tool calls win.
+std::string finish_reason_from(const json& j, bool has_tool_calls) {
+    std::string reason = string_or_empty(j, "done_reason");
+    if (has_tool_calls && (reason.empty() || reason == "stop")) return "tool_calls";
+    return reason.empty() ? "stop" : reason;  // older servers sent no done_reason
+}
+
+// Ollama sends tool-call arguments as a JSON object, never as a string; arguments_raw is its dump.
+ToolCall tool_call_from(const json& tc, int index) {
+    ToolCall call;
+    const json fn = tc.value("function", json::object());
+    call.function = string_or_empty(fn, "name");
+    auto args = fn.find("arguments");
+    if (args == fn.end() || args->is_null()) {
+        call.arguments_raw = "{}";
+    } else if (args->is_string()) {  // not Ollama's shape, but keep whatever text a proxy put there
+        call.arguments_raw = args->get<std::string>().empty() ? "{}" : args->get<std::string>();
+    } else {
+        call.arguments_raw = args->dump();
+    }
+    call.arguments = json::parse(call.arguments_raw, nullptr, false);
+    if (call.arguments.is_discarded()) call.arguments = nullptr;
+    // Recent servers give "call_xxxxxxxx" ids (server/routes.go toolCallId); older ones none.
+    call.id = string_or_empty(tc, "id");
+    if (call.id.empty()) call.id = ollama_tool_call_id(index, call.function, call.arguments_raw);
+    return call;
+}
+
+// The error a {"error": "..."} object stands for: Ollama says "model 'x' not found" (404 before a
+// stream starts; the same words may come as a mid-stream line).
+[[noreturn]] void throw_error_object(const std::string& model, const std::string& body, int status) {
+    ErrorInfo info{.provider = kProvider,
+                   .model = model,
+                   .status = status,
+                   .message = error_message_from_body(body),
+                   .body = body.substr(0, 2000)};
+    if (info.message.empty()) info.message = "Ollama reported an error";
+    const std::string m = lower(info.message);
+    if (m.find("model") != std::string::npos && m.find("not found") != std::string::npos)
+        throw ModelNotFoundError(std::move(info));
+    throw ProviderAPIError(std::move(info));
+}
+
+// --- request building ---
+
+std::string base64_of_data_url(const std::string& url) {
+    const auto comma = url.find(',');
+    if (url.compare(0, 5, "data:") != 0 || comma == std::string::npos ||
+        url.substr(0, comma).find(";base64") == std::string::npos)
+        throw InvalidRequestError(ErrorInfo{
+            .provider = kProvider,
+            .message = "Ollama takes images as base64 bytes, not URLs: use ContentPart::image_from_bytes "
+                       "or a data:<mime>;base64,... URL"});
+    return url.substr(comma + 1);
+}
+
+// Ollama's message content is one string; images go beside it as base64 strings (api/types.go Message).
+void put_content(json& out, const Message& m) {
+    if (const auto* s = std::get_if<std::string>(&m.content)) {
+        out["content"] = *s;
+        return;
+    }
+    std::string text;
+    json images = json::array();
+    for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
+        if (p.type == "text") {
+            text += p.text;
+        } else if (p.type == "image_bytes" && p.image_bytes) {
+            images.push_back(p.image_bytes->data);
+        } else if (p.type == "image_url" && p.image_url) {
+            images.push_back(base64_of_data_url(p.image_url->url));
+        }
+    }
+    out["content"] = std::move(text);
+    if (!images.empty()) out["images"] = std::move(images);
+}
+
+json tool_call_to_wire(const ToolCall& tc) {
+    // Sent back as an OBJECT: Ollama's ToolCallFunctionArguments does not accept a JSON string.
+    json args = tc.arguments;
+    if (!args.is_object()) args = json::parse(tc.arguments_raw.empty() ? "{}" : tc.arguments_raw, nullptr, false);
+    if (!args.is_object())
+        throw InvalidRequestError(ErrorInfo{.provider = kProvider,
+                                            .message = "tool call '" + tc.function +
+                                                       "' has arguments that are not a JSON object; Ollama needs an object"});
+    json out{{"function", {{"name", tc.function}, {"arguments", std::move(args)}}}};
+    if (!tc.id.empty()) out["id"] = tc.id;  // api/types.go ToolCall.ID; older servers ignore it
+    return out;
+}
+
+json message_to_wire(const Message& m, const std::map<std::string, std::string>& tool_names) {
+    // Ollama knows system/user/assistant/tool; OpenAI's "developer" is its system prompt.
+    json out{{"role", m.role == "developer" ? std::string("system") : m.role}};
+    put_content(out, m);
+    if (m.role == "assistant") {
+        if (!m.reasoning.empty()) out["thinking"] = m.reasoning;  // replayed for thinking models' templates
+        if (!m.tool_calls.empty()) {
+            json calls = json::array();
+            for (const auto& tc : m.tool_calls) calls.push_back(tool_call_to_wire(tc));
+            out["tool_calls"] = std::move(calls);
+        }
+    } else if (m.role == "tool") {
+        // The docs name the tool with tool_name; api/types.go also takes tool_call_id. Send both.
+        std::string name = m.name;
+        if (name.empty()) {
+            auto it = tool_names.find(m.tool_call_id);
+            if (it != tool_names.end()) name = it->second;
+        }
+        if (!name.empty()) out["tool_name"] = name;
+        if (!m.tool_call_id.empty()) out["tool_call_id"] = m.tool_call_id;
+    }
+    return out;
+}
+
+json tool_to_wire(const Tool& t) {
+    json fn{{"name", t.name}, {"parameters", t.parameters}};
+    if (!t.description.empty()) fn["description"] = t.description;
+    return json{{"type", "function"}, {"function", std::move(fn)}};
+}
+
+// --- stream decoding ---
+
+class OllamaStreamDecoder final : public StreamDecoder {
+public:
+    explicit OllamaStreamDecoder(std::string model) : model_(std::move(model)) {}
+
+    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
+        rethrow_pending();
+        try {
+            ndjson_.feed(bytes, lines_);
+        } catch (const ResponseParseError& e) {
+            drain(out);  // the complete lines before the overlong one still count
+            rethrow_pending();
+            relabel(e);
+        }
+        drain(out);
+    }
+
+    void finish(std::deque<StreamChunk>& out) override {
+        rethrow_pending();
+        ndjson_.finish(lines_);
+        drain(out);
+        rethrow_pending();
+        if (!done_)
+            throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                               .model = model_,
+                                               .status = 200,
+                                               .message = "stream ended without its \"done\": true line: the reply is incomplete"});
+        if (finish_reason_ == "length" && !saw_output_)
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = model_,
+                          .status = 200,
+                          .message = "the model hit num_predict (max_tokens) before producing any output (done_reason \"length\")"},
+                finish_reason_, usage_);
+    }
+
+private:
+    [[noreturn]] void relabel(const ResponseParseError& e) {
+        ErrorInfo info = e.info();
+        info.provider = kProvider;
+        info.model = model_;
+        throw ResponseParseError(std::move(info));
+    }
+
+    // An error line that arrives in the same read as good lines is raised only after those lines'
+    // chunks have been handed out, so the caller sees everything that came before the failure.
+    void drain(std::deque<StreamChunk>& out) {
+        std::vector<std::string> lines;
+        lines.swap(lines_);
+        const std::size_t before = out.size();
+        for (const auto& line : lines) {
+            try {
+                handle(line, out);
+            } catch (const Error&) {
+                if (out.size() == before) throw;
+                pending_ = std::current_exception();
+                return;
+            }
+        }
+    }
+
+    void rethrow_pending() {
+        if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+    }
+
+    void handle(const std::string& line, std::deque<StreamChunk>& out) {
+        if (done_) return;  // nothing after the done line belongs to this reply
+        json j = json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) parse_failure(model_, "malformed stream line", line);
+        if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(model_, line, 0);
+        try {
+            out.push_back(map(j));
+        } catch (const json::exception& e) {
+            parse_failure(model_, std::string("unexpected stream line shape (") + e.what() + ")", line);
+        }
+    }
+
+    StreamChunk map(json& j) {
+        StreamChunk c;
+        c.provider = kProvider;
+        c.model = string_or_empty(j, "model");
+        if (auto m = j.find("message"); m != j.end() && m->is_object()) {
+            c.delta = text_field(*m, "content");
+            c.reasoning = text_field(*m, "thinking");
+            saw_output_ = saw_output_ || !c.delta.empty();
+            if (auto tcs = m->find("tool_calls"); tcs != m->end() && tcs->is_array()) {
+                // Each call arrives whole in one line: one delta per call, with the next free index.
+                for (const auto& tc : *tcs) {
+                    if (!tc.is_object()) continue;
+                    const ToolCall call = tool_call_from(tc, next_index_);
+                    ToolCallDelta d{.index = next_index_++, .id = call.id, .function = call.function,
+                                    .arguments = call.arguments_raw};
+                    assembler_.add(d);
+                    saw_output_ = true;
+                    c.tool_call_deltas.push_back(std::move(d));
+                }
+            }
+        }
+        auto done = j.find("done");
+        if (done != j.end() && done->is_boolean() && done->get<bool>()) {
+            done_ = true;
+            // The done line carries the token counts and the reason.
+            c.finish_reason = finish_reason_from(j, !assembler_.empty());
+            finish_reason_ = c.finish_reason;
+            usage_ = usage_from(j);
+            c.usage = usage_;
+            if (!assembler_.empty()) c.tool_calls = assembler_.build();
+        }
+        c.raw = std::move(j);
+        return c;
+    }
+
+    std::string model_;
+    NdjsonParser ndjson_;
+    std::vector<std::string> lines_;
+    ToolCallAssembler assembler_;
+    int next_index_ = 0;
+    bool done_ = false;
+    bool saw_output_ = false;
+    std::string finish_reason_;
+    Usage usage_;
+    std::exception_ptr pending_;
+};
+
+// --- the provider ---
+
+// ConnectionError before any HTTP reply: most often Ollama is not running or OLLAMA_HOST is wrong.
+std::exception_ptr with_host_hint(std::exception_ptr err, const std::string& host) {
+    if (!err) return err;
+    try {
+        std::rethrow_exception(err);
+    } catch (const ConnectionError& e) {
+        if (e.status() != 0) return err;
+        ErrorInfo info = e.info();
+        info.message = "could not connect to Ollama at " + host + " (" + info.message +
+                       "): check that Ollama is running (`ollama serve`) and that OLLAMA_HOST points to it";
+        return std::make_exception_ptr(ConnectionError(std::move(info)));
+    } catch (...) {
+        return err;
+    }
+}
+
+class OllamaProvider final : public HttpProvider {
+public:
+    OllamaProvider() : HttpProvider(kProvider) {}
+
+    CompletionResponse complete(const ChatRequest& request) override {
+        return hinted(request.options.api_base, [&] { return HttpProvider::complete(request); });
+    }
+    Stream stream(const ChatRequest& request) override {
+        return hinted(request.options.api_base, [&] { return HttpProvider::stream(request); });
+    }
+    EmbeddingResponse embed(const EmbedRequest& request) override {
+        return hinted(request.options.api_base, [&] { return HttpProvider::embed(request); });
+    }
+    void complete_async(ChatRequest request, Callback<CompletionResponse> done) override {
+        std::string host = ollama_host(request.options.api_base);
+        HttpProvider::complete_async(std::move(request), [host, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
+            done(with_host_hint(e, host), std::move(r));
+        });
+    }
+    void stream_async(ChatRequest request, Callback<Stream> ready) override {
+        std::string host = ollama_host(request.options.api_base);
+        HttpProvider::stream_async(std::move(request), [host, ready = std::move(ready)](std::exception_ptr e, Stream s) {
+            ready(with_host_hint(e, host), std::move(s));
+        });
+    }
+    void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override {
+        std::string host = ollama_host(request.options.api_base);
+        HttpProvider::embed_async(std::move(request), [host, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
+            done(with_host_hint(e, host), std::move(r));
+        });
+    }
+
+protected:
+    HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
+        const Options& o = request.options;
+        HttpRequest http = base_request(ollama_host(o.api_base) + "/api/chat", request.model, o.api_key, o.timeout);
+        http.streaming = stream;
+        set_header(http.headers, "Accept", stream ? "application/x-ndjson" : "application/json");
+        set_headers(http.headers, o.extra_headers);
+        http.body = ollama_chat_body(request, stream).dump();
+        return http;
+    }
+
+    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+        CompletionResponse r = ollama_parse_chat(request.model, response.body);
+        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
+            throw IncompleteResponseError(
+                ErrorInfo{.provider = kProvider,
+                          .model = request.model,
+                          .status = static_cast<int>(response.status),
+                          .message = "the model hit num_predict (max_tokens) before producing any output "
+                                     "(done_reason \"length\"): raise max_tokens"},
+                r.finish_reason, r.usage);
+        return r;
+    }
+
+    std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override {
+        return make_ollama_stream_decoder(request.model);
+    }
+
+    HttpRequest build_embed(const EmbedRequest& request) const override {
+        const EmbedOptions& o = request.options;
+        HttpRequest http = base_request(ollama_host(o.api_base) + "/api/embed", request.model, o.api_key, o.timeout);
+        set_headers(http.headers, o.extra_headers);
+        http.body = ollama_embed_body(request).dump();
+        return http;
+    }
+
+    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
+        return ollama_parse_embed(request, response.body);
+    }
+
+    void raise_http_error(const std::string& model, const HttpResponse& response) const override {
+        ErrorInfo info{.provider = kProvider,
+                       .model = model,
+                       .status = static_cast<int>(response.status),
+                       .request_id = first_header(response.headers, {"x-request-id", "request-id"}),
+                       .message = error_message_from_body(response.body),
+                       .error_type = error_type_from_body(response.body),
+                       .body = response.body};
+        // 503 is Ollama's "server busy ... maximum pending requests exceeded" (server/routes.go ErrMaxQueue).
+        throw_for_status(std::move(info), response.headers, {503});
+    }
+
+private:
+    template <class F>
+    static auto hinted(const std::string& api_base, F&& call) -> decltype(call()) {
+        try {
+            return call();
+        } catch (const ConnectionError&) {
+            std::rethrow_exception(with_host_hint(std::current_exception(), ollama_host(api_base)));
+        }
+    }
+
+    HttpRequest base_request(std::string url, const std::string& model, const std::string& override_key,
+                             std::chrono::milliseconds timeout) const {
+        HttpRequest http;
+        http.url = std::move(url);
+        http.provider = kProvider;
+        http.model = model;
+        http.timeout = effective_timeout(timeout);
+        http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+        // A local server needs no key. A key (per call, else OLLAMA_API_KEY as ollama-python reads it) is
+        // sent as a bearer token, for ollama.com or an authenticating proxy in front of Ollama.
+        std::string key = override_key;
+        if (key.empty())
+            if (auto v = first_env({"OLLAMA_API_KEY"})) key = *v;
+        if (!key.empty()) http.headers.emplace_back("Authorization", "Bearer " + key);
+        return http;
+    }
+};
+
+}  // namespace
+
+// --- the pure functions ---
+
+std::string ollama_parse_host(std::string_view in) {
+    // Mirrors ollama-python ollama/_client.py _parse_host, doctests included.
+    std::string host(in);
+    std::string scheme = "http";
+    std::string port = "11434";
+    std::string hostport;
+    if (const auto sep = host.find("://"); sep != std::string::npos && sep + 3 < host.size()) {
+        scheme = host.substr(0, sep);
+        hostport = host.substr(sep + 3);
+        if (scheme == "http") port = "80";
+        if (scheme == "https") port = "443";
+    } else {
+        hostport = host;
+    }
+    const auto path_at = hostport.find_first_of("/?#");
+    std::string netloc = hostport.substr(0, path_at);
+    std::string path = path_at == std::string::npos ? std::string() : hostport.substr(path_at);
+    if (const auto q = path.find_first_of("?#"); q != std::string::npos) path.erase(q);
+    if (const auto at = netloc.rfind('@'); at != std::string::npos) netloc.erase(0, at + 1);  // user:pass@
+
+    std::string name;
+    std::string given_port;
+    if (!netloc.empty() && netloc.front() == '[') {
+        const auto close = netloc.find(']');
+        name = netloc.substr(0, close == std::string::npos ? netloc.size() : close + 1);
+        if (close != std::string::npos && close + 1 < netloc.size() && netloc[close + 1] == ':')
+            given_port = netloc.substr(close + 2);
+    } else {
+        const auto colon = netloc.find(':');
+        name = netloc.substr(0, colon);
+        if (colon != std::string::npos) given_port = netloc.substr(colon + 1);
+    }
+    name = lower(name);
+    if (name.empty()) name = "127.0.0.1";
+    // Python's `split.port or port`: an absent (or zero) port falls back to the default.
+    if (!given_port.empty() && given_port.find_first_not_of('0') != std::string::npos) port = given_port;
+
+    std::size_t b = path.find_first_not_of('/');
+    std::size_t e = path.find_last_not_of('/');
+    path = b == std::string::npos ? std::string() : path.substr(b, e - b + 1);
+    std::string out = scheme + "://" + name + ":" + port;
+    if (!path.empty()) out += "/" + path;
+    return out;
+}
+
+std::string ollama_host(const std::string& override_base) {
+    if (!override_base.empty()) return ollama_parse_host(override_base);
+    if (auto v = first_env({"OLLAMA_HOST"})) return ollama_parse_host(*v);
+    return kDefaultHost;
+}
+
+std::string ollama_tool_call_id(int index, const std::string& name, const std::string& arguments_raw) {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a 64: stable across runs and platforms
+    auto mix = [&h](unsigned char c) {
+        h ^= c;
+        h *= 1099511628211ull;
+    };
+    for (unsigned char c : name) mix(c);
+    mix(0);
+    for (unsigned char c : arguments_raw) mix(c);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return "call_" + std::to_string(index) + "_" + hex;
+}
+
+json ollama_chat_body(const ChatRequest& request, bool stream) {
+    const Options& o = request.options;
+    // tool_name for a tool result comes from the assistant turn that made the call, when the caller
+    // did not set Message::name.
+    std::map<std::string, std::string> tool_names;
+    for (const auto& m : request.messages)
+        for (const auto& tc : m.tool_calls)
+            if (!tc.id.empty()) tool_names[tc.id] = tc.function;
+
+    json messages = json::array();
+    for (const auto& m : request.messages) messages.push_back(message_to_wire(m, tool_names));
+    json body{{"model", request.model}, {"messages", std::move(messages)}, {"stream", stream}};
+
+    // Ollama has no tool_choice; "none" is honoured by not offering the tools at all.
+    if (!o.tools.empty() && o.tool_choice != "none") {
+        json tools = json::array();
+        for (const auto& t : o.tools) tools.push_back(tool_to_wire(t));
+        body["tools"] = std::move(tools);
+    }
+
+    json options = json::object();
+    if (o.max_tokens) options["num_predict"] = *o.max_tokens;
+    if (o.temperature) options["temperature"] = *o.temperature;
+    if (o.top_p) options["top_p"] = *o.top_p;
+    if (o.seed) options["seed"] = *o.seed;
+    if (!o.stop.empty()) options["stop"] = o.stop;
+
+    for (const auto& [k, v] : o.extra.items()) {
+        // extra.options is merged key by key, so {"options": {"num_ctx": 8192}} keeps max_tokens etc.
+        if (k == "options" && v.is_object()) {
+            for (const auto& [ok, ov] : v.items()) options[ok] = ov;
+        } else {
+            body[k] = v;  // think, format, keep_alive, ...
+        }
+    }
+    if (!options.empty()) body["options"] = std::move(options);
+    return body;
+}
+
+CompletionResponse ollama_parse_chat(const std::string& model, const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(model, body, 200);
+    CompletionResponse r;
+    r.provider = kProvider;
+    try {
+        r.model = string_or_empty(j, "model");
+        if (r.model.empty()) r.model = model;
+        auto msg = j.find("message");
+        if (msg == j.end() || !msg->is_object()) parse_failure(model, "reply has no message", body);
+        Choice choice;
+        choice.message.role = "assistant";
+        choice.message.content = text_field(*msg, "content");
+        choice.message.reasoning = text_field(*msg, "thinking");
+        if (auto tcs = msg->find("tool_calls"); tcs != msg->end() && tcs->is_array()) {
+            int index = 0;
+            for (const auto& tc : *tcs) {
+                if (!tc.is_object()) parse_failure(model, "reply has a malformed tool call", body);
+                choice.message.tool_calls.push_back(tool_call_from(tc, index++));
+            }
+        }
+        choice.finish_reason = finish_reason_from(j, !choice.message.tool_calls.empty());
+        r.finish_reason = choice.finish_reason;
+        r.choices.push_back(std::move(choice));
+        r.usage = usage_from(j);
+    } catch (const json::exception& e) {
+        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<StreamDecoder> make_ollama_stream_decoder(std::string model) {
+    return std::make_unique<OllamaStreamDecoder>(std::move(model));
+}
+
+json ollama_embed_body(const EmbedRequest& request) {
+    const EmbedOptions& o = request.options;
+    if (request.inputs.empty())
+        throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
+    json body{{"model", request.model}};
+    if (request.single_input)
+        body["input"] = request.inputs.front();
+    else
+        body["input"] = request.inputs;
+    if (!o.truncate.empty()) {
+        // api/types.go EmbedRequest.Truncate is a *bool.
+        const std::string t = lower(o.truncate);
+        if (t != "true" && t != "false")
+            throw InvalidRequestError(ErrorInfo{.provider = kProvider,
+                                                .model = request.model,
+                                                .message = "Ollama's truncate is \"true\" or \"false\", got \"" + o.truncate + "\""});
+        body["truncate"] = t == "true";
+    }
+    if (o.dimensions) body["dimensions"] = *o.dimensions;
+    for (const auto& [k, v] : o.extra.items()) body[k] = v;  // options, keep_alive
+    return body;
+}
+
+EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::string& body) {
+    json j = json::parse(body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) parse_failure(request.model, "malformed JSON reply", body);
+    if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(request.model, body, 200);
+    EmbeddingResponse r;
+    r.provider = kProvider;
+    try {
+        r.model = string_or_empty(j, "model");
+        if (r.model.empty()) r.model = request.model;
+        auto data = j.find("embeddings");
+        if (data == j.end() || !data->is_array()) parse_failure(request.model, "reply has no embeddings", body);
+        for (const auto& v : *data) r.embeddings.push_back(v.get<std::vector<double>>());
+        r.usage.prompt_tokens = int_field(j, "prompt_eval_count");
+        r.usage.total_tokens = r.usage.prompt_tokens;
+    } catch (const json::exception& e) {
+        parse_failure(request.model, std::string("unexpected reply shape (") + e.what() + ")", body);
+    }
+    if (r.embeddings.size() != request.inputs.size())
+        parse_failure(request.model, "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
+                                         std::to_string(request.inputs.size()) + " inputs", body);
+    r.raw = std::move(j);
+    return r;
+}
+
+std::unique_ptr<Provider> make_ollama_provider() { return std::make_unique<OllamaProvider>(); }
 
 }  // namespace llmgate::detail
