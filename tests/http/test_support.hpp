@@ -52,7 +52,7 @@ inline void clear_provider_env(EnvGuard& g) {
                           "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL",
                           "COHERE_API_KEY", "CO_API_KEY", "COHERE_BASE_URL", "CO_API_URL", "OLLAMA_HOST",
                           "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
-                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "LLMGATE_MODEL"})
+                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "OLLAMA_API_KEY", "LLMGATE_MODEL"})
         g.set(v, nullptr);
 }
 
