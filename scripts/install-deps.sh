@@ -7,6 +7,7 @@ packages=(
     libcurl4-openssl-dev   # the one HTTP transport (HTTP/2, TLS, proxies, connection reuse)
     nlohmann-json3-dev     # JSON
     libssl-dev             # SHA-256/HMAC for AWS SigV4 (Bedrock)
+    libspdlog-dev libfmt-dev  # LoggingMiddleware
     libgtest-dev libgmock-dev  # tests
     libcpp-httplib-dev     # the fake provider server the tests run against
 )

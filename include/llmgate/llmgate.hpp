@@ -6,6 +6,7 @@
 #include "llmgate/embeddings.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/options.hpp"
+#include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/types.hpp"
 #include "llmgate/version.hpp"

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,22 @@
 #include "llmgate/types.hpp"
 
 namespace llmgate {
+
+class Middleware;  // llmgate/middleware.hpp
+
+// How structured output is obtained from the provider. `automatic` picks the provider's native
+// schema-constrained mode where its API has one, else JSON mode, else the schema in the system prompt,
+// and steps down when a provider rejects the stronger mode.
+enum class StructuredStrategy { automatic, native, json_mode, prompt };
+
+// completion(model, messages, {.response_format = ResponseFormat::of<Movie>()}) — see llmgate/structured.hpp.
+struct ResponseFormat {
+    json schema{};                // JSON Schema of the expected value (an object schema)
+    std::string name = "response";  // schema name, where the provider's API takes one
+    std::string description{};
+    bool strict = true;           // ask for strict schema adherence where the provider offers it
+    StructuredStrategy strategy = StructuredStrategy::automatic;
+};
 
 // completion(model, messages, {.max_tokens = 100, .temperature = 0.2})
 struct Options {
@@ -42,6 +59,12 @@ struct Options {
     // fields llmgate sets), and extra HTTP headers.
     json extra = json::object();
     std::map<std::string, std::string> extra_headers{};
+
+    // Structured output: the reply is validated against the schema and parsed into resp.parsed<T>().
+    std::optional<ResponseFormat> response_format{};
+
+    // Middleware for this call only, outermost first (Python's completion(..., middleware=[...])).
+    std::vector<std::shared_ptr<Middleware>> middleware{};
 };
 
 // embed(model, texts, {.dimensions = 256})
@@ -62,6 +85,8 @@ struct EmbedOptions {
     std::chrono::milliseconds timeout{0};
     json extra = json::object();
     std::map<std::string, std::string> extra_headers{};
+
+    std::vector<std::shared_ptr<Middleware>> middleware{};  // for this call only, outermost first
 };
 
 }  // namespace llmgate

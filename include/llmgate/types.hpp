@@ -108,6 +108,18 @@ struct CompletionResponse {
     json raw{};                   // the provider's reply as received (escape hatch)
     std::vector<std::string> fallback_attempts{};  // models that failed before this one answered
 
+    // Structured output (Options::response_format): the validated JSON value, and how it was obtained
+    // ("native" | "json_mode" | "prompt"; empty without a response_format).
+    json parsed_json{};
+    std::string structured_strategy{};
+    // True when CacheMiddleware answered without calling the provider.
+    bool cache_hit = false;
+
+    // The structured reply converted to T (T needs from_json, e.g. via LLMGATE_STRUCT in
+    // llmgate/structured.hpp). Throws StructuredOutputError when there is no structured reply.
+    template <class T>
+    T parsed() const;
+
     // First choice's text ("" when there is none).
     std::string text() const;
     // First choice's tool calls (empty when none).

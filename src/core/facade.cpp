@@ -1,39 +1,13 @@
-// The public entry points: resolve the model's provider, validate, and dispatch sync or async.
+// The public entry points: package the arguments as one request and hand it to the dispatch layer.
 #include <future>
 #include <memory>
 
+#include "core/dispatch.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/embeddings.hpp"
-#include "providers/registry.hpp"
 
 namespace llmgate {
 namespace {
-
-using detail::ChatRequest;
-using detail::EmbedRequest;
-
-ChatRequest chat_request(const std::string& model, const std::vector<Message>& messages, const Options& options,
-                         detail::Route& route) {
-    route = detail::route(model, options.provider);
-    if (messages.empty())
-        throw InvalidRequestError(ErrorInfo{.provider = route.provider->name(), .model = model, .message = "messages must not be empty"});
-    for (const auto& m : messages) {
-        if (m.role.empty())
-            throw InvalidRequestError(ErrorInfo{.provider = route.provider->name(), .model = model, .message = "every message needs a role"});
-        if (m.role == "tool" && m.tool_call_id.empty())
-            throw InvalidRequestError(ErrorInfo{.provider = route.provider->name(), .model = model,
-                                                .message = "a tool message needs the tool_call_id it answers"});
-    }
-    return ChatRequest{route.model, messages, options};
-}
-
-EmbedRequest embed_request(const std::string& model, std::vector<std::string> inputs, bool single,
-                           const EmbedOptions& options, detail::Route& route) {
-    route = detail::route(model, options.provider);
-    if (inputs.empty())
-        throw InvalidRequestError(ErrorInfo{.provider = route.provider->name(), .model = model, .message = "embed needs at least one input"});
-    return EmbedRequest{route.model, std::move(inputs), single, options};
-}
 
 // A future that already holds the error, for failures found before anything was sent.
 template <class T>
@@ -53,12 +27,18 @@ detail::Callback<T> fulfil(std::shared_ptr<std::promise<T>> promise) {
     };
 }
 
+template <class T, class Request, class Start>
+std::future<T> start_async(Request request, Start start) {
+    auto promise = std::make_shared<std::promise<T>>();
+    auto future = promise->get_future();
+    start(std::move(request), fulfil(promise));
+    return future;
+}
+
 }  // namespace
 
 CompletionResponse completion(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    detail::Route route{};
-    const ChatRequest req = chat_request(model, messages, options, route);
-    return route.provider->complete(req);
+    return detail::dispatch_completion(CompletionRequest{model, messages, options});
 }
 
 CompletionResponse completion(const std::string& model, const json& messages, const Options& options) {
@@ -66,9 +46,7 @@ CompletionResponse completion(const std::string& model, const json& messages, co
 }
 
 Stream stream(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    detail::Route route{};
-    const ChatRequest req = chat_request(model, messages, options, route);
-    return route.provider->stream(req);
+    return detail::dispatch_stream(CompletionRequest{model, messages, options});
 }
 
 Stream stream(const std::string& model, const json& messages, const Options& options) {
@@ -77,17 +55,7 @@ Stream stream(const std::string& model, const json& messages, const Options& opt
 
 std::future<CompletionResponse> acompletion(const std::string& model, const std::vector<Message>& messages,
                                             const Options& options) {
-    detail::Route route{};
-    ChatRequest req;
-    try {
-        req = chat_request(model, messages, options, route);
-    } catch (...) {
-        return failed_future<CompletionResponse>(std::current_exception());
-    }
-    auto promise = std::make_shared<std::promise<CompletionResponse>>();
-    auto future = promise->get_future();
-    route.provider->complete_async(std::move(req), fulfil(promise));
-    return future;
+    return start_async<CompletionResponse>(CompletionRequest{model, messages, options}, detail::dispatch_completion_async);
 }
 
 std::future<CompletionResponse> acompletion(const std::string& model, const json& messages, const Options& options) {
@@ -99,17 +67,7 @@ std::future<CompletionResponse> acompletion(const std::string& model, const json
 }
 
 std::future<Stream> astream(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    detail::Route route{};
-    ChatRequest req;
-    try {
-        req = chat_request(model, messages, options, route);
-    } catch (...) {
-        return failed_future<Stream>(std::current_exception());
-    }
-    auto promise = std::make_shared<std::promise<Stream>>();
-    auto future = promise->get_future();
-    route.provider->stream_async(std::move(req), fulfil(promise));
-    return future;
+    return start_async<Stream>(CompletionRequest{model, messages, options}, detail::dispatch_stream_async);
 }
 
 std::future<Stream> astream(const std::string& model, const json& messages, const Options& options) {
@@ -121,44 +79,20 @@ std::future<Stream> astream(const std::string& model, const json& messages, cons
 }
 
 EmbeddingResponse embed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options) {
-    detail::Route route{};
-    const EmbedRequest req = embed_request(model, inputs, false, options, route);
-    return route.provider->embed(req);
+    return detail::dispatch_embed(EmbeddingRequest{model, inputs, options, false});
 }
 
 EmbeddingResponse embed(const std::string& model, const std::string& input, const EmbedOptions& options) {
-    detail::Route route{};
-    const EmbedRequest req = embed_request(model, {input}, true, options, route);
-    return route.provider->embed(req);
+    return detail::dispatch_embed(EmbeddingRequest{model, {input}, options, true});
 }
 
 std::future<EmbeddingResponse> aembed(const std::string& model, const std::vector<std::string>& inputs,
                                       const EmbedOptions& options) {
-    detail::Route route{};
-    EmbedRequest req;
-    try {
-        req = embed_request(model, inputs, false, options, route);
-    } catch (...) {
-        return failed_future<EmbeddingResponse>(std::current_exception());
-    }
-    auto promise = std::make_shared<std::promise<EmbeddingResponse>>();
-    auto future = promise->get_future();
-    route.provider->embed_async(std::move(req), fulfil(promise));
-    return future;
+    return start_async<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, detail::dispatch_embed_async);
 }
 
 std::future<EmbeddingResponse> aembed(const std::string& model, const std::string& input, const EmbedOptions& options) {
-    detail::Route route{};
-    EmbedRequest req;
-    try {
-        req = embed_request(model, {input}, true, options, route);
-    } catch (...) {
-        return failed_future<EmbeddingResponse>(std::current_exception());
-    }
-    auto promise = std::make_shared<std::promise<EmbeddingResponse>>();
-    auto future = promise->get_future();
-    route.provider->embed_async(std::move(req), fulfil(promise));
-    return future;
+    return start_async<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, detail::dispatch_embed_async);
 }
 
 }  // namespace llmgate

@@ -12,10 +12,29 @@
 
 namespace llmgate::detail {
 
+// What the adapter must ask the provider for when options.response_format is set. The dispatch layer
+// (src/core/dispatch.cpp) picks it from the provider's Capabilities; for the prompt strategy it has
+// already put the schema into the messages and the adapter sends nothing special.
+enum class StructuredMode {
+    none,           // no structured output requested (or the prompt strategy)
+    native_schema,  // the provider's schema-constrained mode with options.response_format->schema
+    json_mode,      // the provider's "reply with a JSON object" mode, no schema
+};
+
 struct ChatRequest {
     std::string model{};  // the provider's own model id (prefix removed)
     std::vector<Message> messages{};
     Options options{};
+    StructuredMode structured = StructuredMode::none;
+};
+
+// What a provider's API can do for a given model, so the dispatch layer can choose strategies and
+// prepare inputs (e.g. fetch image URLs client-side for APIs that take only inline bytes).
+struct Capabilities {
+    bool native_schema = false;  // schema-constrained structured output
+    bool json_mode = false;      // JSON-object output mode without a schema
+    bool images = true;          // takes image input at all (else VisionNotSupported)
+    bool image_urls = true;      // takes http(s) image URLs itself (else they are fetched and sent inline)
 };
 
 struct EmbedRequest {
@@ -31,6 +50,10 @@ class Provider {
 public:
     virtual ~Provider() = default;
     virtual const std::string& name() const = 0;
+    virtual Capabilities capabilities(const std::string& model) const {
+        (void)model;
+        return {};
+    }
 
     virtual CompletionResponse complete(const ChatRequest& request) = 0;
     virtual void complete_async(ChatRequest request, Callback<CompletionResponse> done) = 0;

@@ -1,0 +1,19 @@
+// The innermost step of every call: one model, one provider. Middleware (retry, cache, fallback, ...)
+// wraps these functions; they route the model string, validate the arguments, prepare inputs the
+// provider cannot take as given (image URLs it cannot fetch, structured output), and call the adapter.
+#pragma once
+
+#include "llmgate/requests.hpp"
+#include "llmgate/stream.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+
+CompletionResponse dispatch_completion(const CompletionRequest& request);
+void dispatch_completion_async(CompletionRequest request, Callback<CompletionResponse> done);
+Stream dispatch_stream(const CompletionRequest& request);
+void dispatch_stream_async(CompletionRequest request, Callback<Stream> ready);
+EmbeddingResponse dispatch_embed(const EmbeddingRequest& request);
+void dispatch_embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done);
+
+}  // namespace llmgate::detail
