@@ -2,9 +2,12 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "llmgate/types.hpp"
 
@@ -56,6 +59,9 @@ LLMGATE_DECLARE_ERROR(TimeoutError, Error);                // no (complete) repl
 LLMGATE_DECLARE_ERROR(ConnectionError, Error);             // could not connect, or the connection dropped
 LLMGATE_DECLARE_ERROR(ResponseParseError, Error);          // malformed or truncated provider reply
 LLMGATE_DECLARE_ERROR(ProviderNotAvailableError, ModelNotFoundError);  // provider known but not built in yet
+// An image URL could not be fetched client-side (for providers that take only inline image bytes):
+// bad scheme, not an image, too large, too many redirects, HTTP error, timeout.
+LLMGATE_DECLARE_ERROR(ImageFetchError, InvalidRequestError);
 
 // 429 and provider overload codes. `retry_after` is set when the provider said how long to wait.
 class RateLimitError : public Error {
@@ -84,6 +90,35 @@ public:
 private:
     std::string finish_reason_{};
     Usage usage_{};
+};
+
+// A structured-output reply (Options::response_format) that is not valid JSON or does not fit the
+// schema. Carries the model's raw text and each mismatch ("$.year: expected integer, got string").
+class StructuredOutputError : public Error {
+public:
+    StructuredOutputError(ErrorInfo info, std::string raw_text, std::vector<std::string> problems)
+        : Error(std::move(info)), raw_text_(std::move(raw_text)), problems_(std::move(problems)) {}
+    const std::string& raw_text() const noexcept { return raw_text_; }
+    const std::vector<std::string>& problems() const noexcept { return problems_; }
+    const char* type_name() const noexcept override { return "StructuredOutputError"; }
+
+private:
+    std::string raw_text_{};
+    std::vector<std::string> problems_{};
+};
+
+// Every model of a fallback chain failed. `errors()` lists each model with the error it raised, in
+// the order they were tried.
+class AllProvidersFailedError : public Error {
+public:
+    using ModelError = std::pair<std::string, std::exception_ptr>;
+    AllProvidersFailedError(ErrorInfo info, std::vector<ModelError> errors)
+        : Error(std::move(info)), errors_(std::move(errors)) {}
+    const std::vector<ModelError>& errors() const noexcept { return errors_; }
+    const char* type_name() const noexcept override { return "AllProvidersFailedError"; }
+
+private:
+    std::vector<ModelError> errors_{};
 };
 
 }  // namespace llmgate

@@ -1,6 +1,7 @@
 // The interface every provider adapter implements, and the requests the facade hands them.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct Capabilities {
     bool json_mode = false;      // JSON-object output mode without a schema
     bool images = true;          // takes image input at all (else VisionNotSupported)
     bool image_urls = true;      // takes http(s) image URLs itself (else they are fetched and sent inline)
+    std::size_t max_embedding_inputs = 0;  // most texts one embeddings request may carry (0 = no limit)
 };
 
 struct EmbedRequest {
