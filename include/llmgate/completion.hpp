@@ -2,6 +2,7 @@
 #pragma once
 
 #include <future>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,57 @@ std::future<CompletionResponse> acompletion(const std::string& model, const json
 std::future<Stream> astream(const std::string& model, const std::vector<Message>& messages,
                             const Options& options = {});
 std::future<Stream> astream(const std::string& model, const json& messages, const Options& options = {});
+
+// Fallback chains: completion({"gpt-4o-mini", "groq/llama-3.1-8b-instant", "gemini-2.5-flash-lite"}, messages)
+// tries each model in order, moving on when one fails with an Options::fallback_on error (default:
+// RateLimitError, ProviderAPIError, AuthError). resp.fallback_attempts lists the models that failed; when
+// all fail, AllProvidersFailedError carries each model's error. Per-call middleware (e.g. retry) applies
+// to each candidate. Streams fall back before their first chunk transparently and mid-stream as
+// Options::stream_fallback_mode says. See docs/middleware.md.
+CompletionResponse completion(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                              const Options& options = {});
+CompletionResponse completion(const std::vector<std::string>& models, const json& messages, const Options& options = {});
+Stream stream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options = {});
+Stream stream(const std::vector<std::string>& models, const json& messages, const Options& options = {});
+std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                                            const Options& options = {});
+std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const json& messages,
+                                            const Options& options = {});
+std::future<Stream> astream(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                            const Options& options = {});
+std::future<Stream> astream(const std::vector<std::string>& models, const json& messages, const Options& options = {});
+
+// A braced list of two model names would otherwise also match std::string's (first, last) constructor.
+inline CompletionResponse completion(std::initializer_list<std::string> models, const std::vector<Message>& messages,
+                                     const Options& options = {}) {
+    return completion(std::vector<std::string>(models), messages, options);
+}
+inline CompletionResponse completion(std::initializer_list<std::string> models, const json& messages,
+                                     const Options& options = {}) {
+    return completion(std::vector<std::string>(models), messages, options);
+}
+inline Stream stream(std::initializer_list<std::string> models, const std::vector<Message>& messages,
+                     const Options& options = {}) {
+    return stream(std::vector<std::string>(models), messages, options);
+}
+inline Stream stream(std::initializer_list<std::string> models, const json& messages, const Options& options = {}) {
+    return stream(std::vector<std::string>(models), messages, options);
+}
+inline std::future<CompletionResponse> acompletion(std::initializer_list<std::string> models,
+                                                   const std::vector<Message>& messages, const Options& options = {}) {
+    return acompletion(std::vector<std::string>(models), messages, options);
+}
+inline std::future<CompletionResponse> acompletion(std::initializer_list<std::string> models, const json& messages,
+                                                   const Options& options = {}) {
+    return acompletion(std::vector<std::string>(models), messages, options);
+}
+inline std::future<Stream> astream(std::initializer_list<std::string> models, const std::vector<Message>& messages,
+                                   const Options& options = {}) {
+    return astream(std::vector<std::string>(models), messages, options);
+}
+inline std::future<Stream> astream(std::initializer_list<std::string> models, const json& messages,
+                                   const Options& options = {}) {
+    return astream(std::vector<std::string>(models), messages, options);
+}
 
 }  // namespace llmgate

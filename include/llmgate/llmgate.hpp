@@ -1,12 +1,21 @@
 // Umbrella header: #include <llmgate/llmgate.hpp> for the whole public API.
 #pragma once
 
+#include "llmgate/batch.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/config.hpp"
 #include "llmgate/embeddings.hpp"
 #include "llmgate/errors.hpp"
+#include "llmgate/gate.hpp"
+#include "llmgate/middleware.hpp"
+#include "llmgate/middleware/cache.hpp"
+#include "llmgate/middleware/fallback.hpp"
+#include "llmgate/middleware/logging.hpp"
+#include "llmgate/middleware/rate_limit.hpp"
+#include "llmgate/middleware/retry.hpp"
 #include "llmgate/options.hpp"
 #include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
+#include "llmgate/structured.hpp"
 #include "llmgate/types.hpp"
 #include "llmgate/version.hpp"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,16 @@
 namespace llmgate {
 
 class Middleware;  // llmgate/middleware.hpp
+class Error;       // llmgate/errors.hpp
+
+// What a streamed fallback chain does when its model fails after chunks were already delivered (a
+// failure before the first chunk always moves on to the next model transparently). See
+// docs/middleware.md.
+enum class StreamFallbackMode {
+    raise,    // rethrow the error (the default: nothing is sent twice)
+    restart,  // start the whole reply again on the next model; its chunks carry the new model/provider
+    resume,   // ask the next model to continue from the text already delivered (sent as an assistant turn)
+};
 
 // How structured output is obtained from the provider. `automatic` picks the provider's native
 // schema-constrained mode where its API has one, else JSON mode, else the schema in the system prompt,
@@ -26,6 +37,10 @@ struct ResponseFormat {
     std::string description{};
     bool strict = true;           // ask for strict schema adherence where the provider offers it
     StructuredStrategy strategy = StructuredStrategy::automatic;
+
+    // The format for an LLMGATE_STRUCT type; defined in llmgate/structured.hpp.
+    template <class T>
+    static ResponseFormat of(std::string name = {});
 };
 
 // completion(model, messages, {.max_tokens = 100, .temperature = 0.2})
@@ -65,6 +80,12 @@ struct Options {
 
     // Middleware for this call only, outermost first (Python's completion(..., middleware=[...])).
     std::vector<std::shared_ptr<Middleware>> middleware{};
+
+    // Fallback chains (completion({"a", "b"}, ...), FallbackMiddleware, LLMGate's fallback_chain): which
+    // errors move on to the next model (empty = RateLimitError, ProviderAPIError, AuthError; see
+    // llmgate::fallback_on_errors<...>()), and what a stream does when its model fails mid-stream.
+    std::function<bool(const Error&)> fallback_on{};
+    StreamFallbackMode stream_fallback_mode = StreamFallbackMode::raise;
 };
 
 // embed(model, texts, {.dimensions = 256})

@@ -1,11 +1,13 @@
 // One call to one model: route, validate, prepare inputs, call the adapter.
 #include "core/dispatch.hpp"
 
+#include <memory>
 #include <type_traits>
 
 #include "core/image_inlining.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/registry.hpp"
+#include "structured/strategy.hpp"
 
 namespace llmgate::detail {
 namespace {
@@ -24,8 +26,10 @@ bool has_images(const std::vector<Message>& messages) {
     return false;
 }
 
-// Routes and checks the arguments; `needs_fetch` is set when image URLs must be fetched client-side.
-ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& needs_fetch) {
+// Routes and checks the arguments; `needs_fetch` is set when image URLs must be fetched client-side;
+// `plan` gets the structured-output strategies to try (empty without a response_format).
+ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
+                         bool for_stream) {
     route = detail::route(call.model, call.options.provider);
     if (call.messages.empty()) invalid(route, call.model, "messages must not be empty");
     for (const auto& m : call.messages) {
@@ -40,6 +44,11 @@ ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& need
             throw VisionNotSupported(ErrorInfo{.provider = route.provider->name(), .model = call.model,
                                                .message = route.provider->name() + " takes no image input"});
         needs_fetch = !caps.image_urls && has_remote_images(call.messages);
+    }
+    if (call.options.response_format) {
+        // As in Python: a structured reply is validated whole, which a stream cannot offer.
+        if (for_stream) invalid(route, call.model, "stream and response_format cannot be used together");
+        if (plan) *plan = structured_plan(*call.options.response_format, caps, route.provider->name(), call.model);
     }
     return ChatRequest{route.model, call.messages, call.options};
 }
@@ -81,22 +90,78 @@ void with_inlined_images_async(ChatRequest req, bool needs_fetch, const Route& r
         });
 }
 
+// One structured-output call: each strategy of the plan in turn, moving to the next only when the
+// provider rejected the previous mode (should_step_down); every reply validated.
+struct StructuredCall {
+    Provider* provider = nullptr;
+    ChatRequest base{};
+    std::vector<Strategy> plan{};
+    std::string model{};  // as the caller wrote it, for errors
+};
+
+CompletionResponse complete_structured(const StructuredCall& call) {
+    for (std::size_t i = 0;; ++i) {
+        try {
+            CompletionResponse resp = call.provider->complete(structured_request(call.base, call.plan[i]));
+            apply_structured_reply(resp, *call.base.options.response_format, call.plan[i], call.model);
+            return resp;
+        } catch (...) {
+            if (i + 1 < call.plan.size() && should_step_down(std::current_exception())) continue;
+            throw;
+        }
+    }
+}
+
+void complete_structured_async(std::shared_ptr<const StructuredCall> call, std::size_t i,
+                               Callback<CompletionResponse> done) {
+    ChatRequest attempt;
+    try {
+        attempt = structured_request(call->base, call->plan[i]);
+    } catch (...) {
+        done(std::current_exception(), {});
+        return;
+    }
+    Provider* provider = call->provider;
+    provider->complete_async(
+        std::move(attempt), [call = std::move(call), i, done = std::move(done)](std::exception_ptr err,
+                                                                                CompletionResponse resp) mutable {
+            if (err) {
+                if (i + 1 < call->plan.size() && should_step_down(err)) {
+                    complete_structured_async(std::move(call), i + 1, std::move(done));
+                    return;
+                }
+                done(err, {});
+                return;
+            }
+            try {
+                apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model);
+            } catch (...) {
+                done(std::current_exception(), {});
+                return;
+            }
+            done(nullptr, std::move(resp));
+        });
+}
+
 }  // namespace
 
 CompletionResponse dispatch_completion(const CompletionRequest& call) {
     Route route{};
     bool needs_fetch = false;
-    ChatRequest req = chat_request(call, route, needs_fetch);
+    std::vector<Strategy> plan;
+    ChatRequest req = chat_request(call, route, needs_fetch, &plan, false);
     if (needs_fetch) inline_remote_images(req.messages, route.provider->name(), call.model);
-    return route.provider->complete(req);
+    if (plan.empty()) return route.provider->complete(req);
+    return complete_structured(StructuredCall{route.provider, std::move(req), std::move(plan), call.model});
 }
 
 void dispatch_completion_async(CompletionRequest call, Callback<CompletionResponse> done) {
     Route route{};
     bool needs_fetch = false;
+    std::vector<Strategy> plan;
     ChatRequest req;
     try {
-        req = chat_request(call, route, needs_fetch);
+        req = chat_request(call, route, needs_fetch, &plan, false);
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -104,13 +169,21 @@ void dispatch_completion_async(CompletionRequest call, Callback<CompletionRespon
     Provider* provider = route.provider;
     with_inlined_images_async<CompletionResponse>(
         std::move(req), needs_fetch, route, call.model, std::move(done),
-        [provider](ChatRequest r, Callback<CompletionResponse> d) { provider->complete_async(std::move(r), std::move(d)); });
+        [provider, plan = std::move(plan), model = call.model](ChatRequest r, Callback<CompletionResponse> d) mutable {
+            if (plan.empty()) {
+                provider->complete_async(std::move(r), std::move(d));
+                return;
+            }
+            auto structured = std::make_shared<const StructuredCall>(
+                StructuredCall{provider, std::move(r), std::move(plan), std::move(model)});
+            complete_structured_async(std::move(structured), 0, std::move(d));
+        });
 }
 
 Stream dispatch_stream(const CompletionRequest& call) {
     Route route{};
     bool needs_fetch = false;
-    ChatRequest req = chat_request(call, route, needs_fetch);
+    ChatRequest req = chat_request(call, route, needs_fetch, nullptr, true);
     if (needs_fetch) inline_remote_images(req.messages, route.provider->name(), call.model);
     return route.provider->stream(req);
 }
@@ -120,7 +193,7 @@ void dispatch_stream_async(CompletionRequest call, Callback<Stream> ready) {
     bool needs_fetch = false;
     ChatRequest req;
     try {
-        req = chat_request(call, route, needs_fetch);
+        req = chat_request(call, route, needs_fetch, nullptr, true);
     } catch (...) {
         ready(std::current_exception(), Stream(nullptr));
         return;

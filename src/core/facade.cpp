@@ -1,13 +1,17 @@
-// The public entry points: package the arguments as one request and hand it to the dispatch layer.
+// The public entry points: package the arguments as one request and run it through its middleware
+// chain (Options::middleware) down to the dispatch layer; model lists run as a fallback chain.
 #include <future>
 #include <memory>
 
-#include "core/dispatch.hpp"
+#include "core/chain.hpp"
+#include "core/fallback.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/embeddings.hpp"
 
 namespace llmgate {
 namespace {
+
+const MiddlewareList kNone{};
 
 // A future that already holds the error, for failures found before anything was sent.
 template <class T>
@@ -18,7 +22,7 @@ std::future<T> failed_future(std::exception_ptr e) {
 }
 
 template <class T>
-detail::Callback<T> fulfil(std::shared_ptr<std::promise<T>> promise) {
+Callback<T> fulfil(std::shared_ptr<std::promise<T>> promise) {
     return [promise = std::move(promise)](std::exception_ptr err, T value) {
         if (err)
             promise->set_exception(err);
@@ -35,10 +39,17 @@ std::future<T> start_async(Request request, Start start) {
     return future;
 }
 
+CompletionRequest first_of(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                           const Options& options) {
+    return CompletionRequest{models.empty() ? std::string() : models.front(), messages, options};
+}
+
+detail::FallbackOn fallback_on(const Options& options) { return detail::effective_fallback_on({}, options.fallback_on); }
+
 }  // namespace
 
 CompletionResponse completion(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    return detail::dispatch_completion(CompletionRequest{model, messages, options});
+    return detail::run_complete(kNone, CompletionRequest{model, messages, options});
 }
 
 CompletionResponse completion(const std::string& model, const json& messages, const Options& options) {
@@ -46,7 +57,7 @@ CompletionResponse completion(const std::string& model, const json& messages, co
 }
 
 Stream stream(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    return detail::dispatch_stream(CompletionRequest{model, messages, options});
+    return detail::run_stream(kNone, CompletionRequest{model, messages, options});
 }
 
 Stream stream(const std::string& model, const json& messages, const Options& options) {
@@ -55,7 +66,10 @@ Stream stream(const std::string& model, const json& messages, const Options& opt
 
 std::future<CompletionResponse> acompletion(const std::string& model, const std::vector<Message>& messages,
                                             const Options& options) {
-    return start_async<CompletionResponse>(CompletionRequest{model, messages, options}, detail::dispatch_completion_async);
+    return start_async<CompletionResponse>(CompletionRequest{model, messages, options},
+                                           [](CompletionRequest r, Callback<CompletionResponse> d) {
+                                               detail::run_complete_async(kNone, std::move(r), std::move(d));
+                                           });
 }
 
 std::future<CompletionResponse> acompletion(const std::string& model, const json& messages, const Options& options) {
@@ -67,7 +81,9 @@ std::future<CompletionResponse> acompletion(const std::string& model, const json
 }
 
 std::future<Stream> astream(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    return start_async<Stream>(CompletionRequest{model, messages, options}, detail::dispatch_stream_async);
+    return start_async<Stream>(CompletionRequest{model, messages, options}, [](CompletionRequest r, Callback<Stream> d) {
+        detail::run_stream_async(kNone, std::move(r), std::move(d));
+    });
 }
 
 std::future<Stream> astream(const std::string& model, const json& messages, const Options& options) {
@@ -78,21 +94,86 @@ std::future<Stream> astream(const std::string& model, const json& messages, cons
     }
 }
 
+// Fallback chains: the candidates are tried in order, each through the whole per-call middleware chain.
+
+CompletionResponse completion(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                              const Options& options) {
+    return detail::complete_with_fallback(first_of(models, messages, options), models, fallback_on(options),
+                                          [](const CompletionRequest& r) { return detail::run_complete(kNone, r); });
+}
+
+CompletionResponse completion(const std::vector<std::string>& models, const json& messages, const Options& options) {
+    return completion(models, messages_from_json(messages), options);
+}
+
+Stream stream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options) {
+    return detail::stream_with_fallback(first_of(models, messages, options), models, fallback_on(options),
+                                        [](const CompletionRequest& r) { return detail::run_stream(kNone, r); });
+}
+
+Stream stream(const std::vector<std::string>& models, const json& messages, const Options& options) {
+    return stream(models, messages_from_json(messages), options);
+}
+
+std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                                            const Options& options) {
+    return start_async<CompletionResponse>(
+        first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<CompletionResponse> d) {
+            detail::complete_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d),
+                                                 [](CompletionRequest c, Callback<CompletionResponse> cd) {
+                                                     detail::run_complete_async(kNone, std::move(c), std::move(cd));
+                                                 });
+        });
+}
+
+std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const json& messages,
+                                            const Options& options) {
+    try {
+        return acompletion(models, messages_from_json(messages), options);
+    } catch (...) {
+        return failed_future<CompletionResponse>(std::current_exception());
+    }
+}
+
+std::future<Stream> astream(const std::vector<std::string>& models, const std::vector<Message>& messages,
+                            const Options& options) {
+    return start_async<Stream>(first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<Stream> d) {
+        detail::stream_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d),
+                                           [](CompletionRequest c, Callback<Stream> cd) {
+                                               detail::run_stream_async(kNone, std::move(c), std::move(cd));
+                                           });
+    });
+}
+
+std::future<Stream> astream(const std::vector<std::string>& models, const json& messages, const Options& options) {
+    try {
+        return astream(models, messages_from_json(messages), options);
+    } catch (...) {
+        return failed_future<Stream>(std::current_exception());
+    }
+}
+
 EmbeddingResponse embed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options) {
-    return detail::dispatch_embed(EmbeddingRequest{model, inputs, options, false});
+    return detail::run_embed(kNone, EmbeddingRequest{model, inputs, options, false});
 }
 
 EmbeddingResponse embed(const std::string& model, const std::string& input, const EmbedOptions& options) {
-    return detail::dispatch_embed(EmbeddingRequest{model, {input}, options, true});
+    return detail::run_embed(kNone, EmbeddingRequest{model, {input}, options, true});
 }
 
 std::future<EmbeddingResponse> aembed(const std::string& model, const std::vector<std::string>& inputs,
                                       const EmbedOptions& options) {
-    return start_async<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, detail::dispatch_embed_async);
+    return start_async<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false},
+                                          [](EmbeddingRequest r, Callback<EmbeddingResponse> d) {
+                                              detail::run_embed_async(kNone, std::move(r), std::move(d));
+                                          });
 }
 
 std::future<EmbeddingResponse> aembed(const std::string& model, const std::string& input, const EmbedOptions& options) {
-    return start_async<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, detail::dispatch_embed_async);
+    return start_async<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true},
+                                          [](EmbeddingRequest r, Callback<EmbeddingResponse> d) {
+                                              detail::run_embed_async(kNone, std::move(r), std::move(d));
+                                          });
 }
 
 }  // namespace llmgate

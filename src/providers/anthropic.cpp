@@ -7,7 +7,9 @@
 #include "providers/anthropic.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -66,8 +68,11 @@ json image_block(const ContentPart& part, const std::string& model) {
     if (url.rfind("data:", 0) == 0) {
         const auto marker = url.find(";base64,");
         if (marker == std::string::npos) invalid_request(model, "a data: image URL must be base64-encoded for Anthropic");
+        // data:image/png[;param=value...];base64,<data>: the media type is what precedes the first ';'.
+        const std::string media_type = url.substr(5, std::min(url.find(';', 5), marker) - 5);
+        if (media_type.empty()) invalid_request(model, "a data: image URL needs a media type (data:image/png;base64,...)");
         return json{{"type", "image"},
-                    {"source", {{"type", "base64"}, {"media_type", url.substr(5, marker - 5)}, {"data", url.substr(marker + 8)}}}};
+                    {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", url.substr(marker + 8)}}}};
     }
     return json{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}};
 }
@@ -157,6 +162,98 @@ json tool_choice_to_json(const std::string& choice) {
     if (choice == "required") return json{{"type", "any"}};
     if (choice == "none") return json{{"type", "none"}};
     return json{{"type", "tool"}, {"name", choice}};
+}
+
+// --- structured output ---
+
+constexpr int kMaxSchemaDepth = 64;
+
+// The string formats output_config.format enforces (_transform.py SupportedStringFormats).
+bool supported_format(const json& f) {
+    static const char* const kFormats[] = {"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"};
+    if (!f.is_string()) return false;
+    return std::any_of(std::begin(kFormats), std::end(kFormats), [&](const char* k) { return f == k; });
+}
+
+json output_schema(const json& node, int depth) {
+    if (depth > kMaxSchemaDepth || !node.is_object()) return node;
+    json in = node;
+    json out = json::object();
+    auto take = [&](const char* key) -> std::optional<json> {
+        auto it = in.find(key);
+        if (it == in.end()) return std::nullopt;
+        json v = std::move(*it);
+        in.erase(key);
+        return v;
+    };
+    auto each = [&](const json& list) {
+        json mapped = json::array();
+        for (const auto& sub : list) mapped.push_back(output_schema(sub, depth + 1));
+        return mapped;
+    };
+    for (const char* key : {"$defs", "definitions"})
+        if (auto defs = take(key); defs && defs->is_object()) {
+            json mapped = json::object();
+            for (const auto& [name, sub] : defs->items()) mapped[name] = output_schema(sub, depth + 1);
+            out[key] = std::move(mapped);
+        }
+    if (auto ref = take("$ref")) {
+        out["$ref"] = std::move(*ref);
+        return out;
+    }
+    for (const char* key : {"anyOf", "oneOf", "allOf"}) {
+        auto list = take(key);
+        if (!list || !list->is_array()) continue;
+        json& target = out[key == std::string("allOf") ? "allOf" : "anyOf"];  // oneOf joins anyOf
+        if (!target.is_array()) target = json::array();
+        for (auto& sub : each(*list)) target.push_back(std::move(sub));
+    }
+    for (const char* key : {"type", "enum", "description", "title"})
+        if (auto v = take(key)) out[key] = std::move(*v);
+    const json type = out.value("type", json());
+    auto has_type = [&](const char* t) {
+        return type == t || (type.is_array() && std::find(type.begin(), type.end(), json(t)) != type.end());
+    };
+    if (has_type("object") || (type.is_null() && in.contains("properties"))) {
+        json props = json::object();
+        if (auto p = take("properties"); p && p->is_object())
+            for (const auto& [name, sub] : p->items()) props[name] = output_schema(sub, depth + 1);
+        out["properties"] = std::move(props);
+        take("additionalProperties");
+        out["additionalProperties"] = false;
+        if (auto r = take("required")) out["required"] = std::move(*r);
+    }
+    if (has_type("string"))
+        if (auto f = in.find("format"); f != in.end() && supported_format(*f)) out["format"] = *take("format");
+    if (has_type("array")) {
+        if (auto items = take("items")) out["items"] = output_schema(*items, depth + 1);
+        if (auto m = in.find("minItems"); m != in.end() && (*m == 0 || *m == 1)) out["minItems"] = *take("minItems");
+    }
+    // What is left is not enforced by the API: keep it as text the model reads.
+    if (!in.empty()) {
+        std::string note;
+        for (const auto& [key, value] : in.items()) note += (note.empty() ? "" : ", ") + key + ": " + value.dump();
+        const std::string before = out.value("description", std::string());
+        out["description"] = (before.empty() ? "" : before + "\n\n") + "{" + note + "}";
+    }
+    return out;
+}
+
+// "claude-<family>-<major>[-<minor>][-<date>]" → (family, major, minor); minor 0 when absent or a date.
+bool model_at_least(const std::string& model, const std::string& family, int major, int minor) {
+    const std::string prefix = "claude-" + family + "-";
+    if (model.rfind(prefix, 0) != 0) return false;
+    int v[2] = {0, 0};
+    std::size_t pos = prefix.size();
+    for (int i = 0; i < 2 && pos < model.size(); ++i) {
+        std::size_t end = pos;
+        while (end < model.size() && std::isdigit(static_cast<unsigned char>(model[end]))) ++end;
+        if (end == pos || end - pos > 2) break;  // no number, or an 8-digit snapshot date
+        v[i] = std::stoi(model.substr(pos, end - pos));
+        if (end >= model.size() || model[end] != '-') break;
+        pos = end + 1;
+    }
+    return v[0] > major || (v[0] == major && v[1] >= minor);
 }
 
 // --- reply: Anthropic blocks → unified message ---
@@ -390,6 +487,13 @@ class AnthropicProvider final : public HttpProvider {
 public:
     AnthropicProvider() : HttpProvider(kProvider) {}
 
+    // Images: url and base64 sources (image URLs are fetched by Anthropic itself).
+    Capabilities capabilities(const std::string& model) const override {
+        Capabilities c;
+        c.native_schema = anthropic_supports_structured_output(model);
+        return c;
+    }
+
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
         const Options& o = request.options;
@@ -503,12 +607,27 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
     }
     if (!choice.is_null()) body["tool_choice"] = std::move(choice);
     if (!o.user.empty()) body["metadata"] = {{"user_id", o.user}};
-    // types/output_config_param.py: effort "low" | "medium" | "high" | "xhigh" | "max".
+    // types/output_config_param.py: effort "low" | "medium" | "high" | "xhigh" | "max", and format
+    // (types/json_output_format_param.py {type: "json_schema", schema}) in the same object. Both are in
+    // the SDK's non-beta Messages types: no anthropic-beta header.
     if (!o.reasoning_effort.empty())
-        body["output_config"] = {{"effort", o.reasoning_effort == "minimal" ? std::string("low") : o.reasoning_effort}};
+        body["output_config"]["effort"] = o.reasoning_effort == "minimal" ? std::string("low") : o.reasoning_effort;
+    if (request.structured == StructuredMode::native_schema && o.response_format)
+        body["output_config"]["format"] = {{"type", "json_schema"}, {"schema", anthropic_output_schema(o.response_format->schema)}};
     if (stream) body["stream"] = true;
     return body;
 }
+
+bool anthropic_supports_structured_output(const std::string& model) {
+    if (model_at_least(model, "opus", 4, 1) || model_at_least(model, "sonnet", 4, 5) || model_at_least(model, "haiku", 4, 5))
+        return true;
+    // A family named after these (claude-<name>-5...) is assumed to keep the feature.
+    for (const char* family : {"opus", "sonnet", "haiku"})
+        if (model_at_least(model, family, 5, 0)) return true;
+    return false;
+}
+
+json anthropic_output_schema(const json& schema) { return output_schema(schema, 0); }
 
 Usage anthropic_parse_usage(const json& u) {
     Usage usage;

@@ -17,6 +17,16 @@ inline constexpr int kAnthropicDefaultMaxTokens = 4096;
 // The POST /v1/messages body for `request`, before Options::extra is merged in.
 json anthropic_chat_body(const ChatRequest& request, bool stream);
 
+// Whether `model` takes structured outputs (output_config.format): Claude Sonnet 4.5, Opus 4.1,
+// Haiku 4.5 and every later model. Claude has no JSON mode without a schema.
+bool anthropic_supports_structured_output(const std::string& model);
+
+// A JSON schema rewritten the way anthropic-sdk-python's lib/_parse/_transform.py transform_schema
+// prepares one for output_config.format: every object gets additionalProperties:false, oneOf becomes
+// anyOf, and keywords the API does not enforce (minimum, maxLength, pattern, ...) are moved into the
+// description so the model still reads them. Nesting deeper than 64 levels is left as given.
+json anthropic_output_schema(const json& schema);
+
 // A Messages API reply → the unified response (provider "anthropic"). Throws ResponseParseError.
 CompletionResponse anthropic_parse_chat(const std::string& body);
 

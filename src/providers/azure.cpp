@@ -30,6 +30,16 @@ class AzureProvider final : public OpenAICompatibleProvider {
 public:
     AzureProvider() : OpenAICompatibleProvider("azure") {}
 
+    // The model is a deployment name, so only the api-version decides: response_format json_schema
+    // arrived in 2024-08-01-preview (and the 2024-10-21 GA); the default 2024-02-01 has json_object only.
+    Capabilities capabilities(const std::string&) const override {
+        Capabilities c;
+        c.native_schema = api_version() >= "2024-08-01";
+        c.json_mode = true;
+        c.max_embedding_inputs = 2048;  // as OpenAI's embeddings endpoint
+        return c;
+    }
+
 protected:
     std::string base_url(const std::string& override_base) const override {
         std::string endpoint = pick_base_url(override_base, {"AZURE_OPENAI_ENDPOINT"}, "");

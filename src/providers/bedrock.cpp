@@ -420,6 +420,8 @@ class BedrockProvider final : public HttpProvider {
 public:
     BedrockProvider() : HttpProvider(kProvider) {}
 
+    Capabilities capabilities(const std::string& model) const override { return bedrock_capabilities(model); }
+
     EmbeddingResponse embed(const EmbedRequest& request) override {
         std::vector<HttpRequest> calls = build_embeds(request);
         EmbeddingResponse out = empty_embedding(request);
@@ -666,6 +668,19 @@ json bedrock_converse_body(const ChatRequest& request) {
     if (o.top_p) inference["topP"] = *o.top_p;
     if (!o.stop.empty()) inference["stopSequences"] = o.stop;
     if (!inference.empty()) body["inferenceConfig"] = std::move(inference);
+    // Structured output (botocore data/bedrock-runtime/2023-09-30/service-2.json: ConverseRequest.outputConfig
+    // → OutputConfig.textFormat → OutputFormat{type "json_schema", structure{jsonSchema: JsonSchemaDefinition}}).
+    // JsonSchemaDefinition.schema is a String: the schema travels as JSON text, not as an object.
+    // Converse has no schema-less JSON mode, so StructuredMode::json_mode never reaches here (capabilities).
+    if (request.structured == StructuredMode::native_schema) {
+        if (!o.response_format)
+            invalid_request(request.model, "native structured output needs options.response_format");
+        json schema_def{{"schema", o.response_format->schema.dump()}};
+        if (!o.response_format->name.empty()) schema_def["name"] = o.response_format->name;
+        if (!o.response_format->description.empty()) schema_def["description"] = o.response_format->description;
+        body["outputConfig"] = {
+            {"textFormat", {{"type", "json_schema"}, {"structure", {{"jsonSchema", std::move(schema_def)}}}}}};
+    }
     if (!o.tools.empty()) {
         json config = tool_config(o, history_has_tools);
         if (!config.is_null()) body["toolConfig"] = std::move(config);
@@ -734,6 +749,20 @@ void bedrock_raise_http_error(const std::string& model, const HttpResponse& resp
                    .body = response.body};
     if (info.message.empty()) info.message = "HTTP " + std::to_string(response.status) + (type.empty() ? "" : " " + type);
     throw_typed(std::move(info), response.headers, type);
+}
+
+Capabilities bedrock_capabilities(const std::string& model) {
+    // Titan: the adapter already sends one InvokeModel per text (in order), so any count is fine here.
+    // Cohere Embed on Bedrock: `texts` holds at most 96 strings.
+    const std::size_t max_inputs = bedrock_embed_family(model) == BedrockEmbedFamily::cohere ? 96 : 0;
+    // The Converse request shape is the same for every model id; which models honour outputConfig is the
+    // service's call (a model that cannot is expected to answer 400 ValidationException, and
+    // StructuredStrategy::automatic steps down from there, llmgate/options.hpp). No per-model list is kept.
+    return Capabilities{.native_schema = true,
+                        .json_mode = false,
+                        .images = true,
+                        .image_urls = false,  // ImageSource is bytes or an S3 location, never an http URL
+                        .max_embedding_inputs = max_inputs};
 }
 
 BedrockEmbedFamily bedrock_embed_family(const std::string& model) {

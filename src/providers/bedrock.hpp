@@ -9,6 +9,10 @@
 
 namespace llmgate::detail {
 
+// What Converse and InvokeModel take for `model`: outputConfig.textFormat json_schema (no JSON mode), images
+// only as bytes (URLs are fetched client-side), 96 texts per Cohere embed request, Titan any (one call each).
+Capabilities bedrock_capabilities(const std::string& model);
+
 // "/model/<id>/<operation>" with the model id percent-encoded as one path label (':' → %3A, '/' → %2F).
 std::string bedrock_model_path(const std::string& model, const std::string& operation);
 

@@ -322,6 +322,17 @@ class CohereProvider final : public HttpProvider {
 public:
     CohereProvider() : HttpProvider(kProvider) {}
 
+    // response_format (JSON mode, with or without a schema) on Command R and newer; image_url content
+    // parts (web URLs or data URIs) on its vision models; v2 embed takes at most 96 texts per call
+    // (docs.cohere.com/v2/reference/embed: "Maximum number of texts per call is 96").
+    Capabilities capabilities(const std::string&) const override {
+        Capabilities c;
+        c.native_schema = true;
+        c.json_mode = true;
+        c.max_embedding_inputs = 96;
+        return c;
+    }
+
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
         const Options& o = request.options;
@@ -485,6 +496,13 @@ json cohere_chat_body(const ChatRequest& request, bool stream) {
     if (o.temperature) body["temperature"] = *o.temperature;
     if (o.seed) body["seed"] = *o.seed;
     if (o.top_p) body["p"] = *o.top_p;
+    // types/response_format_v2.py JsonObjectResponseFormatV2: {type: "json_object", json_schema?}; the
+    // schema goes in as given (no name or strict field in Cohere's format).
+    if (request.structured == StructuredMode::json_mode) {
+        body["response_format"] = {{"type", "json_object"}};
+    } else if (request.structured == StructuredMode::native_schema && o.response_format) {
+        body["response_format"] = {{"type", "json_object"}, {"json_schema", o.response_format->schema}};
+    }
     body["stream"] = stream;  // the SDK always sends it: true from chat_stream, false from chat
     return body;
 }

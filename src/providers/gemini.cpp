@@ -407,6 +407,10 @@ class GeminiProvider final : public HttpProvider {
 public:
     GeminiProvider() : HttpProvider(kProvider) {}
 
+    Capabilities capabilities(const std::string& model) const override {
+        return gemini_capabilities(model);
+    }
+
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
         const Options& o = request.options;
@@ -504,6 +508,21 @@ private:
 
 // ------------------------------------------------------------------------------------------ public helpers
 
+Capabilities gemini_capabilities(const std::string& model) {
+    const std::string bare = model.rfind("models/", 0) == 0 ? model.substr(7) : model;
+    // Gemma models served by the Gemini API reject responseMimeType "application/json" with 400 "JSON mode is
+    // not enabled for models/gemma-3-27b-it" (seen in vercel/ai#8080), so they get the schema in the prompt.
+    const bool gemma = bare.rfind("gemma", 0) == 0;
+    return Capabilities{.native_schema = !gemma,
+                        .json_mode = !gemma,
+                        .images = true,
+                        // Parts take inlineData bytes or fileData URIs of uploaded files; an arbitrary https URL
+                        // is not fetched by the API, so dispatch downloads it and sends inlineData.
+                        .image_urls = false,
+                        // batchEmbedContents: "at most 100 requests can be in one batch" (INVALID_ARGUMENT past it).
+                        .max_embedding_inputs = 100};
+}
+
 std::string gemini_model_resource(const std::string& model) {
     if (model.rfind("models/", 0) == 0 || model.rfind("tunedModels/", 0) == 0) return model;
     return "models/" + model;
@@ -521,6 +540,16 @@ json gemini_chat_body(const ChatRequest& request) {
     if (!o.stop.empty()) gen["stopSequences"] = o.stop;
     if (o.seed) gen["seed"] = *o.seed;
     if (!o.reasoning_effort.empty()) gen["thinkingConfig"] = thinking_config(request.model, o.reasoning_effort);
+    // Structured output (python-genai types.py GenerateContentConfig.response_mime_type / response_json_schema,
+    // sent by models.py _GenerateContentConfig_to_mldev as generationConfig.responseMimeType / responseJsonSchema).
+    // responseJsonSchema takes standard JSON Schema; responseSchema would take only Google's OpenAPI subset.
+    if (request.structured != StructuredMode::none) gen["responseMimeType"] = "application/json";
+    if (request.structured == StructuredMode::native_schema) {
+        if (!o.response_format)
+            throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model,
+                                                .message = "native structured output needs options.response_format"});
+        gen["responseJsonSchema"] = o.response_format->schema;
+    }
     if (!gen.empty()) body["generationConfig"] = std::move(gen);
     if (!o.tools.empty()) {
         json decls = json::array();

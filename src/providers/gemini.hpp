@@ -13,6 +13,10 @@
 
 namespace llmgate::detail {
 
+// What the Gemini Developer API takes for `model`: native JSON Schema output and JSON mode (not for Gemma),
+// images only as bytes (URLs are fetched client-side), at most 100 texts per batchEmbedContents.
+Capabilities gemini_capabilities(const std::string& model);
+
 // "models/<id>" as the REST paths and embedding requests name a model ("models/…" and "tunedModels/…" kept).
 std::string gemini_model_resource(const std::string& model);
 

@@ -6,9 +6,28 @@
 namespace llmgate::detail {
 namespace {
 
+// console.groq.com/docs/structured-outputs: json_schema on these models only; strict:true
+// (constrained decoding) on the GPT-OSS ones, best-effort (strict:false) on the others.
+bool strict_schema_model(const std::string& model) { return model.rfind("openai/gpt-oss-", 0) == 0; }
+bool json_schema_model(const std::string& model) {
+    if (strict_schema_model(model)) return true;
+    for (const char* m : {"moonshotai/kimi-k2-instruct", "meta-llama/llama-4-maverick-17b-128e-instruct",
+                          "meta-llama/llama-4-scout-17b-16e-instruct"})
+        if (model.rfind(m, 0) == 0) return true;
+    return false;
+}
+
 class GroqProvider final : public OpenAICompatibleProvider {
 public:
     GroqProvider() : OpenAICompatibleProvider("groq") {}
+
+    // Other models take JSON Object Mode (response_format json_object) only.
+    Capabilities capabilities(const std::string& model) const override {
+        Capabilities c;
+        c.native_schema = json_schema_model(model);
+        c.json_mode = true;
+        return c;  // images: image_url parts (with detail) on its vision models (Llama 4 Scout / Maverick)
+    }
 
 protected:
     std::string base_url(const std::string& override_base) const override {
@@ -23,6 +42,11 @@ protected:
     // Groq rejected stream_options ("property 'stream_options' is unsupported") and reports stream
     // usage on its own in x_groq.usage, which the shared decoder reads.
     bool accepts_stream_usage_option(const ChatRequest&) const override { return false; }
+    void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
+        // Strict mode is rejected on models without constrained decoding: best-effort there.
+        if (body.contains("response_format"))
+            body["response_format"] = openai_response_format(request, strict_schema_model(request.model));
+    }
     // llmgate (like the Python library) offers no Groq embeddings.
     bool supports_embeddings() const override { return false; }
 };

@@ -2,7 +2,9 @@
 #include "providers/http_provider.hpp"
 
 #include <deque>
+#include <exception>
 #include <functional>
+#include <utility>
 
 #include "llmgate/errors.hpp"
 
@@ -32,13 +34,22 @@ public:
             reject_non_stream_reply();
         }
         while (ready_.empty()) {
+            if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
             if (ended_) return std::nullopt;
             bytes_.clear();
-            if (body_->read(bytes_)) {
-                decoder_->feed(bytes_, ready_);
-            } else {
+            // Chunks decoded from this read before a bad event (or a transport failure on a later
+            // read) are handed out first; the error follows them, so nothing received is lost.
+            try {
+                if (body_->read(bytes_)) {
+                    decoder_->feed(bytes_, ready_);
+                } else {
+                    ended_ = true;
+                    decoder_->finish(ready_);
+                }
+            } catch (...) {
                 ended_ = true;
-                decoder_->finish(ready_);
+                if (ready_.empty()) throw;
+                failure_ = std::current_exception();
             }
         }
         StreamChunk chunk = std::move(ready_.front());
@@ -72,6 +83,7 @@ private:
     std::deque<StreamChunk> ready_;
     std::string bytes_;
     bool ended_ = false;
+    std::exception_ptr failure_;  // raised once the chunks decoded before it have been handed out
 };
 
 }  // namespace

@@ -7,9 +7,59 @@
 namespace llmgate::detail {
 namespace {
 
+// mistralai/client-python extra/utils/_pydantic_helper.py rec_strict_json_schema: for strict mode
+// every object schema without its own additionalProperties gets additionalProperties:false (unlike
+// OpenAI, optional properties may stay optional).
+void close_objects(json& node, int depth) {
+    if (depth > 64) return;
+    if (node.is_array()) {
+        for (auto& sub : node) close_objects(sub, depth + 1);
+        return;
+    }
+    if (!node.is_object()) return;
+    if (node.value("type", json()) == "object" && !node.contains("additionalProperties")) node["additionalProperties"] = false;
+    for (auto& [key, sub] : node.items())
+        if (key != "enum" && key != "const" && key != "default" && key != "examples") close_objects(sub, depth + 1);
+}
+
+// models/responseformat.py + models/jsonschema.py: {type: json_schema, json_schema: {name, schema,
+// strict, description?}} or {type: json_object}.
+json mistral_response_format(const ChatRequest& request) {
+    json format = openai_response_format(request, false);
+    if (format.is_null() || format["type"] != "json_schema") return format;
+    const ResponseFormat& rf = *request.options.response_format;
+    json& spec = format["json_schema"];
+    spec["strict"] = rf.strict;
+    if (rf.strict) close_objects(spec["schema"], 0);
+    return format;
+}
+
+// models/imageurlchunk.py: image_url is a string or {url, detail}. The plain string is what the
+// Python llmgate sends; the object form is kept only when a detail must travel with it.
+void plain_image_urls(json& messages) {
+    for (auto& m : messages) {
+        auto content = m.find("content");
+        if (content == m.end() || !content->is_array()) continue;
+        for (auto& part : *content) {
+            if (part.value("type", json()) != "image_url") continue;
+            json& image = part["image_url"];
+            if (image.is_object() && !image.contains("detail") && image.contains("url")) image = json(image["url"]);
+        }
+    }
+}
+
 class MistralProvider final : public OpenAICompatibleProvider {
 public:
     MistralProvider() : OpenAICompatibleProvider("mistral") {}
+
+    // Custom structured outputs (json_schema) and JSON mode on its chat models; vision models take
+    // image URLs and data: URIs.
+    Capabilities capabilities(const std::string&) const override {
+        Capabilities c;
+        c.native_schema = true;
+        c.json_mode = true;
+        return c;
+    }
 
 protected:
     std::string base_url(const std::string& override_base) const override {
@@ -24,7 +74,9 @@ protected:
     // Mistral sends usage on the last chunk unasked and has no stream_options field.
     bool accepts_stream_usage_option(const ChatRequest&) const override { return false; }
 
-    void adapt_chat_body(json& body, const ChatRequest&, bool) const override {
+    void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
+        if (body.contains("response_format")) body["response_format"] = mistral_response_format(request);
+        plain_image_urls(body["messages"]);
         // Mistral's API validates strictly: unknown fields are a 422, so rename or drop.
         if (body.contains("seed")) {
             body["random_seed"] = body["seed"];

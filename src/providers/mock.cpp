@@ -6,7 +6,10 @@
 //   "mock_tool_calls": [{"name":..., "arguments":{...}}]   reply with these tool calls
 //   "mock_error": "rate_limit" | "auth" | "provider" | "timeout" | "connection" | "not_found"
 // Without them it echoes the last user message; with tools and tool_choice "required" (or a tool's
-// name) it calls that tool with arguments built from the schema's required properties.
+// name) it calls that tool with arguments built from the schema's required properties. With
+// options.response_format (and no mock_response) it answers with a JSON value synthesised to fit the
+// schema, like a model in a schema-constrained mode; mock_response scripts any other reply.
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <functional>
@@ -49,6 +52,91 @@ json sample_value(const json& schema) {
         return out;
     }
     return "mock";
+}
+
+// A value that fits `schema` (the subset structured output generates and users commonly pass):
+// every property of an object, one item per array (or minItems), the first enum value, numbers at
+// their lower bound. `root` resolves "#/..." references; depth bounds recursive schemas.
+json synthesise(const json& schema, const json& root, int depth) {
+    if (depth > 16 || !schema.is_object()) return nullptr;
+    if (const auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+        const std::string r = ref->get<std::string>();
+        if (r == "#") return synthesise(root, root, depth + 1);
+        try {
+            if (r.rfind("#/", 0) == 0 && root.contains(json::json_pointer(r.substr(1))))
+                return synthesise(root.at(json::json_pointer(r.substr(1))), root, depth + 1);
+        } catch (const json::exception&) {
+        }
+        return nullptr;
+    }
+    if (const auto c = schema.find("const"); c != schema.end()) return *c;
+    if (const auto e = schema.find("enum"); e != schema.end() && e->is_array() && !e->empty()) return e->front();
+    for (const char* key : {"anyOf", "oneOf"}) {
+        if (const auto alt = schema.find(key); alt != schema.end() && alt->is_array() && !alt->empty()) {
+            for (const auto& a : *alt)  // prefer a non-null alternative: it shows the shape
+                if (!(a.is_object() && a.value("type", json()) == "null")) return synthesise(a, root, depth + 1);
+            return nullptr;
+        }
+    }
+    if (const auto all = schema.find("allOf"); all != schema.end() && all->is_array() && !all->empty()) {
+        json merged = json::object();
+        for (const auto& part : *all) {
+            json v = synthesise(part, root, depth + 1);
+            if (v.is_object()) merged.update(v);
+        }
+        return merged;
+    }
+    std::string type = "object";
+    if (const auto t = schema.find("type"); t != schema.end()) {
+        if (t->is_string()) type = t->get<std::string>();
+        if (t->is_array()) {
+            type = "null";
+            for (const auto& x : *t)
+                if (x.is_string() && x != "null") {
+                    type = x.get<std::string>();
+                    break;
+                }
+        }
+    } else if (!schema.contains("properties")) {
+        type = schema.contains("items") ? "array" : "string";
+    }
+    const auto number_at = [&](bool integer) -> json {
+        double v = 0;
+        if (const auto m = schema.find("minimum"); m != schema.end() && m->is_number()) v = m->get<double>();
+        if (const auto m = schema.find("exclusiveMinimum"); m != schema.end() && m->is_number()) v = m->get<double>() + 1;
+        if (const auto m = schema.find("maximum"); m != schema.end() && m->is_number() && v > m->get<double>()) v = m->get<double>();
+        if (integer) return static_cast<std::int64_t>(std::ceil(v));
+        return v;
+    };
+    if (type == "null") return nullptr;
+    if (type == "boolean") return false;
+    if (type == "integer") return number_at(true);
+    if (type == "number") return number_at(false);
+    if (type == "string") {
+        std::string s = "mock";
+        if (const auto m = schema.find("minLength"); m != schema.end() && m->is_number())
+            while (static_cast<double>(s.size()) < m->get<double>() && s.size() < 4096) s += '_';
+        if (const auto m = schema.find("maxLength"); m != schema.end() && m->is_number() && m->get<double>() >= 0 &&
+                                                     static_cast<double>(s.size()) > m->get<double>())
+            s.resize(static_cast<std::size_t>(m->get<double>()));
+        return s;
+    }
+    if (type == "array") {
+        json out = json::array();
+        std::size_t n = 1;
+        if (const auto m = schema.find("minItems"); m != schema.end() && m->is_number_unsigned()) n = std::max<std::size_t>(1, m->get<std::size_t>());
+        if (const auto m = schema.find("maxItems"); m != schema.end() && m->is_number_unsigned()) n = std::min(n, m->get<std::size_t>());
+        n = std::min<std::size_t>(n, 64);
+        if (depth > 8) n = 0;  // recursive arrays end here
+        const auto items = schema.find("items");
+        for (std::size_t i = 0; i < n; ++i) out.push_back(items != schema.end() ? synthesise(*items, root, depth + 1) : json("mock"));
+        return out;
+    }
+    json out = json::object();
+    if (const auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+        for (const auto& [name, sub] : props->items()) out[name] = synthesise(sub, root, depth + 1);
+    }
+    return out;
 }
 
 [[noreturn]] void raise_mock_error(const std::string& kind, const std::string& model) {
@@ -103,6 +191,8 @@ CompletionResponse mock_reply(const ChatRequest& request) {
         reply.content = std::string();
     } else if (auto text = o.extra.find("mock_response"); text != o.extra.end() && text->is_string()) {
         reply.content = text->get<std::string>();
+    } else if (o.response_format) {
+        reply.content = synthesise(o.response_format->schema, o.response_format->schema, 0).dump();
     } else {
         std::string last_user;
         for (const auto& m : request.messages) {
@@ -243,6 +333,13 @@ void run_on_loop(Callback<T> done, Fn fn) {
 class MockProvider final : public Provider {
 public:
     const std::string& name() const override { return name_; }
+    Capabilities capabilities(const std::string& model) const override {
+        (void)model;
+        Capabilities caps;
+        caps.native_schema = true;  // answers response_format with a value synthesised from the schema
+        caps.json_mode = true;
+        return caps;
+    }
     CompletionResponse complete(const ChatRequest& request) override { return mock_reply(request); }
     void complete_async(ChatRequest request, Callback<CompletionResponse> done) override {
         run_on_loop<CompletionResponse>(std::move(done), [request = std::move(request)] { return mock_reply(request); });

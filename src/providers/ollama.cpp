@@ -334,6 +334,8 @@ class OllamaProvider final : public HttpProvider {
 public:
     OllamaProvider() : HttpProvider(kProvider) {}
 
+    Capabilities capabilities(const std::string& model) const override { return ollama_capabilities(model); }
+
     CompletionResponse complete(const ChatRequest& request) override {
         return hinted(request.options.api_base, [&] { return HttpProvider::complete(request); });
     }
@@ -446,6 +448,15 @@ private:
 
 // --- the pure functions ---
 
+Capabilities ollama_capabilities(const std::string& model) {
+    (void)model;  // the server knows which local models see images; a text-only one answers with an error
+    return Capabilities{.native_schema = true,
+                        .json_mode = true,
+                        .images = true,
+                        .image_urls = false,        // Message.images holds base64 bytes only (api/types.go ImageData)
+                        .max_embedding_inputs = 0};  // /api/embed takes any number of inputs
+}
+
 std::string ollama_parse_host(std::string_view in) {
     // Mirrors ollama-python ollama/_client.py _parse_host, doctests included.
     std::string host(in);
@@ -529,6 +540,16 @@ json ollama_chat_body(const ChatRequest& request, bool stream) {
         json tools = json::array();
         for (const auto& t : o.tools) tools.push_back(tool_to_wire(t));
         body["tools"] = std::move(tools);
+    }
+
+    // Structured output: `format` is "json" (JSON mode) or a JSON Schema object (docs/api.md "Structured
+    // outputs"; api/types.go ChatRequest.Format is a json.RawMessage taking either). Before `extra`, which wins.
+    if (request.structured == StructuredMode::json_mode) body["format"] = "json";
+    if (request.structured == StructuredMode::native_schema) {
+        if (!o.response_format)
+            throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model,
+                                                .message = "native structured output needs options.response_format"});
+        body["format"] = o.response_format->schema;
     }
 
     json options = json::object();

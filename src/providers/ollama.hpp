@@ -17,6 +17,10 @@ std::string ollama_parse_host(std::string_view host);
 // The host for one call: per-call api_base, else OLLAMA_HOST, else http://localhost:11434; normalised.
 std::string ollama_host(const std::string& override_base);
 
+// What /api/chat and /api/embed take: `format` as schema or "json", images only as base64 (URLs are fetched
+// client-side), any number of embedding inputs.
+Capabilities ollama_capabilities(const std::string& model);
+
 // A stable id for a tool call Ollama sent without one: "call_<index>_<16 hex of FNV-1a(name, arguments)>".
 std::string ollama_tool_call_id(int index, const std::string& name, const std::string& arguments_raw);
 

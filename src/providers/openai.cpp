@@ -7,9 +7,38 @@
 namespace llmgate::detail {
 namespace {
 
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Structured Outputs (response_format json_schema) arrived with gpt-4o-2024-08-06 and gpt-4o-mini; the
+// older families and the first o1 previews take no json_schema. Unknown names (OpenAI-compatible
+// servers reached through OPENAI_BASE_URL) are assumed to take it; a 400 makes the structured layer
+// step down.
+bool takes_json_schema(const std::string& model) {
+    for (const char* old : {"gpt-3.5", "gpt-4-", "gpt-4o-2024-05-13", "chatgpt-4o", "o1-mini", "o1-preview"})
+        if (starts_with(model, old)) return false;
+    return model != "gpt-4";
+}
+
+// JSON mode (json_object) needs gpt-3.5-turbo-1106 / gpt-4-turbo or newer; the original gpt-4 and
+// the o1 previews reject it.
+bool takes_json_object(const std::string& model) {
+    for (const char* old : {"gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "o1-mini", "o1-preview"})
+        if (starts_with(model, old)) return false;
+    return model != "gpt-4";
+}
+
 class OpenAIProvider final : public OpenAICompatibleProvider {
 public:
     OpenAIProvider() : OpenAICompatibleProvider("openai") {}
+
+    Capabilities capabilities(const std::string& model) const override {
+        Capabilities c;
+        c.native_schema = takes_json_schema(model);
+        c.json_mode = takes_json_object(model);
+        // openai-python types/embedding_create_params.py: "any array must be 2048 dimensions or less".
+        c.max_embedding_inputs = 2048;
+        return c;  // images and image URLs: taken as given (image_url parts, detail included)
+    }
 
 protected:
     std::string base_url(const std::string& override_base) const override {

@@ -2,6 +2,7 @@
 #include "providers/openai_compatible.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 
 #include "core/base64.hpp"
@@ -97,6 +98,75 @@ std::vector<double> decode_base64_floats(const std::string& provider, const std:
         std::memcpy(&f, &bits, sizeof f);
         out[i] = static_cast<double>(f);
     }
+    return out;
+}
+
+// --- structured output (openai-python types/shared_params/response_format_json_schema.py,
+// response_format_json_object.py; strict-mode rules as openai-python lib/_pydantic.py applies them) ---
+
+constexpr int kMaxSchemaDepth = 64;
+
+// The schema of a property that was optional, made to accept null as well (strict mode requires
+// every property, so "absent" is sent as null).
+json accepting_null(json node) {
+    if (!node.is_object()) return node;  // a boolean schema: `true` takes null already
+    const json null_type{{"type", "null"}};
+    auto type = node.find("type");
+    if (type != node.end() && !node.contains("const") && (type->is_string() || type->is_array())) {
+        if (type->is_string() && *type != "null") *type = json::array({*type, "null"});
+        if (type->is_array() && std::find(type->begin(), type->end(), json("null")) == type->end()) type->push_back("null");
+        if (auto e = node.find("enum"); e != node.end() && e->is_array() && std::find(e->begin(), e->end(), json(nullptr)) == e->end())
+            e->push_back(nullptr);
+        return node;
+    }
+    if (auto any = node.find("anyOf"); any != node.end() && any->is_array()) {
+        if (std::find(any->begin(), any->end(), null_type) == any->end()) any->push_back(null_type);
+        return node;
+    }
+    return json{{"anyOf", json::array({std::move(node), null_type})}};
+}
+
+bool describes_object(const json& node) {
+    auto type = node.find("type");
+    if (type == node.end()) return node.contains("properties");
+    if (type->is_string()) return *type == "object";
+    return type->is_array() && std::find(type->begin(), type->end(), json("object")) != type->end();
+}
+
+void make_strict(json& node, int depth) {
+    if (depth > kMaxSchemaDepth || !node.is_object()) return;
+    for (const char* key : {"$defs", "definitions"})
+        if (auto d = node.find(key); d != node.end() && d->is_object())
+            for (auto& [name, sub] : d->items()) make_strict(sub, depth + 1);
+    for (const char* key : {"anyOf", "oneOf", "allOf", "prefixItems"})
+        if (auto list = node.find(key); list != node.end() && list->is_array())
+            for (auto& sub : *list) make_strict(sub, depth + 1);
+    if (auto items = node.find("items"); items != node.end()) {
+        if (items->is_object()) make_strict(*items, depth + 1);
+        if (items->is_array())
+            for (auto& sub : *items) make_strict(sub, depth + 1);
+    }
+    if (auto extra = node.find("additionalProperties"); extra != node.end() && extra->is_object()) make_strict(*extra, depth + 1);
+    if (auto props = node.find("properties"); props != node.end() && props->is_object()) {
+        json was_required = json::array();
+        if (auto r = node.find("required"); r != node.end() && r->is_array()) was_required = *r;
+        json required = json::array();
+        for (auto& [name, prop] : props->items()) {
+            make_strict(prop, depth + 1);
+            if (std::find(was_required.begin(), was_required.end(), json(name)) == was_required.end())
+                prop = accepting_null(std::move(prop));
+            required.push_back(name);
+        }
+        node["required"] = std::move(required);
+    }
+    if (describes_object(node) && !node.contains("additionalProperties")) node["additionalProperties"] = false;
+}
+
+// json_schema.name must match ^[a-zA-Z0-9_-]{1,64}$; anything else is replaced rather than rejected.
+std::string schema_name(const std::string& name) {
+    std::string out = name.empty() ? std::string("response") : name.substr(0, 64);
+    for (char& ch : out)
+        if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-')) ch = '_';
     return out;
 }
 
@@ -232,6 +302,22 @@ Usage openai_parse_usage(const json& u) {
     return usage;
 }
 
+json openai_strict_schema(const json& schema) {
+    json out = schema;
+    make_strict(out, 0);
+    return out;
+}
+
+json openai_response_format(const ChatRequest& request, bool strict_allowed) {
+    if (request.structured == StructuredMode::json_mode) return json{{"type", "json_object"}};
+    const auto& rf = request.options.response_format;
+    if (request.structured != StructuredMode::native_schema || !rf) return nullptr;
+    const bool strict = strict_allowed && rf->strict;
+    json spec{{"name", schema_name(rf->name)}, {"schema", strict ? openai_strict_schema(rf->schema) : rf->schema}, {"strict", strict}};
+    if (!rf->description.empty()) spec["description"] = rf->description;
+    return json{{"type", "json_schema"}, {"json_schema", std::move(spec)}};
+}
+
 json openai_chat_body(const ChatRequest& request, bool stream, bool include_usage) {
     const Options& o = request.options;
     json messages = json::array();
@@ -251,6 +337,7 @@ json openai_chat_body(const ChatRequest& request, bool stream, bool include_usag
     if (o.parallel_tool_calls) body["parallel_tool_calls"] = *o.parallel_tool_calls;
     if (!o.reasoning_effort.empty()) body["reasoning_effort"] = o.reasoning_effort;
     if (!o.user.empty()) body["user"] = o.user;
+    if (json format = openai_response_format(request, true); !format.is_null()) body["response_format"] = std::move(format);
     if (stream) {
         body["stream"] = true;
         if (include_usage) body["stream_options"] = {{"include_usage", true}};
@@ -279,6 +366,10 @@ CompletionResponse openai_parse_chat(const std::string& provider, const std::str
             if (auto content = msg.find("content"); content != msg.end()) read_content(*content, text, choice.message.reasoning);
             read_reasoning(msg, choice.message.reasoning);
             choice.message.content = std::move(text);
+            // A structured-output refusal arrives instead of content (openai-python
+            // types/chat/chat_completion_message.py `refusal`); kept where the structured layer looks.
+            if (auto refusal = msg.find("refusal"); refusal != msg.end() && refusal->is_string() && !refusal->get_ref<const std::string&>().empty())
+                choice.message.provider_data = json{{"refusal", *refusal}};
             if (auto tcs = msg.find("tool_calls"); tcs != msg.end() && tcs->is_array())
                 for (const auto& tc : *tcs) choice.message.tool_calls.push_back(read_tool_call(tc));
             r.choices.push_back(std::move(choice));

@@ -51,7 +51,23 @@ protected:
 };
 
 // Pure translation helpers, exposed for unit tests and fuzzing.
+// The chat body; with request.structured set it carries OpenAI's response_format (see below).
 json openai_chat_body(const ChatRequest& request, bool stream, bool include_usage);
+
+// OpenAI's `response_format` for request.structured (null for StructuredMode::none or no
+// options.response_format): native_schema => {type:json_schema, json_schema:{name, schema, strict,
+// description?}}, json_mode => {type:json_object}. With `strict_allowed` and ResponseFormat::strict the
+// schema is rewritten by openai_strict_schema and strict:true is sent; otherwise strict:false and the
+// schema as given.
+json openai_response_format(const ChatRequest& request, bool strict_allowed);
+
+// A JSON schema rewritten to OpenAI's strict-mode rules, recursively (properties, items, prefixItems,
+// anyOf/oneOf/allOf, $defs/definitions, additionalProperties schemas): every object lists all its
+// properties in `required` and gets additionalProperties:false unless it sets it; a property that was
+// optional becomes required but also accepts null (type gains "null", enum gains null, anything else is
+// wrapped in anyOf [..., {type:null}]). A reply may therefore carry null for a field the caller's schema
+// leaves optional; treat such a null as "absent". Nesting deeper than 64 levels is left as given.
+json openai_strict_schema(const json& schema);
 CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body);
 Usage openai_parse_usage(const json& usage);
 std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model);

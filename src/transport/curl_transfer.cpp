@@ -95,14 +95,18 @@ void Transfer::configure(CURL* easy, bool for_event_loop) {
     ensure_curl_initialised();
     const TransportSettings s = current_transport_settings();
     easy_ = easy;
-    max_bytes_ = s.max_response_bytes;
+    max_bytes_ = request_.max_response_bytes != 0 ? request_.max_response_bytes : s.max_response_bytes;
 
     curl_easy_reset(easy);  // keeps the handle's live connections and caches
     curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());
     curl_easy_setopt(easy, CURLOPT_SHARE, curl_share());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request_.max_redirects > 0 ? 1L : 0L);
+    if (request_.max_redirects > 0) {  // e.g. client-side image fetches; never provider calls
+        curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request_.max_redirects));
+        curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    }
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf_);

@@ -2,11 +2,14 @@
 // asynchronous call in the process (no thread per request; connections reused and multiplexed).
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <queue>
 #include <thread>
 #include <unordered_map>
 
@@ -84,6 +87,16 @@ public:
         curl_multi_wakeup(multi_);
     }
 
+    // Runs `task` on the loop thread once `delay` has passed (retry backoff, rate-limit waits): a timer,
+    // so waiting never blocks the loop or costs a thread.
+    void post_after(std::chrono::milliseconds delay, std::function<void()> task) {
+        {
+            std::lock_guard lock(mutex_);
+            timers_.push(Timer{std::chrono::steady_clock::now() + delay, next_timer_seq_++, std::move(task)});
+        }
+        curl_multi_wakeup(multi_);
+    }
+
     void start(std::unique_ptr<AsyncTransfer> t) {
         post([this, t = std::shared_ptr<AsyncTransfer>(std::move(t))]() mutable { add(t); });
     }
@@ -138,6 +151,11 @@ private:
             {
                 std::lock_guard lock(mutex_);
                 tasks.swap(tasks_);
+                const auto now = std::chrono::steady_clock::now();
+                while (!timers_.empty() && timers_.top().due <= now) {
+                    tasks.push_back(std::move(const_cast<Timer&>(timers_.top()).task));
+                    timers_.pop();
+                }
             }
             for (auto& task : tasks) {
                 try {
@@ -166,19 +184,34 @@ private:
                 }
                 curl_easy_cleanup(easy);
             }
+            int wait_ms = 1000;
             {
                 std::lock_guard lock(mutex_);
                 if (!tasks_.empty()) continue;
+                if (!timers_.empty()) {
+                    const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        timers_.top().due - std::chrono::steady_clock::now());
+                    wait_ms = static_cast<int>(std::clamp<std::int64_t>(until.count() + 1, 0, 1000));
+                }
             }
-            curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+            curl_multi_poll(multi_, nullptr, 0, wait_ms, nullptr);
         }
     }
+
+    struct Timer {
+        std::chrono::steady_clock::time_point due;
+        std::uint64_t seq;  // equal deadlines run in the order they were posted
+        std::function<void()> task;
+        bool operator>(const Timer& o) const { return due != o.due ? due > o.due : seq > o.seq; }
+    };
 
     static inline std::atomic<EventLoop*> created{nullptr};
     CURLM* multi_ = nullptr;
     std::thread thread_;
     std::mutex mutex_;
     std::deque<std::function<void()>> tasks_;
+    std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;  // guarded by mutex_
+    std::uint64_t next_timer_seq_ = 0;
     std::unordered_map<std::uint64_t, std::shared_ptr<AsyncTransfer>> transfers_;
     std::uint64_t next_id_ = 1;
 };
@@ -298,6 +331,10 @@ void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready
 }
 
 void post_to_event_loop(std::function<void()> task) { EventLoop::instance().post(std::move(task)); }
+
+void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<void()> task) {
+    EventLoop::instance().post_after(delay, std::move(task));
+}
 
 void transport_settings_changed() {
     if (EventLoop* loop = EventLoop::if_started()) loop->apply_connection_limits();

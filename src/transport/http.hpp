@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -21,6 +22,10 @@ struct HttpRequest {
     // For a buffered call: the whole transfer's limit. For a stream: the longest silence allowed.
     std::chrono::milliseconds timeout{600000};
     bool streaming = false;
+    // Redirects followed (to http/https only) for a buffered call; 0 = none, a 3xx is returned as is.
+    int max_redirects = 0;
+    // Largest body accepted (ResponseParseError past it); 0 = TransportSettings::max_response_bytes.
+    std::size_t max_response_bytes = 0;
     std::string provider{};  // only to label errors
     std::string model{};     // only to label errors
 };
@@ -75,6 +80,8 @@ void perform_async(HttpRequest request, Callback<HttpResponse> done);
 void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready);
 // Runs a task on the event loop thread (used by providers that need no HTTP, like mock/).
 void post_to_event_loop(std::function<void()> task);
+// Runs a task on the event loop thread after `delay` (a timer: no sleeping on the loop, no thread).
+void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<void()> task);
 // Re-applies connection limits to a running event loop after configure_transport().
 void transport_settings_changed();
 

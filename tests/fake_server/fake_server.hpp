@@ -39,6 +39,16 @@ struct Reply {
   // After the last chunk, close the connection without the terminating zero-length chunk,
   // so the client sees a truncated stream.
   bool drop_connection_after_chunks = false;
+  // Fault injection (tests/http/fault_injection_test.cpp):
+  // After the last chunk, keep the connection open and silent this long before ending as scripted
+  // (a provider that hangs mid-stream). Cut short when the server is destroyed.
+  std::chrono::milliseconds stall_after_chunks{0};
+  // With drop_connection_after_chunks: abort with a TCP reset (RST) instead of a clean close (FIN).
+  bool reset_connection = false;
+  // If non-zero: the reply body is `body` followed by this many generated filler bytes, sent with a
+  // Content-Length in 64 KiB writes, so a huge body never has to exist in memory. Ignores chunks.
+  std::size_t filler_bytes = 0;
+  char filler = 'x';
 };
 
 class FakeServer {

@@ -102,6 +102,23 @@ Reply chat_text(const std::string& text, const std::string& model, std::string f
   return r;
 }
 
+Reply chat_refusal(const std::string& refusal, const std::string& model) {
+  nlohmann::json body = {
+      {"id", kCompletionId},
+      {"object", "chat.completion"},
+      {"created", kCreated},
+      {"model", model},
+      {"choices",
+       nlohmann::json::array(
+           {{{"index", 0},
+             {"message", {{"role", "assistant"}, {"content", nullptr}, {"refusal", refusal}}},
+             {"logprobs", nullptr},
+             {"finish_reason", "stop"}}})},
+      {"usage", default_usage()},
+      {"system_fingerprint", kFingerprint}};
+  return json_reply(body);
+}
+
 Reply chat_tool_calls(const std::vector<std::pair<std::string, std::string>>& name_and_arguments_json,
                       const std::string& model) {
   nlohmann::json calls = nlohmann::json::array();

@@ -18,6 +18,10 @@ nlohmann::json default_usage();  // {prompt_tokens:10, completion_tokens:5, tota
 Reply chat_text(const std::string& text, const std::string& model = "gpt-4o-mini",
                 std::string finish_reason = "stop", nlohmann::json usage = default_usage());
 
+// A chat.completion whose message refuses a structured-output request: content null and the
+// refusal text in message.refusal, as OpenAI sends it for response_format json_schema.
+Reply chat_refusal(const std::string& refusal, const std::string& model = "gpt-4o-mini");
+
 // A chat.completion whose message calls tools: ids "call_0", "call_1", ...; arguments are
 // JSON text, sent as a string exactly as OpenAI does.
 Reply chat_tool_calls(const std::vector<std::pair<std::string, std::string>>& name_and_arguments_json,

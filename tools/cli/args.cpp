@@ -12,6 +12,7 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: llmgate [options] [PROMPT...]
        llmgate embed -m MODEL [--dimensions N] [--provider NAME] [--api-base URL] [--timeout SECONDS] [TEXT...]
+       llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS] FILE.jsonl
        llmgate --help | --version
 
 Send one prompt to any LLM provider and print the reply. The prompt words are joined by
@@ -27,6 +28,8 @@ options:
   --temperature T        sampling temperature
   --stream               print the reply as it arrives
   --json                 print the unified response as one JSON object (with --stream: at the end)
+  --schema FILE.json     structured output: ask for JSON fitting this JSON Schema, validate the reply
+                         and print the validated JSON (exit 1 with each mismatch when it does not fit)
   --provider NAME        use this provider whatever the model string says
   --api-base URL         send requests to this base URL instead of the provider's
   --timeout SECONDS      whole-call timeout (for --stream: longest silence allowed)
@@ -36,6 +39,14 @@ options:
 embed: prints {"provider","model","embeddings":[[...]],"usage":{...}} for the TEXTs
 (one text per stdin line when none are given).
   --dimensions N         ask for N-dimensional vectors, where the provider supports it
+
+batch: runs every request of FILE.jsonl ("-" = stdin), one JSON object per line in the Python dict
+shape ({"model": ..., "messages": [...], "max_tokens": ...}; -m fills in a missing "model"), with N in
+flight at once (default 5). Prints one JSON line per request, in input order:
+{"index":0,"ok":true,"response":{...}} or {"index":1,"ok":false,"error":{"type":...,"message":...}},
+and a progress line on stderr. Exit status 1 when any request failed.
+  --concurrency N        requests in flight at once
+  --fail-fast            stop at the first failure (exit 1 with that error, nothing printed)
 
 API keys are read from the environment or a .env file (OPENAI_API_KEY, GROQ_API_KEY, ...).
 exit status: 0 ok, 1 llmgate error (printed as "error: <Type>: <message>"), 2 bad usage.
@@ -62,7 +73,7 @@ double parse_number(std::string_view option, std::string_view text, bool allow_z
 bool takes_value(std::string_view name) {
     return name == "-m" || name == "--model" || name == "--system" || name == "--max-tokens" ||
            name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
-           name == "--dimensions";
+           name == "--dimensions" || name == "--concurrency" || name == "--schema";
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
@@ -74,11 +85,24 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
     else if (name == "--api-base") args.api_base = value;
     else if (name == "--timeout") args.timeout_seconds = parse_number(name, value, false);
     else if (name == "--dimensions") args.dimensions = parse_positive_int(name, value);
+    else if (name == "--concurrency") args.concurrency = parse_positive_int(name, value);
+    else if (name == "--schema") args.schema_file = value;
 }
 
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
 // typo such as `llmgate embed --stream` is noticed.
 void check_command_options(const CliArgs& args) {
+    if (!args.schema_file.empty() && args.command != Command::complete)
+        throw UsageError("--schema only applies to a completion");
+    if (!args.schema_file.empty() && args.stream) throw UsageError("--schema cannot be used with --stream");
+    if (args.command != Command::batch && (args.concurrency || args.fail_fast))
+        throw UsageError("--concurrency and --fail-fast only apply to batch");
+    if (args.command == Command::batch) {
+        if (args.words.size() != 1) throw UsageError("batch needs exactly one FILE.jsonl (or - for stdin)");
+        if (!args.system.empty() || args.max_tokens || args.temperature || args.stream || args.dimensions)
+            throw UsageError("--system, --max-tokens, --temperature, --stream and --dimensions do not apply to batch");
+        return;
+    }
     if (args.command == Command::embed) {
         if (args.model.empty()) throw UsageError("embed needs -m MODEL (an embedding model)");
         if (!args.system.empty() || args.max_tokens || args.temperature || args.stream)
@@ -98,6 +122,9 @@ CliArgs parse_args(int argc, const char* const* argv) {
     // "embed" is a command only in first position, so `llmgate explain embed vectors` stays a prompt.
     if (argc > 1 && std::string_view(argv[1]) == "embed") {
         args.command = Command::embed;
+        ++i;
+    } else if (argc > 1 && std::string_view(argv[1]) == "batch") {
+        args.command = Command::batch;
         ++i;
     }
     bool options_done = false;
@@ -125,6 +152,10 @@ CliArgs parse_args(int argc, const char* const* argv) {
         }
         if (arg == "--json") {
             args.json = true;
+            continue;
+        }
+        if (arg == "--fail-fast") {
+            args.fail_fast = true;
             continue;
         }
         // --name=value as well as --name value.

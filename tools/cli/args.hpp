@@ -14,7 +14,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-enum class Command { complete, embed, help, version };
+enum class Command { complete, embed, batch, help, version };
 
 struct CliArgs {
     Command command = Command::complete;
@@ -28,6 +28,9 @@ struct CliArgs {
     std::string provider{};
     std::string api_base{};
     std::optional<double> timeout_seconds{};
+    std::optional<int> concurrency{};  // batch: requests in flight at once
+    bool fail_fast = false;            // batch: stop at the first failure
+    std::string schema_file{};         // --schema FILE.json: structured output validated against it
     std::vector<std::string> words{};  // prompt words (completion) or texts (embed); empty: read stdin
 };
 

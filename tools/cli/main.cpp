@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -55,6 +56,18 @@ void print_reply(const llmgate::CompletionResponse& r) {
     std::cout << text << '\n';
 }
 
+// --schema FILE.json: the JSON Schema as the call's response_format (its "title", if any, names it).
+llmgate::ResponseFormat read_schema(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw UsageError("cannot read --schema file '" + path + "'");
+    const llmgate::json schema = llmgate::json::parse(file, nullptr, false);
+    if (schema.is_discarded() || !schema.is_object())
+        throw UsageError("--schema file '" + path + "' is not a JSON Schema object");
+    llmgate::ResponseFormat format{.schema = schema};
+    if (const auto title = schema.find("title"); title != schema.end() && title->is_string()) format.name = title->get<std::string>();
+    return format;
+}
+
 int run_completion(const CliArgs& args) {
     std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
     if (prompt.empty()) throw UsageError("no prompt given (as arguments or on stdin)");
@@ -70,7 +83,20 @@ int run_completion(const CliArgs& args) {
     options.temperature = args.temperature;
     options.timeout = to_timeout(args.timeout_seconds);
 
+    if (!args.schema_file.empty()) options.response_format = read_schema(args.schema_file);
+
     const std::string model = args.model.empty() ? llmgate::default_model() : args.model;
+    if (options.response_format) {
+        try {
+            const auto response = llmgate::completion(model, messages, options);
+            if (args.json) std::cout << dump(llmgate::response_to_json(response)) << '\n';
+            else std::cout << response.parsed_json.dump(2, ' ', false, llmgate::json::error_handler_t::replace) << '\n';
+        } catch (const llmgate::StructuredOutputError& e) {
+            for (const auto& problem : e.problems()) std::cerr << "  " << problem << '\n';
+            throw;
+        }
+        return 0;
+    }
     if (!args.stream) {
         const auto response = llmgate::completion(model, messages, options);
         if (args.json) std::cout << dump(llmgate::response_to_json(response)) << '\n';
@@ -114,6 +140,66 @@ int run_embed(const CliArgs& args) {
     return 0;
 }
 
+// llmgate batch FILE.jsonl: one request per line in, one JSON line per request out, in input order.
+int run_batch(const CliArgs& args) {
+    const std::string& path = args.words.front();
+    std::ifstream file;
+    if (path != "-") {
+        file.open(path);
+        if (!file) throw UsageError("cannot read '" + path + "'");
+    }
+    std::istream& in = path == "-" ? std::cin : file;
+
+    llmgate::json requests = llmgate::json::array();
+    std::size_t line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+        ++line_no;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines are not requests
+        llmgate::json request = llmgate::json::parse(line, nullptr, false);
+        // A line that is not JSON stays in place as a null: it fails at its own index, the rest run.
+        if (request.is_discarded()) request = nullptr;
+        if (request.is_object()) {
+            if (!request.contains("model")) request["model"] = args.model.empty() ? llmgate::default_model() : args.model;
+            if (!args.provider.empty() && !request.contains("provider")) request["provider"] = args.provider;
+            if (!args.api_base.empty() && !request.contains("api_base")) request["api_base"] = args.api_base;
+            if (args.timeout_seconds && !request.contains("timeout")) request["timeout"] = *args.timeout_seconds;
+        }
+        requests.push_back(std::move(request));
+    }
+
+    llmgate::BatchOptions options;
+    if (args.concurrency) options.max_concurrency = static_cast<std::size_t>(*args.concurrency);
+    options.fail_fast = args.fail_fast;
+    options.on_progress = [](std::size_t done, std::size_t total, std::size_t failed) {
+        std::cerr << "\rbatch: " << done << '/' << total << " done, " << failed << " failed" << std::flush;
+    };
+    llmgate::BatchResult result;
+    try {
+        result = llmgate::batch(requests, options);
+    } catch (...) {
+        std::cerr << '\n';  // end the progress line before the error is printed
+        throw;
+    }
+    std::cerr << '\n';
+
+    std::size_t next_error = 0;
+    for (std::size_t i = 0; i < result.results.size(); ++i) {
+        llmgate::json line{{"index", i}};
+        if (result.results[i]) {
+            line["ok"] = true;
+            line["response"] = llmgate::response_to_json(*result.results[i]);
+        } else {
+            while (next_error < result.errors.size() && result.errors[next_error].index < i) ++next_error;
+            line["ok"] = false;
+            if (next_error < result.errors.size() && result.errors[next_error].index == i)
+                line["error"] = {{"type", result.errors[next_error].error_type}, {"message", result.errors[next_error].message}};
+        }
+        std::cout << dump(line) << '\n';
+    }
+    return result.failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,6 +214,8 @@ int main(int argc, char** argv) {
                 return 0;
             case llmgate::cli::Command::embed:
                 return run_embed(args);
+            case llmgate::cli::Command::batch:
+                return run_batch(args);
             case llmgate::cli::Command::complete:
                 return run_completion(args);
         }

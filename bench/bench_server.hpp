@@ -1,0 +1,155 @@
+// The servers the benchmarks talk to, each started inside a ServerProcess child: the project's FakeServer
+// answering OpenAI chat requests from pre-built replies, and a tiny raw-socket SSE server that stamps
+// every event with the time it was written (FakeServer pre-builds its chunks, so it cannot).
+#pragma once
+
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "bench_common.hpp"
+#include "fake_server.hpp"
+#include "openai_replies.hpp"
+
+namespace llmgate::bench {
+
+inline constexpr const char* kModel = "gpt-bench";           // short replies / 200-event streams
+inline constexpr const char* kLongModel = "gpt-bench-long";  // the 100k-chunk stream
+inline constexpr const char* kApiKey = "sk-bench-not-a-real-key";
+
+// Text pieces of a streamed reply: words of a few bytes, like real token deltas.
+inline std::vector<std::string> pieces(std::size_t n) {
+    static const char* words[] = {" the", " quick", " brown", " fox", " jumps", " over", " a", " lazy", " dog", "."};
+    std::vector<std::string> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) out.emplace_back(words[i % 10]);
+    return out;
+}
+
+// openai::stream_text sends a role delta, one delta per piece, a finish delta and a usage event (then
+// [DONE]); `events` counts all of those.
+inline testing::Reply openai_stream_of(std::size_t events, const std::string& model) {
+    return testing::openai::stream_text(pieces(events > 3 ? events - 3 : 1), model, true, true);
+}
+
+// FakeServer answering POST .../chat/completions: a short chat.completion, or for "stream":true a
+// stream of `stream_events` events (`long_stream_events` for kLongModel). Replies are built once; the
+// handler only picks one, so the server spends as little CPU per request as it can.
+inline int start_openai_server(std::size_t stream_events, std::size_t long_stream_events = 0) {
+    auto* server = new testing::FakeServer();  // lives until the server process exits
+    auto chat = std::make_shared<testing::Reply>(testing::openai::chat_text(
+        "Hello! How can I help you today? This reply is about as long as a short chat answer.", kModel));
+    auto stream = std::make_shared<testing::Reply>(openai_stream_of(stream_events, kModel));
+    auto long_stream = std::make_shared<testing::Reply>(
+        long_stream_events ? openai_stream_of(long_stream_events, kLongModel) : testing::Reply{});
+    server->set_handler([=](const testing::RecordedRequest& req) -> testing::Reply {
+        if (req.body.find("\"stream\":true") == std::string::npos) return *chat;
+        if (req.body.find(kLongModel) != std::string::npos) return *long_stream;
+        return *stream;
+    });
+    return server->port();
+}
+
+// ---------------------------------------------------------------- timestamping SSE server
+
+namespace latency_detail {
+
+inline bool write_all(int fd, const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+        ssize_t n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        off += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+inline bool write_chunk(int fd, const std::string& payload) {
+    char head[32];
+    std::snprintf(head, sizeof head, "%zx\r\n", payload.size());
+    return write_all(fd, head + payload + "\r\n");
+}
+
+// Reads one HTTP request (headers + Content-Length body); false when the client closed.
+inline bool read_request(int fd, std::string& buf) {
+    std::size_t header_end;
+    while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
+        char tmp[4096];
+        ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+        if (n <= 0) return false;
+        buf.append(tmp, static_cast<std::size_t>(n));
+    }
+    std::size_t length = 0;
+    for (const char* name : {"Content-Length:", "content-length:"})
+        if (auto p = buf.find(name); p != std::string::npos && p < header_end)
+            length = std::strtoul(buf.c_str() + p + std::strlen(name), nullptr, 10);
+    const std::size_t total = header_end + 4 + length;
+    while (buf.size() < total) {
+        char tmp[4096];
+        ssize_t n = ::recv(fd, tmp, sizeof tmp, 0);
+        if (n <= 0) return false;
+        buf.append(tmp, static_cast<std::size_t>(n));
+    }
+    buf.erase(0, total);
+    return true;
+}
+
+inline std::string event_json(const std::string& content, const char* finish) {
+    return std::string(R"({"id":"chatcmpl-lat","object":"chat.completion.chunk","created":1700000000,"model":"gpt-bench",)") +
+           R"("choices":[{"index":0,"delta":{"content":")" + content + R"("},"logprobs":null,"finish_reason":)" + finish +
+           "}]}";
+}
+
+// Per request: `events` OpenAI chunk events whose content is the CLOCK_MONOTONIC time (ns) at which the
+// event was handed to the kernel, `gap_us` apart, then a finish event and [DONE].
+inline void serve(int fd, int events, int gap_us) {
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    std::string buf;
+    while (read_request(fd, buf)) {
+        if (!write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")) break;
+        bool ok = true;
+        for (int i = 0; i < events && ok; ++i) {
+            ::usleep(static_cast<useconds_t>(gap_us));
+            ok = write_chunk(fd, "data: " + event_json(std::to_string(monotonic_ns()), "null") + "\n\n");
+        }
+        if (!ok || !write_chunk(fd, "data: " + event_json("", "\"stop\"") + "\n\ndata: [DONE]\n\n") ||
+            !write_all(fd, "0\r\n\r\n"))
+            break;
+    }
+    ::close(fd);
+}
+
+}  // namespace latency_detail
+
+// Thread per connection, HTTP/1.1 keep-alive, chunked SSE. Returns the port.
+inline int start_latency_server(int events, int gap_us) {
+    int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(lfd, 128) != 0)
+        throw std::runtime_error("latency server: bind/listen failed");
+    socklen_t len = sizeof addr;
+    getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
+    std::thread([lfd, events, gap_us] {
+        for (;;) {
+            int fd = ::accept(lfd, nullptr, nullptr);
+            if (fd < 0) continue;
+            std::thread(latency_detail::serve, fd, events, gap_us).detach();
+        }
+    }).detach();
+    return ntohs(addr.sin_port);
+}
+
+}  // namespace llmgate::bench

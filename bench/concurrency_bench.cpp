@@ -1,0 +1,242 @@
+// Bench 2, concurrency: N requests with C in flight through llmgate::batch (one shared event loop thread)
+// vs a raw curl-multi loop at the same concurrency: throughput, CPU, peak RSS, threads. Also the same
+// through a window of acompletion futures, what a caller writes without batch.
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <future>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "bench_common.hpp"
+#include "bench_server.hpp"
+#include "llmgate/llmgate.hpp"
+#include "raw_curl.hpp"
+
+using namespace llmgate::bench;
+
+namespace {
+
+constexpr long kConcurrency = 256;
+constexpr long kSampleEvery = 100;  // /proc/self/status is read every this many completions
+
+// Without batch: a window of C acompletion futures, refilled as the oldest resolves.
+long run_llmgate_window(long n, long& max_threads) {
+    std::deque<std::future<llmgate::CompletionResponse>> inflight;
+    long launched = 0, done = 0;
+    std::size_t chars = 0;
+    auto launch = [&] {
+        std::vector<llmgate::Message> messages{llmgate::Message::user("Hello!")};
+        inflight.push_back(llmgate::acompletion(kModel, messages));
+        ++launched;
+    };
+    while (launched < n && launched < kConcurrency) launch();
+    while (!inflight.empty()) {
+        chars += inflight.front().get().text().size();
+        inflight.pop_front();
+        if (++done % kSampleEvery == 0) max_threads = std::max(max_threads, thread_count());
+        if (launched < n) launch();
+    }
+    if (chars == 0) throw std::runtime_error("llmgate returned no text");
+    return done;
+}
+
+// llmgate::batch with max_concurrency C; the requests are built inside the timed region, as the raw loop
+// builds its bodies. Threads are sampled from the progress callback (on the event loop thread).
+long run_llmgate_batch(long n, long& max_threads) {
+    std::vector<llmgate::CompletionRequest> requests(static_cast<std::size_t>(n));
+    for (auto& r : requests) {
+        r.model = kModel;
+        r.messages = {llmgate::Message::user("Hello!")};
+    }
+    llmgate::BatchOptions options;
+    options.max_concurrency = kConcurrency;
+    options.on_progress = [&max_threads](std::size_t done, std::size_t, std::size_t) {
+        if (done % kSampleEvery == 0) max_threads = std::max(max_threads, thread_count());
+    };
+    const llmgate::BatchResult result = llmgate::batch(requests, options);
+    if (result.failed != 0 || result.successful != static_cast<std::size_t>(n))
+        throw std::runtime_error("batch: " + std::to_string(result.failed) + " failed" +
+                                 (result.errors.empty() ? "" : ": " + result.errors.front().message));
+    std::size_t chars = 0;
+    for (const auto& r : result.results) chars += r->text().size();
+    if (chars == 0) throw std::runtime_error("batch returned no text");
+    return n;
+}
+
+template <class Run>
+Metrics run_llmgate(long n, Run run) {
+    long max_threads = 0;
+    run(2 * kConcurrency, max_threads);  // warm-up: opens the connections
+    max_threads = 0;
+    const Clock start = now();
+    run(n, max_threads);
+    const Clock t = since(start);
+    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
+            .max_threads = static_cast<double>(max_threads)};
+}
+
+// The raw loop: C easy handles on one multi handle, each re-added with a fresh request body as soon as
+// its reply has been parsed.
+class RawMulti {
+public:
+    explicit RawMulti(const std::string& base_url) : multi_(curl_multi_init()), headers_(raw::headers(kApiKey)),
+                                            url_(base_url + "/v1/chat/completions"), slots_(kConcurrency) {
+        for (auto& s : slots_) {
+            s.easy.reset(curl_easy_init());
+            CURL* h = s.easy.get();
+            curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
+            curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_.get());
+            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, raw::append_to_string);
+            curl_easy_setopt(h, CURLOPT_WRITEDATA, &s.reply);
+            curl_easy_setopt(h, CURLOPT_PRIVATE, &s);
+            curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        }
+    }
+    ~RawMulti() {
+        for (auto& s : slots_)
+            if (s.added) curl_multi_remove_handle(multi_, s.easy.get());
+        slots_.clear();
+        curl_multi_cleanup(multi_);
+    }
+
+    long run(long n, long& max_threads) {
+        long launched = 0, done = 0;
+        std::size_t chars = 0;
+        for (auto& s : slots_) {
+            if (launched == n) break;
+            start(s);
+            ++launched;
+        }
+        while (done < n) {
+            int running = 0;
+            curl_multi_perform(multi_, &running);
+            int left = 0;
+            while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+                if (msg->msg != CURLMSG_DONE) continue;
+                Slot* s = nullptr;
+                curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &s);
+                if (msg->data.result != CURLE_OK)
+                    throw std::runtime_error(std::string("curl: ") + curl_easy_strerror(msg->data.result));
+                long status = 0;
+                curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+                if (status != 200) throw std::runtime_error("HTTP status " + std::to_string(status));
+                curl_multi_remove_handle(multi_, msg->easy_handle);
+                s->added = false;
+                chars += raw::extract_text(s->reply).size();
+                if (++done % kSampleEvery == 0) max_threads = std::max(max_threads, thread_count());
+                if (launched < n) {
+                    start(*s);
+                    ++launched;
+                }
+            }
+            if (done < n) curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+        }
+        if (chars == 0) throw std::runtime_error("raw returned no text");
+        return done;
+    }
+
+private:
+    struct Slot {
+        raw::Easy easy{};
+        std::string body{}, reply{};
+        bool added = false;
+    };
+
+    void start(Slot& s) {
+        s.body = raw::request_body(kModel, false);
+        s.reply.clear();
+        curl_easy_setopt(s.easy.get(), CURLOPT_POSTFIELDS, s.body.c_str());
+        curl_easy_setopt(s.easy.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(s.body.size()));
+        curl_multi_add_handle(multi_, s.easy.get());
+        s.added = true;
+    }
+
+    CURLM* multi_;
+    raw::Slist headers_;
+    std::string url_;
+    std::vector<Slot> slots_;
+};
+
+Metrics run_raw(const std::string& base_url, long n) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    RawMulti multi(base_url);
+    long max_threads = 0;
+    multi.run(2 * kConcurrency, max_threads);
+    max_threads = 0;
+    const Clock start = now();
+    multi.run(n, max_threads);
+    const Clock t = since(start);
+    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
+            .max_threads = static_cast<double>(max_threads)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const Args args = parse_args(argc, argv);
+    const long n = args.n > 0 ? args.n : (args.quick ? 2000 : 10000);
+    const int rounds = args.rounds > 0 ? args.rounds : (args.quick ? 1 : 5);
+
+    ServerProcess server([] { return start_openai_server(200); });
+    setenv("OPENAI_API_KEY", kApiKey, 1);
+    setenv("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str(), 1);
+
+    // b = batch, a = acompletion window, w = raw curl-multi.
+    std::vector<double> bt, at, rt, bc, ac, rc, bratio, aratio, bcpu, acpu, brss, arss, rrss, bthr, athr, rthr;
+    for (int r = 0; r < rounds; ++r) {
+        Metrics b, a, w;
+        auto raw = [&] { w = run_isolated([&] { return run_raw(server.base_url(), n); }); };
+        auto llm = [&] {
+            b = run_isolated([&] { return run_llmgate(n, run_llmgate_batch); });
+            a = run_isolated([&] { return run_llmgate(n, run_llmgate_window); });
+        };
+        // Alternate which side goes first, so drift on a shared machine hits both alike.
+        if (r % 2 == 0) {
+            raw();
+            llm();
+        } else {
+            llm();
+            raw();
+        }
+        std::printf("round %d: batch %.3fs wall %.3fs cpu %.1f MiB %g threads | window %.3fs wall %.3fs cpu | "
+                    "raw %.3fs wall %.3fs cpu %.1f MiB %g threads\n",
+                    r + 1, b.wall_s, b.cpu_s, b.peak_rss_mib, b.max_threads, a.wall_s, a.cpu_s, w.wall_s, w.cpu_s,
+                    w.peak_rss_mib, w.max_threads);
+        const double dn = static_cast<double>(n);
+        bt.push_back(dn / b.wall_s);
+        at.push_back(dn / a.wall_s);
+        rt.push_back(dn / w.wall_s);
+        bc.push_back(b.cpu_s);
+        ac.push_back(a.cpu_s);
+        rc.push_back(w.cpu_s);
+        bratio.push_back(w.wall_s / b.wall_s);
+        aratio.push_back(w.wall_s / a.wall_s);
+        bcpu.push_back(b.cpu_s / w.cpu_s);
+        acpu.push_back(a.cpu_s / w.cpu_s);
+        brss.push_back(b.peak_rss_mib);
+        arss.push_back(a.peak_rss_mib);
+        rrss.push_back(w.peak_rss_mib);
+        bthr.push_back(b.max_threads);
+        athr.push_back(a.max_threads);
+        rthr.push_back(w.max_threads);
+    }
+    const std::string name = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
+                             " in flight): batch";
+    row(name, "throughput req/s", fmt(median(bt), 0), fmt(median(rt), 0), ratio_str(median(bratio)), "≥ 0.95×");
+    row(name, "CPU s (total)", fmt(median(bc), 3), fmt(median(rc), 3), ratio_str(median(bcpu)), "≤ 1.15×");
+    row(name, "peak RSS MiB", fmt(median(brss), 1), fmt(median(rrss), 1), ratio_str(median(brss) / median(rrss)),
+        "≤ 32 MiB");
+    row(name, "max threads", fmt(median(bthr), 0), fmt(median(rthr), 0), "-", "no thread per request");
+    const std::string wname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
+                              " in flight): acompletion window";
+    row(wname, "throughput req/s", fmt(median(at), 0), fmt(median(rt), 0), ratio_str(median(aratio)), "-");
+    row(wname, "CPU s (total)", fmt(median(ac), 3), fmt(median(rc), 3), ratio_str(median(acpu)), "-");
+    row(wname, "peak RSS MiB", fmt(median(arss), 1), fmt(median(rrss), 1), ratio_str(median(arss) / median(rrss)), "-");
+    row(wname, "max threads", fmt(median(athr), 0), fmt(median(rthr), 0), "-", "-");
+    return 0;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "concurrency_bench: %s\n", e.what());
+    return 1;
+}

@@ -1,0 +1,69 @@
+// batch / abatch: many completions at once on the shared event loop, with a concurrency window.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <future>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "llmgate/middleware.hpp"
+#include "llmgate/requests.hpp"
+#include "llmgate/types.hpp"
+
+namespace llmgate {
+
+// One failed request of a batch.
+struct BatchError {
+    std::size_t index = 0;     // position in the input
+    std::string error_type{};  // the error class as Python names it ("RateLimitError", ...)
+    std::string message{};
+    std::exception_ptr error{};  // the error itself, to rethrow or inspect
+};
+
+struct BatchResult {
+    std::vector<std::optional<CompletionResponse>> results{};  // input order; empty where the request failed
+    std::vector<BatchError> errors{};                          // ordered by index
+    std::size_t successful = 0;
+    std::size_t failed = 0;
+    std::int64_t total_tokens = 0;  // summed over the successes
+    // Fraction that succeeded, 0.0 - 1.0 (1.0 for an empty batch).
+    double success_rate() const {
+        const auto total = successful + failed;
+        return total == 0 ? 1.0 : static_cast<double>(successful) / static_cast<double>(total);
+    }
+};
+
+struct BatchOptions {
+    std::size_t max_concurrency = 5;  // requests in flight at once (0 counts as 1)
+    // Stop at the first failure: nothing more is started, late replies are dropped, and batch() raises
+    // that request's error (abatch's future holds it).
+    bool fail_fast = false;
+    // Applied to every request, inside gate middleware and outside each request's Options::middleware.
+    MiddlewareList middleware{};
+    // Called after each request finishes, with (done, total, failed) so far. Runs on the event loop
+    // thread, one call at a time: keep it short and never block in it.
+    std::function<void(std::size_t done, std::size_t total, std::size_t failed)> on_progress{};
+};
+
+// Runs every request (each with its own model, messages and options) with at most max_concurrency in
+// flight on llmgate's event loop (no thread per request). Results come back in input order.
+BatchResult batch(const std::vector<CompletionRequest>& requests, const BatchOptions& options = {});
+std::future<BatchResult> abatch(const std::vector<CompletionRequest>& requests, const BatchOptions& options = {});
+
+// Requests in the dict shape: [{"model": "gpt-4o-mini", "messages": [...], "max_tokens": 50}, ...].
+// A malformed entry fails at its own index (InvalidRequestError) without stopping the others.
+BatchResult batch(const json& requests, const BatchOptions& options = {});
+std::future<BatchResult> abatch(const json& requests, const BatchOptions& options = {});
+
+// One request in the dict shape: "model" and "messages" (OpenAI shape) plus options by their Python
+// names: provider, api_key, api_base, max_tokens, temperature, top_p, stop (string or list), seed,
+// tools, tool_choice, parallel_tool_calls, reasoning_effort, user, timeout (seconds), extra_headers,
+// extra. Any other key is passed to the provider as an extra body field, as Python's **kwargs are.
+// Throws InvalidRequestError for a malformed entry.
+CompletionRequest completion_request_from_json(const json& request);
+
+}  // namespace llmgate

@@ -1,0 +1,70 @@
+// CacheMiddleware: answers repeated identical calls from a cache, without reaching the provider.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "llmgate/middleware.hpp"
+
+namespace llmgate {
+
+// What a cache holds: a completion (streams are stored as their assembled reply) or an embedding reply.
+using CachedReply = std::variant<CompletionResponse, EmbeddingResponse>;
+
+// Where CacheMiddleware keeps replies. Implement it to share a cache between processes (Redis, ...);
+// keys are hex SHA-256 digests and never contain an API key. Must be thread-safe.
+class CacheStore {
+public:
+    virtual ~CacheStore() = default;
+    virtual std::optional<CachedReply> get(const std::string& key) = 0;
+    virtual void put(const std::string& key, const CachedReply& value, std::chrono::milliseconds ttl) = 0;
+};
+
+// Thread-safe in-memory LRU store: at most `max_entries` replies (the least recently used go first),
+// each expiring `ttl` after it was stored.
+class InMemoryCacheStore : public CacheStore {
+public:
+    explicit InMemoryCacheStore(std::size_t max_entries = 1000);
+    ~InMemoryCacheStore() override;
+    std::optional<CachedReply> get(const std::string& key) override;
+    void put(const std::string& key, const CachedReply& value, std::chrono::milliseconds ttl) override;
+    std::size_t size() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Keyed by a canonical SHA-256 of model, provider, base URL, messages / inputs and every option that
+// shapes the reply (sampling, tools, response format, extra body fields). Never keyed on the API key,
+// extra headers, timeouts or middleware. Hits return the stored reply with cache_hit = true. Errors
+// are never cached. A stream hit is replayed as chunks (one text chunk, one finish chunk); a stream is
+// stored only once it ended cleanly.
+class CacheMiddleware : public Middleware {
+public:
+    explicit CacheMiddleware(std::chrono::seconds ttl = std::chrono::seconds(300), std::size_t max_entries = 1000,
+                             std::shared_ptr<CacheStore> store = nullptr);
+
+    // The cache key of a call (exposed for tests and custom stores).
+    static std::string key_for(const CompletionRequest& request);
+    static std::string key_for(const EmbeddingRequest& request);
+
+    CompletionResponse complete(const CompletionRequest& request, const CompleteNext& next) override;
+    void complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) override;
+    Stream stream(const CompletionRequest& request, const StreamNext& next) override;
+    void stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) override;
+    EmbeddingResponse embed(const EmbeddingRequest& request, const EmbedNext& next) override;
+    void embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) override;
+
+    const std::shared_ptr<CacheStore>& store() const noexcept { return store_; }
+
+private:
+    std::chrono::milliseconds ttl_;
+    std::shared_ptr<CacheStore> store_;
+};
+
+}  // namespace llmgate

@@ -1,0 +1,203 @@
+// batch / abatch: requests run on the shared event loop in a window of max_concurrency; results are
+// collected by index so the output keeps the input order whatever order replies arrive in.
+#include "llmgate/batch.hpp"
+
+#include <mutex>
+
+#include "core/batch_runner.hpp"
+#include "core/chain.hpp"
+#include "core/window.hpp"
+#include "llmgate/errors.hpp"
+
+namespace llmgate {
+namespace detail {
+namespace {
+
+[[noreturn]] void bad_entry(const std::string& message) { throw InvalidRequestError(ErrorInfo{.message = message}); }
+
+BatchError describe(std::size_t index, const std::exception_ptr& e) {
+    BatchError out{.index = index, .error_type = "Error", .message = "unknown error", .error = e};
+    try {
+        std::rethrow_exception(e);
+    } catch (const Error& err) {
+        out.error_type = err.type_name();
+        out.message = err.what();
+    } catch (const std::exception& err) {
+        out.error_type = "std::exception";
+        out.message = err.what();
+    } catch (...) {
+    }
+    return out;
+}
+
+}  // namespace
+
+std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors,
+                                     BatchOptions options, BatchRunner run) {
+    struct State {
+        std::vector<CompletionRequest> requests;
+        std::vector<std::exception_ptr> pre_errors;
+        BatchOptions options;
+        BatchRunner run;
+        BatchResult result;
+        std::exception_ptr first_error;
+        std::promise<BatchResult> promise;
+    };
+    auto st = std::make_shared<State>();
+    st->requests = std::move(requests);
+    st->pre_errors = std::move(pre_errors);
+    st->pre_errors.resize(st->requests.size());
+    st->options = std::move(options);
+    st->run = std::move(run);
+    st->result.results.resize(st->requests.size());
+    auto future = st->promise.get_future();
+    const std::size_t total = st->requests.size();
+
+    run_window<CompletionResponse>(
+        total, st->options.max_concurrency,
+        Window<CompletionResponse>{
+            .start = [st](std::size_t i, Callback<CompletionResponse> done) {
+                if (st->pre_errors[i]) {
+                    done(st->pre_errors[i], {});
+                    return;
+                }
+                st->run(st->options.middleware, std::move(st->requests[i]), std::move(done));
+            },
+            .on_done = [st, total](std::size_t i, std::exception_ptr e, CompletionResponse r) {
+                BatchResult& res = st->result;
+                if (e) {
+                    ++res.failed;
+                    res.errors.push_back(describe(i, e));
+                    if (!st->first_error) st->first_error = e;
+                } else {
+                    ++res.successful;
+                    res.total_tokens += r.usage.total_tokens;
+                    res.results[i] = std::move(r);
+                }
+                if (st->options.on_progress) {
+                    try {
+                        st->options.on_progress(res.successful + res.failed, total, res.failed);
+                    } catch (...) {  // a progress display must not break the batch
+                    }
+                }
+                return !(e && st->options.fail_fast);
+            },
+            .finished = [st] {
+                if (st->options.fail_fast && st->first_error) {
+                    st->promise.set_exception(st->first_error);
+                    return;
+                }
+                std::sort(st->result.errors.begin(), st->result.errors.end(),
+                          [](const BatchError& a, const BatchError& b) { return a.index < b.index; });
+                st->promise.set_value(std::move(st->result));
+            },
+        });
+    return future;
+}
+
+ParsedBatch parse_batch(const json& requests) {
+    if (!requests.is_array()) bad_entry("batch requests must be a JSON array of request objects");
+    ParsedBatch out;
+    for (const auto& entry : requests) {
+        try {
+            out.requests.push_back(completion_request_from_json(entry));
+            out.errors.emplace_back();
+        } catch (...) {
+            out.requests.emplace_back();
+            out.errors.push_back(std::current_exception());
+        }
+    }
+    return out;
+}
+
+}  // namespace detail
+
+namespace {
+
+void run_plain(const MiddlewareList& outer, CompletionRequest r, Callback<CompletionResponse> done) {
+    detail::run_complete_async(outer, std::move(r), std::move(done));
+}
+
+std::chrono::milliseconds seconds_to_ms(const json& v) {
+    if (!v.is_number() || v.get<double>() < 0) detail::bad_entry("\"timeout\" must be a non-negative number of seconds");
+    return std::chrono::milliseconds(static_cast<std::int64_t>(v.get<double>() * 1000.0 + 0.999));
+}
+
+template <class T>
+T typed(const json& v, const char* key, const char* what) {
+    try {
+        return v.get<T>();
+    } catch (const json::exception&) {
+        detail::bad_entry(std::string("\"") + key + "\" must be " + what);
+    }
+}
+
+}  // namespace
+
+CompletionRequest completion_request_from_json(const json& j) {
+    if (!j.is_object()) detail::bad_entry("each batch request must be a JSON object");
+    if (!j.contains("model") || !j["model"].is_string()) detail::bad_entry("a batch request needs a \"model\" string");
+    if (!j.contains("messages")) detail::bad_entry("a batch request needs \"messages\"");
+    CompletionRequest r;
+    r.model = j["model"].get<std::string>();
+    r.messages = messages_from_json(j["messages"]);
+    Options& o = r.options;
+    for (const auto& [key, v] : j.items()) {
+        if (key == "model" || key == "messages") continue;
+        if (v.is_null()) continue;
+        if (key == "provider") o.provider = typed<std::string>(v, "provider", "a string");
+        else if (key == "api_key") o.api_key = typed<std::string>(v, "api_key", "a string");
+        else if (key == "api_base") o.api_base = typed<std::string>(v, "api_base", "a string");
+        else if (key == "max_tokens") o.max_tokens = typed<int>(v, "max_tokens", "an integer");
+        else if (key == "temperature") o.temperature = typed<double>(v, "temperature", "a number");
+        else if (key == "top_p") o.top_p = typed<double>(v, "top_p", "a number");
+        else if (key == "seed") o.seed = typed<std::int64_t>(v, "seed", "an integer");
+        else if (key == "stop") {
+            if (v.is_string()) o.stop = {v.get<std::string>()};
+            else o.stop = typed<std::vector<std::string>>(v, "stop", "a string or a list of strings");
+        } else if (key == "tools") o.tools = tools_from_json(v);
+        else if (key == "tool_choice") {
+            // "auto" | "none" | "required" | {"type":"function","function":{"name":...}}
+            if (v.is_string()) o.tool_choice = v.get<std::string>();
+            else if (v.is_object() && v.contains("function") && v["function"].is_object() && v["function"].contains("name"))
+                o.tool_choice = typed<std::string>(v["function"]["name"], "tool_choice", "a tool name");
+            else detail::bad_entry("\"tool_choice\" must be a string or {\"type\":\"function\",\"function\":{\"name\":...}}");
+        } else if (key == "parallel_tool_calls") o.parallel_tool_calls = typed<bool>(v, "parallel_tool_calls", "a boolean");
+        else if (key == "reasoning_effort") o.reasoning_effort = typed<std::string>(v, "reasoning_effort", "a string");
+        else if (key == "user") o.user = typed<std::string>(v, "user", "a string");
+        else if (key == "timeout") o.timeout = seconds_to_ms(v);
+        else if (key == "extra_headers") o.extra_headers = typed<std::map<std::string, std::string>>(v, "extra_headers", "an object of strings");
+        else if (key == "extra") {
+            if (!v.is_object()) detail::bad_entry("\"extra\" must be an object");
+            o.extra.update(v);
+        } else if (key == "stream") {
+            detail::bad_entry("batch requests cannot stream");
+        } else {
+            o.extra[key] = v;  // passed through to the provider, like Python's **kwargs
+        }
+    }
+    return r;
+}
+
+std::future<BatchResult> abatch(const std::vector<CompletionRequest>& requests, const BatchOptions& options) {
+    return detail::start_batch(requests, {}, options, run_plain);
+}
+
+BatchResult batch(const std::vector<CompletionRequest>& requests, const BatchOptions& options) {
+    return abatch(requests, options).get();
+}
+
+std::future<BatchResult> abatch(const json& requests, const BatchOptions& options) {
+    try {
+        auto parsed = detail::parse_batch(requests);
+        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options, run_plain);
+    } catch (...) {
+        std::promise<BatchResult> p;
+        p.set_exception(std::current_exception());
+        return p.get_future();
+    }
+}
+
+BatchResult batch(const json& requests, const BatchOptions& options) { return abatch(requests, options).get(); }
+
+}  // namespace llmgate

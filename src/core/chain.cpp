@@ -1,0 +1,128 @@
+// The middleware chain: each middleware is handed `next`, the rest of the chain, built here from the list.
+#include "core/chain.hpp"
+
+#include "core/dispatch.hpp"
+#include "core/embed_batching.hpp"
+#include "llmgate/errors.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate {
+
+void run_after(std::chrono::milliseconds delay, std::function<void()> task) {
+    detail::post_to_event_loop_after(delay, std::move(task));
+}
+
+}  // namespace llmgate
+
+namespace llmgate::detail {
+namespace {
+
+using List = std::shared_ptr<const MiddlewareList>;
+
+List combine(const MiddlewareList& outer, const MiddlewareList& per_call, const std::string& model) {
+    auto all = std::make_shared<MiddlewareList>(outer);
+    all->insert(all->end(), per_call.begin(), per_call.end());
+    for (const auto& m : *all)
+        if (!m) throw InvalidRequestError(ErrorInfo{.model = model, .message = "a middleware entry is null"});
+    return all;
+}
+
+// Builds next-functions from the innermost (dispatch) outwards; `i` is the position in the list.
+Middleware::CompleteNext complete_from(const List& all, std::size_t i) {
+    if (i == all->size()) return [](const CompletionRequest& r) { return dispatch_completion(r); };
+    return [mw = (*all)[i], next = complete_from(all, i + 1)](const CompletionRequest& r) { return mw->complete(r, next); };
+}
+
+Middleware::StreamNext stream_from(const List& all, std::size_t i) {
+    if (i == all->size()) return [](const CompletionRequest& r) { return dispatch_stream(r); };
+    return [mw = (*all)[i], next = stream_from(all, i + 1)](const CompletionRequest& r) { return mw->stream(r, next); };
+}
+
+Middleware::EmbedNext embed_from(const List& all, std::size_t i) {
+    if (i == all->size()) return [](const EmbeddingRequest& r) { return dispatch_embed(r); };
+    return [mw = (*all)[i], next = embed_from(all, i + 1)](const EmbeddingRequest& r) { return mw->embed(r, next); };
+}
+
+// Async steps: a middleware that throws instead of calling back still resolves the call exactly once.
+template <class T, class Request, class Method, class Inner>
+std::function<void(Request, Callback<T>)> async_from(const List& all, std::size_t i, Method method, Inner inner) {
+    if (i == all->size()) {
+        return [inner](Request r, Callback<T> done) {
+            auto guarded = once(std::move(done));
+            try {
+                inner(std::move(r), guarded);
+            } catch (...) {
+                guarded(std::current_exception(), empty_value<T>());
+            }
+        };
+    }
+    auto next = async_from<T, Request>(all, i + 1, method, inner);
+    return [mw = (*all)[i], next, method](Request r, Callback<T> done) {
+        auto guarded = once(std::move(done));
+        try {
+            ((*mw).*method)(std::move(r), guarded, next);
+        } catch (...) {
+            guarded(std::current_exception(), empty_value<T>());
+        }
+    };
+}
+
+}  // namespace
+
+CompletionResponse run_complete(const MiddlewareList& outer, const CompletionRequest& request) {
+    return complete_from(combine(outer, request.options.middleware, request.model), 0)(request);
+}
+
+void run_complete_async(const MiddlewareList& outer, CompletionRequest request, Callback<CompletionResponse> done) {
+    List all;
+    try {
+        all = combine(outer, request.options.middleware, request.model);
+    } catch (...) {
+        done(std::current_exception(), {});
+        return;
+    }
+    async_from<CompletionResponse, CompletionRequest>(all, 0, &Middleware::complete_async,
+                                                      &dispatch_completion_async)(std::move(request), std::move(done));
+}
+
+Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request) {
+    return stream_from(combine(outer, request.options.middleware, request.model), 0)(request);
+}
+
+void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Callback<Stream> ready) {
+    List all;
+    try {
+        all = combine(outer, request.options.middleware, request.model);
+    } catch (...) {
+        ready(std::current_exception(), Stream(nullptr));
+        return;
+    }
+    async_from<Stream, CompletionRequest>(all, 0, &Middleware::stream_async, &dispatch_stream_async)(std::move(request),
+                                                                                                  std::move(ready));
+}
+
+EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request) {
+    return embed_from(combine(outer, request.options.middleware, request.model), 0)(request);
+}
+
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
+    List all;
+    try {
+        all = combine(outer, request.options.middleware, request.model);
+    } catch (...) {
+        done(std::current_exception(), {});
+        return;
+    }
+    async_from<EmbeddingResponse, EmbeddingRequest>(all, 0, &Middleware::embed_async,
+                                                    &dispatch_embed_async)(std::move(request), std::move(done));
+}
+
+EmbeddingResponse run_embed(const MiddlewareList& outer, const EmbeddingRequest& request) {
+    return embed_in_batches(outer, request);
+}
+
+void run_embed_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
+    embed_in_batches_async(outer, std::move(request), std::move(done));
+}
+
+}  // namespace llmgate::detail

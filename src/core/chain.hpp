@@ -1,0 +1,58 @@
+// The middleware chain: runs one call through its middleware, outermost first, down to detail::dispatch_*.
+#pragma once
+
+#include <atomic>
+#include <future>
+#include <memory>
+
+#include "llmgate/middleware.hpp"
+
+namespace llmgate::detail {
+
+// `outer` (gate middleware, then batch middleware) wraps the request's own Options::middleware.
+// A null entry in either list is an InvalidRequestError.
+CompletionResponse run_complete(const MiddlewareList& outer, const CompletionRequest& request);
+void run_complete_async(const MiddlewareList& outer, CompletionRequest request, Callback<CompletionResponse> done);
+Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request);
+void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Callback<Stream> ready);
+// Embeddings are first split to the provider's batch limit (embed_batching.cpp); each part runs the chain.
+EmbeddingResponse run_embed(const MiddlewareList& outer, const EmbeddingRequest& request);
+void run_embed_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
+// The chain for one embeddings request as given (no splitting).
+EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request);
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
+
+// The placeholder value handed to a callback together with an error.
+template <class T>
+T empty_value() {
+    if constexpr (std::is_same_v<T, Stream>)
+        return Stream(nullptr);
+    else
+        return T{};
+}
+
+// A callback that forwards only its first call, so a step that both calls back and throws (or a
+// cancelled batch entry) can never resolve a promise twice.
+template <class T>
+Callback<T> once(Callback<T> done) {
+    auto fired = std::make_shared<std::atomic<bool>>(false);
+    return [fired, done = std::move(done)](std::exception_ptr e, T v) {
+        if (!fired->exchange(true)) done(std::move(e), std::move(v));
+    };
+}
+
+// Opens a stream through an async step and waits for it on the calling thread. Only for code running on
+// the caller's thread while it iterates a stream (never on the event loop thread).
+inline Stream wait_for_stream(const Middleware::StreamAsyncNext& next, const CompletionRequest& request) {
+    auto p = std::make_shared<std::promise<Stream>>();
+    auto f = p->get_future();
+    next(request, [p](std::exception_ptr e, Stream s) {
+        if (e)
+            p->set_exception(e);
+        else
+            p->set_value(std::move(s));
+    });
+    return f.get();
+}
+
+}  // namespace llmgate::detail

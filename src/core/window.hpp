@@ -1,0 +1,80 @@
+// A window of asynchronous jobs: at most `width` in flight on the event loop, the next one started as
+// each finishes (no thread per job). Used by batch() and by embedding batching.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "core/chain.hpp"
+#include "transport/http.hpp"
+
+namespace llmgate::detail {
+
+template <class T>
+struct Window {
+    // Starts job `i`; must call `done` exactly once (chain.hpp's async runners do).
+    std::function<void(std::size_t, Callback<T>)> start;
+    // Called once per finished job, serialised; return false to stop starting new jobs (fail fast).
+    std::function<bool(std::size_t, std::exception_ptr, T)> on_done;
+    // Called once, when every job has reported or as soon as on_done asked to stop.
+    std::function<void()> finished;
+};
+
+// Runs jobs 0..count-1. `finished` is called when every started job has reported, or at once when
+// on_done asks to stop (late results of jobs still in flight are then dropped).
+template <class T>
+void run_window(std::size_t count, std::size_t width, Window<T> w) {
+    struct State {
+        std::mutex mutex;
+        Window<T> w;
+        std::size_t count = 0, width = 1, next = 0, in_flight = 0;
+        bool stopped = false, over = false;
+    };
+    auto st = std::make_shared<State>();
+    st->w = std::move(w);
+    st->count = count;
+    st->width = width == 0 ? 1 : width;
+    if (count == 0) {
+        st->w.finished();
+        return;
+    }
+    // Starts as many jobs as the window allows. Started outside the lock: a job may report at once.
+    auto pump = std::make_shared<std::function<void()>>();
+    std::weak_ptr<std::function<void()>> weak_pump = pump;
+    *pump = [st, weak_pump] {
+        for (;;) {
+            std::size_t i;
+            {
+                std::lock_guard lock(st->mutex);
+                if (st->stopped || st->over || st->next >= st->count || st->in_flight >= st->width) return;
+                i = st->next++;
+                ++st->in_flight;
+            }
+            auto self = weak_pump.lock();
+            st->w.start(i, once<T>([st, i, self](std::exception_ptr e, T v) {
+                bool finish = false, more = false;
+                {
+                    std::lock_guard lock(st->mutex);
+                    --st->in_flight;
+                    if (st->over) return;
+                    if (!st->w.on_done(i, e, std::move(v))) st->stopped = true;
+                    if (st->stopped || (st->next >= st->count && st->in_flight == 0)) {
+                        st->over = true;
+                        finish = true;
+                    } else {
+                        more = true;
+                    }
+                }
+                if (finish) st->w.finished();
+                // Posted rather than called: a job failing synchronously must not recurse a thousand deep.
+                if (more && self) post_to_event_loop([self] { (*self)(); });
+            }));
+        }
+    };
+    (*pump)();
+    // The pump lives as long as a callback holds it.
+}
+
+}  // namespace llmgate::detail

@@ -1,0 +1,278 @@
+// LoggingMiddleware: times each call and writes one spdlog line when it ends.
+#include "llmgate/middleware/logging.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "core/chain.hpp"
+#include "core/stream_puller.hpp"
+#include "llmgate/config.hpp"
+#include "llmgate/errors.hpp"
+#include "middleware/log_line.hpp"
+
+namespace llmgate {
+namespace detail {
+
+namespace {
+// Values are single tokens on the line: spaces and newlines in them would break the key=value format.
+std::string quoted(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s.substr(0, 500)) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    if (s.size() > 500) out += "...";
+    return out + "\"";
+}
+}  // namespace
+
+std::string log_line(const CallRecord& r) {
+    std::string line = "llmgate call=" + r.call + " provider=" + (r.provider.empty() ? "-" : r.provider) +
+                       " model=" + (r.model.empty() ? "-" : r.model) + " latency_ms=" + std::to_string(r.latency_ms);
+    if (r.tokens) line += " tokens=" + std::to_string(*r.tokens);
+    if (r.error) {
+        std::string type = "error";
+        int status = 0;
+        try {
+            std::rethrow_exception(r.error);
+        } catch (const Error& e) {
+            type = e.type_name();
+            status = e.status();
+        } catch (const std::exception&) {
+            type = "std::exception";
+        } catch (...) {
+        }
+        line += " outcome=" + type;
+        if (status) line += " status=" + std::to_string(status);
+    } else {
+        line += " outcome=" + (r.outcome.empty() ? std::string("ok") : r.outcome);
+    }
+    if (!r.prompt.empty()) line += " prompt=" + quoted(r.prompt);
+    if (!r.reply.empty()) line += " reply=" + quoted(r.reply);
+    return line;
+}
+
+}  // namespace detail
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::shared_ptr<spdlog::logger> logger() {
+    static std::mutex mutex;
+    std::lock_guard lock(mutex);
+    if (auto l = spdlog::get("llmgate")) return l;
+    return spdlog::stderr_color_mt("llmgate");
+}
+
+std::int64_t ms_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+std::string provider_of(const std::string& model, const std::string& override_name) {
+    try {
+        return provider_for(model, override_name);
+    } catch (...) {
+        return {};
+    }
+}
+
+std::string last_user_text(const std::vector<Message>& messages) {
+    for (auto it = messages.rbegin(); it != messages.rend(); ++it)
+        if (it->role == "user") return it->text();
+    return {};
+}
+
+// Fills the record for a finished call and writes it.
+struct Emitter {
+    int level;
+    bool content;
+
+    void emit(detail::CallRecord r) const {
+        if (level == static_cast<int>(spdlog::level::off)) return;
+        if (r.error) {
+            try {
+                std::rethrow_exception(r.error);
+            } catch (const Error& e) {
+                if (!e.provider().empty()) r.provider = e.provider();
+            } catch (...) {
+            }
+        }
+        const auto lvl = r.error ? std::max(static_cast<spdlog::level::level_enum>(level), spdlog::level::warn)
+                                 : static_cast<spdlog::level::level_enum>(level);
+        auto l = logger();
+        if (!l->should_log(lvl)) return;
+        if (!content) {
+            r.prompt.clear();
+            r.reply.clear();
+        }
+        l->log(lvl, "{}", detail::log_line(r));
+    }
+
+    detail::CallRecord base(const char* call, const CompletionRequest& req) const {
+        detail::CallRecord r{.call = call, .provider = provider_of(req.model, req.options.provider), .model = req.model};
+        if (content) r.prompt = last_user_text(req.messages);
+        return r;
+    }
+    detail::CallRecord base(const EmbeddingRequest& req) const {
+        detail::CallRecord r{.call = "embedding", .provider = provider_of(req.model, req.options.provider), .model = req.model};
+        if (content && !req.inputs.empty()) r.prompt = req.inputs.front();
+        return r;
+    }
+    void ok(detail::CallRecord r, const CompletionResponse& resp, Clock::time_point start) const {
+        r.latency_ms = ms_since(start);
+        if (!resp.provider.empty()) r.provider = resp.provider;
+        r.tokens = resp.usage.total_tokens;
+        if (resp.cache_hit) r.outcome = "cache_hit";
+        r.reply = resp.text();
+        emit(std::move(r));
+    }
+    void ok(detail::CallRecord r, const EmbeddingResponse& resp, Clock::time_point start) const {
+        r.latency_ms = ms_since(start);
+        if (!resp.provider.empty()) r.provider = resp.provider;
+        r.tokens = resp.usage.total_tokens;
+        r.reply.clear();
+        emit(std::move(r));
+    }
+    void failed(detail::CallRecord r, std::exception_ptr e, Clock::time_point start) const {
+        r.latency_ms = ms_since(start);
+        r.error = std::move(e);
+        emit(std::move(r));
+    }
+};
+
+// Logs a stream once: when it ends, fails, or is dropped unfinished.
+class LoggedChunkSource final : public detail::ChunkSource {
+public:
+    LoggedChunkSource(Stream inner, Emitter emitter, detail::CallRecord record, Clock::time_point start)
+        : puller_(std::move(inner)), emitter_(emitter), record_(std::move(record)), start_(start) {}
+    ~LoggedChunkSource() override {
+        if (logged_) return;
+        record_.outcome = "cancelled";
+        emitter_.ok(std::move(record_), puller_.response(), start_);
+    }
+    std::optional<StreamChunk> next() override {
+        try {
+            auto chunk = puller_.next();
+            if (!chunk) {
+                logged_ = true;
+                emitter_.ok(record_, puller_.response(), start_);
+            }
+            return chunk;
+        } catch (...) {
+            logged_ = true;
+            emitter_.failed(record_, std::current_exception(), start_);
+            throw;
+        }
+    }
+
+private:
+    detail::StreamPuller puller_;
+    Emitter emitter_;
+    detail::CallRecord record_;
+    Clock::time_point start_;
+    bool logged_ = false;
+};
+
+spdlog::level::level_enum parse_level(const std::string& name) {
+    std::string lower;
+    for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "warning") lower = "warn";
+    if (lower == "critical") lower = "critical";
+    const auto lvl = spdlog::level::from_str(lower);
+    // from_str answers "off" for names it does not know; only an explicit "off" should silence it.
+    return (lvl == spdlog::level::off && lower != "off") ? spdlog::level::info : lvl;
+}
+
+}  // namespace
+
+LoggingMiddleware::LoggingMiddleware(std::string level, bool log_content)
+    : level_(static_cast<int>(parse_level(level))), log_content_(log_content) {}
+
+CompletionResponse LoggingMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
+    const Emitter em{level_, log_content_};
+    const auto start = Clock::now();
+    auto record = em.base("completion", request);
+    try {
+        CompletionResponse r = next(request);
+        em.ok(std::move(record), r, start);
+        return r;
+    } catch (...) {
+        em.failed(std::move(record), std::current_exception(), start);
+        throw;
+    }
+}
+
+void LoggingMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
+    const Emitter em{level_, log_content_};
+    const auto start = Clock::now();
+    auto record = em.base("completion", request);
+    next(std::move(request), [em, start, record, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
+        if (e)
+            em.failed(record, e, start);
+        else
+            em.ok(record, r, start);
+        done(e, std::move(r));
+    });
+}
+
+Stream LoggingMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
+    const Emitter em{level_, log_content_};
+    const auto start = Clock::now();
+    auto record = em.base("stream", request);
+    try {
+        return Stream(std::make_unique<LoggedChunkSource>(next(request), em, record, start));
+    } catch (...) {
+        em.failed(std::move(record), std::current_exception(), start);
+        throw;
+    }
+}
+
+void LoggingMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
+    const Emitter em{level_, log_content_};
+    const auto start = Clock::now();
+    auto record = em.base("stream", request);
+    next(std::move(request), [em, start, record, ready = std::move(ready)](std::exception_ptr e, Stream s) {
+        if (e) {
+            em.failed(record, e, start);
+            ready(e, Stream(nullptr));
+            return;
+        }
+        ready(nullptr, Stream(std::make_unique<LoggedChunkSource>(std::move(s), em, record, start)));
+    });
+}
+
+EmbeddingResponse LoggingMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
+    const Emitter em{level_, log_content_};
+    const auto start = Clock::now();
+    auto record = em.base(request);
+    try {
+        EmbeddingResponse r = next(request);
+        em.ok(std::move(record), r, start);
+        return r;
+    } catch (...) {
+        em.failed(std::move(record), std::current_exception(), start);
+        throw;
+    }
+}
+
+void LoggingMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
+    const Emitter em{level_, log_content_};
+    const auto start = Clock::now();
+    auto record = em.base(request);
+    next(std::move(request), [em, start, record, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
+        if (e)
+            em.failed(record, e, start);
+        else
+            em.ok(record, r, start);
+        done(e, std::move(r));
+    });
+}
+
+}  // namespace llmgate

@@ -1,0 +1,233 @@
+// batch / abatch over real HTTP: exact accounting for a thousand requests with injected failures,
+// the concurrency window, fail_fast, the dict shape, progress and gate middleware.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "llmgate/gate.hpp"
+#include "llmgate/middleware/retry.hpp"
+#include "test_support.hpp"
+
+using namespace llmgate;
+using namespace llmgate::testing;
+namespace fake = llmgate::testing::openai;
+
+namespace {
+
+class BatchHttp : public ::testing::Test {
+protected:
+    void SetUp() override {
+        clear_provider_env(env);
+        env.set("OPENAI_API_KEY", "sk-batch");
+        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
+    }
+    static std::vector<CompletionRequest> numbered(std::size_t n) {
+        std::vector<CompletionRequest> out;
+        for (std::size_t i = 0; i < n; ++i)
+            out.push_back(CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}});
+        return out;
+    }
+    // The index a request carries in its message ("req-17" -> 17).
+    static int index_of(const RecordedRequest& r) {
+        return std::stoi(r.json()["messages"][0]["content"].get<std::string>().substr(4));
+    }
+    EnvGuard env;
+    FakeServer server;
+};
+
+bool fails_with_500(int i) { return i % 7 == 3; }
+bool fails_with_401(int i) { return i % 11 == 5; }
+
+}  // namespace
+
+TEST_F(BatchHttp, AThousandRequestsWithInjectedFailuresAreAccountedForExactly) {
+    std::atomic<int> in_flight{0}, max_in_flight{0};
+    server.set_handler([&](const RecordedRequest& req) {
+        const int now = ++in_flight;
+        int seen = max_in_flight.load();
+        while (now > seen && !max_in_flight.compare_exchange_weak(seen, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const int i = index_of(req);
+        Reply r = fails_with_500(i)   ? fake::error(500, "boom " + std::to_string(i), "server_error")
+                  : fails_with_401(i) ? fake::error(401, "denied", "invalid_request_error")
+                                      : fake::chat_text("ans-" + std::to_string(i));
+        --in_flight;
+        return r;
+    });
+    constexpr std::size_t kTotal = 1000;
+    const std::size_t kWindow = 8;
+    auto result = batch(numbered(kTotal), {.max_concurrency = kWindow});
+
+    ASSERT_EQ(result.results.size(), kTotal);
+    EXPECT_EQ(result.successful + result.failed, kTotal);
+    EXPECT_EQ(result.errors.size(), result.failed);
+    std::size_t expected_failed = 0;
+    std::set<std::size_t> error_indexes;
+    for (const auto& e : result.errors) error_indexes.insert(e.index);
+    EXPECT_EQ(error_indexes.size(), result.errors.size());  // no index reported twice
+    for (std::size_t i = 0; i < kTotal; ++i) {
+        const bool should_fail = fails_with_500(static_cast<int>(i)) || fails_with_401(static_cast<int>(i));
+        expected_failed += should_fail;
+        EXPECT_EQ(error_indexes.count(i), should_fail ? 1u : 0u) << i;
+        if (should_fail) {
+            EXPECT_FALSE(result.results[i].has_value()) << i;
+        } else {
+            ASSERT_TRUE(result.results[i].has_value()) << i;
+            EXPECT_EQ(result.results[i]->text(), "ans-" + std::to_string(i));  // input order kept
+        }
+    }
+    EXPECT_EQ(result.failed, expected_failed);
+    EXPECT_EQ(result.total_tokens, static_cast<std::int64_t>(result.successful) * 15);
+    EXPECT_DOUBLE_EQ(result.success_rate(), static_cast<double>(kTotal - expected_failed) / kTotal);
+    for (std::size_t k = 1; k < result.errors.size(); ++k) EXPECT_LT(result.errors[k - 1].index, result.errors[k].index);
+    for (const auto& e : result.errors) {
+        if (fails_with_500(static_cast<int>(e.index)))
+            EXPECT_EQ(e.error_type, "ProviderAPIError");
+        else
+            EXPECT_EQ(e.error_type, "AuthError");
+        EXPECT_TRUE(e.error);
+    }
+    EXPECT_EQ(server.request_count(), kTotal);  // each request sent exactly once
+    EXPECT_LE(max_in_flight.load(), static_cast<int>(kWindow));
+}
+
+TEST_F(BatchHttp, AbatchReturnsTheSameAccountingThroughAFuture) {
+    server.set_handler([&](const RecordedRequest& req) {
+        const int i = index_of(req);
+        return i == 2 ? fake::error(429, "slow", "rate_limit_error") : fake::chat_text("ok-" + std::to_string(i));
+    });
+    auto result = abatch(numbered(5), {.max_concurrency = 2}).get();
+    EXPECT_EQ(result.successful, 4u);
+    EXPECT_EQ(result.failed, 1u);
+    ASSERT_EQ(result.errors.size(), 1u);
+    EXPECT_EQ(result.errors[0].index, 2u);
+    EXPECT_EQ(result.errors[0].error_type, "RateLimitError");
+    EXPECT_EQ(result.results[4]->text(), "ok-4");
+}
+
+TEST_F(BatchHttp, FailFastRaisesTheFirstErrorAndStopsStartingRequests) {
+    server.set_handler([&](const RecordedRequest& req) {
+        const int i = index_of(req);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return i == 3 ? fake::error(401, "denied", "invalid_request_error") : fake::chat_text("ok");
+    });
+    EXPECT_THROW(batch(numbered(200), {.max_concurrency = 2, .fail_fast = true}), AuthError);
+    // Requests already in flight may still arrive; the rest of the 200 are never started.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_LT(server.request_count(), 10u);
+}
+
+TEST_F(BatchHttp, DictShapeRequestsAndMalformedEntriesFailAtTheirOwnIndex) {
+    server.set_handler([&](const RecordedRequest& req) {
+        auto body = req.json();
+        return fake::chat_text("max=" + std::to_string(body.value("max_tokens", -1)));
+    });
+    json requests = json::array({
+        {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "a"}}}}, {"max_tokens", 5}},
+        {{"messages", {{{"role", "user"}, {"content", "no model"}}}}},
+        {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "b"}}}}, {"temperature", "hot"}},
+        {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "c"}}}}},
+    });
+    auto result = batch(requests, {.max_concurrency = 4});
+    EXPECT_EQ(result.successful, 2u);
+    EXPECT_EQ(result.failed, 2u);
+    ASSERT_EQ(result.errors.size(), 2u);
+    EXPECT_EQ(result.errors[0].index, 1u);
+    EXPECT_EQ(result.errors[0].error_type, "InvalidRequestError");
+    EXPECT_EQ(result.errors[1].index, 2u);
+    EXPECT_EQ(result.results[0]->text(), "max=5");
+    EXPECT_EQ(result.results[3]->text(), "max=-1");
+    EXPECT_EQ(server.request_count(), 2u);
+    EXPECT_THROW(batch(json::object()), InvalidRequestError);
+}
+
+TEST_F(BatchHttp, ProgressIsReportedOncePerRequest) {
+    server.set_handler([&](const RecordedRequest& req) {
+        return index_of(req) % 2 ? fake::error(500, "boom", "server_error") : fake::chat_text("ok");
+    });
+    std::mutex m;
+    std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> calls;
+    auto result = batch(numbered(10), {.max_concurrency = 3, .on_progress = [&](std::size_t done, std::size_t total, std::size_t failed) {
+                                           std::lock_guard lock(m);
+                                           calls.emplace_back(done, total, failed);
+                                       }});
+    ASSERT_EQ(calls.size(), 10u);
+    for (std::size_t k = 0; k < calls.size(); ++k) {
+        EXPECT_EQ(std::get<0>(calls[k]), k + 1);
+        EXPECT_EQ(std::get<1>(calls[k]), 10u);
+    }
+    EXPECT_EQ(std::get<2>(calls.back()), result.failed);
+    EXPECT_EQ(result.failed, 5u);
+}
+
+TEST_F(BatchHttp, BatchAndGateMiddlewareApplyToEveryRequest) {
+    std::mutex m;
+    std::map<int, int> attempts;
+    server.set_handler([&](const RecordedRequest& req) {
+        const int i = index_of(req);
+        std::lock_guard lock(m);
+        // Every request fails once with a 503, then succeeds.
+        return ++attempts[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
+    });
+    auto retry = std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0});
+    auto result = batch(numbered(20), {.max_concurrency = 4, .middleware = {retry}});
+    EXPECT_EQ(result.successful, 20u);
+    EXPECT_EQ(server.request_count(), 40u);
+
+    server.clear();
+    attempts.clear();
+    server.set_handler([&](const RecordedRequest& req) {
+        const int i = index_of(req);
+        std::lock_guard lock(m);
+        return ++attempts[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
+    });
+    LLMGate gate(MiddlewareList{retry});
+    auto gated = gate.abatch(numbered(10), {.max_concurrency = 3}).get();
+    EXPECT_EQ(gated.successful, 10u);
+    EXPECT_EQ(gated.results[9]->text(), "ok-9");
+}
+
+TEST(BatchOffline, EmptyBatchIsAnEmptyResult) {
+    auto result = batch(std::vector<CompletionRequest>{});
+    EXPECT_EQ(result.successful + result.failed, 0u);
+    EXPECT_DOUBLE_EQ(result.success_rate(), 1.0);
+}
+
+TEST(BatchOffline, MockProviderErrorsAreCollected) {
+    std::vector<CompletionRequest> reqs{
+        {"mock/a", {Message::user("hi")}, {}},
+        {"mock/b", {Message::user("hi")}, {.extra = {{"mock_error", "rate_limit"}}}},
+        {"nosuchprovider/x", {Message::user("hi")}, {}},
+    };
+    auto result = batch(reqs, {.max_concurrency = 10});
+    EXPECT_EQ(result.successful, 1u);
+    EXPECT_EQ(result.failed, 2u);
+    EXPECT_EQ(result.errors[0].error_type, "RateLimitError");
+}
+
+TEST(BatchOffline, DictShapeMapsPythonOptionNames) {
+    auto r = completion_request_from_json(json::parse(R"({
+        "model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}],
+        "max_tokens": 7, "temperature": 0.5, "stop": "END", "seed": 3, "timeout": 1.5,
+        "tool_choice": {"type": "function", "function": {"name": "lookup"}},
+        "api_key": "sk-x", "provider": "groq", "logprobs": true})"));
+    EXPECT_EQ(r.model, "gpt-4o-mini");
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_EQ(r.options.max_tokens, 7);
+    EXPECT_EQ(r.options.temperature, 0.5);
+    EXPECT_EQ(r.options.stop, std::vector<std::string>{"END"});
+    EXPECT_EQ(r.options.seed, 3);
+    EXPECT_EQ(r.options.timeout, std::chrono::milliseconds(1500));
+    EXPECT_EQ(r.options.tool_choice, "lookup");
+    EXPECT_EQ(r.options.api_key, "sk-x");
+    EXPECT_EQ(r.options.provider, "groq");
+    EXPECT_EQ(r.options.extra["logprobs"], true);  // unknown keys pass through, as Python's **kwargs
+    EXPECT_THROW(completion_request_from_json(json::parse(R"({"model": "m", "messages": [], "max_tokens": "ten"})")),
+                 InvalidRequestError);
+    EXPECT_THROW(completion_request_from_json(json::parse(R"({"model": "m", "messages": [], "stream": true})")),
+                 InvalidRequestError);
+}

@@ -1,0 +1,165 @@
+// The JSON Schema subset validator: each keyword, the JSON paths it reports, and its bounds.
+#include <gtest/gtest.h>
+
+#include "structured/json_schema_validator.hpp"
+
+using llmgate::json;
+using llmgate::detail::validate_json;
+using Problems = std::vector<std::string>;
+
+namespace {
+Problems check(const char* value, const char* schema) { return validate_json(json::parse(value), json::parse(schema)); }
+}  // namespace
+
+TEST(JsonSchemaValidator, AcceptsAMatchingObject) {
+    EXPECT_EQ(check(R"({"title":"Alien","year":1979,"tags":["a"]})",
+                    R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"},
+                        "tags":{"type":"array","items":{"type":"string"}}},"required":["title","year"],
+                        "additionalProperties":false})"),
+              Problems{});
+}
+
+TEST(JsonSchemaValidator, ReportsEveryMismatchWithItsPath) {
+    const auto p = check(R"({"year":"1979","tags":["a",2],"extra":1,"odd key":true})",
+                         R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"},
+                             "tags":{"type":"array","items":{"type":"string"}},"odd key":{"type":"string"}},
+                             "required":["title","year"],"additionalProperties":false})");
+    EXPECT_EQ(p, (Problems{"$.title: required property is missing", "$.extra: property is not allowed (additionalProperties is false)",
+                           "$[\"odd key\"]: expected string, got boolean", "$.tags[1]: expected string, got integer",
+                           "$.year: expected integer, got string"}));
+}
+
+TEST(JsonSchemaValidator, TypeListsNullAndWholeFloatsAsIntegers) {
+    EXPECT_EQ(check("null", R"({"type":["string","null"]})"), Problems{});
+    EXPECT_EQ(check("3", R"({"type":["string","null"]})"), Problems{"$: expected string or null, got integer"});
+    EXPECT_EQ(check("2.0", R"({"type":"integer"})"), Problems{});
+    EXPECT_EQ(check("2.5", R"({"type":"integer"})"), Problems{"$: expected integer, got number"});
+    EXPECT_EQ(check("2", R"({"type":"number"})"), Problems{});
+    EXPECT_EQ(check("null", R"({"type":"string","nullable":true})"), Problems{});
+}
+
+TEST(JsonSchemaValidator, EnumAndConst) {
+    EXPECT_EQ(check(R"("drama")", R"({"enum":["scifi","drama"]})"), Problems{});
+    EXPECT_EQ(check(R"("horror")", R"({"enum":["scifi","drama"]})"), Problems{R"($: "horror" is not one of ["scifi","drama"])"});
+    EXPECT_EQ(check("1", R"({"const":1})"), Problems{});
+    EXPECT_EQ(check("2", R"({"const":1})"), Problems{"$: expected 1, got 2"});
+}
+
+TEST(JsonSchemaValidator, NumberBoundsBothDrafts) {
+    const char* s = R"({"type":"number","minimum":1,"maximum":10})";
+    EXPECT_EQ(check("1", s), Problems{});
+    EXPECT_EQ(check("0.5", s), Problems{"$: 0.5 is less than minimum 1"});
+    EXPECT_EQ(check("11", s), Problems{"$: 11 is greater than maximum 10"});
+    EXPECT_EQ(check("0", R"({"exclusiveMinimum":0})"), Problems{"$: 0 is not greater than exclusiveMinimum 0"});
+    EXPECT_EQ(check("5", R"({"exclusiveMaximum":5})"), Problems{"$: 5 is not less than exclusiveMaximum 5"});
+    EXPECT_EQ(check("0", R"({"minimum":0,"exclusiveMinimum":true})"), Problems{"$: 0 is less than or equal to minimum 0"});
+    EXPECT_EQ(check("7", R"({"multipleOf":2})"), Problems{"$: 7 is not a multiple of 2"});
+    EXPECT_EQ(check("0.3", R"({"multipleOf":0.1})"), Problems{});
+}
+
+TEST(JsonSchemaValidator, StringLengthCountsCodePoints) {
+    EXPECT_EQ(check(R"("héé")", R"({"maxLength":3})"), Problems{});
+    EXPECT_EQ(check(R"("ab")", R"({"minLength":3})"), Problems{"$: is 2 characters long, shorter than minLength 3"});
+    EXPECT_EQ(check(R"("abcd")", R"({"maxLength":3})"), Problems{"$: is 4 characters long, longer than maxLength 3"});
+}
+
+TEST(JsonSchemaValidator, ArrayCountsTuplesAndUniqueness) {
+    EXPECT_EQ(check("[1]", R"({"minItems":2})"), Problems{"$: has 1 items, fewer than minItems 2"});
+    EXPECT_EQ(check("[1,2,3]", R"({"maxItems":2})"), Problems{"$: has 3 items, more than maxItems 2"});
+    EXPECT_EQ(check(R"([1,"a",true])", R"({"prefixItems":[{"type":"integer"},{"type":"string"}],"items":{"type":"boolean"}})"),
+              Problems{});
+    EXPECT_EQ(check(R"(["a"])", R"({"items":[{"type":"integer"}]})"), Problems{"$[0]: expected integer, got string"});
+    EXPECT_EQ(check("[1,2,1]", R"({"uniqueItems":true})"), Problems{"$: items 0 and 2 are equal (uniqueItems)"});
+}
+
+TEST(JsonSchemaValidator, AdditionalPropertiesAsASchema) {
+    EXPECT_EQ(check(R"({"a":1,"b":"x"})", R"({"additionalProperties":{"type":"integer"}})"),
+              Problems{"$.b: expected integer, got string"});
+}
+
+TEST(JsonSchemaValidator, AnyOfReportsTheAlternativeWhoseTypeFits) {
+    const char* s = R"({"anyOf":[{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]},{"type":"null"}]})";
+    EXPECT_EQ(check("null", s), Problems{});
+    EXPECT_EQ(check(R"({"n":1})", s), Problems{});
+    EXPECT_EQ(check(R"({"n":"x"})", s), Problems{"$.n: expected integer, got string"});
+    EXPECT_EQ(check("3", s), Problems{"$: matches none of the anyOf alternatives (expected object or null)"});
+}
+
+TEST(JsonSchemaValidator, OneOfNeedsExactlyOneAndAllOfNeedsAll) {
+    EXPECT_EQ(check("5", R"({"oneOf":[{"type":"integer"},{"type":"number"}]})"),
+              Problems{"$: matches 2 of the oneOf alternatives, exactly one allowed"});
+    EXPECT_EQ(check("5.5", R"({"oneOf":[{"type":"integer"},{"type":"number"}]})"), Problems{});
+    EXPECT_EQ(check("5", R"({"allOf":[{"type":"integer"},{"minimum":6}]})"), Problems{"$: 5 is less than minimum 6"});
+    EXPECT_EQ(check("5", R"({"not":{"type":"integer"}})"), Problems{"$: matches the schema under \"not\""});
+}
+
+TEST(JsonSchemaValidator, RefsIntoDefsDefinitionsAndRoot) {
+    const char* s = R"({"$defs":{"P":{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}},
+                        "definitions":{"Q":{"type":"integer"}},
+                        "type":"object","properties":{"p":{"$ref":"#/$defs/P"},"q":{"$ref":"#/definitions/Q"},
+                                                      "self":{"$ref":"#"}}})";
+    EXPECT_EQ(check(R"({"p":{"name":"a"},"q":1,"self":{"q":2}})", s), Problems{});
+    EXPECT_EQ(check(R"({"p":{},"q":"x","self":{"q":"y"}})", s),
+              (Problems{"$.p.name: required property is missing", "$.q: expected integer, got string",
+                        "$.self.q: expected integer, got string"}));
+    EXPECT_EQ(check("1", R"({"$ref":"#/$defs/Missing"})"), Problems{R"($: cannot resolve $ref "#/$defs/Missing")"});
+    EXPECT_EQ(check("1", R"({"$ref":"https://example.com/s.json"})"),
+              Problems{R"($: cannot resolve $ref "https://example.com/s.json")"});
+}
+
+TEST(JsonSchemaValidator, BooleanSchemasAndUnknownKeywords) {
+    EXPECT_EQ(check("1", "true"), Problems{});
+    EXPECT_EQ(check("1", "false"), Problems{"$: no value is allowed here (schema false)"});
+    EXPECT_EQ(check(R"("x")", R"({"type":"string","format":"email","pattern":"^a"})"), Problems{});
+    // A malformed keyword is ignored rather than crashing or throwing.
+    EXPECT_EQ(check(R"({"a":1})", R"({"required":"a","properties":[],"minimum":"x","nullable":"yes","uniqueItems":1})"),
+              Problems{});
+}
+
+TEST(JsonSchemaValidator, SelfReferenceLoopIsBounded) {
+    const auto p = check("1", R"({"$ref":"#"})");
+    ASSERT_FALSE(p.empty());
+    EXPECT_NE(p[0].find("nesting deeper than"), std::string::npos);
+}
+
+TEST(JsonSchemaValidator, DeepValueIsBounded) {
+    std::string deep(5000, '[');
+    deep += std::string(5000, ']');
+    const auto p = validate_json(json::parse(deep), json::parse(R"({"$defs":{"A":{"type":"array","items":{"$ref":"#/$defs/A"}}},"$ref":"#/$defs/A"})"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_NE(p[0].find("nesting deeper than"), std::string::npos);
+}
+
+TEST(JsonSchemaValidator, ExponentialAnyOfStopsAtTheWorkBudget) {
+    // 30 levels of anyOf whose first branch always fails deep down: 2^30 visits without a budget.
+    // Written with $refs so the schema itself stays small.
+    json defs = json::object();
+    defs["L0"] = json{{"type", "integer"}};
+    for (int i = 1; i <= 30; ++i) {
+        const json prev = json{{"$ref", "#/$defs/L" + std::to_string(i - 1)}};
+        defs["L" + std::to_string(i)] =
+            json{{"anyOf", json::array({json{{"allOf", json::array({prev, json{{"type", "string"}}})}}, prev})}};
+    }
+    const json schema = json{{"$defs", defs}, {"$ref", "#/$defs/L30"}};
+    const auto p = validate_json(json("x"), schema);
+    ASSERT_FALSE(p.empty());
+    EXPECT_NE(p.back().find("too much work"), std::string::npos);
+}
+
+TEST(JsonSchemaValidator, ProblemCountIsCapped) {
+    json value = json::array();
+    for (int i = 0; i < 1000; ++i) value.push_back("x");
+    EXPECT_EQ(validate_json(value, json::parse(R"({"items":{"type":"integer"}})"), 10).size(), 10u);
+}
+
+// OpenAI's strict mode makes llmgate send optional properties as required-and-nullable, so the model
+// answers null for what it leaves out; the caller's own schema (property optional, type string) must
+// accept that, while null for a required property is still a mismatch.
+TEST(JsonSchemaValidator, NullForAnOptionalPropertyCountsAsAbsent) {
+    const json schema = json::parse(R"({"type":"object","properties":{"name":{"type":"string"},
+        "nickname":{"type":"string"}},"required":["name"]})");
+    EXPECT_TRUE(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema).empty());
+    const auto problems = validate_json(json::parse(R"({"name":null})"), schema);
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_NE(problems[0].find("$.name"), std::string::npos);
+}
