@@ -37,6 +37,9 @@ struct ContentPart {
     static ContentPart image_from_bytes(std::string base64, std::string mime_type) {
         return ContentPart{.type = "image_bytes", .image_bytes = ImageBytes{std::move(base64), std::move(mime_type)}};
     }
+    // Reads a local png/jpeg/gif/webp file (type told by its first bytes) into an image-bytes part.
+    // Throws InvalidRequestError when the file cannot be read or is not one of those image types.
+    static ContentPart image_from_file(const std::string& path);
 };
 
 // A tool call requested by the model. `arguments` is the parsed JSON object; `arguments_raw` is the

@@ -197,6 +197,11 @@ json response_to_json(const CompletionResponse& r) {
            {"usage", usage_to_json(r.usage)}};
     if (!r.reasoning().empty()) j["reasoning"] = r.reasoning();
     if (!r.fallback_attempts.empty()) j["fallback_attempts"] = r.fallback_attempts;
+    if (!r.structured_strategy.empty()) {
+        j["parsed"] = r.parsed_json;
+        j["structured_strategy"] = r.structured_strategy;
+    }
+    if (r.cache_hit) j["cache_hit"] = true;
     return j;
 }
 

@@ -30,6 +30,8 @@ options:
   --json                 print the unified response as one JSON object (with --stream: at the end)
   --schema FILE.json     structured output: ask for JSON fitting this JSON Schema, validate the reply
                          and print the validated JSON (exit 1 with each mismatch when it does not fit)
+  --image PATH|URL       send an image with the prompt (repeatable): a local file (png, jpeg, gif,
+                         webp), an http(s) URL or a data: URI
   --provider NAME        use this provider whatever the model string says
   --api-base URL         send requests to this base URL instead of the provider's
   --timeout SECONDS      whole-call timeout (for --stream: longest silence allowed)
@@ -73,7 +75,7 @@ double parse_number(std::string_view option, std::string_view text, bool allow_z
 bool takes_value(std::string_view name) {
     return name == "-m" || name == "--model" || name == "--system" || name == "--max-tokens" ||
            name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
-           name == "--dimensions" || name == "--concurrency" || name == "--schema";
+           name == "--dimensions" || name == "--concurrency" || name == "--schema" || name == "--image";
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
@@ -87,6 +89,7 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
     else if (name == "--dimensions") args.dimensions = parse_positive_int(name, value);
     else if (name == "--concurrency") args.concurrency = parse_positive_int(name, value);
     else if (name == "--schema") args.schema_file = value;
+    else if (name == "--image") args.images.push_back(value);
 }
 
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
@@ -95,6 +98,7 @@ void check_command_options(const CliArgs& args) {
     if (!args.schema_file.empty() && args.command != Command::complete)
         throw UsageError("--schema only applies to a completion");
     if (!args.schema_file.empty() && args.stream) throw UsageError("--schema cannot be used with --stream");
+    if (!args.images.empty() && args.command != Command::complete) throw UsageError("--image only applies to a completion");
     if (args.command != Command::batch && (args.concurrency || args.fail_fast))
         throw UsageError("--concurrency and --fail-fast only apply to batch");
     if (args.command == Command::batch) {

@@ -31,6 +31,7 @@ struct CliArgs {
     std::optional<int> concurrency{};  // batch: requests in flight at once
     bool fail_fast = false;            // batch: stop at the first failure
     std::string schema_file{};         // --schema FILE.json: structured output validated against it
+    std::vector<std::string> images{};  // --image PATH|URL (repeatable): images sent with the prompt
     std::vector<std::string> words{};  // prompt words (completion) or texts (embed); empty: read stdin
 };
 

@@ -68,13 +68,27 @@ llmgate::ResponseFormat read_schema(const std::string& path) {
     return format;
 }
 
+// --image: URLs and data: URIs go as given (llmgate fetches them client-side for providers that need
+// bytes); anything else is a local file.
+llmgate::ContentPart image_part(const std::string& arg) {
+    for (const char* scheme : {"http://", "https://", "data:"})
+        if (arg.rfind(scheme, 0) == 0) return llmgate::ContentPart::image_from_url(arg);
+    return llmgate::ContentPart::image_from_file(arg);
+}
+
 int run_completion(const CliArgs& args) {
     std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
     if (prompt.empty()) throw UsageError("no prompt given (as arguments or on stdin)");
 
     std::vector<llmgate::Message> messages;
     if (!args.system.empty()) messages.push_back(llmgate::Message::system(args.system));
-    messages.push_back(llmgate::Message::user(std::move(prompt)));
+    if (args.images.empty()) {
+        messages.push_back(llmgate::Message::user(std::move(prompt)));
+    } else {
+        std::vector<llmgate::ContentPart> parts{llmgate::ContentPart::text_part(std::move(prompt))};
+        for (const auto& image : args.images) parts.push_back(image_part(image));
+        messages.push_back(llmgate::Message::user(std::move(parts)));
+    }
 
     llmgate::Options options;
     options.provider = args.provider;
