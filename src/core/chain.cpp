@@ -67,13 +67,36 @@ std::function<void(Request, Callback<T>)> async_from(const List& all, std::size_
     };
 }
 
+// With no middleware at all (the common case) a call goes straight to dispatch: no list copy, no
+// std::function chain, no allocation.
+bool no_middleware(const MiddlewareList& outer, const MiddlewareList& per_call) {
+    return outer.empty() && per_call.empty();
+}
+
+// The innermost async step on its own (what async_from builds at the end of the list), so a call that
+// throws instead of calling back still resolves exactly once.
+template <class T, class Request, class Inner>
+void guarded_inner(Inner inner, Request r, Callback<T> done) {
+    auto guarded = once(std::move(done));
+    try {
+        inner(std::move(r), guarded);
+    } catch (...) {
+        guarded(std::current_exception(), empty_value<T>());
+    }
+}
+
 }  // namespace
 
 CompletionResponse run_complete(const MiddlewareList& outer, const CompletionRequest& request) {
+    if (no_middleware(outer, request.options.middleware)) return dispatch_completion(request);
     return complete_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
 void run_complete_async(const MiddlewareList& outer, CompletionRequest request, Callback<CompletionResponse> done) {
+    if (no_middleware(outer, request.options.middleware)) {
+        guarded_inner<CompletionResponse>(&dispatch_completion_async, std::move(request), std::move(done));
+        return;
+    }
     List all;
     try {
         all = combine(outer, request.options.middleware, request.model);
@@ -86,10 +109,15 @@ void run_complete_async(const MiddlewareList& outer, CompletionRequest request, 
 }
 
 Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request) {
+    if (no_middleware(outer, request.options.middleware)) return dispatch_stream(request);
     return stream_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
 void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Callback<Stream> ready) {
+    if (no_middleware(outer, request.options.middleware)) {
+        guarded_inner<Stream>(&dispatch_stream_async, std::move(request), std::move(ready));
+        return;
+    }
     List all;
     try {
         all = combine(outer, request.options.middleware, request.model);
@@ -102,10 +130,15 @@ void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Ca
 }
 
 EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request) {
+    if (no_middleware(outer, request.options.middleware)) return dispatch_embed(request);
     return embed_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
 void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
+    if (no_middleware(outer, request.options.middleware)) {
+        guarded_inner<EmbeddingResponse>(&dispatch_embed_async, std::move(request), std::move(done));
+        return;
+    }
     List all;
     try {
         all = combine(outer, request.options.middleware, request.model);

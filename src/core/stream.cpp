@@ -19,11 +19,17 @@ public:
         if (!c.finish_reason.empty()) response_.finish_reason = c.finish_reason;
         if (c.usage) response_.usage = *c.usage;
         if (!c.provider_data.is_null()) provider_data_ = c.provider_data;
-        if (!c.raw.is_null()) response_.raw = c.raw;  // the last event only: memory stays flat on long streams
+        // raw is not copied here (a deep copy of every event was a large part of a stream's CPU): the
+        // Stream hands over each chunk's raw with keep_raw() once the caller has moved past it.
     }
 
-    CompletionResponse build() const {
+    // The raw event of a chunk the caller is done with: only the last one is kept, so memory stays flat.
+    void keep_raw(json&& raw) { last_raw_ = std::move(raw); }
+
+    // `latest` is the raw event of the chunk the caller is looking at now, if any.
+    CompletionResponse build(const json* latest) const {
         CompletionResponse r = response_;
+        r.raw = latest != nullptr && !latest->is_null() ? *latest : last_raw_;
         Choice choice;
         choice.message.role = "assistant";
         choice.message.content = text_;
@@ -42,6 +48,7 @@ private:
     ToolCallAssembler tools_;
     std::vector<ToolCall> final_tools_;
     json provider_data_;
+    json last_raw_;
 };
 
 }  // namespace detail
@@ -61,6 +68,8 @@ Stream::iterator Stream::begin() {
 }
 
 void Stream::advance() {
+    // The caller has moved past the current chunk: keep its raw event (moved, not copied) for response().
+    if (current_ && !current_->raw.is_null()) accumulator_->keep_raw(std::move(current_->raw));
     if (finished_ || !source_) {
         current_.reset();
         finished_ = true;
@@ -82,6 +91,6 @@ void Stream::advance() {
     }
 }
 
-CompletionResponse Stream::response() const { return accumulator_->build(); }
+CompletionResponse Stream::response() const { return accumulator_->build(current_ ? &current_->raw : nullptr); }
 
 }  // namespace llmgate

@@ -1,6 +1,8 @@
 // Runs an HTTP adapter's request building and reply parsing over the shared transport.
 #include "providers/http_provider.hpp"
 
+#include "providers/credential_scrub.hpp"
+
 #include <deque>
 #include <exception>
 #include <functional>
@@ -36,15 +38,26 @@ public:
         while (ready_.empty()) {
             if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
             if (ended_) return std::nullopt;
-            bytes_.clear();
-            // Chunks decoded from this read before a bad event (or a transport failure on a later
-            // read) are handed out first; the error follows them, so nothing received is lost.
+            // Chunks decoded before a bad event (or a transport failure on a later read) are handed
+            // out first; the error follows them, so nothing received is lost.
             try {
-                if (body_->read(bytes_)) {
-                    decoder_->feed(bytes_, ready_);
+                if (fed_ < bytes_.size()) {
+                    // One read may hold thousands of events (a fast server, a slow loop body): decode
+                    // it a slice at a time, so the first chunk is handed out without waiting for the
+                    // rest and the queue of decoded chunks stays small. Slices end after a newline
+                    // when there is one, so an SSE line is rarely split.
+                    std::size_t end = bytes_.find('\n', fed_ + kDecodeSlice);
+                    end = end == std::string::npos ? bytes_.size() : end + 1;
+                    const std::string_view slice(bytes_.data() + fed_, end - fed_);
+                    fed_ = end;
+                    decoder_->feed(slice, ready_);
                 } else {
-                    ended_ = true;
-                    decoder_->finish(ready_);
+                    bytes_.clear();
+                    fed_ = 0;
+                    if (!body_->read(bytes_)) {
+                        ended_ = true;
+                        decoder_->finish(ready_);
+                    }
                 }
             } catch (...) {
                 ended_ = true;
@@ -81,7 +94,9 @@ private:
     std::function<void(const HttpResponse&)> raise_error_;
     bool checked_ = false;
     std::deque<StreamChunk> ready_;
+    static constexpr std::size_t kDecodeSlice = 4096;
     std::string bytes_;
+    std::size_t fed_ = 0;  // how much of bytes_ the decoder has seen
     bool ended_ = false;
     std::exception_ptr failure_;  // raised once the chunks decoded before it have been handed out
 };
@@ -118,11 +133,17 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const 
 }
 
 CompletionResponse HttpProvider::complete(const ChatRequest& request) {
-    return finish_chat(request, perform(build_chat(request, false)));
+    const HttpRequest http = build_chat(request, false);
+    HttpResponse response = perform(http);
+    if (!is_success(response.status)) scrub_credentials(credential_values(http.headers), response.body);
+    return finish_chat(request, response);
 }
 
 EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
-    return finish_embed(request, perform(build_embed(request)));
+    const HttpRequest http = build_embed(request);
+    HttpResponse response = perform(http);
+    if (!is_success(response.status)) scrub_credentials(credential_values(http.headers), response.body);
+    return finish_embed(request, response);
 }
 
 void HttpProvider::complete_async(ChatRequest request, Callback<CompletionResponse> done) {
@@ -134,8 +155,11 @@ void HttpProvider::complete_async(ChatRequest request, Callback<CompletionRespon
         return;
     }
     auto req = std::make_shared<ChatRequest>(std::move(request));
-    perform_async(std::move(http), [this, req, done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+    auto secrets = credential_values(http.headers);
+    perform_async(std::move(http), [this, req, secrets = std::move(secrets), done = std::move(done)](std::exception_ptr err,
+                                                                                                   HttpResponse resp) {
         CompletionResponse out;
+        if (!err && !is_success(resp.status)) scrub_credentials(secrets, resp.body);
         if (!err) {
             try {
                 out = finish_chat(*req, resp);
@@ -156,8 +180,11 @@ void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse>
         return;
     }
     auto req = std::make_shared<EmbedRequest>(std::move(request));
-    perform_async(std::move(http), [this, req, done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+    auto secrets = credential_values(http.headers);
+    perform_async(std::move(http), [this, req, secrets = std::move(secrets), done = std::move(done)](std::exception_ptr err,
+                                                                                                   HttpResponse resp) {
         EmbeddingResponse out;
+        if (!err && !is_success(resp.status)) scrub_credentials(secrets, resp.body);
         if (!err) {
             try {
                 out = finish_embed(*req, resp);
@@ -169,9 +196,11 @@ void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse>
     });
 }
 
-Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body) const {
+Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body,
+                                 const std::vector<std::string>& secrets) const {
     if (!is_success(body->status())) {
         HttpResponse resp{body->status(), body->headers(), body->read_all()};
+        scrub_credentials(secrets, resp.body);
         raise_http_error(request.model, resp);
     }
     return Stream(std::make_unique<HttpChunkSource>(
@@ -182,7 +211,8 @@ Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<Bod
 Stream HttpProvider::stream(const ChatRequest& request) {
     HttpRequest http = build_chat(request, true);
     http.streaming = true;
-    return make_stream(request, open(http));
+    const auto secrets = credential_values(http.headers);
+    return make_stream(request, open(std::move(http)), secrets);
 }
 
 void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
@@ -194,15 +224,16 @@ void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
         return;
     }
     auto req = std::make_shared<ChatRequest>(std::move(request));
-    open_async(std::move(http), [this, req, ready = std::move(ready)](std::exception_ptr err,
-                                                                      std::unique_ptr<BodyReader> body) {
+    auto secrets = credential_values(http.headers);
+    open_async(std::move(http), [this, req, secrets = std::move(secrets), ready = std::move(ready)](
+                                    std::exception_ptr err, std::unique_ptr<BodyReader> body) {
         if (err) {
             ready(err, Stream(nullptr));
             return;
         }
         std::optional<Stream> s;
         try {
-            s.emplace(make_stream(*req, std::move(body)));
+            s.emplace(make_stream(*req, std::move(body), secrets));
         } catch (...) {
             err = std::current_exception();
         }

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "providers/provider.hpp"
 #include "providers/stream_decoder.hpp"
@@ -41,7 +42,8 @@ protected:
 private:
     CompletionResponse finish_chat(const ChatRequest& request, const HttpResponse& response) const;
     EmbeddingResponse finish_embed(const EmbedRequest& request, const HttpResponse& response) const;
-    Stream make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body) const;
+    Stream make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body,
+                       const std::vector<std::string>& secrets) const;
 
     std::string name_;
 };

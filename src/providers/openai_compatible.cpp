@@ -360,8 +360,11 @@ CompletionResponse openai_parse_chat(const std::string& provider, const std::str
             Choice choice;
             choice.index = json_index(c, "index", static_cast<int>(r.choices.size()));
             choice.finish_reason = string_or_empty(c, "finish_reason");
-            const json msg = c.value("message", json::object());
-            choice.message.role = msg.contains("role") && msg["role"].is_string() ? msg["role"].get<std::string>() : "assistant";
+            static const json kNoMessage = json::object();
+            const auto msg_it = c.find("message");
+            const json& msg = msg_it != c.end() ? *msg_it : kNoMessage;  // a reference: no copy of the message
+            const auto role = msg.find("role");
+            choice.message.role = role != msg.end() && role->is_string() ? role->get<std::string>() : "assistant";
             std::string text;
             if (auto content = msg.find("content"); content != msg.end()) read_content(*content, text, choice.message.reasoning);
             read_reasoning(msg, choice.message.reasoning);

@@ -33,6 +33,8 @@ public:
     const HttpRequest& request() const { return request_; }
     long status() const { return status_; }
     const Headers& headers() const { return headers_; }
+    // Moves the headers out once the transfer is finished with them (a buffered reply's last step).
+    Headers take_headers() { return std::move(headers_); }
     bool headers_done() const { return headers_done_; }
 
     // The typed error for a finished transfer that did not end in CURLE_OK.

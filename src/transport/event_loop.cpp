@@ -12,6 +12,7 @@
 #include <queue>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "llmgate/errors.hpp"
 #include "transport/curl_transfer.hpp"
@@ -84,7 +85,7 @@ public:
             std::lock_guard lock(mutex_);
             tasks_.push_back(std::move(task));
         }
-        curl_multi_wakeup(multi_);
+        wake();
     }
 
     // Runs `task` on the loop thread once `delay` has passed (retry backoff, rate-limit waits): a timer,
@@ -94,7 +95,7 @@ public:
             std::lock_guard lock(mutex_);
             timers_.push(Timer{std::chrono::steady_clock::now() + delay, next_timer_seq_++, std::move(task)});
         }
-        curl_multi_wakeup(multi_);
+        wake();
     }
 
     void start(std::unique_ptr<AsyncTransfer> t) {
@@ -122,6 +123,9 @@ public:
     }
 
 private:
+    // Interrupts curl_multi_poll so the loop sees a new task or timer.
+    void wake() { curl_multi_wakeup(multi_); }
+
     EventLoop() {
         ensure_curl_initialised();
         multi_ = curl_multi_init();
@@ -303,7 +307,7 @@ void AsyncTransfer::finish(CURLcode code) {
         if (error)
             on_response_(error, HttpResponse{});
         else
-            on_response_(nullptr, HttpResponse{status(), headers(), std::move(buffer_)});
+            on_response_(nullptr, HttpResponse{status(), take_headers(), std::move(buffer_)});
         return;
     }
     // A stream that failed before headers, or whose status is an error: hand over a finished reader.
@@ -313,7 +317,7 @@ void AsyncTransfer::finish(CURLcode code) {
     }
     auto ch = std::make_shared<StreamChannel>();
     ch->status = status();
-    ch->headers = headers();
+    ch->headers = take_headers();
     ch->buffer = std::move(buffer_);
     ch->done = true;
     on_stream_(nullptr, std::make_unique<ChannelBodyReader>(ch, id));

@@ -70,9 +70,10 @@ template <class T>
 using Callback = std::function<void(std::exception_ptr, T)>;
 
 // Buffered request in the calling thread (connections pooled and reused across calls).
-HttpResponse perform(const HttpRequest& request);
+// (By value: a temporary request is moved into the transfer instead of copied.)
+HttpResponse perform(HttpRequest request);
 // Streaming request in the calling thread: returns once status and headers are in.
-std::unique_ptr<BodyReader> open(const HttpRequest& request);
+std::unique_ptr<BodyReader> open(HttpRequest request);
 
 // The same on the shared event loop. Callbacks run on the loop thread: keep them short.
 void perform_async(HttpRequest request, Callback<HttpResponse> done);

@@ -68,8 +68,8 @@ protected:
 
 class SyncBodyReader final : public BodyReader {
 public:
-    explicit SyncBodyReader(const HttpRequest& request)
-        : session_(pool().take()), transfer_(request) {
+    explicit SyncBodyReader(HttpRequest request)
+        : session_(pool().take()), transfer_(std::move(request)) {
         transfer_.configure(session_->easy, false);
         curl_multi_add_handle(session_->multi, session_->easy);
         pump_until([this] { return transfer_.headers_done(); });
@@ -83,6 +83,7 @@ public:
 
     long status() const override { return transfer_.status(); }
     const Headers& headers() const override { return transfer_.headers(); }
+    Headers take_headers() { return transfer_.take_headers(); }
 
     bool read(std::string& out) override {
         pump_until([this] { return !transfer_.pending().empty(); });
@@ -137,14 +138,14 @@ private:
 
 }  // namespace
 
-std::unique_ptr<BodyReader> open(const HttpRequest& request) { return std::make_unique<SyncBodyReader>(request); }
+std::unique_ptr<BodyReader> open(HttpRequest request) { return std::make_unique<SyncBodyReader>(std::move(request)); }
 
-HttpResponse perform(const HttpRequest& request) {
-    SyncBodyReader reader(request);
+HttpResponse perform(HttpRequest request) {
+    SyncBodyReader reader(std::move(request));
     HttpResponse response;
     response.body = reader.read_all();
     response.status = reader.status();
-    response.headers = reader.headers();
+    response.headers = reader.take_headers();  // the reader is done with them
     return response;
 }
 

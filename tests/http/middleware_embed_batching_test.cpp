@@ -53,11 +53,13 @@ protected:
         EXPECT_EQ(r.usage.total_tokens, static_cast<std::int64_t>(n));
     }
     EnvGuard env;
-    FakeServer server;
     std::mutex mutex;
     std::vector<std::size_t> sizes;
     bool fail_first_of_each = false;
     std::set<std::string> failed_once;
+    // Last, so it is destroyed first: it joins its handler threads (which use the members above) before
+    // they go away. A part still in flight when a failed part ends the call reaches the handler late.
+    FakeServer server;
 };
 
 }  // namespace
