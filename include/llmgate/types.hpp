@@ -150,6 +150,11 @@ struct StreamChunk {
     std::optional<Usage> usage{};        // on the last chunk, when the provider reports it
     std::vector<ToolCall> tool_calls{};  // complete calls, assembled, on the chunk carrying finish_reason
     json provider_data{};  // on the finish chunk: what the next turn must replay (signatures); see Message
+    // Streamed fallback chains: set on the first chunk from a model that took over. `fallback_attempts`
+    // lists the models that failed so far; `restarted` means the reply starts over (the restart mode)
+    // and the text received before it must be discarded.
+    std::vector<std::string> fallback_attempts{};
+    bool restarted = false;
     json raw{};                          // the provider event this chunk came from
 };
 

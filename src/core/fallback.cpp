@@ -113,12 +113,21 @@ public:
           puller_(std::make_unique<StreamPuller>(std::move(first))),
           on_(std::move(on)),
           errors_(std::move(errors)),
-          open_(std::move(open)) {}
+          open_(std::move(open)) {
+        took_over_ = !errors_.empty();  // earlier models failed before their first chunk
+    }
 
     std::optional<StreamChunk> next() override {
         for (;;) {
             try {
                 auto chunk = puller_->next();
+                if (chunk && took_over_) {
+                    // The first chunk from the model that took over says so (and which models failed).
+                    took_over_ = false;
+                    for (const auto& [model, _] : errors_) chunk->fallback_attempts.push_back(model);
+                    chunk->restarted = restart_pending_;
+                    restart_pending_ = false;
+                }
                 if (chunk && carries_content(*chunk)) {
                     delivered_ = true;
                     delivered_text_ += chunk->delta;
@@ -143,6 +152,9 @@ private:
         while (++current_ < models_.size()) {
             try {
                 puller_ = std::make_unique<StreamPuller>(open_(for_model(next, models_[current_])));
+                took_over_ = true;
+                restart_pending_ = delivered_ && request_.options.stream_fallback_mode == StreamFallbackMode::restart;
+                if (restart_pending_) delivered_text_.clear();
                 return;
             } catch (...) {
                 auto e = std::current_exception();
@@ -162,6 +174,8 @@ private:
     std::function<Stream(const CompletionRequest&)> open_;
     bool delivered_ = false;
     std::string delivered_text_;
+    bool took_over_ = false;        // the next chunk is the first from a model that took over
+    bool restart_pending_ = false;  // ... and it starts the reply over (restart mode)
 };
 
 std::function<Stream(const CompletionRequest&)> blocking(Middleware::StreamAsyncNext attempt) {

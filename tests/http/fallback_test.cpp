@@ -181,6 +181,7 @@ TEST_F(FallbackHttp, StreamFailingBeforeTheFirstChunkFallsBackTransparently) {
     EXPECT_EQ(got.text, "from groq");
     for (const auto& [provider, _] : got.by_provider) EXPECT_EQ(provider, "groq");
     EXPECT_EQ(s.response().text(), "from groq");
+    EXPECT_EQ(s.response().fallback_attempts, std::vector<std::string>{kOpenAI});
 
     // A stream whose very first event is an error also moves on, in every mode.
     Reply instant_error = fake::stream_text({}, "gpt-4o-mini", false, false);
@@ -213,6 +214,10 @@ TEST_F(FallbackHttp, MidStreamFailureRestartsOnTheNextModel) {
     const std::vector<std::pair<std::string, std::string>> expected{
         {"openai", "Hel"}, {"openai", "lo"}, {"groq", "Hello"}, {"groq", " again"}};
     EXPECT_EQ(got.by_provider, expected);
+    // The assembled reply is the new model's alone, and says which model failed.
+    EXPECT_EQ(s.response().text(), "Hello again");
+    EXPECT_EQ(s.response().provider, "groq");
+    EXPECT_EQ(s.response().fallback_attempts, std::vector<std::string>{kOpenAI});
     // The next model got the original conversation, unchanged.
     auto body = groq.last_request().json();
     ASSERT_EQ(body["messages"].size(), 1u);
@@ -225,6 +230,8 @@ TEST_F(FallbackHttp, MidStreamFailureResumesFromTheDeliveredText) {
     auto s = stream(chain(), hello(), {.stream_fallback_mode = StreamFallbackMode::resume});
     auto got = collect(s);
     EXPECT_EQ(got.text, "The answer is 42.");
+    EXPECT_EQ(s.response().text(), "The answer is 42.");  // resume keeps the delivered text
+    EXPECT_EQ(s.response().fallback_attempts, std::vector<std::string>{kOpenAI});
     ASSERT_FALSE(got.by_provider.empty());
     EXPECT_EQ(got.by_provider.back(), (std::pair<std::string, std::string>{"groq", " 42."}));
     auto body = groq.last_request().json();
