@@ -9,6 +9,14 @@ namespace detail {
 class StreamAccumulator {
 public:
     void add(const StreamChunk& c) {
+        if (c.restarted) {  // a fallback model started the reply over: what came before is not part of it
+            text_.clear();
+            reasoning_.clear();
+            tools_ = ToolCallAssembler();
+            final_tools_.clear();
+            provider_data_ = json();
+        }
+        if (!c.fallback_attempts.empty()) response_.fallback_attempts = c.fallback_attempts;
         if (!c.id.empty()) response_.id = c.id;
         if (!c.model.empty()) response_.model = c.model;
         if (!c.provider.empty()) response_.provider = c.provider;

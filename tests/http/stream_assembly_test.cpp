@@ -1,0 +1,72 @@
+// Stream assembly over real HTTP: many events arriving in one read are all handed out, in order, and
+// response() keeps the raw JSON of the last event (the Stream moves each chunk's raw aside instead of
+// copying it, and HttpChunkSource decodes a large read in slices).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "test_support.hpp"
+
+using namespace llmgate;
+using namespace llmgate::testing;
+namespace fake = llmgate::testing::openai;
+
+namespace {
+
+class StreamAssembly : public ::testing::Test {
+protected:
+    void SetUp() override {
+        clear_provider_env(env);
+        env.set("OPENAI_API_KEY", "sk-test-assembly");
+        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
+    }
+    EnvGuard env;
+    FakeServer server;
+};
+
+// 3,000 events written as one HTTP chunk: far more than one decode slice, so a single read is decoded
+// piece by piece; every delta must still come out once and in order.
+TEST_F(StreamAssembly, ManyEventsInOneReadAreAllHandedOutInOrder) {
+    std::vector<std::string> pieces;
+    std::string expected;
+    for (int i = 0; i < 3000; ++i) {
+        pieces.push_back(std::to_string(i) + ",");
+        expected += pieces.back();
+    }
+    Reply r = fake::stream_text(pieces);
+    std::string joined;
+    for (const auto& c : r.chunks) joined += c;
+    ASSERT_GT(joined.size(), 64u * 1024u);
+    r.chunks = {joined};
+    server.enqueue(r);
+
+    auto s = stream("gpt-4o-mini", hello());
+    std::string text;
+    std::size_t deltas = 0;
+    for (const auto& c : s) {
+        if (!c.delta.empty()) ++deltas;
+        text += c.delta;
+    }
+    EXPECT_EQ(deltas, pieces.size());
+    EXPECT_EQ(text, expected);
+    EXPECT_EQ(s.response().text(), expected);
+}
+
+// response().raw is the raw JSON of the newest event: while iterating, the chunk being looked at; after
+// the loop, the last event (here the usage-only event that include_usage adds).
+TEST_F(StreamAssembly, ResponseRawIsTheNewestEvent) {
+    server.enqueue(fake::stream_text({"Hel", "lo"}));
+    auto s = stream("gpt-4o-mini", hello());
+    json last_raw;
+    for (const auto& c : s) {
+        EXPECT_EQ(s.response().raw, c.raw);
+        last_raw = c.raw;
+    }
+    ASSERT_TRUE(last_raw.is_object());
+    EXPECT_TRUE(last_raw.contains("usage"));
+    EXPECT_EQ(s.response().raw, last_raw);
+    EXPECT_EQ(s.response().text(), "Hello");
+}
+
+}  // namespace
