@@ -43,19 +43,23 @@ Middleware::EmbedNext embed_from(const List& all, std::size_t i) {
     return [mw = (*all)[i], next = embed_from(all, i + 1)](const EmbeddingRequest& r) { return mw->embed(r, next); };
 }
 
+// The innermost async step on its own (the end of every async chain), so a call that
+// throws instead of calling back still resolves exactly once.
+template <class T, class Request, class Inner>
+void guarded_inner(Inner inner, Request r, Callback<T> done) {
+    auto guarded = once(std::move(done));
+    try {
+        inner(std::move(r), guarded);
+    } catch (...) {
+        guarded(std::current_exception(), empty_value<T>());
+    }
+}
+
 // Async steps: a middleware that throws instead of calling back still resolves the call exactly once.
 template <class T, class Request, class Method, class Inner>
 std::function<void(Request, Callback<T>)> async_from(const List& all, std::size_t i, Method method, Inner inner) {
-    if (i == all->size()) {
-        return [inner](Request r, Callback<T> done) {
-            auto guarded = once(std::move(done));
-            try {
-                inner(std::move(r), guarded);
-            } catch (...) {
-                guarded(std::current_exception(), empty_value<T>());
-            }
-        };
-    }
+    if (i == all->size())
+        return [inner](Request r, Callback<T> done) { guarded_inner<T>(inner, std::move(r), std::move(done)); };
     auto next = async_from<T, Request>(all, i + 1, method, inner);
     return [mw = (*all)[i], next, method](Request r, Callback<T> done) {
         auto guarded = once(std::move(done));
@@ -73,16 +77,22 @@ bool no_middleware(const MiddlewareList& outer, const MiddlewareList& per_call) 
     return outer.empty() && per_call.empty();
 }
 
-// The innermost async step on its own (what async_from builds at the end of the list), so a call that
-// throws instead of calling back still resolves exactly once.
-template <class T, class Request, class Inner>
-void guarded_inner(Inner inner, Request r, Callback<T> done) {
-    auto guarded = once(std::move(done));
-    try {
-        inner(std::move(r), guarded);
-    } catch (...) {
-        guarded(std::current_exception(), empty_value<T>());
+// An async call through the whole list: straight to dispatch when there is no middleware, else the
+// chain; a bad list (a null entry) is reported through the callback like any other failure.
+template <class T, class Request, class Method, class Inner>
+void run_async_chain(const MiddlewareList& outer, Request request, Callback<T> done, Method method, Inner inner) {
+    if (no_middleware(outer, request.options.middleware)) {
+        guarded_inner<T>(inner, std::move(request), std::move(done));
+        return;
     }
+    List all;
+    try {
+        all = combine(outer, request.options.middleware, request.model);
+    } catch (...) {
+        done(std::current_exception(), empty_value<T>());
+        return;
+    }
+    async_from<T, Request>(all, 0, method, inner)(std::move(request), std::move(done));
 }
 
 }  // namespace
@@ -93,19 +103,8 @@ CompletionResponse run_complete(const MiddlewareList& outer, const CompletionReq
 }
 
 void run_complete_async(const MiddlewareList& outer, CompletionRequest request, Callback<CompletionResponse> done) {
-    if (no_middleware(outer, request.options.middleware)) {
-        guarded_inner<CompletionResponse>(&dispatch_completion_async, std::move(request), std::move(done));
-        return;
-    }
-    List all;
-    try {
-        all = combine(outer, request.options.middleware, request.model);
-    } catch (...) {
-        done(std::current_exception(), {});
-        return;
-    }
-    async_from<CompletionResponse, CompletionRequest>(all, 0, &Middleware::complete_async,
-                                                      &dispatch_completion_async)(std::move(request), std::move(done));
+    run_async_chain<CompletionResponse, CompletionRequest>(outer, std::move(request), std::move(done),
+                                                           &Middleware::complete_async, &dispatch_completion_async);
 }
 
 Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request) {
@@ -114,19 +113,8 @@ Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request)
 }
 
 void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Callback<Stream> ready) {
-    if (no_middleware(outer, request.options.middleware)) {
-        guarded_inner<Stream>(&dispatch_stream_async, std::move(request), std::move(ready));
-        return;
-    }
-    List all;
-    try {
-        all = combine(outer, request.options.middleware, request.model);
-    } catch (...) {
-        ready(std::current_exception(), Stream(nullptr));
-        return;
-    }
-    async_from<Stream, CompletionRequest>(all, 0, &Middleware::stream_async, &dispatch_stream_async)(std::move(request),
-                                                                                                  std::move(ready));
+    run_async_chain<Stream, CompletionRequest>(outer, std::move(request), std::move(ready),
+                                               &Middleware::stream_async, &dispatch_stream_async);
 }
 
 EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request) {
@@ -135,19 +123,8 @@ EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const Embedding
 }
 
 void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
-    if (no_middleware(outer, request.options.middleware)) {
-        guarded_inner<EmbeddingResponse>(&dispatch_embed_async, std::move(request), std::move(done));
-        return;
-    }
-    List all;
-    try {
-        all = combine(outer, request.options.middleware, request.model);
-    } catch (...) {
-        done(std::current_exception(), {});
-        return;
-    }
-    async_from<EmbeddingResponse, EmbeddingRequest>(all, 0, &Middleware::embed_async,
-                                                    &dispatch_embed_async)(std::move(request), std::move(done));
+    run_async_chain<EmbeddingResponse, EmbeddingRequest>(outer, std::move(request), std::move(done),
+                                                         &Middleware::embed_async, &dispatch_embed_async);
 }
 
 EmbeddingResponse run_embed(const MiddlewareList& outer, const EmbeddingRequest& request) {
