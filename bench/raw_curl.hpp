@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "llmgate/version.hpp"
+
 namespace llmgate::bench::raw {
 
 using json = nlohmann::json;
@@ -36,12 +38,23 @@ inline std::string request_body(const std::string& model, bool stream) {
     return body.dump();
 }
 
+// The same request headers llmgate sends (the baseline makes the same requests, byte for byte apart
+// from header order): a client identifies itself and accepts compressed replies.
 inline Slist headers(const std::string& api_key) {
     curl_slist* l = nullptr;
     l = curl_slist_append(l, ("Authorization: Bearer " + api_key).c_str());
     l = curl_slist_append(l, "Content-Type: application/json");
     l = curl_slist_append(l, "Accept: application/json");
+    l = curl_slist_append(l, "User-Agent: llmgate-cpp/" LLMGATE_VERSION_STRING);
+    l = curl_slist_append(l, "Expect:");
     return Slist(l);
+}
+
+// The options every baseline handle gets, as llmgate sets them: no signals, and Accept-Encoding with
+// every encoding libcurl can decode.
+inline void common_options(CURL* h) {
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 }
 
 inline std::size_t append_to_string(char* data, std::size_t size, std::size_t n, void* user) {
@@ -72,7 +85,7 @@ public:
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
         curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, write);
         curl_easy_setopt(h, CURLOPT_WRITEDATA, user);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        common_options(h);
     }
 
     void perform_checked() {

@@ -8,6 +8,7 @@ packages=(
     nlohmann-json3-dev     # JSON
     libssl-dev             # SHA-256/HMAC for AWS SigV4 (Bedrock)
     libspdlog-dev libfmt-dev  # LoggingMiddleware
+    libsimdjson-dev        # fast parsing of the commonest replies
     libgtest-dev libgmock-dev  # tests
     libcpp-httplib-dev     # the fake provider server the tests run against
 )

@@ -51,8 +51,10 @@ struct BatchOptions {
 
 // Runs every request (each with its own model, messages and options) with at most max_concurrency in
 // flight on llmgate's event loop (no thread per request). Results come back in input order.
-BatchResult batch(const std::vector<CompletionRequest>& requests, const BatchOptions& options = {});
-std::future<BatchResult> abatch(const std::vector<CompletionRequest>& requests, const BatchOptions& options = {});
+// Taken by value: pass std::move(requests) when you no longer need them, and each request's memory is
+// released as soon as it has been sent instead of the whole list being copied.
+BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options = {});
+std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options = {});
 
 // Requests in the dict shape: [{"model": "gpt-4o-mini", "messages": [...], "max_tokens": 50}, ...].
 // A malformed entry fails at its own index (InvalidRequestError) without stopping the others.

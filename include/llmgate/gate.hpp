@@ -68,9 +68,10 @@ public:
     }
 
     // Every request through the gate (fallback chain, gate middleware, then BatchOptions::middleware).
-    BatchResult batch(const std::vector<CompletionRequest>& requests, const BatchOptions& options = {}) const;
+    // Requests by value, as the free batch(): pass std::move(requests) to avoid a copy of the list.
+    BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options = {}) const;
     BatchResult batch(const json& requests, const BatchOptions& options = {}) const;
-    std::future<BatchResult> abatch(const std::vector<CompletionRequest>& requests, const BatchOptions& options = {}) const;
+    std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options = {}) const;
     std::future<BatchResult> abatch(const json& requests, const BatchOptions& options = {}) const;
 
     const GateConfig& config() const noexcept { return config_; }

@@ -1,9 +1,13 @@
 // The unified value types every provider speaks: messages in, responses and chunks out.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -95,6 +99,49 @@ struct Usage {
     std::int64_t reasoning_tokens = 0;  // part of completion_tokens spent on hidden reasoning
 };
 
+// A provider reply or event as received. A reply is kept as its text and parsed on first read, so that
+// holding many responses (a batch of 10,000) costs the reply's bytes, not a JSON tree (a std::map-based
+// tree is ~6x the text). Events built in memory (stream chunks, merged replies) are kept inline.
+// Reads are const and thread-safe: copies share the text and its one lazy parse.
+class RawJson {
+public:
+    RawJson() = default;
+    RawJson(std::nullptr_t) {}  // NOLINT: `raw = nullptr` clears it, as it did when raw was a json
+    // Implicit on purpose: `chunk.raw = std::move(j)` keeps working; stored inline, no extra allocation.
+    RawJson(json value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    // Kept as text; parsed once, on first read. Text that is not JSON reads as null.
+    static RawJson from_text(std::string text);
+
+    // The value (null when empty). The first read of a text raw parses it; later reads are free.
+    const json& get() const;
+    operator const json&() const { return get(); }  // NOLINT(google-explicit-constructor)
+    // Null json when the key is absent or this is not an object (never asserts, unlike json's const []).
+    const json& operator[](std::string_view key) const;
+    // Null json when out of range or this is not an array.
+    const json& operator[](std::size_t index) const;
+    bool contains(std::string_view key) const;
+    // True when nothing is held (default, null or released). Never parses, unlike is_null(): the stream
+    // path asks this of every event.
+    bool empty() const noexcept { return !text_ && value_.is_null(); }
+    bool is_null() const { return get().is_null(); }
+    bool is_object() const { return get().is_object(); }
+    bool is_array() const { return get().is_array(); }
+    // The original bytes when kept as text and indent < 0; otherwise the value serialised.
+    std::string dump(int indent = -1) const;
+    // Moves the value out (parsing a text raw first) and leaves this null: for appending to a raw array
+    // without copying it.
+    json release() &&;
+
+    friend bool operator==(const RawJson& a, const RawJson& b) { return a.get() == b.get(); }
+    friend bool operator==(const RawJson& a, const json& b) { return a.get() == b; }
+    friend std::ostream& operator<<(std::ostream& os, const RawJson& r);
+
+private:
+    struct Text;  // src/core/types.cpp: the text, a once_flag, the parsed value
+    json value_{};
+    std::shared_ptr<const Text> text_{};  // copies share it; immutable apart from the one parse
+};
+
 struct Choice {
     int index = 0;
     Message message{};
@@ -108,7 +155,7 @@ struct CompletionResponse {
     std::vector<Choice> choices{};
     Usage usage{};
     std::string finish_reason{};  // of the first choice
-    json raw{};                   // the provider's reply as received (escape hatch)
+    RawJson raw{};                // the provider's reply as received (escape hatch)
     std::vector<std::string> fallback_attempts{};  // models that failed before this one answered
 
     // Structured output (Options::response_format): the validated JSON value, and how it was obtained
@@ -155,7 +202,7 @@ struct StreamChunk {
     // and the text received before it must be discarded.
     std::vector<std::string> fallback_attempts{};
     bool restarted = false;
-    json raw{};                          // the provider event this chunk came from
+    RawJson raw{};                       // the provider event this chunk came from
 };
 
 struct EmbeddingResponse {
@@ -163,7 +210,7 @@ struct EmbeddingResponse {
     std::string model{};
     std::string provider{};
     Usage usage{};
-    json raw{};
+    RawJson raw{};  // the provider's reply (an array of the parts' replies when split into several calls)
 };
 
 // Conversions from/to the OpenAI dict shape, as the Python library accepts messages.

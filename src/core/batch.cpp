@@ -179,12 +179,12 @@ CompletionRequest completion_request_from_json(const json& j) {
     return r;
 }
 
-std::future<BatchResult> abatch(const std::vector<CompletionRequest>& requests, const BatchOptions& options) {
-    return detail::start_batch(requests, {}, options, run_plain);
+std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
+    return detail::start_batch(std::move(requests), {}, options, run_plain);
 }
 
-BatchResult batch(const std::vector<CompletionRequest>& requests, const BatchOptions& options) {
-    return abatch(requests, options).get();
+BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
+    return abatch(std::move(requests), options).get();
 }
 
 std::future<BatchResult> abatch(const json& requests, const BatchOptions& options) {

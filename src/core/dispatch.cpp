@@ -28,8 +28,7 @@ bool has_images(const std::vector<Message>& messages) {
 
 // Routes and checks the arguments; `needs_fetch` is set when image URLs must be fetched client-side;
 // `plan` gets the structured-output strategies to try (empty without a response_format).
-ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
-                         bool for_stream) {
+void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan, bool for_stream) {
     route = detail::route(call.model, call.options.provider);
     if (call.messages.empty()) invalid(route, call.model, "messages must not be empty");
     for (const auto& m : call.messages) {
@@ -50,7 +49,19 @@ ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& need
         if (for_stream) invalid(route, call.model, "stream and response_format cannot be used together");
         if (plan) *plan = structured_plan(*call.options.response_format, caps, route.provider->name(), call.model);
     }
+}
+
+ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
+                         bool for_stream) {
+    check_call(call, route, needs_fetch, plan, for_stream);
     return ChatRequest{route.model, call.messages, call.options};
+}
+
+// For callers that own the call (the async paths): its messages and options are moved, not copied.
+ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
+                         bool for_stream) {
+    check_call(call, route, needs_fetch, plan, for_stream);
+    return ChatRequest{route.model, std::move(call.messages), std::move(call.options)};
 }
 
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
@@ -161,7 +172,7 @@ void dispatch_completion_async(CompletionRequest call, Callback<CompletionRespon
     std::vector<Strategy> plan;
     ChatRequest req;
     try {
-        req = chat_request(call, route, needs_fetch, &plan, false);
+        req = chat_request(std::move(call), route, needs_fetch, &plan, false);
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -193,7 +204,7 @@ void dispatch_stream_async(CompletionRequest call, Callback<Stream> ready) {
     bool needs_fetch = false;
     ChatRequest req;
     try {
-        req = chat_request(call, route, needs_fetch, nullptr, true);
+        req = chat_request(std::move(call), route, needs_fetch, nullptr, true);
     } catch (...) {
         ready(std::current_exception(), Stream(nullptr));
         return;

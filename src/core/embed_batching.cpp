@@ -41,7 +41,8 @@ std::vector<EmbeddingRequest> split_embedding_request(const EmbeddingRequest& re
 EmbeddingResponse merge_embedding_responses(std::vector<EmbeddingResponse> parts) {
     if (parts.size() == 1) return std::move(parts.front());
     EmbeddingResponse out;
-    out.raw = json::array();
+    // raw is the array of the parts' replies, joined as text so the parts' replies need not be parsed.
+    std::string raw = "[";
     for (auto& p : parts) {
         if (out.model.empty()) out.model = p.model;
         if (out.provider.empty()) out.provider = p.provider;
@@ -50,8 +51,11 @@ EmbeddingResponse merge_embedding_responses(std::vector<EmbeddingResponse> parts
         out.usage.completion_tokens += p.usage.completion_tokens;
         out.usage.total_tokens += p.usage.total_tokens;
         out.usage.cached_tokens += p.usage.cached_tokens;
-        out.raw.push_back(std::move(p.raw));
+        if (raw.size() > 1) raw += ',';
+        raw += p.raw.dump();
     }
+    raw += ']';
+    out.raw = RawJson::from_text(std::move(raw));
     return out;
 }
 

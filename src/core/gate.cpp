@@ -182,9 +182,9 @@ std::future<EmbeddingResponse> LLMGate::aembed(const std::string& model, const s
     return gate_aembed(config_, EmbeddingRequest{model, {input}, options, true});
 }
 
-std::future<BatchResult> LLMGate::abatch(const std::vector<CompletionRequest>& requests, const BatchOptions& options) const {
+std::future<BatchResult> LLMGate::abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {
     GateConfig c = config_;
-    return detail::start_batch(requests, {}, options,
+    return detail::start_batch(std::move(requests), {}, options,
                                [c](const MiddlewareList& batch_mw, CompletionRequest r, Callback<CompletionResponse> done) {
                                    gate_complete_async(c, joined(c.middleware, batch_mw), std::move(r), std::move(done));
                                });
@@ -205,8 +205,8 @@ std::future<BatchResult> LLMGate::abatch(const json& requests, const BatchOption
     }
 }
 
-BatchResult LLMGate::batch(const std::vector<CompletionRequest>& requests, const BatchOptions& options) const {
-    return abatch(requests, options).get();
+BatchResult LLMGate::batch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {
+    return abatch(std::move(requests), options).get();
 }
 
 BatchResult LLMGate::batch(const json& requests, const BatchOptions& options) const { return abatch(requests, options).get(); }

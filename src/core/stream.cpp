@@ -32,12 +32,12 @@ public:
     }
 
     // The raw event of a chunk the caller is done with: only the last one is kept, so memory stays flat.
-    void keep_raw(json&& raw) { last_raw_ = std::move(raw); }
+    void keep_raw(RawJson&& raw) { last_raw_ = std::move(raw); }
 
     // `latest` is the raw event of the chunk the caller is looking at now, if any.
-    CompletionResponse build(const json* latest) const {
+    CompletionResponse build(const RawJson* latest) const {
         CompletionResponse r = response_;
-        r.raw = latest != nullptr && !latest->is_null() ? *latest : last_raw_;
+        r.raw = latest != nullptr && !latest->empty() ? *latest : last_raw_;
         Choice choice;
         choice.message.role = "assistant";
         choice.message.content = text_;
@@ -56,7 +56,7 @@ private:
     ToolCallAssembler tools_;
     std::vector<ToolCall> final_tools_;
     json provider_data_;
-    json last_raw_;
+    RawJson last_raw_;
 };
 
 }  // namespace detail
@@ -77,7 +77,7 @@ Stream::iterator Stream::begin() {
 
 void Stream::advance() {
     // The caller has moved past the current chunk: keep its raw event (moved, not copied) for response().
-    if (current_ && !current_->raw.is_null()) accumulator_->keep_raw(std::move(current_->raw));
+    if (current_ && !current_->raw.empty()) accumulator_->keep_raw(std::move(current_->raw));
     if (finished_ || !source_) {
         current_.reset();
         finished_ = true;

@@ -2,6 +2,9 @@
 #include "llmgate/errors.hpp"
 #include "llmgate/types.hpp"
 
+#include <mutex>
+#include <ostream>
+
 namespace llmgate {
 namespace {
 
@@ -50,6 +53,69 @@ json part_to_json(const ContentPart& p) {
 }
 
 }  // namespace
+
+// A reply kept as text. `value` is written once, inside call_once, and only read after it: the once_flag
+// is what makes concurrent first reads from several threads (copies share this) safe.
+struct RawJson::Text {
+    explicit Text(std::string t) : text(std::move(t)) {}
+    std::string text;
+    mutable std::once_flag parsed;
+    mutable json value;
+};
+
+RawJson RawJson::from_text(std::string text) {
+    RawJson r;
+    r.text_ = std::make_shared<const Text>(std::move(text));
+    return r;
+}
+
+const json& RawJson::get() const {
+    if (!text_) return value_;
+    const Text& t = *text_;
+    std::call_once(t.parsed, [&t] {
+        json v = json::parse(t.text, nullptr, false);
+        if (!v.is_discarded()) t.value = std::move(v);  // not JSON: stays null
+    });
+    return t.value;
+}
+
+namespace {
+const json& null_json() {
+    static const json null_value;
+    return null_value;
+}
+}  // namespace
+
+const json& RawJson::operator[](std::string_view key) const {
+    const json& v = get();
+    if (!v.is_object()) return null_json();
+    const auto it = v.find(key);
+    return it == v.end() ? null_json() : *it;
+}
+
+const json& RawJson::operator[](std::size_t index) const {
+    const json& v = get();
+    return v.is_array() && index < v.size() ? v[index] : null_json();
+}
+
+bool RawJson::contains(std::string_view key) const {
+    const json& v = get();
+    return v.is_object() && v.find(key) != v.end();
+}
+
+std::string RawJson::dump(int indent) const {
+    if (text_ && indent < 0) return text_->text;
+    return get().dump(indent);
+}
+
+json RawJson::release() && {
+    json out = text_ ? get() : std::move(value_);
+    value_ = nullptr;
+    text_.reset();
+    return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const RawJson& r) { return os << r.dump(); }
 
 std::string Message::text() const {
     if (const auto* s = std::get_if<std::string>(&content)) return *s;

@@ -693,7 +693,7 @@ CompletionResponse anthropic_parse_chat(const std::string& body) {
     } catch (const json::exception& e) {
         parse_failure(r.model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

@@ -176,7 +176,10 @@ std::string sigv4_canonical_path(std::string_view path) {
         pos = slash + 1;
     }
     std::string out = "/";
-    for (std::size_t i = 0; i < segments.size(); ++i) out += (i ? "/" : "") + aws_uri_encode(segments[i]);
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        if (i > 0) out += '/';  // appended separately: `"/" + encoded` trips a false -Wrestrict in GCC 12 at -O3
+        out += aws_uri_encode(segments[i]);
+    }
     if (!segments.empty() && !path.empty() && path.back() == '/') out += "/";
     return out;
 }

@@ -728,7 +728,7 @@ CompletionResponse bedrock_parse_converse(const std::string& model, const std::s
     } catch (const json::exception& e) {
         parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -805,8 +805,10 @@ void bedrock_parse_titan_embedding(const std::string& body, EmbeddingResponse& o
     } catch (const json::exception& e) {
         parse_failure(out.model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    if (!out.raw.is_array()) out.raw = json::array();
-    out.raw.push_back(std::move(j));
+    // One InvokeModel per text: raw is built in memory as the array of the replies (released, not copied).
+    json all = out.raw.is_array() ? std::move(out.raw).release() : json::array();
+    all.push_back(std::move(j));
+    out.raw = std::move(all);
 }
 
 void bedrock_parse_cohere_embeddings(const std::string& body, EmbeddingResponse& out) {
@@ -819,7 +821,7 @@ void bedrock_parse_cohere_embeddings(const std::string& body, EmbeddingResponse&
     } catch (const json::exception& e) {
         parse_failure(out.model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    out.raw = std::move(j);
+    out.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
 }
 
 std::unique_ptr<Provider> make_bedrock_provider() { return std::make_unique<BedrockProvider>(); }

@@ -539,7 +539,7 @@ CompletionResponse cohere_parse_chat(const std::string& body) {
     } catch (const json::exception& e) {
         parse_failure(std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -587,7 +587,7 @@ EmbeddingResponse cohere_parse_embed(const std::string& body) {
     } catch (const json::exception& e) {
         parse_failure(std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

@@ -643,7 +643,7 @@ CompletionResponse gemini_parse_chat(const std::string& model, const std::string
         parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
     if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -696,7 +696,7 @@ EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::s
     } catch (const json::exception& e) {
         parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

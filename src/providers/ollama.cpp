@@ -600,7 +600,7 @@ CompletionResponse ollama_parse_chat(const std::string& model, const std::string
     } catch (const json::exception& e) {
         parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -651,7 +651,7 @@ EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::str
     if (r.embeddings.size() != request.inputs.size())
         parse_failure(request.model, "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
                                          std::to_string(request.inputs.size()) + " inputs", body);
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

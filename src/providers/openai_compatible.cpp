@@ -10,6 +10,7 @@
 #include "core/json_numbers.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
+#include "providers/openai_fast_reply.hpp"
 #include "transport/sse.hpp"
 
 namespace llmgate::detail {
@@ -172,7 +173,8 @@ std::string schema_name(const std::string& name) {
 
 class OpenAIStreamDecoder final : public StreamDecoder {
 public:
-    OpenAIStreamDecoder(std::string provider, std::string model) : provider_(std::move(provider)), model_(std::move(model)) {}
+    OpenAIStreamDecoder(std::string provider, std::string model, bool fast_path)
+        : provider_(std::move(provider)), model_(std::move(model)), fast_path_(fast_path) {}
 
     void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
         sse_.feed(bytes, events_);
@@ -209,6 +211,11 @@ private:
             done_ = true;
             return;
         }
+        // The usual event takes the fast path; errors, unusual shapes and malformed events the full one.
+        if (auto fast = fast_path_ ? openai_parse_chunk_fast(ev.data) : std::nullopt) {
+            out.push_back(apply(std::move(*fast), ev.data));
+            return;
+        }
         json j = json::parse(ev.data, nullptr, false);
         if (j.is_discarded() || !j.is_object()) parse_failure(provider_, "malformed stream event", ev.data);
         if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
@@ -224,6 +231,33 @@ private:
         } catch (const json::exception& e) {
             parse_failure(provider_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
         }
+    }
+
+    // The fast path's fields applied exactly as map() applies a parsed event.
+    StreamChunk apply(OpenAIChunkFields f, const std::string& data) {
+        StreamChunk c;
+        c.provider = provider_;
+        c.id = std::move(f.id);
+        c.model = std::move(f.model);
+        c.delta = std::move(f.delta);
+        c.reasoning = std::move(f.reasoning);
+        saw_output_ = saw_output_ || !c.delta.empty();
+        for (auto& td : f.tool_call_deltas) {
+            assembler_.add(td);
+            saw_output_ = true;
+            c.tool_call_deltas.push_back(std::move(td));
+        }
+        if (f.finish_reason) {
+            c.finish_reason = std::move(*f.finish_reason);
+            finish_reason_ = c.finish_reason;
+            if (!assembler_.empty()) c.tool_calls = assembler_.build();
+        }
+        if (f.usage) {
+            c.usage = f.usage;
+            usage_ = *f.usage;
+        }
+        c.raw = RawJson::from_text(data);
+        return c;
     }
 
     StreamChunk map(json& j) {
@@ -277,6 +311,7 @@ private:
 
     std::string provider_;
     std::string model_;
+    bool fast_path_ = true;
     SseParser sse_;
     std::vector<SseEvent> events_;
     ToolCallAssembler assembler_;
@@ -346,6 +381,15 @@ json openai_chat_body(const ChatRequest& request, bool stream, bool include_usag
 }
 
 CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body) {
+    // The usual reply takes the fast path; anything unusual or malformed, the full mapper below.
+    if (auto fast = openai_parse_chat_fast(provider, body)) {
+        fast->raw = RawJson::from_text(body);
+        return std::move(*fast);
+    }
+    return openai_parse_chat_full(provider, body);
+}
+
+CompletionResponse openai_parse_chat_full(const std::string& provider, const std::string& body) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) parse_failure(provider, "malformed JSON reply", body);
     CompletionResponse r;
@@ -382,12 +426,12 @@ CompletionResponse openai_parse_chat(const std::string& provider, const std::str
         parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
     if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
-std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model) {
-    return std::make_unique<OpenAIStreamDecoder>(std::move(provider), std::move(model));
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model, bool fast_path) {
+    return std::make_unique<OpenAIStreamDecoder>(std::move(provider), std::move(model), fast_path);
 }
 
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body) {
@@ -415,7 +459,7 @@ EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std
     } catch (const json::exception& e) {
         parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = std::move(j);
+    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

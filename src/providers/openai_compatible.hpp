@@ -68,9 +68,13 @@ json openai_response_format(const ChatRequest& request, bool strict_allowed);
 // wrapped in anyOf [..., {type:null}]). A reply may therefore carry null for a field the caller's schema
 // leaves optional; treat such a null as "absent". Nesting deeper than 64 levels is left as given.
 json openai_strict_schema(const json& schema);
+// The reply mapper: the fast path (openai_fast_reply.hpp) when it accepts the reply, else the full one.
 CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body);
+// The full mapper on an nlohmann::json tree: every shape, and the errors for malformed replies.
+CompletionResponse openai_parse_chat_full(const std::string& provider, const std::string& body);
 Usage openai_parse_usage(const json& usage);
-std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model);
+// `fast_path` false maps every event on the full path only: for the differential fuzz target and tests.
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model, bool fast_path = true);
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body);
 
 }  // namespace llmgate::detail

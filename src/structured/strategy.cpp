@@ -82,9 +82,10 @@ std::string refusal_of(const CompletionResponse& resp) {
             if (const auto r = data.find("refusal"); r != data.end() && r->is_string() && !r->get_ref<const std::string&>().empty())
                 return r->get<std::string>();
     }
-    if (!resp.raw.is_object()) return {};
-    const auto choices = resp.raw.find("choices");
-    if (choices == resp.raw.end() || !choices->is_array() || choices->empty()) return {};
+    const json& raw = resp.raw.get();
+    if (!raw.is_object()) return {};
+    const auto choices = raw.find("choices");
+    if (choices == raw.end() || !choices->is_array() || choices->empty()) return {};
     const json& first = choices->front();
     if (!first.is_object()) return {};
     const auto message = first.find("message");

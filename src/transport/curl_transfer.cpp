@@ -45,6 +45,7 @@ CurlGlobal& global() {
 
 std::mutex settings_mutex;
 TransportSettings settings;
+std::uint64_t settings_generation = 1;  // guarded by settings_mutex; bumped by configure_transport
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -91,30 +92,49 @@ Transfer::~Transfer() {
     if (header_list_ != nullptr) curl_slist_free_all(header_list_);
 }
 
-void Transfer::configure(CURL* easy, bool for_event_loop) {
+void Transfer::configure(EasySlot& slot, bool for_event_loop) {
     ensure_curl_initialised();
-    const TransportSettings s = current_transport_settings();
+    TransportSettings s;
+    std::uint64_t generation = 0;
+    {
+        std::lock_guard lock(settings_mutex);
+        s = settings;
+        generation = settings_generation;
+    }
+    CURL* easy = slot.easy;
     easy_ = easy;
     max_bytes_ = request_.max_response_bytes != 0 ? request_.max_response_bytes : s.max_response_bytes;
 
-    curl_easy_reset(easy);  // keeps the handle's live connections and caches
-    curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_SHARE, curl_share());
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request_.max_redirects > 0 ? 1L : 0L);
-    if (request_.max_redirects > 0) {  // e.g. client-side image fetches; never provider calls
-        curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request_.max_redirects));
-        curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    if (slot.settings_generation != generation) {
+        // A new handle, or settings changed since it was set up: start from libcurl's defaults (the
+        // handle keeps its live connections and caches) and set what is the same for every request.
+        curl_easy_reset(easy);
+        curl_easy_setopt(easy, CURLOPT_SHARE, curl_share());
+        curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");  // used only when following
+        curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+        curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, s.verify_tls ? 1L : 0L);
+        curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, s.verify_tls ? 2L : 0L);
+        if (!s.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, s.ca_bundle.c_str());
+        curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::write_cb);
+        curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::header_cb);
+        curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::progress_cb);
+        slot.settings_generation = generation;
     }
-    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
+
+    // Everything below varies per request, so it is set on every call, including the "off" values:
+    // a reused handle must not carry the previous request's choices.
+    curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request_.max_redirects > 0 ? 1L : 0L);
+    if (request_.max_redirects > 0)  // e.g. client-side image fetches; never provider calls
+        curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request_.max_redirects));
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf_);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, s.verify_tls ? 1L : 0L);
-    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, s.verify_tls ? 2L : 0L);
-    if (!s.ca_bundle.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, s.ca_bundle.c_str());
-    if (for_event_loop) curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing over new connections
+    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, for_event_loop ? 1L : 0L);  // prefer multiplexing over new connections
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
 
     const long timeout_ms = static_cast<long>(request_.timeout.count());
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(s.connect_timeout_ms, timeout_ms));
@@ -124,22 +144,23 @@ void Transfer::configure(CURL* easy, bool for_event_loop) {
         // callback (called at least once a second) enforces the limit exactly.
         idle_limit_ = request_.timeout;
         restart_idle_clock();
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 0L);
         curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::progress_cb);
         curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
     } else {
+        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 1L);
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
     }
 
     if (request_.method == "POST") {
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
         curl_easy_setopt(easy, CURLOPT_POST, 1L);
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
-    } else if (request_.method == "GET") {
-        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     } else {
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request_.method.c_str());
-        if (!request_.body.empty()) {
+        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);  // also undoes a previous request's POST
+        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request_.method == "GET" ? nullptr : request_.method.c_str());
+        if (request_.method != "GET" && !request_.body.empty()) {
             curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
             curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
         }
@@ -149,18 +170,13 @@ void Transfer::configure(CURL* easy, bool for_event_loop) {
     header_list_ = nullptr;
     bool has_user_agent = false;
     for (const auto& [k, v] : request_.headers) {
-        if (lower(k) == "user-agent") has_user_agent = true;
+        if (k.size() == 10 && lower(k) == "user-agent") has_user_agent = true;
         header_list_ = curl_slist_append(header_list_, (k + ": " + v).c_str());
     }
     if (!has_user_agent)
         header_list_ = curl_slist_append(header_list_, "User-Agent: llmgate-cpp/" LLMGATE_VERSION_STRING);
     header_list_ = curl_slist_append(header_list_, "Expect:");  // no 100-continue round trip for big bodies
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list_);
-
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &Transfer::write_cb);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &Transfer::header_cb);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
 }
 
 bool Transfer::exceeds_limit(std::size_t more) {
@@ -256,6 +272,7 @@ void configure_transport(const TransportSettings& s) {
     {
         std::lock_guard lock(detail::settings_mutex);
         detail::settings = s;
+        ++detail::settings_generation;  // reused handles pick up TLS and CA changes
     }
     detail::transport_settings_changed();
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <string>
 
@@ -19,6 +20,13 @@ void ensure_curl_initialised();
 CURLSH* curl_share();
 TransportSettings current_transport_settings();
 
+// A reusable easy handle, and the transport-settings generation its fixed options were set for (0 when
+// never configured). Owners (the sync session pool, the event loop) keep one per handle.
+struct EasySlot {
+    CURL* easy = nullptr;
+    std::uint64_t settings_generation = 0;
+};
+
 // Per-transfer state the curl callbacks write into. Subclasses decide what happens to body bytes.
 class Transfer {
 public:
@@ -27,8 +35,10 @@ public:
     Transfer(const Transfer&) = delete;
     Transfer& operator=(const Transfer&) = delete;
 
-    // Sets every option on `easy` (which may be a reused handle) for this request.
-    void configure(CURL* easy, bool for_event_loop);
+    // Sets every option on the slot's handle for this request. A handle already configured under the
+    // current transport settings keeps its fixed options (no curl_easy_reset); every option that varies
+    // per request is set each time, to its "off" value where this request does not use it.
+    void configure(EasySlot& slot, bool for_event_loop);
 
     const HttpRequest& request() const { return request_; }
     long status() const { return status_; }

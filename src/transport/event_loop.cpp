@@ -43,7 +43,7 @@ public:
         : Transfer(std::move(request)), on_stream_(std::move(ready)) {}
 
     std::uint64_t id = 0;
-    CURL* easy = nullptr;
+    EasySlot slot{};
 
     void finish(CURLcode code);
 
@@ -85,7 +85,9 @@ public:
             std::lock_guard lock(mutex_);
             tasks_.push_back(std::move(task));
         }
-        wake();
+        // The loop looks at its task queue before it next waits, so a task posted from the loop thread
+        // itself (a batch starting its next request from a finished one) needs no wake-up syscall.
+        if (std::this_thread::get_id() != loop_thread_id_.load(std::memory_order_relaxed)) wake();
     }
 
     // Runs `task` on the loop thread once `delay` has passed (retry backoff, rate-limit waits): a timer,
@@ -106,7 +108,7 @@ public:
         post([this, id] {
             if (auto it = transfers_.find(id); it != transfers_.end()) {
                 it->second->restart_idle_clock();
-                curl_easy_pause(it->second->easy, CURLPAUSE_CONT);
+                curl_easy_pause(it->second->slot.easy, CURLPAUSE_CONT);
             }
         });
     }
@@ -115,8 +117,8 @@ public:
     void cancel(std::uint64_t id) {
         post([this, id] {
             if (auto it = transfers_.find(id); it != transfers_.end()) {
-                curl_multi_remove_handle(multi_, it->second->easy);
-                curl_easy_cleanup(it->second->easy);
+                curl_multi_remove_handle(multi_, it->second->slot.easy);
+                curl_easy_cleanup(it->second->slot.easy);  // never reused: it may be mid-transfer or paused
                 transfers_.erase(it);
             }
         });
@@ -132,18 +134,40 @@ private:
         const TransportSettings s = current_transport_settings();
         curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, s.max_host_connections);
         curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, s.max_total_connections);
-        thread_ = std::thread([this] { run(); });
+        thread_ = std::thread([this] {
+            loop_thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+            run();
+        });
         thread_.detach();  // lives for the whole process
+    }
+
+    // Easy handles are reused: creating one (and freeing it) costs more than the rest of a small
+    // request's client-side work in libcurl. Transfer::configure resets a reused handle completely.
+    EasySlot take_easy() {
+        if (idle_easy_.empty()) return EasySlot{.easy = curl_easy_init()};
+        EasySlot slot = idle_easy_.back();
+        idle_easy_.pop_back();
+        return slot;
+    }
+    void recycle(const EasySlot& slot) {
+        if (idle_easy_.size() < kMaxIdleEasy)
+            idle_easy_.push_back(slot);
+        else
+            curl_easy_cleanup(slot.easy);
     }
 
     void add(const std::shared_ptr<AsyncTransfer>& shared) {
         AsyncTransfer* raw = shared.get();
         raw->id = next_id_++;
-        raw->easy = curl_easy_init();
-        raw->configure(raw->easy, true);
-        if (curl_multi_add_handle(multi_, raw->easy) != CURLM_OK) {
+        raw->slot = take_easy();
+        if (raw->slot.easy == nullptr) {
             raw->finish(CURLE_FAILED_INIT);
-            curl_easy_cleanup(raw->easy);
+            return;
+        }
+        raw->configure(raw->slot, true);
+        if (curl_multi_add_handle(multi_, raw->slot.easy) != CURLM_OK) {
+            raw->finish(CURLE_FAILED_INIT);
+            curl_easy_cleanup(raw->slot.easy);
             return;
         }
         transfers_.emplace(raw->id, shared);
@@ -186,7 +210,12 @@ private:
                     owned->finish(code);
                 } catch (...) {
                 }
-                curl_easy_cleanup(easy);
+                // Only a handle whose transfer ended cleanly is reused; after an error (an abort, a
+                // timeout) a fresh one costs little and leaves no doubt about leftover state.
+                if (code == CURLE_OK)
+                    recycle(owned->slot);
+                else
+                    curl_easy_cleanup(easy);
             }
             int wait_ms = 1000;
             {
@@ -218,6 +247,10 @@ private:
     std::uint64_t next_timer_seq_ = 0;
     std::unordered_map<std::uint64_t, std::shared_ptr<AsyncTransfer>> transfers_;
     std::uint64_t next_id_ = 1;
+    // As many as a busy batch keeps in flight; beyond that a burst's extra handles are freed.
+    static constexpr std::size_t kMaxIdleEasy = 256;
+    std::vector<EasySlot> idle_easy_;  // loop thread only
+    std::atomic<std::thread::id> loop_thread_id_{};
 };
 
 // The consumer's side of an event-loop stream.

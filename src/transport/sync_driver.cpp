@@ -16,9 +16,10 @@ namespace {
 // A multi handle owns a connection cache; keeping (multi, easy) pairs alive keeps connections warm.
 struct Session {
     CURLM* multi = curl_multi_init();
-    CURL* easy = curl_easy_init();
+    EasySlot slot{.easy = curl_easy_init()};
+    CURL* easy() const { return slot.easy; }
     ~Session() {
-        curl_easy_cleanup(easy);
+        curl_easy_cleanup(slot.easy);
         curl_multi_cleanup(multi);
     }
 };
@@ -70,8 +71,8 @@ class SyncBodyReader final : public BodyReader {
 public:
     explicit SyncBodyReader(HttpRequest request)
         : session_(pool().take()), transfer_(std::move(request)) {
-        transfer_.configure(session_->easy, false);
-        curl_multi_add_handle(session_->multi, session_->easy);
+        transfer_.configure(session_->slot, false);
+        curl_multi_add_handle(session_->multi, session_->easy());
         pump_until([this] { return transfer_.headers_done(); });
         if (finished_ && result_ != CURLE_OK) {
             auto err = transfer_.error_for(result_);
@@ -126,7 +127,10 @@ private:
         if (!session_) return;
         // Removing a finished transfer keeps its connection in the session's cache; removing an
         // unfinished one (the caller stopped early) closes that connection, cancelling the transfer.
-        curl_multi_remove_handle(session_->multi, session_->easy);
+        curl_multi_remove_handle(session_->multi, session_->easy());
+        // A transfer that did not end cleanly (stopped early, failed, aborted) leaves no doubt behind:
+        // the handle's next use starts from a full reset.
+        if (!finished_ || result_ != CURLE_OK) session_->slot.settings_generation = 0;
         pool().give_back(std::move(session_));
     }
 

@@ -94,3 +94,15 @@ TEST_F(EmbedBatchingHttp, AFailedPartFailsTheCall) {
     fail_first_of_each = true;
     EXPECT_THROW(embed("text-embedding-3-small", inputs(2048 + 10)), ProviderAPIError);
 }
+
+TEST_F(EmbedBatchingHttp, RawIsTheArrayOfThePartsRepliesInPartOrder) {
+    constexpr std::size_t n = 2048 + 3;
+    const auto r = embed("text-embedding-3-small", inputs(n));
+    ASSERT_TRUE(r.raw.is_array());
+    ASSERT_EQ(r.raw.get().size(), 2u);
+    EXPECT_EQ(r.raw[0]["data"].size(), 2048u);
+    EXPECT_EQ(r.raw[0]["usage"]["total_tokens"], 2048);
+    EXPECT_EQ(r.raw[1]["data"].size(), 3u);
+    EXPECT_EQ(r.raw[1]["data"][0]["embedding"][0], 2048.0);  // the second part starts at input 2048
+    EXPECT_EQ(r.raw[1]["usage"]["total_tokens"], 3);
+}

@@ -53,6 +53,19 @@ TEST_F(OpenAIHttp, SendsChatRequestLikeTheOfficialSDKAndParsesTheReply) {
     EXPECT_FALSE(body.contains("stream"));
 }
 
+// raw keeps the reply as received (text, parsed on first read): dump() gives back the exact body bytes.
+TEST_F(OpenAIHttp, RawDumpIsTheExactBodyTheServerSent) {
+    Reply reply = fake::chat_text("Hi there");
+    reply.body.insert(1, "\n  ");  // a byte-for-byte copy, not a re-serialisation, keeps this whitespace
+    const std::string sent = reply.body;
+    server.enqueue(std::move(reply));
+    auto r = completion("gpt-4o-mini", hello());
+    EXPECT_EQ(r.text(), "Hi there");
+    EXPECT_EQ(r.raw.dump(), sent);
+    EXPECT_EQ(r.raw.get(), json::parse(sent));
+    EXPECT_EQ(r.raw["choices"][0]["message"]["content"], "Hi there");
+}
+
 TEST_F(OpenAIHttp, PerCallKeyAndBaseOverrideTheEnvironment) {
     FakeServer other;
     other.enqueue(fake::chat_text("from other"));

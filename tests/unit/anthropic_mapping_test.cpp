@@ -344,7 +344,7 @@ TEST(AnthropicStream, PingEventsAreIgnored) {
                     block_delta(0, {{"type", "text_delta"}, {"text", "ok"}}) + ping + block_stop(0) +
                     message_end("end_turn", {{"output_tokens", 1}}));
     EXPECT_EQ(d.text, "ok");
-    for (const auto& c : d.chunks) EXPECT_NE(c.raw.value("type", ""), "ping");
+    for (const auto& c : d.chunks) EXPECT_NE(c.raw.get().value("type", ""), "ping");
 }
 
 TEST(AnthropicStream, OverloadedErrorEventMidStreamIsARateLimitError) {
