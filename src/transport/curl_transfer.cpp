@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <mutex>
 
 #include "llmgate/errors.hpp"
@@ -52,6 +53,9 @@ std::string lower(std::string_view s) {
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
+
+// The most a Content-Length header makes us reserve up front.
+constexpr std::size_t kMaxReserve = 1u << 20;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -230,8 +234,18 @@ std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, 
         return n;
     }
     const std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos)
-        t->headers_.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    if (colon != std::string_view::npos) {
+        auto& [name, value] = t->headers_.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        // One allocation for the whole body instead of a chain of growing ones (bounded: the header
+        // may lie, and the size cap still applies as bytes arrive).
+        if (name == "content-length") {
+            std::size_t length = 0;
+            const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
+            if (ec == std::errc() && end == value.data() + value.size())
+                t->buffer_.reserve(std::min<std::size_t>(length, kMaxReserve));
+        }
+    }
     return n;
 }
 

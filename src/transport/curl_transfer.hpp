@@ -53,7 +53,10 @@ public:
     // Streams time out after `request.timeout` of silence. Time in which *we* were not reading
     // (the caller was busy, or the transfer was paused for a slow consumer) is not silence:
     // restart the clock when reading resumes, and hold it while paused.
-    void restart_idle_clock() { last_activity_ = std::chrono::steady_clock::now(); }
+    // Only streams have an idle limit; a buffered transfer skips the clock read (it runs per callback).
+    void restart_idle_clock() {
+        if (idle_limit_.count() > 0) last_activity_ = std::chrono::steady_clock::now();
+    }
     void hold_idle_clock() { last_activity_ = std::chrono::steady_clock::time_point::max(); }
 
 protected:
