@@ -26,6 +26,8 @@ struct ErrorInfo {
 
 class Error : public std::runtime_error {
 public:
+    // Every text field is kept valid UTF-8: bytes that are not (a provider body cut mid-character, another
+    // encoding) become U+FFFD, so what() and the fields can always be logged or serialised to JSON.
     explicit Error(ErrorInfo info);
     const std::string& provider() const noexcept { return info_.provider; }
     const std::string& model() const noexcept { return info_.model; }
@@ -39,6 +41,7 @@ public:
     virtual const char* type_name() const noexcept { return "Error"; }
 
 private:
+    Error(ErrorInfo&& valid, int);  // `valid` already checked: builds what() from the same fields
     ErrorInfo info_{};
 };
 

@@ -35,9 +35,14 @@ T empty_value() {
 // cancelled batch entry) can never resolve a promise twice.
 template <class T>
 Callback<T> once(Callback<T> done) {
-    auto fired = std::make_shared<std::atomic<bool>>(false);
-    return [fired, done = std::move(done)](std::exception_ptr e, T v) {
-        if (!fired->exchange(true)) done(std::move(e), std::move(v));
+    struct State {
+        std::atomic<bool> fired{false};
+        Callback<T> done;
+    };
+    auto state = std::make_shared<State>();  // one allocation for the flag and the callback
+    state->done = std::move(done);
+    return [state = std::move(state)](std::exception_ptr e, T v) {
+        if (!state->fired.exchange(true)) state->done(std::move(e), std::move(v));
     };
 }
 

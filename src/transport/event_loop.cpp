@@ -101,14 +101,24 @@ public:
     }
 
     void start(std::unique_ptr<AsyncTransfer> t) {
-        post([this, t = std::shared_ptr<AsyncTransfer>(std::move(t))]() mutable { add(t); });
+        std::shared_ptr<AsyncTransfer> shared(std::move(t));
+        // On the loop thread outside libcurl (a batch starting its next request from a finished one),
+        // the transfer is added at once; libcurl forbids adding handles from inside its callbacks, and
+        // other threads must hand it over.
+        if (std::this_thread::get_id() == loop_thread_id_.load(std::memory_order_relaxed) && !in_curl_) {
+            add(shared);
+            return;
+        }
+        post([this, t = std::move(shared)] { add(t); });
     }
 
     void unpause(std::uint64_t id) {
         post([this, id] {
             if (auto it = transfers_.find(id); it != transfers_.end()) {
                 it->second->restart_idle_clock();
+                in_curl_ = true;  // unpausing delivers held data through the callbacks
                 curl_easy_pause(it->second->slot.easy, CURLPAUSE_CONT);
+                in_curl_ = false;
             }
         });
     }
@@ -193,7 +203,9 @@ private:
             }
 
             int running = 0;
+            in_curl_ = true;
             curl_multi_perform(multi_, &running);
+            in_curl_ = false;
             int left = 0;
             while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
                 if (msg->msg != CURLMSG_DONE) continue;
@@ -250,6 +262,7 @@ private:
     // As many as a busy batch keeps in flight; beyond that a burst's extra handles are freed.
     static constexpr std::size_t kMaxIdleEasy = 256;
     std::vector<EasySlot> idle_easy_;  // loop thread only
+    bool in_curl_ = false;             // loop thread only: inside a libcurl call that runs our callbacks
     std::atomic<std::thread::id> loop_thread_id_{};
 };
 
