@@ -217,17 +217,20 @@ private:
                 auto it = transfers_.find(t->id);
                 auto owned = it->second;
                 transfers_.erase(it);
+                // Only a handle whose transfer ended cleanly is reused; after an error (an abort, a
+                // timeout) a fresh one costs little and leaves no doubt about leftover state. It goes
+                // back before the callbacks run, so a request they start at once reuses it. (finish()
+                // reads only the transfer's own fields, never the handle.)
+                if (code == CURLE_OK)
+                    recycle(owned->slot);
+                else
+                    curl_easy_cleanup(easy);
+                owned->slot = EasySlot{};
                 // A throwing callback must never take the shared loop down with it.
                 try {
                     owned->finish(code);
                 } catch (...) {
                 }
-                // Only a handle whose transfer ended cleanly is reused; after an error (an abort, a
-                // timeout) a fresh one costs little and leaves no doubt about leftover state.
-                if (code == CURLE_OK)
-                    recycle(owned->slot);
-                else
-                    curl_easy_cleanup(easy);
             }
             int wait_ms = 1000;
             {
