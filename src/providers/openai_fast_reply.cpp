@@ -99,6 +99,32 @@ bool read_usage(element u, Usage& usage) {
     return true;
 }
 
+// A tool call's "function": its name, and its "arguments" element when present.
+struct FunctionFields {
+    std::string name{};
+    std::optional<element> arguments{};
+};
+
+bool read_function(element fn, FunctionFields& out) {
+    static constexpr std::string_view kFn[] = {"name", "arguments"};
+    Fields<2> f;
+    if (!collect(fn, kFn, f)) return false;
+    out.name = string_or_empty(f.values[0]);
+    out.arguments = f.values[1];
+    return true;
+}
+
+// Parses `text` into the thread's parser; nullopt when simdjson rejects it (malformed, not UTF-8, too big).
+std::optional<element> parse(std::string_view text) {
+    if (text.size() > kMaxFastBody) return std::nullopt;
+    Scratch& s = scratch();
+    s.padded.assign(text);
+    s.padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    element doc;
+    if (s.parser.parse(s.padded.data(), text.size(), false).get(doc)) return std::nullopt;
+    return doc;
+}
+
 bool read_tool_call(element tc, ToolCall& call) {
     static constexpr std::string_view kNames[] = {"id", "type", "function"};
     Fields<3> f;
@@ -107,15 +133,14 @@ bool read_tool_call(element tc, ToolCall& call) {
     std::string_view type;
     call.type = f.values[1] && !f.values[1]->get_string().get(type) ? std::string(type) : "function";
     if (f.values[2]) {
-        static constexpr std::string_view kFn[] = {"name", "arguments"};
-        Fields<2> fn;
-        if (!collect(*f.values[2], kFn, fn)) return false;
-        call.function = string_or_empty(fn.values[0]);
-        if (fn.values[1]) {
+        FunctionFields fn;
+        if (!read_function(*f.values[2], fn)) return false;
+        call.function = std::move(fn.name);
+        if (fn.arguments) {
             std::string_view args;
-            if (!fn.values[1]->get_string().get(args)) {
+            if (!fn.arguments->get_string().get(args)) {
                 call.arguments_raw = args.empty() ? std::string("{}") : std::string(args);
-            } else if (fn.values[1]->is_object()) {
+            } else if (fn.arguments->is_object()) {
                 return false;  // some compatible servers send an object: the full mapper re-serialises it
             }
         }
@@ -191,12 +216,11 @@ bool read_chunk_choice(element choice, OpenAIChunkFields& out) {
                 if (!index_of(c.values[0], 0, td.index)) return false;
                 td.id = string_or_empty(c.values[1]);
                 if (c.values[2]) {
-                    static constexpr std::string_view kFn[] = {"name", "arguments"};
-                    Fields<2> fn;
-                    if (!collect(*c.values[2], kFn, fn)) return false;
-                    td.function = string_or_empty(fn.values[0]);
-                    if (fn.values[1]) {
-                        if (fn.values[1]->get_string().get(s)) return false;  // the full path dumps non-strings
+                    FunctionFields fn;
+                    if (!read_function(*c.values[2], fn)) return false;
+                    td.function = std::move(fn.name);
+                    if (fn.arguments) {
+                        if (fn.arguments->get_string().get(s)) return false;  // the full path dumps non-strings
                         td.arguments = std::string(s);
                     }
                 }
@@ -211,12 +235,9 @@ bool read_chunk_choice(element choice, OpenAIChunkFields& out) {
 }  // namespace
 
 std::optional<OpenAIChunkFields> openai_parse_chunk_fast(std::string_view data) {
-    if (data.size() > kMaxFastBody) return std::nullopt;
-    Scratch& s = scratch();
-    s.padded.assign(data);
-    s.padded.resize(data.size() + simdjson::SIMDJSON_PADDING);
-    element doc;
-    if (s.parser.parse(s.padded.data(), data.size(), false).get(doc)) return std::nullopt;
+    const std::optional<element> parsed = parse(data);
+    if (!parsed) return std::nullopt;
+    const element doc = *parsed;
 
     static constexpr std::string_view kNames[] = {"id", "model", "choices", "usage", "x_groq", "error"};
     Fields<6> f;
@@ -259,12 +280,9 @@ std::optional<OpenAIChunkFields> openai_parse_chunk_fast(std::string_view data) 
 }
 
 std::optional<CompletionResponse> openai_parse_chat_fast(const std::string& provider, std::string_view body) {
-    if (body.size() > kMaxFastBody) return std::nullopt;
-    Scratch& s = scratch();
-    s.padded.assign(body);
-    s.padded.resize(body.size() + simdjson::SIMDJSON_PADDING);
-    element doc;
-    if (s.parser.parse(s.padded.data(), body.size(), false).get(doc)) return std::nullopt;
+    const std::optional<element> parsed = parse(body);
+    if (!parsed) return std::nullopt;
+    const element doc = *parsed;
 
     static constexpr std::string_view kNames[] = {"id", "model", "choices", "usage"};
     Fields<4> f;
