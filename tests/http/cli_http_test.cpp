@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "image_host.hpp"
 #include "test_support.hpp"
@@ -28,8 +29,22 @@ std::string slurp(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// Every scratch file a test makes is listed here and deleted when the test ends, so runs leave nothing
+// behind in the temp directory.
+std::vector<std::string>& scratch_files() {
+    static std::vector<std::string> files;
+    return files;
+}
+
 std::string temp_path(const std::string& name) {
-    return ::testing::TempDir() + "llmgate_cli_" + std::to_string(::getpid()) + "_" + name;
+    std::string path = ::testing::TempDir() + "llmgate_cli_" + std::to_string(::getpid()) + "_" + name;
+    scratch_files().push_back(path);
+    return path;
+}
+
+void remove_scratch_files() {
+    for (const auto& f : scratch_files()) std::remove(f.c_str());
+    scratch_files().clear();
 }
 
 // Runs the CLI with shell-quoted arguments (the test writes them; none contain a single quote).
@@ -47,6 +62,7 @@ RunResult run_cli(const std::vector<std::string>& args) {
     const int status = ::pclose(p);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.err = slurp(err_file);
+    std::remove(err_file.c_str());
     return r;
 }
 
@@ -62,6 +78,7 @@ protected:
         env.set("OPENAI_API_KEY", "sk-cli-SECRET");
         env.set("OPENAI_BASE_URL", server.base_url().c_str());
     }
+    void TearDown() override { remove_scratch_files(); }
     EnvGuard env;
     FakeServer server;
 };
