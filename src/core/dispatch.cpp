@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "core/image_inlining.hpp"
+#include "core/utf8.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/registry.hpp"
 #include "structured/strategy.hpp"
@@ -26,6 +27,43 @@ bool has_images(const std::vector<Message>& messages) {
     return false;
 }
 
+// The first text field of the call that is not valid UTF-8 ("messages[2].content", "options.stop[0]"),
+// or "" when all are. Text inside JSON values (tool parameters, extra) is checked when the body is encoded.
+std::string invalid_utf8_field(const std::vector<Message>& messages, const Options& o) {
+    auto at = [](const char* list, std::size_t i, const char* field) {
+        return std::string(list) + "[" + std::to_string(i) + "]" + (*field ? "." : "") + field;
+    };
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        const Message& m = messages[i];
+        if (const auto* text = std::get_if<std::string>(&m.content)) {
+            if (!is_valid_utf8(*text)) return at("messages", i, "content");
+        } else {
+            for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
+                const bool ok = is_valid_utf8(p.text) && (!p.image_url || (is_valid_utf8(p.image_url->url) &&
+                                                                           is_valid_utf8(p.image_url->detail))) &&
+                                (!p.image_bytes || (is_valid_utf8(p.image_bytes->data) &&
+                                                    is_valid_utf8(p.image_bytes->mime_type)));
+                if (!ok) return at("messages", i, "content");
+            }
+        }
+        for (const auto& tc : m.tool_calls)
+            if (!is_valid_utf8(tc.id) || !is_valid_utf8(tc.function) || !is_valid_utf8(tc.arguments_raw))
+                return at("messages", i, "tool_calls");
+        if (!is_valid_utf8(m.role)) return at("messages", i, "role");
+        if (!is_valid_utf8(m.name)) return at("messages", i, "name");
+        if (!is_valid_utf8(m.tool_call_id)) return at("messages", i, "tool_call_id");
+        if (!is_valid_utf8(m.reasoning)) return at("messages", i, "reasoning");
+    }
+    for (std::size_t i = 0; i < o.stop.size(); ++i)
+        if (!is_valid_utf8(o.stop[i])) return at("options.stop", i, "");
+    for (std::size_t i = 0; i < o.tools.size(); ++i)
+        if (!is_valid_utf8(o.tools[i].name) || !is_valid_utf8(o.tools[i].description)) return at("options.tools", i, "");
+    if (!is_valid_utf8(o.tool_choice)) return "options.tool_choice";
+    if (!is_valid_utf8(o.user)) return "options.user";
+    if (!is_valid_utf8(o.reasoning_effort)) return "options.reasoning_effort";
+    return {};
+}
+
 // Routes and checks the arguments; `needs_fetch` is set when image URLs must be fetched client-side;
 // `plan` gets the structured-output strategies to try (empty without a response_format).
 void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan, bool for_stream) {
@@ -36,6 +74,8 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
         if (m.role == "tool" && m.tool_call_id.empty())
             invalid(route, call.model, "a tool message needs the tool_call_id it answers");
     }
+    if (std::string field = invalid_utf8_field(call.messages, call.options); !field.empty())
+        invalid(route, call.model, field + " is not valid UTF-8 (JSON text must be UTF-8)");
     const Capabilities caps = route.provider->capabilities(route.model);
     needs_fetch = false;
     if (has_images(call.messages)) {
@@ -67,6 +107,9 @@ ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fet
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     route = detail::route(call.model, call.options.provider);
     if (call.inputs.empty()) invalid(route, call.model, "embed needs at least one input");
+    for (std::size_t i = 0; i < call.inputs.size(); ++i)
+        if (!is_valid_utf8(call.inputs[i]))
+            invalid(route, call.model, "inputs[" + std::to_string(i) + "] is not valid UTF-8 (JSON text must be UTF-8)");
     return EmbedRequest{route.model, call.inputs, call.single_input, call.options};
 }
 

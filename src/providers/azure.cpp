@@ -80,6 +80,9 @@ protected:
             body.erase("max_tokens");
         }
     }
+    bool adapts_chat_body(const ChatRequest& request, bool) const override {
+        return is_reasoning_model(request.model) && request.options.max_tokens.has_value();
+    }
     std::string default_encoding_format() const override { return "base64"; }
     std::string request_id(const Headers& headers) const override {
         return first_header(headers, {"apim-request-id", "x-request-id", "x-ms-request-id"});

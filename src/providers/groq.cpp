@@ -47,6 +47,9 @@ protected:
         if (body.contains("response_format"))
             body["response_format"] = openai_response_format(request, strict_schema_model(request.model));
     }
+    bool adapts_chat_body(const ChatRequest& request, bool) const override {
+        return request.structured != StructuredMode::none;
+    }
     // llmgate (like the Python library) offers no Groq embeddings.
     bool supports_embeddings() const override { return false; }
 };

@@ -15,6 +15,22 @@ namespace {
 
 bool is_success(long status) { return status >= 200 && status < 300; }
 
+// The request from `build`. Text the caller put inside a JSON value (tool parameters, options.extra, a
+// schema) that is not valid UTF-8 cannot be encoded; that is the caller's error, reported as such.
+// (Plain text fields are checked before dispatch; see core/dispatch.cpp.)
+template <class Build>
+auto encode(const std::string& provider, const std::string& model, Build&& build) {
+    try {
+        return build();
+    } catch (const json::type_error& e) {
+        if (e.id != 316) throw;  // 316: invalid UTF-8
+        throw InvalidRequestError(ErrorInfo{.provider = provider,
+                                            .model = model,
+                                            .message = std::string("the request cannot be encoded as JSON, some text in it is not valid "
+                                                                    "UTF-8: ") + e.what()});
+    }
+}
+
 bool media_type_is(const std::string& content_type, std::string_view type) {
     return content_type.size() >= type.size() && content_type.compare(0, type.size(), type) == 0;
 }
@@ -133,14 +149,14 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const 
 }
 
 CompletionResponse HttpProvider::complete(const ChatRequest& request) {
-    const HttpRequest http = build_chat(request, false);
+    const HttpRequest http = encode(name_, request.model, [&] { return build_chat(request, false); });
     HttpResponse response = perform(http);
     if (!is_success(response.status)) scrub_credentials(credential_values(http.headers), response.body);
     return finish_chat(request, response);
 }
 
 EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
-    const HttpRequest http = build_embed(request);
+    const HttpRequest http = encode(name_, request.model, [&] { return build_embed(request); });
     HttpResponse response = perform(http);
     if (!is_success(response.status)) scrub_credentials(credential_values(http.headers), response.body);
     return finish_embed(request, response);
@@ -149,7 +165,7 @@ EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
 void HttpProvider::complete_async(ChatRequest request, Callback<CompletionResponse> done) {
     HttpRequest http;
     try {
-        http = build_chat(request, false);
+        http = encode(name_, request.model, [&] { return build_chat(request, false); });
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -174,7 +190,7 @@ void HttpProvider::complete_async(ChatRequest request, Callback<CompletionRespon
 void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) {
     HttpRequest http;
     try {
-        http = build_embed(request);
+        http = encode(name_, request.model, [&] { return build_embed(request); });
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -209,7 +225,7 @@ Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<Bod
 }
 
 Stream HttpProvider::stream(const ChatRequest& request) {
-    HttpRequest http = build_chat(request, true);
+    HttpRequest http = encode(name_, request.model, [&] { return build_chat(request, true); });
     http.streaming = true;
     const auto secrets = credential_values(http.headers);
     return make_stream(request, open(std::move(http)), secrets);
@@ -218,7 +234,7 @@ Stream HttpProvider::stream(const ChatRequest& request) {
 void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
     HttpRequest http;
     try {
-        http = build_chat(request, true);
+        http = encode(name_, request.model, [&] { return build_chat(request, true); });
     } catch (...) {
         ready(std::current_exception(), Stream(nullptr));
         return;

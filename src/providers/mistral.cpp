@@ -84,6 +84,7 @@ protected:
         }
         body.erase("user");
     }
+    bool adapts_chat_body(const ChatRequest&, bool) const override { return true; }
     void adapt_embed_body(json& body, const EmbedRequest&) const override {
         if (body.contains("dimensions")) {
             body["output_dimension"] = body["dimensions"];

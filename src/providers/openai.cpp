@@ -56,6 +56,9 @@ protected:
             body.erase("max_tokens");
         }
     }
+    bool adapts_chat_body(const ChatRequest& request, bool) const override {
+        return is_reasoning_model(request.model) && request.options.max_tokens.has_value();
+    }
     // The official SDK asks for base64 (smaller replies) and decodes it; so do we.
     std::string default_encoding_format() const override { return "base64"; }
 };

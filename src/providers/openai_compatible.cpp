@@ -10,6 +10,7 @@
 #include "core/json_numbers.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
+#include "providers/openai_body_text.hpp"
 #include "providers/openai_fast_reply.hpp"
 #include "transport/sse.hpp"
 
@@ -54,18 +55,6 @@ void read_reasoning(const json& message, std::string& reasoning) {
         auto it = message.find(key);
         if (it != message.end() && it->is_string()) reasoning += it->get_ref<const std::string&>();
     }
-}
-
-json tool_to_json(const Tool& t) {
-    json fn{{"name", t.name}, {"parameters", t.parameters}};
-    if (!t.description.empty()) fn["description"] = t.description;
-    if (t.strict) fn["strict"] = *t.strict;
-    return json{{"type", "function"}, {"function", std::move(fn)}};
-}
-
-json tool_choice_to_json(const std::string& choice) {
-    if (choice == "auto" || choice == "none" || choice == "required") return choice;
-    return json{{"type", "function"}, {"function", {{"name", choice}}}};
 }
 
 ToolCall read_tool_call(const json& tc) {
@@ -323,6 +312,18 @@ private:
 
 }  // namespace
 
+json openai_tool_json(const Tool& t) {
+    json fn{{"name", t.name}, {"parameters", t.parameters}};
+    if (!t.description.empty()) fn["description"] = t.description;
+    if (t.strict) fn["strict"] = *t.strict;
+    return json{{"type", "function"}, {"function", std::move(fn)}};
+}
+
+json openai_tool_choice_json(const std::string& choice) {
+    if (choice == "auto" || choice == "none" || choice == "required") return choice;
+    return json{{"type", "function"}, {"function", {{"name", choice}}}};
+}
+
 Usage openai_parse_usage(const json& u) {
     Usage usage;
     if (!u.is_object()) return usage;
@@ -365,10 +366,10 @@ json openai_chat_body(const ChatRequest& request, bool stream, bool include_usag
     if (o.seed) body["seed"] = *o.seed;
     if (!o.tools.empty()) {
         json tools = json::array();
-        for (const auto& t : o.tools) tools.push_back(tool_to_json(t));
+        for (const auto& t : o.tools) tools.push_back(openai_tool_json(t));
         body["tools"] = std::move(tools);
     }
-    if (!o.tool_choice.empty()) body["tool_choice"] = tool_choice_to_json(o.tool_choice);
+    if (!o.tool_choice.empty()) body["tool_choice"] = openai_tool_choice_json(o.tool_choice);
     if (o.parallel_tool_calls) body["parallel_tool_calls"] = *o.parallel_tool_calls;
     if (!o.reasoning_effort.empty()) body["reasoning_effort"] = o.reasoning_effort;
     if (!o.user.empty()) body["user"] = o.user;
@@ -478,6 +479,7 @@ void OpenAICompatibleProvider::add_bearer(Headers& headers, const std::string& k
 }
 
 void OpenAICompatibleProvider::adapt_chat_body(json&, const ChatRequest&, bool) const {}
+bool OpenAICompatibleProvider::adapts_chat_body(const ChatRequest&, bool) const { return false; }
 void OpenAICompatibleProvider::adapt_embed_body(json&, const EmbedRequest&) const {}
 bool OpenAICompatibleProvider::accepts_stream_usage_option(const ChatRequest&) const { return true; }
 
@@ -513,7 +515,15 @@ HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, boo
     http.headers = {{"Content-Type", "application/json"}, {"Accept", stream ? stream_accept() : "application/json"}};
     add_auth(http.headers, o.api_key);
     set_headers(http.headers, o.extra_headers);
-    json body = openai_chat_body(request, stream, o.stream_include_usage && accepts_stream_usage_option(request));
+    const bool include_usage = o.stream_include_usage && accepts_stream_usage_option(request);
+    // The usual request is written straight to text; a tree is built only when something must edit it.
+    if (o.extra.empty() && !adapts_chat_body(request, stream)) {
+        if (auto text = openai_chat_body_text(request, stream, include_usage)) {
+            http.body = std::move(*text);
+            return http;
+        }
+    }
+    json body = openai_chat_body(request, stream, include_usage);
     adapt_chat_body(body, request, stream);
     for (const auto& [k, v] : o.extra.items()) body[k] = v;
     http.body = body.dump();

@@ -27,6 +27,10 @@ protected:
     virtual bool supports_embeddings() const { return true; }
     // Last word on a chat body (renamed fields, unsupported options dropped). Runs before `extra`.
     virtual void adapt_chat_body(json& body, const ChatRequest& request, bool stream) const;
+    // True when adapt_chat_body would change this request's body. When false (and options.extra is empty)
+    // the body is written straight to text by openai_chat_body_text, without a JSON tree. Must agree with
+    // adapt_chat_body: tests/unit/openai_body_text_test.cpp checks both paths send the same bytes.
+    virtual bool adapts_chat_body(const ChatRequest& request, bool stream) const;
     virtual void adapt_embed_body(json& body, const EmbedRequest& request) const;
     // Whether stream_options.include_usage may be sent.
     virtual bool accepts_stream_usage_option(const ChatRequest& request) const;
@@ -53,6 +57,9 @@ protected:
 // Pure translation helpers, exposed for unit tests and fuzzing.
 // The chat body; with request.structured set it carries OpenAI's response_format (see below).
 json openai_chat_body(const ChatRequest& request, bool stream, bool include_usage);
+// One tool and the tool_choice value, as the chat body carries them.
+json openai_tool_json(const Tool& tool);
+json openai_tool_choice_json(const std::string& choice);
 
 // OpenAI's `response_format` for request.structured (null for StructuredMode::none or no
 // options.response_format): native_schema => {type:json_schema, json_schema:{name, schema, strict,

@@ -1,0 +1,121 @@
+// The caller's text on the wire: every byte arrives as sent (control characters, quotes, any Unicode),
+// and text that is not UTF-8, which JSON cannot carry, is refused as InvalidRequestError naming the
+// field, before anything is sent.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "test_support.hpp"
+
+using namespace llmgate;
+using namespace llmgate::testing;
+namespace fake = llmgate::testing::openai;
+
+namespace {
+
+class RequestTextHttp : public ::testing::Test {
+protected:
+    void SetUp() override {
+        clear_provider_env(env);
+        env.set("OPENAI_API_KEY", "sk-test");
+        env.set("OPENAI_BASE_URL", server.base_url().c_str());
+        env.set("ANTHROPIC_API_KEY", "anthropic-test");
+        env.set("ANTHROPIC_BASE_URL", server.base_url().c_str());
+    }
+
+    // The InvalidRequestError message of `call`, or a failure when it throws anything else or nothing.
+    template <class F>
+    std::string refusal(F&& call) {
+        try {
+            call();
+        } catch (const InvalidRequestError& e) {
+            return e.what();
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "expected InvalidRequestError, got: " << e.what();
+            return {};
+        }
+        ADD_FAILURE() << "expected InvalidRequestError, nothing was thrown";
+        return {};
+    }
+
+    EnvGuard env;
+    FakeServer server;
+};
+
+const std::string kInvalid = "caf\xc3";  // a two-byte sequence cut short
+
+}  // namespace
+
+TEST_F(RequestTextHttp, EveryByteOfTheCallersTextArrivesAsSent) {
+    std::string text = "quote \" backslash \\ é 日本 🙂 del \x7f";
+    for (int c = 1; c < 0x20; ++c) text.push_back(static_cast<char>(c));
+    Message named = Message::user(text);
+    named.name = "tab\tname";
+    server.enqueue(fake::chat_text("ok"));
+    (void)completion("gpt-4o-mini", {Message::system("sys \"quoted\""), named}, {.stop = {"\n\n"}, .user = "ü"});
+    const json body = server.last_request().json();
+    EXPECT_EQ(body["messages"][0]["content"], "sys \"quoted\"");
+    EXPECT_EQ(body["messages"][1]["content"], text);
+    EXPECT_EQ(body["messages"][1]["name"], "tab\tname");
+    EXPECT_EQ(body["stop"], json::array({"\n\n"}));
+    EXPECT_EQ(body["user"], "ü");
+}
+
+TEST_F(RequestTextHttp, InvalidUtf8InAMessageIsRefusedNamingTheFieldAndNothingIsSent) {
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {Message::user("ok"), Message::user(kInvalid)}); })
+                  .find("messages[1].content is not valid UTF-8"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)acompletion("gpt-4o-mini", {Message::user(kInvalid)}).get(); })
+                  .find("messages[0].content"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)stream("anthropic/claude-3-5-haiku-latest", {Message::user(kInvalid)}); })
+                  .find("messages[0].content"),
+              std::string::npos);
+    Message named = Message::user("ok");
+    named.name = kInvalid;
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {named}); }).find("messages[0].name"), std::string::npos);
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", hello(), {.stop = {"ok", kInvalid}}); }).find("options.stop[1]"),
+              std::string::npos);
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(RequestTextHttp, InvalidUtf8InAnImagePartIsRefused) {
+    const std::vector<ContentPart> parts{ContentPart::text_part("what is this?"),
+                                         ContentPart::image_from_bytes(kInvalid, "image/png")};
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {Message::user(parts)}); }).find("messages[0].content"),
+              std::string::npos);
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(RequestTextHttp, InvalidUtf8InsideAJsonValueIsRefusedWhenTheBodyIsEncoded) {
+    // Tool parameters and options.extra are JSON values the caller built; the check happens as the body
+    // is written, for the text path and the tree path alike.
+    Tool tool{.name = "lookup", .parameters = json{{"type", "object"}, {"description", kInvalid}}};
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", hello(), {.tools = {tool}}); }).find("not valid UTF-8"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)completion("anthropic/claude-3-5-haiku-latest", hello(), {.tools = {tool}}); })
+                  .find("not valid UTF-8"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", hello(), {.extra = json{{"metadata", kInvalid}}}); })
+                  .find("not valid UTF-8"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)acompletion("gpt-4o-mini", hello(), {.extra = json{{"metadata", kInvalid}}}).get(); })
+                  .find("not valid UTF-8"),
+              std::string::npos);
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(RequestTextHttp, InvalidUtf8InAnEmbeddingInputIsRefusedNamingIt) {
+    EXPECT_NE(refusal([&] { (void)embed("text-embedding-3-small", std::vector<std::string>{"ok", "ok", kInvalid}); })
+                  .find("inputs[2] is not valid UTF-8"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)aembed("text-embedding-3-small", kInvalid).get(); }).find("inputs[0]"), std::string::npos);
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(RequestTextHttp, ValidTextAfterARefusalStillWorks) {
+    EXPECT_THROW((void)completion("gpt-4o-mini", {Message::user(kInvalid)}), InvalidRequestError);
+    server.enqueue(fake::chat_text("fine"));
+    EXPECT_EQ(completion("gpt-4o-mini", hello()).text(), "fine");
+    EXPECT_EQ(server.request_count(), 1u);
+}
