@@ -2,6 +2,7 @@
 // collected by index so the output keeps the input order whatever order replies arrive in.
 #include "llmgate/batch.hpp"
 
+#include <atomic>
 #include <mutex>
 
 #include "core/batch_runner.hpp"
@@ -42,6 +43,17 @@ std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, st
         BatchResult result;
         std::exception_ptr first_error;
         std::promise<BatchResult> promise;
+        std::size_t total = 0;               // requests.size() at the start, fixed
+        std::atomic<std::size_t> taken{0};  // requests moved out by the jobs started so far
+
+        // Once every job has taken its request, the list is only moved-from husks (~600 bytes each):
+        // free it then rather than with the results, so a large batch does not hold both at its peak.
+        // The job that takes the last one frees it; all others have finished reading theirs by then.
+        void took_one() {
+            if (taken.fetch_add(1, std::memory_order_acq_rel) + 1 != total) return;
+            std::vector<CompletionRequest>().swap(requests);
+            std::vector<std::exception_ptr>().swap(pre_errors);
+        }
     };
     auto st = std::make_shared<State>();
     st->requests = std::move(requests);
@@ -52,16 +64,20 @@ std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, st
     st->result.results.resize(st->requests.size());
     auto future = st->promise.get_future();
     const std::size_t total = st->requests.size();
+    st->total = total;
 
     run_window<CompletionResponse>(
         total, st->options.max_concurrency,
         Window<CompletionResponse>{
             .start = [st](std::size_t i, Callback<CompletionResponse> done) {
-                if (st->pre_errors[i]) {
-                    done(st->pre_errors[i], {});
+                if (std::exception_ptr pre = std::move(st->pre_errors[i])) {
+                    st->took_one();
+                    done(std::move(pre), {});
                     return;
                 }
-                st->run(st->options.middleware, std::move(st->requests[i]), std::move(done));
+                CompletionRequest request = std::move(st->requests[i]);
+                st->took_one();
+                st->run(st->options.middleware, std::move(request), std::move(done));
             },
             .on_done = [st, total](std::size_t i, std::exception_ptr e, CompletionResponse r) {
                 BatchResult& res = st->result;
