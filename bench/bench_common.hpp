@@ -27,6 +27,7 @@ namespace llmgate::bench {
 struct Clock {
     double wall_s = 0;
     double cpu_s = 0;  // user + system time of every thread of this process (RUSAGE_SELF)
+    double sys_s = 0;  // the system (kernel) part of cpu_s: syscalls, page faults, wake-ups
 };
 
 inline Clock now() {
@@ -34,12 +35,12 @@ inline Clock now() {
     getrusage(RUSAGE_SELF, &ru);
     auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
     return {std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(),
-            tv(ru.ru_utime) + tv(ru.ru_stime)};
+            tv(ru.ru_utime) + tv(ru.ru_stime), tv(ru.ru_stime)};
 }
 
 inline Clock since(const Clock& start) {
     Clock n = now();
-    return {n.wall_s - start.wall_s, n.cpu_s - start.cpu_s};
+    return {n.wall_s - start.wall_s, n.cpu_s - start.cpu_s, n.sys_s - start.sys_s};
 }
 
 // CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the machine, so a server process
@@ -140,6 +141,7 @@ private:
 struct Metrics {
     double wall_s = 0;
     double cpu_s = 0;
+    double sys_s = 0;         // the kernel's part of cpu_s
     double peak_rss_mib = 0;  // VmHWM of the measuring process
     double max_threads = 0;   // most threads seen while the work ran
     double v[8] = {};         // measurement-specific values

@@ -515,7 +515,7 @@ protected:
         return http;
     }
 
-    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+    CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = anthropic_parse_chat(response.body);
         if (r.model.empty()) r.model = request.model;
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())

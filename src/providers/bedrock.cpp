@@ -497,7 +497,7 @@ protected:
         return http;
     }
 
-    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+    CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = bedrock_parse_converse(request.model, response.body, response.header("x-amzn-requestid"));
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
             throw IncompleteResponseError(

@@ -346,7 +346,7 @@ protected:
         return http;
     }
 
-    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+    CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = cohere_parse_chat(response.body);
         r.model = request.model;  // a v2 chat reply names no model
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty()) {

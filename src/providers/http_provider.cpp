@@ -134,7 +134,7 @@ EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, const H
     return {};
 }
 
-CompletionResponse HttpProvider::finish_chat(const ChatRequest& request, const HttpResponse& response) const {
+CompletionResponse HttpProvider::finish_chat(const ChatRequest& request, HttpResponse& response) const {
     if (!is_success(response.status)) raise_http_error(request.model, response);
     CompletionResponse out = parse_chat(request, response);
     if (out.provider.empty()) out.provider = name_;

@@ -26,9 +26,10 @@ public:
 
 protected:
     // What an adapter implements. build_* may throw (missing key, bad arguments); parse_* receive only
-    // 2xx replies and throw ResponseParseError on malformed bodies.
+    // 2xx replies and throw ResponseParseError on malformed bodies. parse_chat may take response.body
+    // (into the reply's `raw`) once it has parsed it: nothing reads the body after parse_chat.
     virtual HttpRequest build_chat(const ChatRequest& request, bool stream) const = 0;
-    virtual CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const = 0;
+    virtual CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const = 0;
     virtual std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const = 0;
     // Default: EmbeddingsNotSupported.
     virtual HttpRequest build_embed(const EmbedRequest& request) const;
@@ -40,7 +41,7 @@ protected:
     static std::chrono::milliseconds effective_timeout(std::chrono::milliseconds requested);
 
 private:
-    CompletionResponse finish_chat(const ChatRequest& request, const HttpResponse& response) const;
+    CompletionResponse finish_chat(const ChatRequest& request, HttpResponse& response) const;
     EmbeddingResponse finish_embed(const EmbedRequest& request, const HttpResponse& response) const;
     Stream make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body,
                        const std::vector<std::string>& secrets) const;

@@ -375,7 +375,7 @@ protected:
         return http;
     }
 
-    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override {
+    CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = ollama_parse_chat(request.model, response.body);
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
             throw IncompleteResponseError(

@@ -381,16 +381,16 @@ json openai_chat_body(const ChatRequest& request, bool stream, bool include_usag
     return body;
 }
 
-CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body) {
+CompletionResponse openai_parse_chat(const std::string& provider, std::string body) {
     // The usual reply takes the fast path; anything unusual or malformed, the full mapper below.
     if (auto fast = openai_parse_chat_fast(provider, body)) {
-        fast->raw = RawJson::from_text(body);
+        fast->raw = RawJson::from_text(std::move(body));
         return std::move(*fast);
     }
-    return openai_parse_chat_full(provider, body);
+    return openai_parse_chat_full(provider, std::move(body));
 }
 
-CompletionResponse openai_parse_chat_full(const std::string& provider, const std::string& body) {
+CompletionResponse openai_parse_chat_full(const std::string& provider, std::string body) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) parse_failure(provider, "malformed JSON reply", body);
     CompletionResponse r;
@@ -427,7 +427,7 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, const std
         parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
     if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -460,7 +460,7 @@ EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std
     } catch (const json::exception& e) {
         parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -530,8 +530,8 @@ HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, boo
     return http;
 }
 
-CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& request, const HttpResponse& response) const {
-    CompletionResponse r = openai_parse_chat(name(), response.body);
+CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& request, HttpResponse& response) const {
+    CompletionResponse r = openai_parse_chat(name(), std::move(response.body));
     if (r.model.empty()) r.model = request.model;
     // A reasoning model that spent its whole budget thinking returns no text and no tool call.
     if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty()) {

@@ -40,7 +40,7 @@ protected:
 
     // --- the shared implementation ---
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override;
-    CompletionResponse parse_chat(const ChatRequest& request, const HttpResponse& response) const override;
+    CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override;
     std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override;
     HttpRequest build_embed(const EmbedRequest& request) const override;
     EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override;
@@ -76,9 +76,10 @@ json openai_response_format(const ChatRequest& request, bool strict_allowed);
 // leaves optional; treat such a null as "absent". Nesting deeper than 64 levels is left as given.
 json openai_strict_schema(const json& schema);
 // The reply mapper: the fast path (openai_fast_reply.hpp) when it accepts the reply, else the full one.
-CompletionResponse openai_parse_chat(const std::string& provider, const std::string& body);
+// The body becomes the reply's `raw` (pass it with std::move to keep it without a copy).
+CompletionResponse openai_parse_chat(const std::string& provider, std::string body);
 // The full mapper on an nlohmann::json tree: every shape, and the errors for malformed replies.
-CompletionResponse openai_parse_chat_full(const std::string& provider, const std::string& body);
+CompletionResponse openai_parse_chat_full(const std::string& provider, std::string body);
 Usage openai_parse_usage(const json& usage);
 // `fast_path` false maps every event on the full path only: for the differential fuzz target and tests.
 std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model, bool fast_path = true);
