@@ -130,7 +130,7 @@ ParsedBatch parse_batch(const json& requests) {
 
 namespace {
 
-void run_plain(const MiddlewareList& outer, CompletionRequest r, Callback<CompletionResponse> done) {
+void run_plain(const MiddlewareList& outer, CompletionRequest&& r, Callback<CompletionResponse> done) {
     detail::run_complete_async(outer, std::move(r), std::move(done));
 }
 

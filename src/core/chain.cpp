@@ -46,7 +46,7 @@ Middleware::EmbedNext embed_from(const List& all, std::size_t i) {
 // The innermost async step on its own (the end of every async chain), so a call that
 // throws instead of calling back still resolves exactly once.
 template <class T, class Request, class Inner>
-void guarded_inner(Inner inner, Request r, Callback<T> done) {
+void guarded_inner(Inner inner, Request&& r, Callback<T> done) {
     auto guarded = once(std::move(done));
     try {
         inner(std::move(r), guarded);
@@ -59,7 +59,7 @@ void guarded_inner(Inner inner, Request r, Callback<T> done) {
 template <class T, class Request, class Method, class Inner>
 std::function<void(Request, Callback<T>)> async_from(const List& all, std::size_t i, Method method, Inner inner) {
     if (i == all->size())
-        return [inner](Request r, Callback<T> done) { guarded_inner<T>(inner, std::move(r), std::move(done)); };
+        return [inner](Request r, Callback<T> done) { guarded_inner<T, Request>(inner, std::move(r), std::move(done)); };
     auto next = async_from<T, Request>(all, i + 1, method, inner);
     return [mw = (*all)[i], next, method](Request r, Callback<T> done) {
         auto guarded = once(std::move(done));
@@ -80,9 +80,9 @@ bool no_middleware(const MiddlewareList& outer, const MiddlewareList& per_call) 
 // An async call through the whole list: straight to dispatch when there is no middleware, else the
 // chain; a bad list (a null entry) is reported through the callback like any other failure.
 template <class T, class Request, class Method, class Inner>
-void run_async_chain(const MiddlewareList& outer, Request request, Callback<T> done, Method method, Inner inner) {
+void run_async_chain(const MiddlewareList& outer, Request&& request, Callback<T> done, Method method, Inner inner) {
     if (no_middleware(outer, request.options.middleware)) {
-        guarded_inner<T>(inner, std::move(request), std::move(done));
+        guarded_inner<T, Request>(inner, std::move(request), std::move(done));
         return;
     }
     List all;
@@ -102,7 +102,7 @@ CompletionResponse run_complete(const MiddlewareList& outer, const CompletionReq
     return complete_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
-void run_complete_async(const MiddlewareList& outer, CompletionRequest request, Callback<CompletionResponse> done) {
+void run_complete_async(const MiddlewareList& outer, CompletionRequest&& request, Callback<CompletionResponse> done) {
     run_async_chain<CompletionResponse, CompletionRequest>(outer, std::move(request), std::move(done),
                                                            &Middleware::complete_async, &dispatch_completion_async);
 }
@@ -112,7 +112,7 @@ Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request)
     return stream_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
-void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Callback<Stream> ready) {
+void run_stream_async(const MiddlewareList& outer, CompletionRequest&& request, Callback<Stream> ready) {
     run_async_chain<Stream, CompletionRequest>(outer, std::move(request), std::move(ready),
                                                &Middleware::stream_async, &dispatch_stream_async);
 }
@@ -122,7 +122,7 @@ EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const Embedding
     return embed_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
-void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request, Callback<EmbeddingResponse> done) {
     run_async_chain<EmbeddingResponse, EmbeddingRequest>(outer, std::move(request), std::move(done),
                                                          &Middleware::embed_async, &dispatch_embed_async);
 }

@@ -12,15 +12,16 @@ namespace llmgate::detail {
 // `outer` (gate middleware, then batch middleware) wraps the request's own Options::middleware.
 // A null entry in either list is an InvalidRequestError.
 CompletionResponse run_complete(const MiddlewareList& outer, const CompletionRequest& request);
-void run_complete_async(const MiddlewareList& outer, CompletionRequest request, Callback<CompletionResponse> done);
+// The async runners take the request by rvalue reference: it is moved once, where it is used.
+void run_complete_async(const MiddlewareList& outer, CompletionRequest&& request, Callback<CompletionResponse> done);
 Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request);
-void run_stream_async(const MiddlewareList& outer, CompletionRequest request, Callback<Stream> ready);
+void run_stream_async(const MiddlewareList& outer, CompletionRequest&& request, Callback<Stream> ready);
 // Embeddings are first split to the provider's batch limit (embed_batching.cpp); each part runs the chain.
 EmbeddingResponse run_embed(const MiddlewareList& outer, const EmbeddingRequest& request);
 void run_embed_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
 // The chain for one embeddings request as given (no splitting).
 EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request);
-void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request, Callback<EmbeddingResponse> done);
 
 // The placeholder value handed to a callback together with an error.
 template <class T>

@@ -124,7 +124,7 @@ T no_value() {
 
 // Runs `next(request)` once image URLs are inlined (asynchronously when there are any to fetch).
 template <class T, class Next>
-void with_inlined_images_async(ChatRequest req, bool needs_fetch, const Route& route, const std::string& model,
+void with_inlined_images_async(ChatRequest&& req, bool needs_fetch, const Route& route, const std::string& model,
                                Callback<T> done, Next next) {
     if (!needs_fetch) {
         next(std::move(req), std::move(done));
@@ -209,7 +209,7 @@ CompletionResponse dispatch_completion(const CompletionRequest& call) {
     return complete_structured(StructuredCall{route.provider, std::move(req), std::move(plan), call.model});
 }
 
-void dispatch_completion_async(CompletionRequest call, Callback<CompletionResponse> done) {
+void dispatch_completion_async(CompletionRequest&& call, Callback<CompletionResponse> done) {
     Route route{};
     bool needs_fetch = false;
     std::vector<Strategy> plan;
@@ -223,7 +223,7 @@ void dispatch_completion_async(CompletionRequest call, Callback<CompletionRespon
     Provider* provider = route.provider;
     with_inlined_images_async<CompletionResponse>(
         std::move(req), needs_fetch, route, call.model, std::move(done),
-        [provider, plan = std::move(plan), model = call.model](ChatRequest r, Callback<CompletionResponse> d) mutable {
+        [provider, plan = std::move(plan), model = call.model](ChatRequest&& r, Callback<CompletionResponse> d) mutable {
             if (plan.empty()) {
                 provider->complete_async(std::move(r), std::move(d));
                 return;
@@ -242,7 +242,7 @@ Stream dispatch_stream(const CompletionRequest& call) {
     return route.provider->stream(req);
 }
 
-void dispatch_stream_async(CompletionRequest call, Callback<Stream> ready) {
+void dispatch_stream_async(CompletionRequest&& call, Callback<Stream> ready) {
     Route route{};
     bool needs_fetch = false;
     ChatRequest req;
@@ -255,7 +255,7 @@ void dispatch_stream_async(CompletionRequest call, Callback<Stream> ready) {
     Provider* provider = route.provider;
     with_inlined_images_async<Stream>(
         std::move(req), needs_fetch, route, call.model, std::move(ready),
-        [provider](ChatRequest r, Callback<Stream> d) { provider->stream_async(std::move(r), std::move(d)); });
+        [provider](ChatRequest&& r, Callback<Stream> d) { provider->stream_async(std::move(r), std::move(d)); });
 }
 
 EmbeddingResponse dispatch_embed(const EmbeddingRequest& call) {
@@ -264,7 +264,7 @@ EmbeddingResponse dispatch_embed(const EmbeddingRequest& call) {
     return route.provider->embed(req);
 }
 
-void dispatch_embed_async(EmbeddingRequest call, Callback<EmbeddingResponse> done) {
+void dispatch_embed_async(EmbeddingRequest&& call, Callback<EmbeddingResponse> done) {
     Route route{};
     EmbedRequest req;
     try {

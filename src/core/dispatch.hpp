@@ -10,10 +10,10 @@
 namespace llmgate::detail {
 
 CompletionResponse dispatch_completion(const CompletionRequest& request);
-void dispatch_completion_async(CompletionRequest request, Callback<CompletionResponse> done);
+void dispatch_completion_async(CompletionRequest&& request, Callback<CompletionResponse> done);
 Stream dispatch_stream(const CompletionRequest& request);
-void dispatch_stream_async(CompletionRequest request, Callback<Stream> ready);
+void dispatch_stream_async(CompletionRequest&& request, Callback<Stream> ready);
 EmbeddingResponse dispatch_embed(const EmbeddingRequest& request);
-void dispatch_embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done);
+void dispatch_embed_async(EmbeddingRequest&& request, Callback<EmbeddingResponse> done);
 
 }  // namespace llmgate::detail

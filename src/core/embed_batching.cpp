@@ -76,7 +76,7 @@ void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest reques
         n, kPartsInFlight,
         Window<EmbeddingResponse>{
             .start = [outer, parts](std::size_t i, Callback<EmbeddingResponse> d) {
-                run_embed_unsplit_async(outer, (*parts)[i], std::move(d));
+                run_embed_unsplit_async(outer, std::move((*parts)[i]), std::move(d));  // each part starts once
             },
             .on_done = [g](std::size_t i, std::exception_ptr e, EmbeddingResponse r) {
                 if (e) {
