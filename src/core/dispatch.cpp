@@ -107,9 +107,7 @@ ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fet
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     route = detail::route(call.model, call.options.provider);
     if (call.inputs.empty()) invalid(route, call.model, "embed needs at least one input");
-    for (std::size_t i = 0; i < call.inputs.size(); ++i)
-        if (!is_valid_utf8(call.inputs[i]))
-            invalid(route, call.model, "inputs[" + std::to_string(i) + "] is not valid UTF-8 (JSON text must be UTF-8)");
+    check_embedding_inputs(call);
     return EmbedRequest{route.model, call.inputs, call.single_input, call.options};
 }
 
@@ -256,6 +254,13 @@ void dispatch_stream_async(CompletionRequest&& call, Callback<Stream> ready) {
     with_inlined_images_async<Stream>(
         std::move(req), needs_fetch, route, call.model, std::move(ready),
         [provider](ChatRequest&& r, Callback<Stream> d) { provider->stream_async(std::move(r), std::move(d)); });
+}
+
+void check_embedding_inputs(const EmbeddingRequest& call) {
+    for (std::size_t i = 0; i < call.inputs.size(); ++i)
+        if (!is_valid_utf8(call.inputs[i]))
+            invalid(detail::route(call.model, call.options.provider), call.model,
+                    "inputs[" + std::to_string(i) + "] is not valid UTF-8 (JSON text must be UTF-8)");
 }
 
 EmbeddingResponse dispatch_embed(const EmbeddingRequest& call) {

@@ -16,4 +16,8 @@ void dispatch_stream_async(CompletionRequest&& request, Callback<Stream> ready);
 EmbeddingResponse dispatch_embed(const EmbeddingRequest& request);
 void dispatch_embed_async(EmbeddingRequest&& request, Callback<EmbeddingResponse> done);
 
+// Throws InvalidRequestError naming the first input that is not valid UTF-8 ("inputs[2500]"), counted
+// in the request as the caller gave it (embedding batching checks before it splits).
+void check_embedding_inputs(const EmbeddingRequest& request);
+
 }  // namespace llmgate::detail

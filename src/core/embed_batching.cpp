@@ -4,6 +4,7 @@
 #include <future>
 
 #include "core/chain.hpp"
+#include "core/dispatch.hpp"
 #include "core/window.hpp"
 #include "providers/registry.hpp"
 
@@ -63,6 +64,13 @@ void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest reques
     auto parts = std::make_shared<std::vector<EmbeddingRequest>>(split_embedding_request(request, limit_for(request)));
     if (parts->size() == 1) {
         run_embed_unsplit_async(outer, std::move(parts->front()), std::move(done));
+        return;
+    }
+    // Checked whole, before the parts are sent, so an error names the input as the caller counts it.
+    try {
+        check_embedding_inputs(request);
+    } catch (...) {
+        done(std::current_exception(), {});
         return;
     }
     struct Gathered {

@@ -110,6 +110,11 @@ TEST_F(RequestTextHttp, InvalidUtf8InAnEmbeddingInputIsRefusedNamingIt) {
                   .find("inputs[2] is not valid UTF-8"),
               std::string::npos);
     EXPECT_NE(refusal([&] { (void)aembed("text-embedding-3-small", kInvalid).get(); }).find("inputs[0]"), std::string::npos);
+    // More inputs than one request takes (OpenAI: 2048) are sent in parts; the index is still the caller's.
+    std::vector<std::string> many(2500, "ok");
+    many[2400] = kInvalid;
+    EXPECT_NE(refusal([&] { (void)embed("text-embedding-3-small", many); }).find("inputs[2400] is not valid UTF-8"),
+              std::string::npos);
     EXPECT_EQ(server.request_count(), 0u);
 }
 
