@@ -1,6 +1,8 @@
 // Builds the human-readable what() of llmgate errors from their structured fields.
 #include "llmgate/errors.hpp"
 
+#include "core/utf8.hpp"
+
 namespace llmgate {
 namespace {
 
@@ -31,15 +33,10 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 // not make the error itself unusable: nlohmann::json::dump throws on invalid UTF-8, and logs and
 // terminals garble it. Each byte that does not start a well-formed sequence becomes U+FFFD.
 void make_valid_utf8(std::string& s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const std::size_t n = utf8_sequence(s, i);
-        if (n == 0) break;
-        i += n;
-    }
-    if (i == s.size()) return;  // the usual case: nothing to do, no copy
-    std::string out(s, 0, i);
+    if (detail::is_valid_utf8(s)) return;  // the usual case: nothing to do, no copy
+    std::string out;
     out.reserve(s.size() + 16);
+    std::size_t i = 0;
     while (i < s.size()) {
         const std::size_t n = utf8_sequence(s, i);
         if (n == 0) {
