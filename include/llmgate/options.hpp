@@ -71,8 +71,9 @@ struct Options {
     bool stream_include_usage = true;
 
     // Extra top-level JSON fields merged into the provider request body untouched (they win over
-    // fields llmgate sets), and extra HTTP headers.
-    json extra = json::object();
+    // fields llmgate sets), and extra HTTP headers. Null (the default) is the same as an empty object and
+    // costs no allocation per request; anything else must be an object.
+    json extra{};
     std::map<std::string, std::string> extra_headers{};
 
     // Structured output: the reply is validated against the schema and parsed into resp.parsed<T>().
@@ -104,7 +105,7 @@ struct EmbedOptions {
     std::string truncate{};    // Cohere: NONE | START | END; Ollama: "true" | "false"
 
     std::chrono::milliseconds timeout{0};
-    json extra = json::object();
+    json extra{};  // extra body fields, as in Options; null = none
     std::map<std::string, std::string> extra_headers{};
 
     std::vector<std::shared_ptr<Middleware>> middleware{};  // for this call only, outermost first

@@ -74,6 +74,8 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
         if (m.role == "tool" && m.tool_call_id.empty())
             invalid(route, call.model, "a tool message needs the tool_call_id it answers");
     }
+    if (!call.options.extra.is_null() && !call.options.extra.is_object())
+        invalid(route, call.model, "options.extra must be a JSON object of body fields");
     if (std::string field = invalid_utf8_field(call.messages, call.options); !field.empty())
         invalid(route, call.model, field + " is not valid UTF-8 (JSON text must be UTF-8)");
     const Capabilities caps = route.provider->capabilities(route.model);
@@ -107,6 +109,8 @@ ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fet
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     route = detail::route(call.model, call.options.provider);
     if (call.inputs.empty()) invalid(route, call.model, "embed needs at least one input");
+    if (!call.options.extra.is_null() && !call.options.extra.is_object())
+        invalid(route, call.model, "options.extra must be a JSON object of body fields");
     check_embedding_inputs(call);
     return EmbedRequest{route.model, call.inputs, call.single_input, call.options};
 }

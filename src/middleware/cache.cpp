@@ -40,6 +40,10 @@ json opt(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
 
+// `extra` defaults to null, which means the same as {}: both give one key (and the keys stored before
+// the default changed from {} stay valid).
+json extra_or_empty(const json& extra) { return extra.is_null() ? json::object() : extra; }
+
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // Replays a cached completion as a stream: the text, then a finish chunk with tool calls and usage.
@@ -179,7 +183,7 @@ std::string CacheMiddleware::key_for(const CompletionRequest& request) {
                    {"reasoning_effort", o.reasoning_effort},
                    {"user", o.user},
                    {"response_format", format},
-                   {"extra", o.extra}};
+                   {"extra", extra_or_empty(o.extra)}};
     return sha256_hex(dump(key));
 }
 
@@ -191,7 +195,7 @@ std::string CacheMiddleware::key_for(const EmbeddingRequest& request) {
                    {"dimensions", opt(o.dimensions)}, {"encoding_format", o.encoding_format},
                    {"user", o.user},           {"task_type", o.task_type},
                    {"title", o.title},         {"input_type", o.input_type},
-                   {"truncate", o.truncate},   {"extra", o.extra}};
+                   {"truncate", o.truncate},   {"extra", extra_or_empty(o.extra)}};
     return sha256_hex(dump(key));
 }
 

@@ -67,6 +67,18 @@ TEST_F(CacheHttp, KeyIgnoresTheApiKeyAndHeaders) {
     EXPECT_NE(CacheMiddleware::key_for(a), CacheMiddleware::key_for(c));
 }
 
+// `extra` left at its null default means the same as an empty object, so both share one key.
+TEST_F(CacheHttp, NullAndEmptyExtraShareAKey) {
+    CompletionRequest a{"gpt-4o-mini", hello(), {}};
+    CompletionRequest b{"gpt-4o-mini", hello(), {.extra = json::object()}};
+    CompletionRequest c{"gpt-4o-mini", hello(), {.extra = {{"logprobs", true}}}};
+    EXPECT_EQ(CacheMiddleware::key_for(a), CacheMiddleware::key_for(b));
+    EXPECT_NE(CacheMiddleware::key_for(a), CacheMiddleware::key_for(c));
+    EXPECT_EQ(CacheMiddleware::key_for(EmbeddingRequest{.model = "text-embedding-3-small", .inputs = {"x"}}),
+              CacheMiddleware::key_for(EmbeddingRequest{
+                  .model = "text-embedding-3-small", .inputs = {"x"}, .options = {.extra = json::object()}}));
+}
+
 TEST_F(CacheHttp, ErrorsAreNotCached) {
     server.enqueue(fake::error(500, "boom", "server_error"));
     server.enqueue(fake::chat_text("recovered"));

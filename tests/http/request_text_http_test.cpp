@@ -124,3 +124,24 @@ TEST_F(RequestTextHttp, ValidTextAfterARefusalStillWorks) {
     EXPECT_EQ(completion("gpt-4o-mini", hello()).text(), "fine");
     EXPECT_EQ(server.request_count(), 1u);
 }
+
+TEST_F(RequestTextHttp, ExtraThatIsNotAnObjectIsRefusedAndNothingIsSent) {
+    server.enqueue(fake::chat_text("never"));
+    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {Message::user("hi")}, {.extra = json::array({1, 2})}); })
+                  .find("options.extra must be a JSON object"),
+              std::string::npos);
+    EXPECT_NE(refusal([&] { (void)embed("text-embedding-3-small", {"a"}, {.extra = "dimensions=3"}); })
+                  .find("options.extra must be a JSON object"),
+              std::string::npos);
+    EXPECT_EQ(server.request_count(), 0u);
+}
+
+TEST_F(RequestTextHttp, ExtraLeftNullAddsNothingAndAnObjectIsMergedIntoTheBody) {
+    server.enqueue(fake::chat_text("ok"));
+    server.enqueue(fake::chat_text("ok"));
+    (void)completion("gpt-4o-mini", {Message::user("hi")});
+    EXPECT_EQ(server.last_request().json(),
+              (json{{"model", "gpt-4o-mini"}, {"messages", json::array({{{"role", "user"}, {"content", "hi"}}})}}));
+    (void)completion("gpt-4o-mini", {Message::user("hi")}, {.extra = {{"logprobs", true}}});
+    EXPECT_EQ(server.last_request().json()["logprobs"], true);
+}
