@@ -22,7 +22,7 @@ struct Window {
     std::function<void()> finished;
 };
 
-// Runs jobs 0..count-1. `finished` is called when every started job has reported, or at once when
+// Runs jobs 0..count-1, started in index order, one at a time, on the event loop thread. `finished` is called when every started job has reported, or at once when
 // on_done asks to stop (late results of jobs still in flight are then dropped).
 template <class T>
 void run_window(std::size_t count, std::size_t width, Window<T> w) {
@@ -73,8 +73,10 @@ void run_window(std::size_t count, std::size_t width, Window<T> w) {
             }));
         }
     };
-    (*pump)();
-    // The pump lives as long as a callback holds it.
+    // The first jobs start on the loop thread too: every start then runs there, one at a time and in
+    // index order, which batch relies on to release its request list as it goes.
+    post_to_event_loop([pump] { (*pump)(); });
+    // The pump lives as long as a callback (or that first task) holds it.
 }
 
 }  // namespace llmgate::detail

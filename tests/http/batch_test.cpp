@@ -145,6 +145,44 @@ TEST_F(BatchHttp, DictShapeRequestsAndMalformedEntriesFailAtTheirOwnIndex) {
     EXPECT_THROW(batch(json::object()), InvalidRequestError);
 }
 
+// A large list is released in halves as it is taken (batch.cpp): every request still goes out once,
+// with its own content, and every malformed entry fails at its own index.
+TEST_F(BatchHttp, ALargeDictBatchSendsEachRequestOnceAndKeepsEveryIndex) {
+    std::mutex mutex;
+    std::multiset<int> seen;
+    server.set_handler([&](const RecordedRequest& req) {
+        const int i = index_of(req);
+        std::lock_guard lock(mutex);
+        seen.insert(i);
+        return fake::chat_text("ans-" + std::to_string(i));
+    });
+    constexpr int kTotal = 1500;
+    json requests = json::array();
+    for (int i = 0; i < kTotal; ++i) {
+        json entry = {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "req-" + std::to_string(i)}}}}};
+        if (i % 97 == 13) entry.erase("model");
+        requests.push_back(std::move(entry));
+    }
+    auto result = batch(requests, {.max_concurrency = 64});
+    ASSERT_EQ(result.results.size(), static_cast<std::size_t>(kTotal));
+    std::size_t next_error = 0;
+    for (int i = 0; i < kTotal; ++i) {
+        if (i % 97 == 13) {
+            EXPECT_FALSE(result.results[i].has_value()) << i;
+            ASSERT_LT(next_error, result.errors.size());
+            EXPECT_EQ(result.errors[next_error].index, static_cast<std::size_t>(i));
+            EXPECT_EQ(result.errors[next_error++].error_type, "InvalidRequestError");
+            EXPECT_EQ(seen.count(i), 0u) << i;
+        } else {
+            ASSERT_TRUE(result.results[i].has_value()) << i;
+            EXPECT_EQ(result.results[i]->text(), "ans-" + std::to_string(i));
+            EXPECT_EQ(seen.count(i), 1u) << i;
+        }
+    }
+    EXPECT_EQ(next_error, result.errors.size());
+    EXPECT_EQ(result.successful + result.failed, static_cast<std::size_t>(kTotal));
+}
+
 TEST_F(BatchHttp, ProgressIsReportedOncePerRequest) {
     server.set_handler([&](const RecordedRequest& req) {
         return index_of(req) % 2 ? fake::error(500, "boom", "server_error") : fake::chat_text("ok");
