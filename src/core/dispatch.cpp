@@ -215,16 +215,16 @@ void dispatch_completion_async(CompletionRequest&& call, Callback<CompletionResp
     Route route{};
     bool needs_fetch = false;
     std::vector<Strategy> plan;
-    ChatRequest req;
     try {
-        req = chat_request(std::move(call), route, needs_fetch, &plan, false);
+        check_call(call, route, needs_fetch, &plan, false);
     } catch (...) {
         done(std::current_exception(), {});
         return;
     }
     Provider* provider = route.provider;
+    // Built in place from the caller's fields (no default-constructed request assigned over).
     with_inlined_images_async<CompletionResponse>(
-        std::move(req), needs_fetch, route, call.model, std::move(done),
+        ChatRequest{route.model, std::move(call.messages), std::move(call.options)}, needs_fetch, route, call.model, std::move(done),
         [provider, plan = std::move(plan), model = call.model](ChatRequest&& r, Callback<CompletionResponse> d) mutable {
             if (plan.empty()) {
                 provider->complete_async(std::move(r), std::move(d));

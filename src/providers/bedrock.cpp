@@ -457,7 +457,7 @@ public:
                 *step = nullptr;  // break the self-reference
                 return;
             }
-            perform_async(state->calls[state->next++], [this, state, step](std::exception_ptr err, HttpResponse resp) {
+            perform_async(std::move(state->calls[state->next++]), [this, state, step](std::exception_ptr err, HttpResponse resp) {
                 if (!err) {
                     try {
                         add_embedding(state->request, resp, state->out);

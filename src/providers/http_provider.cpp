@@ -1,7 +1,7 @@
 // Runs an HTTP adapter's request building and reply parsing over the shared transport.
 #include "providers/http_provider.hpp"
 
-#include "providers/credential_scrub.hpp"
+#include "transport/credential_scrub.hpp"
 
 #include <deque>
 #include <exception>
@@ -148,34 +148,29 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const 
     return out;
 }
 
+// Buffered replies come back from the transport with an error body already scrubbed of the request's
+// credentials (transport/credential_scrub.hpp), so these paths need not keep a copy of the keys.
 CompletionResponse HttpProvider::complete(const ChatRequest& request) {
-    const HttpRequest http = encode(name_, request.model, [&] { return build_chat(request, false); });
-    HttpResponse response = perform(http);
-    if (!is_success(response.status)) scrub_credentials(credential_values(http.headers), response.body);
+    HttpResponse response = perform(encode(name_, request.model, [&] { return build_chat(request, false); }));
     return finish_chat(request, response);
 }
 
 EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
-    const HttpRequest http = encode(name_, request.model, [&] { return build_embed(request); });
-    HttpResponse response = perform(http);
-    if (!is_success(response.status)) scrub_credentials(credential_values(http.headers), response.body);
+    HttpResponse response = perform(encode(name_, request.model, [&] { return build_embed(request); }));
     return finish_embed(request, response);
 }
 
-void HttpProvider::complete_async(ChatRequest request, Callback<CompletionResponse> done) {
-    HttpRequest http;
+void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResponse> done) {
+    std::optional<HttpRequest> http;
     try {
-        http = encode(name_, request.model, [&] { return build_chat(request, false); });
+        http.emplace(encode(name_, request.model, [&] { return build_chat(request, false); }));
     } catch (...) {
         done(std::current_exception(), {});
         return;
     }
     auto req = std::make_shared<ChatRequest>(std::move(request));
-    auto secrets = credential_values(http.headers);
-    perform_async(std::move(http), [this, req, secrets = std::move(secrets), done = std::move(done)](std::exception_ptr err,
-                                                                                                   HttpResponse resp) {
+    perform_async(std::move(*http), [this, req = std::move(req), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
         CompletionResponse out;
-        if (!err && !is_success(resp.status)) scrub_credentials(secrets, resp.body);
         if (!err) {
             try {
                 out = finish_chat(*req, resp);
@@ -196,11 +191,8 @@ void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse>
         return;
     }
     auto req = std::make_shared<EmbedRequest>(std::move(request));
-    auto secrets = credential_values(http.headers);
-    perform_async(std::move(http), [this, req, secrets = std::move(secrets), done = std::move(done)](std::exception_ptr err,
-                                                                                                   HttpResponse resp) {
+    perform_async(std::move(http), [this, req = std::move(req), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
         EmbeddingResponse out;
-        if (!err && !is_success(resp.status)) scrub_credentials(secrets, resp.body);
         if (!err) {
             try {
                 out = finish_embed(*req, resp);

@@ -18,7 +18,7 @@ public:
     const std::string& name() const override { return name_; }
 
     CompletionResponse complete(const ChatRequest& request) override;
-    void complete_async(ChatRequest request, Callback<CompletionResponse> done) override;
+    void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) override;
     Stream stream(const ChatRequest& request) override;
     void stream_async(ChatRequest request, Callback<Stream> ready) override;
     EmbeddingResponse embed(const EmbedRequest& request) override;

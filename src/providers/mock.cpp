@@ -341,7 +341,7 @@ public:
         return caps;
     }
     CompletionResponse complete(const ChatRequest& request) override { return mock_reply(request); }
-    void complete_async(ChatRequest request, Callback<CompletionResponse> done) override {
+    void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) override {
         run_on_loop<CompletionResponse>(std::move(done), [request = std::move(request)] { return mock_reply(request); });
     }
     Stream stream(const ChatRequest& request) override { return Stream(std::make_unique<MockChunkSource>(mock_reply(request))); }

@@ -345,7 +345,7 @@ public:
     EmbeddingResponse embed(const EmbedRequest& request) override {
         return hinted(request.options.api_base, [&] { return HttpProvider::embed(request); });
     }
-    void complete_async(ChatRequest request, Callback<CompletionResponse> done) override {
+    void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) override {
         std::string host = ollama_host(request.options.api_base);
         HttpProvider::complete_async(std::move(request), [host, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
             done(with_host_hint(e, host), std::move(r));

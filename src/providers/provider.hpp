@@ -58,7 +58,7 @@ public:
     }
 
     virtual CompletionResponse complete(const ChatRequest& request) = 0;
-    virtual void complete_async(ChatRequest request, Callback<CompletionResponse> done) = 0;
+    virtual void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) = 0;
     virtual Stream stream(const ChatRequest& request) = 0;
     virtual void stream_async(ChatRequest request, Callback<Stream> ready) = 0;
     virtual EmbeddingResponse embed(const EmbedRequest& request) = 0;

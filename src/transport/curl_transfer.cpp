@@ -90,7 +90,7 @@ void set_header(Headers& headers, const std::string& name, const std::string& va
     headers.emplace_back(name, value);
 }
 
-Transfer::Transfer(HttpRequest request) : request_(std::move(request)) {}
+Transfer::Transfer(HttpRequest&& request) : request_(std::move(request)) {}
 
 Transfer::~Transfer() {
     if (header_list_ != nullptr) curl_slist_free_all(header_list_);

@@ -30,7 +30,7 @@ struct EasySlot {
 // Per-transfer state the curl callbacks write into. Subclasses decide what happens to body bytes.
 class Transfer {
 public:
-    explicit Transfer(HttpRequest request);
+    explicit Transfer(HttpRequest&& request);
     virtual ~Transfer();
     Transfer(const Transfer&) = delete;
     Transfer& operator=(const Transfer&) = delete;

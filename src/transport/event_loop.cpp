@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "llmgate/errors.hpp"
+#include "transport/credential_scrub.hpp"
 #include "transport/curl_transfer.hpp"
 #include "transport/http.hpp"
 
@@ -37,9 +38,9 @@ class EventLoop;
 
 class AsyncTransfer final : public Transfer {
 public:
-    AsyncTransfer(HttpRequest request, Callback<HttpResponse> done)
+    AsyncTransfer(HttpRequest&& request, Callback<HttpResponse> done)
         : Transfer(std::move(request)), on_response_(std::move(done)) {}
-    AsyncTransfer(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready)
+    AsyncTransfer(HttpRequest&& request, Callback<std::unique_ptr<BodyReader>> ready)
         : Transfer(std::move(request)), on_stream_(std::move(ready)) {}
 
     std::uint64_t id = 0;
@@ -353,10 +354,12 @@ void AsyncTransfer::finish(CURLcode code) {
         return;
     }
     if (on_response_) {
-        if (error)
+        if (error) {
             on_response_(error, HttpResponse{});
-        else
+        } else {
+            scrub_error_reply(request_.headers, status(), buffer_);
             on_response_(nullptr, HttpResponse{status(), take_headers(), std::move(buffer_)});
+        }
         return;
     }
     // A stream that failed before headers, or whose status is an error: hand over a finished reader.
@@ -367,6 +370,7 @@ void AsyncTransfer::finish(CURLcode code) {
     auto ch = std::make_shared<StreamChannel>();
     ch->status = status();
     ch->headers = take_headers();
+    scrub_error_reply(request_.headers, status(), buffer_);
     ch->buffer = std::move(buffer_);
     ch->done = true;
     on_stream_(nullptr, std::make_unique<ChannelBodyReader>(ch, id));
@@ -374,11 +378,11 @@ void AsyncTransfer::finish(CURLcode code) {
 
 }  // namespace
 
-void perform_async(HttpRequest request, Callback<HttpResponse> done) {
+void perform_async(HttpRequest&& request, Callback<HttpResponse> done) {
     EventLoop::instance().start(std::make_unique<AsyncTransfer>(std::move(request), std::move(done)));
 }
 
-void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready) {
+void open_async(HttpRequest&& request, Callback<std::unique_ptr<BodyReader>> ready) {
     request.streaming = true;
     EventLoop::instance().start(std::make_unique<AsyncTransfer>(std::move(request), std::move(ready)));
 }

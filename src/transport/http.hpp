@@ -70,15 +70,18 @@ template <class T>
 using Callback = std::function<void(std::exception_ptr, T)>;
 
 // Buffered request in the calling thread (connections pooled and reused across calls).
-// (By value: a temporary request is moved into the transfer instead of copied.)
+// (By value: a temporary request is moved into the transfer instead of copied.) A buffered reply with a
+// non-2xx status comes back with the request's own credentials scrubbed from its body
+// (credential_scrub.hpp): some providers echo the key they were sent.
 HttpResponse perform(HttpRequest request);
 // Streaming request in the calling thread: returns once status and headers are in.
 std::unique_ptr<BodyReader> open(HttpRequest request);
 
 // The same on the shared event loop. Callbacks run on the loop thread: keep them short.
-void perform_async(HttpRequest request, Callback<HttpResponse> done);
+// The request is taken by rvalue: it is moved once, into the transfer.
+void perform_async(HttpRequest&& request, Callback<HttpResponse> done);
 // Calls back once headers are in (for status >= 400 the body is complete by then).
-void open_async(HttpRequest request, Callback<std::unique_ptr<BodyReader>> ready);
+void open_async(HttpRequest&& request, Callback<std::unique_ptr<BodyReader>> ready);
 // Runs a task on the event loop thread (used by providers that need no HTTP, like mock/).
 void post_to_event_loop(std::function<void()> task);
 // Runs a task on the event loop thread after `delay` (a timer: no sleeping on the loop, no thread).

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "llmgate/errors.hpp"
+#include "transport/credential_scrub.hpp"
 #include "transport/curl_transfer.hpp"
 #include "transport/http.hpp"
 
@@ -85,6 +86,7 @@ public:
     long status() const override { return transfer_.status(); }
     const Headers& headers() const override { return transfer_.headers(); }
     Headers take_headers() { return transfer_.take_headers(); }
+    const HttpRequest& request() const { return transfer_.request(); }
 
     bool read(std::string& out) override {
         pump_until([this] { return !transfer_.pending().empty(); });
@@ -150,6 +152,7 @@ HttpResponse perform(HttpRequest request) {
     response.body = reader.read_all();
     response.status = reader.status();
     response.headers = reader.take_headers();  // the reader is done with them
+    scrub_error_reply(reader.request().headers, response.status, response.body);
     return response;
 }
 

@@ -3,6 +3,8 @@
 // replies, refused connections, timeouts, structured-output failures), sync, async and streaming.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -29,6 +31,17 @@ struct ProviderCase {
     std::function<void(EnvGuard&, const std::string& base_url)> configure;
     std::function<Reply(const std::string& text)> reply;
 };
+
+// An embedding model per provider that has an embeddings API (Anthropic and Groq have none).
+std::string embed_model(const std::string& provider) {
+    static const std::map<std::string, std::string> models{
+        {"openai", "text-embedding-3-small"},   {"azure", "azure/my-embedding"},
+        {"mistral", "mistral/mistral-embed"},   {"gemini", "gemini/text-embedding-004"},
+        {"cohere", "cohere/embed-english-v3.0"}, {"ollama", "ollama/nomic-embed-text"},
+        {"bedrock", "bedrock/amazon.titan-embed-text-v2:0"}};
+    auto it = models.find(provider);
+    return it == models.end() ? std::string() : it->second;
+}
 
 std::vector<ProviderCase> cases() {
     auto openai_reply = [](const std::string& t) { return openai::chat_text(t); };
@@ -215,6 +228,30 @@ TEST_P(Secrets, NoKeyInLogsErrorsOrCacheKeysOnAnyPath) {
     const auto keys = store->keys();
     EXPECT_FALSE(keys.empty());
     for (const auto& k : keys) expect_clean(k, "a cache key");
+}
+
+// Embedding calls too: an error reply echoing the credentials never carries them into the error, sync
+// or async. (Bedrock's Titan embeddings send the session token, which its error must not repeat.)
+TEST_P(Secrets, EmbeddingErrorsNeverCarryTheKey) {
+    const auto& p = GetParam();
+    const std::string model = embed_model(p.name);
+    if (model.empty()) GTEST_SKIP() << p.name << " has no embeddings API";
+    std::string echoed;
+    for (const auto& s : p.secrets)
+        if (s.find("aws-secret-access-key") == std::string::npos) echoed += s + " ";
+    const std::string err_json =
+        json{{"error", {{"message", "Incorrect API key provided: " + echoed}, {"type", "error"}, {"code", "x"}}},
+             {"message", "Incorrect API key provided: " + echoed}}
+            .dump();
+    for (int status : {400, 401, 403, 500}) {
+        server.clear();
+        server.set_handler([&](const RecordedRequest&) { return status_reply(status, err_json); });
+        EmbedOptions o;
+        o.timeout = std::chrono::milliseconds(2000);
+        expect_failure_is_clean([&] { embed(model, {"status " + std::to_string(status)}, o); });
+        expect_failure_is_clean([&] { aembed(model, {"async " + std::to_string(status)}, o).get(); });
+        EXPECT_GE(server.request_count(), 2u) << "the calls never reached the server: the test would prove nothing";
+    }
 }
 
 TEST_P(Secrets, CacheKeyDoesNotDependOnTheKey) {
