@@ -92,9 +92,7 @@ void set_header(Headers& headers, const std::string& name, const std::string& va
 
 Transfer::Transfer(HttpRequest&& request) : request_(std::move(request)) {}
 
-Transfer::~Transfer() {
-    if (header_list_ != nullptr) curl_slist_free_all(header_list_);
-}
+Transfer::~Transfer() = default;
 
 void Transfer::configure(EasySlot& slot, bool for_event_loop) {
     ensure_curl_initialised();
@@ -170,17 +168,38 @@ void Transfer::configure(EasySlot& slot, bool for_event_loop) {
         }
     }
 
-    if (header_list_ != nullptr) curl_slist_free_all(header_list_);
-    header_list_ = nullptr;
+    build_header_list();
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_nodes_.data());
+}
+
+// libcurl only reads a CURLOPT_HTTPHEADER list during the transfer (it never frees or changes it), so
+// the list is built here in two allocations: every "Name: value" line in one buffer, NUL-separated, and
+// the nodes pointing into it. curl_slist_append would cost three (line, copy, node) per header.
+void Transfer::build_header_list() {
+    static constexpr std::string_view kUserAgent = "User-Agent: llmgate-cpp/" LLMGATE_VERSION_STRING;
+    static constexpr std::string_view kNoExpect = "Expect:";  // no 100-continue round trip for big bodies
     bool has_user_agent = false;
+    std::size_t size = kUserAgent.size() + 1 + kNoExpect.size() + 1;
     for (const auto& [k, v] : request_.headers) {
         if (k.size() == 10 && lower(k) == "user-agent") has_user_agent = true;
-        header_list_ = curl_slist_append(header_list_, (k + ": " + v).c_str());
+        size += k.size() + 2 + v.size() + 1;
     }
-    if (!has_user_agent)
-        header_list_ = curl_slist_append(header_list_, "User-Agent: llmgate-cpp/" LLMGATE_VERSION_STRING);
-    header_list_ = curl_slist_append(header_list_, "Expect:");  // no 100-continue round trip for big bodies
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_list_);
+    header_text_.clear();
+    header_text_.reserve(size);  // exact: the nodes point into it, so it must never reallocate
+    header_nodes_.clear();
+    header_nodes_.reserve(request_.headers.size() + 2);
+    auto add = [&](std::string_view a, std::string_view b = {}, bool colon = false) {
+        char* line = header_text_.data() + header_text_.size();
+        header_text_.append(a);
+        if (colon) header_text_.append(": ");
+        header_text_.append(b);
+        header_text_.push_back('\0');
+        header_nodes_.push_back(curl_slist{line, nullptr});
+    };
+    for (const auto& [k, v] : request_.headers) add(k, v, true);
+    if (!has_user_agent) add(kUserAgent);
+    add(kNoExpect);
+    for (std::size_t i = 0; i + 1 < header_nodes_.size(); ++i) header_nodes_[i].next = &header_nodes_[i + 1];
 }
 
 bool Transfer::exceeds_limit(std::size_t more) {

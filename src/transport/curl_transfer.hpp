@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "llmgate/config.hpp"
 #include "transport/http.hpp"
@@ -77,7 +78,9 @@ private:
     static std::size_t header_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self);
     static int progress_cb(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 
-    curl_slist* header_list_ = nullptr;
+    void build_header_list();
+    std::string header_text_;                // the request's header lines, NUL-separated
+    std::vector<curl_slist> header_nodes_;   // the CURLOPT_HTTPHEADER list, pointing into header_text_
     long status_ = 0;
     Headers headers_;
     bool headers_done_ = false;

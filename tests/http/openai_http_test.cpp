@@ -85,6 +85,27 @@ TEST_F(OpenAIHttp, SendsOrganizationAndProjectHeadersFromEnvironment) {
     EXPECT_EQ(server.last_request().header("openai-project"), "proj_456");
 }
 
+// The transport builds the header list itself (curl_transfer.cpp): every header arrives intact, the
+// client names itself unless the caller sets a User-Agent, and a large body is sent at once, with no
+// "Expect: 100-continue" round trip (libcurl adds one above 1 MB unless told not to).
+TEST_F(OpenAIHttp, HeadersArriveIntactWithOurUserAgentUnlessTheCallerSetsOne) {
+    server.enqueue(fake::chat_text("a"));
+    server.enqueue(fake::chat_text("b"));
+    const std::string big(1500 * 1024, 'x');
+    (void)completion("gpt-4o-mini", {Message::user(big)}, {.extra_headers = {{"X-Trace", "t-1: with colon"}}});
+    auto first = server.last_request();
+    EXPECT_EQ(first.header("authorization"), std::string("Bearer ") + kKey);
+    EXPECT_EQ(first.header("x-trace"), "t-1: with colon");
+    EXPECT_EQ(first.header("user-agent").rfind("llmgate-cpp/", 0), 0u) << first.header("user-agent");
+    EXPECT_EQ(first.header("expect"), "");
+    EXPECT_EQ(first.json()["messages"][0]["content"].get<std::string>().size(), big.size());
+
+    (void)acompletion("gpt-4o-mini", {Message::user("hi")}, {.extra_headers = {{"User-Agent", "my-app/2.0"}}}).get();
+    auto second = server.last_request();
+    EXPECT_EQ(second.header("user-agent"), "my-app/2.0");
+    EXPECT_EQ(second.header("authorization"), std::string("Bearer ") + kKey);
+}
+
 TEST_F(OpenAIHttp, MissingKeyIsAnAuthErrorBeforeAnythingIsSent) {
     env.set("OPENAI_API_KEY", nullptr);
     try {
