@@ -28,6 +28,8 @@ struct Clock {
     double wall_s = 0;
     double cpu_s = 0;  // user + system time of every thread of this process (RUSAGE_SELF)
     double sys_s = 0;  // the system (kernel) part of cpu_s: syscalls, page faults, wake-ups
+    double minor_faults = 0;  // pages first touched (fresh heap memory is paid for in sys time)
+    double switches = 0;      // voluntary + involuntary context switches
 };
 
 inline Clock now() {
@@ -35,12 +37,14 @@ inline Clock now() {
     getrusage(RUSAGE_SELF, &ru);
     auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
     return {std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(),
-            tv(ru.ru_utime) + tv(ru.ru_stime), tv(ru.ru_stime)};
+            tv(ru.ru_utime) + tv(ru.ru_stime), tv(ru.ru_stime), static_cast<double>(ru.ru_minflt),
+            static_cast<double>(ru.ru_nvcsw + ru.ru_nivcsw)};
 }
 
 inline Clock since(const Clock& start) {
     Clock n = now();
-    return {n.wall_s - start.wall_s, n.cpu_s - start.cpu_s, n.sys_s - start.sys_s};
+    return {n.wall_s - start.wall_s, n.cpu_s - start.cpu_s, n.sys_s - start.sys_s,
+            n.minor_faults - start.minor_faults, n.switches - start.switches};
 }
 
 // CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the machine, so a server process
@@ -142,6 +146,8 @@ struct Metrics {
     double wall_s = 0;
     double cpu_s = 0;
     double sys_s = 0;         // the kernel's part of cpu_s
+    double minor_faults = 0;  // while the work ran
+    double switches = 0;      // context switches while the work ran
     double peak_rss_mib = 0;  // VmHWM of the measuring process
     double max_threads = 0;   // most threads seen while the work ran
     double v[8] = {};         // measurement-specific values

@@ -74,7 +74,8 @@ Metrics run_llmgate(long n, Run run) {
     const Clock start = now();
     run(n, max_threads);
     const Clock t = since(start);
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .sys_s = t.sys_s, .peak_rss_mib = peak_rss_mib(),
+    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .sys_s = t.sys_s, .minor_faults = t.minor_faults,
+            .switches = t.switches, .peak_rss_mib = peak_rss_mib(),
             .max_threads = static_cast<double>(max_threads)};
 }
 
@@ -169,7 +170,8 @@ Metrics run_raw(const std::string& base_url, long n) {
     const Clock start = now();
     multi.run(n, max_threads);
     const Clock t = since(start);
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .sys_s = t.sys_s, .peak_rss_mib = peak_rss_mib(),
+    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .sys_s = t.sys_s, .minor_faults = t.minor_faults,
+            .switches = t.switches, .peak_rss_mib = peak_rss_mib(),
             .max_threads = static_cast<double>(max_threads)};
 }
 
@@ -201,10 +203,11 @@ int main(int argc, char** argv) try {
             llm();
             raw();
         }
-        std::printf("round %d: batch %.3fs wall %.3fs cpu (%.3fs sys) %.1f MiB %g threads | window %.3fs wall %.3fs cpu | "
-                    "raw %.3fs wall %.3fs cpu (%.3fs sys) %.1f MiB %g threads\n",
-                    r + 1, b.wall_s, b.cpu_s, b.sys_s, b.peak_rss_mib, b.max_threads, a.wall_s, a.cpu_s, w.wall_s, w.cpu_s,
-                    w.sys_s, w.peak_rss_mib, w.max_threads);
+        std::printf("round %d: batch %.3fs wall %.3fs cpu (%.3fs sys, %.0f faults, %.0f switches) %.1f MiB %g threads | "
+                    "window %.3fs wall %.3fs cpu | raw %.3fs wall %.3fs cpu (%.3fs sys, %.0f faults, %.0f switches) %.1f MiB "
+                    "%g threads\n",
+                    r + 1, b.wall_s, b.cpu_s, b.sys_s, b.minor_faults, b.switches, b.peak_rss_mib, b.max_threads, a.wall_s,
+                    a.cpu_s, w.wall_s, w.cpu_s, w.sys_s, w.minor_faults, w.switches, w.peak_rss_mib, w.max_threads);
         const double dn = static_cast<double>(n);
         bt.push_back(dn / b.wall_s);
         at.push_back(dn / a.wall_s);
