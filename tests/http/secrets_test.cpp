@@ -116,6 +116,17 @@ Reply status_reply(int status, const std::string& body, const std::string& conte
     return r;
 }
 
+// An error body echoing every credential `p` sends, as some providers do ("Incorrect API key provided:
+// sk-..."); the AWS secret key is never sent, so it is never echoed.
+std::string echoing_error_body(const ProviderCase& p) {
+    std::string echoed;
+    for (const auto& s : p.secrets)
+        if (s.find("aws-secret-access-key") == std::string::npos) echoed += s + " ";
+    return json{{"error", {{"message", "Incorrect API key provided: " + echoed}, {"type", "error"}, {"code", "x"}}},
+                {"message", "Incorrect API key provided: " + echoed}}
+        .dump();
+}
+
 class Secrets : public ::testing::TestWithParam<ProviderCase> {
 protected:
     void SetUp() override {
@@ -177,15 +188,8 @@ TEST_P(Secrets, NoKeyInLogsErrorsOrCacheKeysOnAnyPath) {
     server.enqueue(p.reply("Hi there."));
     EXPECT_EQ(completion(p.model, msgs, options()).text(), "Hi there.");
 
-    // HTTP errors of every kind, each echoing the credentials the provider was sent, as some providers do
-    // ("Incorrect API key provided: sk-..."); the AWS secret key is never sent, so only what was sent is echoed.
-    std::string echoed;
-    for (const auto& s : p.secrets)
-        if (s.find("aws-secret-access-key") == std::string::npos) echoed += s + " ";
-    const std::string err_json =
-        json{{"error", {{"message", "Incorrect API key provided: " + echoed}, {"type", "error"}, {"code", "x"}}},
-             {"message", "Incorrect API key provided: " + echoed}}
-            .dump();
+    // HTTP errors of every kind, each echoing the credentials the provider was sent.
+    const std::string err_json = echoing_error_body(p);
     for (int status : {400, 401, 403, 404, 422, 429, 500, 503}) {
         server.clear();
         server.set_handler([&](const RecordedRequest&) { return status_reply(status, err_json); });
@@ -236,13 +240,7 @@ TEST_P(Secrets, EmbeddingErrorsNeverCarryTheKey) {
     const auto& p = GetParam();
     const std::string model = embed_model(p.name);
     if (model.empty()) GTEST_SKIP() << p.name << " has no embeddings API";
-    std::string echoed;
-    for (const auto& s : p.secrets)
-        if (s.find("aws-secret-access-key") == std::string::npos) echoed += s + " ";
-    const std::string err_json =
-        json{{"error", {{"message", "Incorrect API key provided: " + echoed}, {"type", "error"}, {"code", "x"}}},
-             {"message", "Incorrect API key provided: " + echoed}}
-            .dump();
+    const std::string err_json = echoing_error_body(p);
     for (int status : {400, 401, 403, 500}) {
         server.clear();
         server.set_handler([&](const RecordedRequest&) { return status_reply(status, err_json); });
