@@ -304,11 +304,7 @@ public:
         sse_.finish(events_);
         drain(out);
         rethrow_pending();
-        if (!stopped_)
-            throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                               .model = model_,
-                                               .status = 200,
-                                               .message = "stream ended before message_stop: the reply is incomplete"});
+        if (!stopped_) stream_cut_short(kProvider, model_, "before message_stop");
         if (finish_reason_ == "length" && !saw_output_) incomplete(model_, finish_reason_, usage_);
     }
 

@@ -181,18 +181,8 @@ public:
     void finish(std::deque<StreamChunk>& out) override {
         sse_.finish(events_);
         drain(out);
-        if (!ended_)
-            throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                               .model = model_,
-                                               .status = 200,
-                                               .message = "stream ended before message-end: the reply is incomplete"});
-        if (finish_reason_ == "length" && !saw_output_)
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = model_,
-                          .status = 200,
-                          .message = "the model hit max_tokens before producing any output (finish_reason MAX_TOKENS)"},
-                finish_reason_, usage_);
+        if (!ended_) stream_cut_short(kProvider, model_, "before message-end");
+        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "max_tokens", "finish_reason MAX_TOKENS");
     }
 
 private:

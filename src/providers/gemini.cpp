@@ -314,18 +314,8 @@ public:
         sse_.finish(events_);
         drain(out);
         // Gemini sends no end marker: the body just ends. Only a finishReason proves the reply is whole.
-        if (finish_reason_.empty())
-            throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                               .model = model_,
-                                               .status = 200,
-                                               .message = "stream ended before any finishReason: the reply is incomplete"});
-        if (finish_reason_ == "length" && !saw_output_)
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = model_,
-                          .status = 200,
-                          .message = "the model hit maxOutputTokens before producing any output (finishReason MAX_TOKENS)"},
-                finish_reason_, usage_);
+        if (finish_reason_.empty()) stream_cut_short(kProvider, model_, "before any finishReason");
+        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "maxOutputTokens", "finishReason MAX_TOKENS");
     }
 
 private:

@@ -210,18 +210,9 @@ public:
         ndjson_.finish(lines_);
         drain(out);
         rethrow_pending();
-        if (!done_)
-            throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                               .model = model_,
-                                               .status = 200,
-                                               .message = "stream ended without its \"done\": true line: the reply is incomplete"});
-        if (finish_reason_ == "length" && !saw_output_)
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = model_,
-                          .status = 200,
-                          .message = "the model hit num_predict (max_tokens) before producing any output (done_reason \"length\")"},
-                finish_reason_, usage_);
+        if (!done_) stream_cut_short(kProvider, model_, "without its \"done\": true line");
+        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "num_predict (max_tokens)",
+                               "done_reason \"length\"");
     }
 
 private:

@@ -173,19 +173,8 @@ public:
     void finish(std::deque<StreamChunk>& out) override {
         sse_.finish(events_);
         drain(out);
-        if (!done_)
-            throw ResponseParseError(ErrorInfo{.provider = provider_,
-                                               .model = model_,
-                                               .status = 200,
-                                               .message = "stream ended before [DONE]: the reply is incomplete"});
-        // As for a buffered reply: a model that spent its whole budget before any output has failed.
-        if (finish_reason_ == "length" && !saw_output_)
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = provider_,
-                          .model = model_,
-                          .status = 200,
-                          .message = "the model hit max_tokens before producing any output (finish_reason \"length\")"},
-                finish_reason_, usage_);
+        if (!done_) stream_cut_short(provider_, model_, "before [DONE]");
+        check_budget_not_spent(provider_, model_, finish_reason_, saw_output_, usage_, "max_tokens", "finish_reason \"length\"");
     }
 
 private:

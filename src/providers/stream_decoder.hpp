@@ -3,6 +3,7 @@
 
 #include <deque>
 #include <map>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,17 @@ public:
     // The body ended cleanly. Throws ResponseParseError if the provider's end-of-stream marker never came.
     virtual void finish(std::deque<StreamChunk>& out) = 0;
 };
+
+// The checks every decoder's finish() makes once the body has ended cleanly.
+//
+// A stream without its end marker was cut short: what arrived is not the whole reply, so it is a
+// ResponseParseError ("stream ended <missing_end>: the reply is incomplete"), never a short answer.
+[[noreturn]] void stream_cut_short(const std::string& provider, const std::string& model, std::string_view missing_end);
+// As for a buffered reply, a model that spent its whole budget before producing any output has failed:
+// IncompleteResponseError with the usage ("the model hit <budget> before producing any output
+// (<reason>)"). `finish_reason` is the unified one ("length" for a spent budget).
+void check_budget_not_spent(const std::string& provider, const std::string& model, const std::string& finish_reason,
+                            bool saw_output, const Usage& usage, std::string_view budget, std::string_view reason);
 
 // Collects tool-call fragments by index into complete calls, in index order. Fragments of different
 // indexes never mix, whatever order they arrive in.
