@@ -25,11 +25,7 @@ namespace {
 constexpr const char* kProvider = "bedrock";
 
 [[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                       .model = model,
-                                       .status = 200,
-                                       .message = what + ": " + body.substr(0, 300),
-                                       .body = body.substr(0, 2000)});
+    reply_parse_failure(kProvider, model, what, body);
 }
 
 [[noreturn]] void invalid_request(const std::string& model, const std::string& what) {

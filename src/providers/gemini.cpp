@@ -30,11 +30,7 @@ constexpr const char* kDefaultBase = "https://generativelanguage.googleapis.com"
 constexpr const char* kApiVersion = "v1beta";  // what python-genai uses for the Developer API
 
 [[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                       .model = model,
-                                       .status = 200,
-                                       .message = what + ": " + body.substr(0, 300),
-                                       .body = body.substr(0, 2000)});
+    reply_parse_failure(kProvider, model, what, body);
 }
 
 std::int64_t int_field(const json& j, const char* key) {

@@ -31,6 +31,20 @@ auto encode(const std::string& provider, const std::string& model, Build&& build
     }
 }
 
+// Runs a reply parser; a ResponseParseError it raises without a model (the OpenAI-format parsers take
+// only the bytes) gets the request's, so every parse error names the model it came from.
+template <class Parse>
+auto with_model_on_parse_errors(const std::string& model, Parse&& parse) {
+    try {
+        return parse();
+    } catch (const ResponseParseError& e) {
+        if (!e.model().empty()) throw;
+        ErrorInfo info = e.info();
+        info.model = model;
+        throw ResponseParseError(std::move(info));
+    }
+}
+
 bool media_type_is(const std::string& content_type, std::string_view type) {
     return content_type.size() >= type.size() && content_type.compare(0, type.size(), type) == 0;
 }
@@ -136,14 +150,14 @@ EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, const H
 
 CompletionResponse HttpProvider::finish_chat(const ChatRequest& request, HttpResponse& response) const {
     if (!is_success(response.status)) raise_http_error(request.model, response);
-    CompletionResponse out = parse_chat(request, response);
+    CompletionResponse out = with_model_on_parse_errors(request.model, [&] { return parse_chat(request, response); });
     if (out.provider.empty()) out.provider = name_;
     return out;
 }
 
 EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const HttpResponse& response) const {
     if (!is_success(response.status)) raise_http_error(request.model, response);
-    EmbeddingResponse out = parse_embed(request, response);
+    EmbeddingResponse out = with_model_on_parse_errors(request.model, [&] { return parse_embed(request, response); });
     if (out.provider.empty()) out.provider = name_;
     return out;
 }

@@ -26,11 +26,7 @@ constexpr const char* kProvider = "ollama";
 constexpr const char* kDefaultHost = "http://localhost:11434";
 
 [[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                       .model = model,
-                                       .status = 200,
-                                       .message = what + ": " + body.substr(0, 300),
-                                       .body = body.substr(0, 2000)});
+    reply_parse_failure(kProvider, model, what, body);
 }
 
 std::string string_or_empty(const json& j, const char* key) {

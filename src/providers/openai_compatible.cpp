@@ -17,11 +17,10 @@
 namespace llmgate::detail {
 namespace {
 
-[[noreturn]] void parse_failure(const std::string& provider, const std::string& what, const std::string& body) {
-    throw ResponseParseError(ErrorInfo{.provider = provider,
-                                       .status = 200,
-                                       .message = what + ": " + body.substr(0, 300),
-                                       .body = body.substr(0, 2000)});
+// (The buffered parsers know no model; HttpProvider::finish_chat / finish_embed add the request's.)
+[[noreturn]] void parse_failure(const std::string& provider, const std::string& what, const std::string& body,
+                                const std::string& model = {}) {
+    reply_parse_failure(provider, model, what, body);
 }
 
 std::string string_or_empty(const json& j, const char* key) {
@@ -195,7 +194,7 @@ private:
             return;
         }
         json j = json::parse(ev.data, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) parse_failure(provider_, "malformed stream event", ev.data);
+        if (j.is_discarded() || !j.is_object()) parse_failure(provider_, "malformed stream event", ev.data, model_);
         if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
             // An error reported mid-stream (HTTP status was already 200).
             ErrorInfo info{.provider = provider_, .model = model_, .status = 0,
@@ -207,7 +206,7 @@ private:
         try {
             out.push_back(map(j));
         } catch (const json::exception& e) {
-            parse_failure(provider_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
+            parse_failure(provider_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data, model_);
         }
     }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 
 #include "test_support.hpp"
 
@@ -326,6 +327,30 @@ TEST_F(OpenAIHttp, MalformedAndNonJsonRepliesAreParseErrors) {
         EXPECT_EQ(e.status(), 502);
         EXPECT_NE(e.provider_message().find("Bad Gateway"), std::string::npos);
     }
+}
+
+// A parse error names the provider and the model it came from, whichever path found it.
+TEST_F(OpenAIHttp, ParseErrorsNameTheProviderAndModel) {
+    auto expect_named = [](const std::function<void()>& call, const char* path) {
+        try {
+            call();
+            ADD_FAILURE() << path << ": nothing thrown";
+        } catch (const ResponseParseError& e) {
+            EXPECT_EQ(e.provider(), "openai") << path;
+            EXPECT_EQ(e.model(), "gpt-4o-mini") << path;
+            EXPECT_EQ(e.status(), 200) << path;
+        }
+    };
+    server.enqueue(fake::malformed_json());
+    expect_named([&] { completion("gpt-4o-mini", hello()); }, "sync");
+    server.enqueue(Reply{.status = 200, .body = R"({"object":"chat.completion","choices":"none"})"});
+    expect_named([&] { acompletion("gpt-4o-mini", hello()).get(); }, "async, wrong shape");
+    server.enqueue(Reply{.status = 200, .content_type = "text/event-stream", .body = "data: {not json\n\n"});
+    expect_named([&] {
+        for (const auto& c : stream("gpt-4o-mini", hello())) (void)c;
+    }, "stream event");
+    server.enqueue(Reply{.status = 200, .body = R"({"object":"list","data":"none"})"});
+    expect_named([&] { embed("gpt-4o-mini", {"x"}); }, "embeddings");
 }
 
 TEST_F(OpenAIHttp, StreamRequestAnsweredWithJsonIsNotMistakenForAStream) {
