@@ -81,7 +81,7 @@ const json& RawJson::get() const {
 
 namespace {
 const json& null_json() {
-    static const json null_value;
+    static const json& null_value = *new json();  // leaked: may be read on the loop thread during exit
     return null_value;
 }
 }  // namespace
@@ -129,7 +129,7 @@ std::string Message::text() const {
 std::string CompletionResponse::text() const { return choices.empty() ? std::string() : choices.front().message.text(); }
 
 const std::vector<ToolCall>& CompletionResponse::tool_calls() const {
-    static const std::vector<ToolCall> none;
+    static const std::vector<ToolCall>& none = *new std::vector<ToolCall>();  // leaked, as above
     return choices.empty() ? none : choices.front().message.tool_calls;
 }
 

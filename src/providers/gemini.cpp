@@ -52,10 +52,10 @@ std::string guess_mime_type(const std::string& url) {
     if (dot == std::string::npos) return {};
     std::string ext = path.substr(dot + 1);
     for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    static const std::map<std::string, std::string> kTypes{{"png", "image/png"},   {"jpg", "image/jpeg"},
-                                                           {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
-                                                           {"gif", "image/gif"},   {"heic", "image/heic"},
-                                                           {"heif", "image/heif"}, {"pdf", "application/pdf"}};
+    // Leaked, as every static the loop thread may read: it can still be working while the process exits.
+    static const auto& kTypes = *new std::map<std::string, std::string>{
+        {"png", "image/png"},   {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
+        {"gif", "image/gif"},   {"heic", "image/heic"}, {"heif", "image/heif"}, {"pdf", "application/pdf"}};
     auto it = kTypes.find(ext);
     return it == kTypes.end() ? std::string() : it->second;
 }
@@ -202,7 +202,8 @@ json thinking_config(const std::string& model, const std::string& effort) {
     json cfg{{"includeThoughts", true}};
     const std::string bare = model.rfind("models/", 0) == 0 ? model.substr(7) : model;
     if (bare.rfind("gemini-2", 0) == 0 || bare.rfind("gemini-1", 0) == 0) {
-        static const std::map<std::string, int> kBudgets{{"minimal", 0}, {"low", 1024}, {"medium", 8192}, {"high", 24576}};
+        static const auto& kBudgets =  // leaked: see kTypes
+            *new std::map<std::string, int>{{"minimal", 0}, {"low", 1024}, {"medium", 8192}, {"high", 24576}};
         auto it = kBudgets.find(effort);
         cfg["thinkingBudget"] = it == kBudgets.end() ? -1 : it->second;  // -1: dynamic
     } else {

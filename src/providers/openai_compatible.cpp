@@ -393,7 +393,7 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, std::stri
             Choice choice;
             choice.index = json_index(c, "index", static_cast<int>(r.choices.size()));
             choice.finish_reason = string_or_empty(c, "finish_reason");
-            static const json kNoMessage = json::object();
+            static const json& kNoMessage = *new json(json::object());  // leaked: the loop thread may parse during exit
             const auto msg_it = c.find("message");
             const json& msg = msg_it != c.end() ? *msg_it : kNoMessage;  // a reference: no copy of the message
             const auto role = msg.find("role");

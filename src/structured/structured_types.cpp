@@ -86,7 +86,7 @@ json SchemaBuilder::enum_of(const std::vector<std::string_view>& names) {
 
 void start_completion_async(CompletionRequest request, std::function<void(std::exception_ptr, CompletionResponse)> done) {
     // No gate or batch middleware: the free functions' chain, as acompletion() runs it.
-    static const MiddlewareList no_outer_middleware{};
+    static const MiddlewareList& no_outer_middleware = *new MiddlewareList();  // leaked: used until exit
     run_complete_async(no_outer_middleware, std::move(request), std::move(done));
 }
 

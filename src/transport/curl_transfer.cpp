@@ -45,7 +45,9 @@ CurlGlobal& global() {
 }
 
 std::mutex settings_mutex;
-TransportSettings settings;
+// Leaked, like the loop itself: the loop thread may configure a transfer while the process exits and
+// static objects are destroyed.
+TransportSettings& settings = *new TransportSettings();
 std::uint64_t settings_generation = 1;  // guarded by settings_mutex; bumped by configure_transport
 
 std::string lower(std::string_view s) {

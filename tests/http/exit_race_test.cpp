@@ -1,0 +1,70 @@
+// A process may exit while the event loop thread is still finishing a transfer. Static objects are
+// destroyed then (the C++ runtime's, simdjson's, ours); the loop must not call into one that is gone.
+// The child here exits while a reply is on its way: an exit handler registered first (so it runs after
+// every static destructor) keeps the process alive while the loop builds the error for that reply.
+// Before the fix, building an error's message ran simdjson's UTF-8 validator through its destroyed
+// implementation object: "pure virtual method called", and the process aborted.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "test_support.hpp"
+
+using namespace llmgate;
+using namespace llmgate::testing;
+namespace fake = llmgate::testing::openai;
+
+namespace {
+
+// The child's exit status, or -1 if it has not ended within `limit` (it is then killed).
+int wait_for(pid_t pid, std::chrono::milliseconds limit) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < until) {
+        if (waitpid(pid, &status, WNOHANG) == pid) return status;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+}  // namespace
+
+// This file holds one test on purpose: the child must be forked before this process has started the
+// event loop (a forked child does not inherit the loop's thread).
+TEST(ExitRace, ExitingWhileTheLoopFinishesAFailedTransferDoesNotCrash) {
+    EnvGuard env;
+    clear_provider_env(env);
+    FakeServer server;
+    env.set("OPENAI_API_KEY", "sk-exit");
+    env.set("OPENAI_BASE_URL", server.base_url().c_str());
+    server.set_handler([](const RecordedRequest&) {
+        Reply r = fake::error(500, "server error \xc3\xa9 with text to check", "server_error");
+        r.delay_before_reply = std::chrono::milliseconds(150);  // arrives while the child is exiting
+        return r;
+    });
+
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        // Registered before llmgate (or simdjson) creates any static object, so it runs after all of
+        // their destructors: the reply arrives, and the loop handles it, during this sleep.
+        std::atexit([] { std::this_thread::sleep_for(std::chrono::milliseconds(600)); });
+        auto pending = acompletion("gpt-4o-mini", {Message::user("hi")});
+        (void)pending;  // exit() does not unwind: the future stays alive, its result still to come
+        std::exit(0);
+    }
+    const int status = wait_for(pid, std::chrono::seconds(20));
+    ASSERT_NE(status, -1) << "the exiting process hung";
+    EXPECT_TRUE(WIFEXITED(status)) << "the exiting process was killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    if (WIFEXITED(status)) {
+        EXPECT_EQ(WEXITSTATUS(status), 0);
+    }
+    EXPECT_EQ(server.request_count(), 1u);  // the request did go out: the race was really run
+}
