@@ -24,6 +24,12 @@ using simdjson::dom::element_type;
 constexpr std::size_t kMaxFastBody = 16 * 1024;
 
 struct Scratch {
+    // Sized once, here: allocating is the parser's only use of simdjson's static dispatch objects, which
+    // are destroyed at process exit while the loop thread may still parse (it never grows past this).
+    Scratch() {
+        const simdjson::error_code sized = parser.allocate(kMaxFastBody);
+        static_cast<void>(sized);  // without memory now, the first parse tries again
+    }
     simdjson::dom::parser parser{kMaxFastBody};
     std::string padded;  // simdjson reads up to SIMDJSON_PADDING bytes past the end
 };
