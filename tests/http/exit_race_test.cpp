@@ -54,8 +54,13 @@ TEST(ExitRace, ExitingWhileTheLoopFinishesAFailedTransferDoesNotCrash) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
         // Registered before llmgate (or simdjson) creates any static object, so it runs after all of
-        // their destructors: the reply arrives, and the loop handles it, during this sleep.
-        std::atexit([] { std::this_thread::sleep_for(std::chrono::milliseconds(600)); });
+        // their destructors: the reply arrives, and the loop handles it, during this sleep. Then the
+        // child ends at once: what would run after this is only the sanitizers' own exit work, and
+        // LeakSanitizer would report the parent's server objects, which this forked copy inherited.
+        std::atexit([] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(600));
+            std::_Exit(0);
+        });
         auto pending = acompletion("gpt-4o-mini", {Message::user("hi")});
         (void)pending;  // exit() does not unwind: the future stays alive, its result still to come
         std::exit(0);
