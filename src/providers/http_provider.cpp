@@ -13,8 +13,6 @@
 namespace llmgate::detail {
 namespace {
 
-bool is_success(long status) { return status >= 200 && status < 300; }
-
 // The request from `build`. Text the caller put inside a JSON value (tool parameters, options.extra, a
 // schema) that is not valid UTF-8 cannot be encoded; that is the caller's error, reported as such.
 // (Plain text fields are checked before dispatch; see core/dispatch.cpp.)
@@ -149,14 +147,14 @@ EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, const H
 }
 
 CompletionResponse HttpProvider::finish_chat(const ChatRequest& request, HttpResponse& response) const {
-    if (!is_success(response.status)) raise_http_error(request.model, response);
+    if (!is_success_status(response.status)) raise_http_error(request.model, response);
     CompletionResponse out = with_model_on_parse_errors(request.model, [&] { return parse_chat(request, response); });
     if (out.provider.empty()) out.provider = name_;
     return out;
 }
 
 EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const HttpResponse& response) const {
-    if (!is_success(response.status)) raise_http_error(request.model, response);
+    if (!is_success_status(response.status)) raise_http_error(request.model, response);
     EmbeddingResponse out = with_model_on_parse_errors(request.model, [&] { return parse_embed(request, response); });
     if (out.provider.empty()) out.provider = name_;
     return out;
@@ -220,7 +218,7 @@ void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse>
 
 Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body,
                                  const std::vector<std::string>& secrets) const {
-    if (!is_success(body->status())) {
+    if (!is_success_status(body->status())) {
         HttpResponse resp{body->status(), body->headers(), body->read_all()};
         scrub_credentials(secrets, resp.body);
         raise_http_error(request.model, resp);

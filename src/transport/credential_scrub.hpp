@@ -31,8 +31,6 @@ inline void scrub_credentials(const std::vector<std::string>& secrets, std::stri
             text.replace(at, s.size(), "[REDACTED]");
 }
 
-inline bool is_success_status(long status) { return status >= 200 && status < 300; }
-
 // What the transport does to every buffered reply before handing it over: an error reply loses the
 // credentials its own request sent. Done here, once, so no caller has to copy the keys up front.
 inline void scrub_error_reply(const Headers& request_headers, long status, std::string& body) {

@@ -370,7 +370,8 @@ void AsyncTransfer::finish(CURLcode code) {
     auto ch = std::make_shared<StreamChannel>();
     ch->status = status();
     ch->headers = take_headers();
-    scrub_error_reply(request_.headers, status(), buffer_);
+    // (A stream's error body is scrubbed where it is read, by HttpProvider::make_stream, for the sync
+    // and async paths alike: the sync reader hands it over in pieces.)
     ch->buffer = std::move(buffer_);
     ch->done = true;
     on_stream_(nullptr, std::make_unique<ChannelBodyReader>(ch, id));

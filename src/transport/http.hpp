@@ -39,6 +39,9 @@ void set_headers(Headers& headers, const Map& values) {
     for (const auto& [k, v] : values) set_header(headers, k, v);
 }
 
+// 2xx: a reply to parse; anything else is an error reply.
+inline bool is_success_status(long status) { return status >= 200 && status < 300; }
+
 struct HttpResponse {
     long status = 0;
     Headers headers{};
