@@ -98,21 +98,33 @@ Transfer::~Transfer() = default;
 
 void Transfer::configure(EasySlot& slot, bool for_event_loop) {
     ensure_curl_initialised();
-    TransportSettings s;
+    // Only what every request needs is read here; the whole settings (with their strings) are copied
+    // only when the handle must be set up again.
     std::uint64_t generation = 0;
+    long connect_timeout_ms = 0;
+    std::size_t max_response_bytes = 0;
     {
         std::lock_guard lock(settings_mutex);
-        s = settings;
         generation = settings_generation;
+        connect_timeout_ms = settings.connect_timeout_ms;
+        max_response_bytes = settings.max_response_bytes;
     }
     CURL* easy = slot.easy;
     easy_ = easy;
-    max_bytes_ = request_.max_response_bytes != 0 ? request_.max_response_bytes : s.max_response_bytes;
+    max_bytes_ = request_.max_response_bytes != 0 ? request_.max_response_bytes : max_response_bytes;
 
+    AppliedOptions& applied = slot.applied;
     if (slot.settings_generation != generation) {
         // A new handle, or settings changed since it was set up: start from libcurl's defaults (the
         // handle keeps its live connections and caches) and set what is the same for every request.
+        TransportSettings s;
+        {
+            std::lock_guard lock(settings_mutex);
+            s = settings;
+            generation = settings_generation;  // a change in between is picked up by the next request
+        }
         curl_easy_reset(easy);
+        applied = AppliedOptions{};
         curl_easy_setopt(easy, CURLOPT_SHARE, curl_share());
         curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -128,46 +140,72 @@ void Transfer::configure(EasySlot& slot, bool for_event_loop) {
         slot.settings_generation = generation;
     }
 
-    // Everything below varies per request, so it is set on every call, including the "off" values:
-    // a reused handle must not carry the previous request's choices.
-    curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request_.max_redirects > 0 ? 1L : 0L);
-    if (request_.max_redirects > 0)  // e.g. client-side image fetches; never provider calls
-        curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request_.max_redirects));
+    // Everything below varies per request. It is set when it differs from what the handle's previous
+    // request left, including the "off" values: a reused handle must not carry that request's choices.
+    // The pointers into this transfer change every time.
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf_);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, this);
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, for_event_loop ? 1L : 0L);  // prefer multiplexing over new connections
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, this);
-
-    const long timeout_ms = static_cast<long>(request_.timeout.count());
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(s.connect_timeout_ms, timeout_ms));
-    if (request_.streaming) {
-        // A stream may legitimately run for a long time; what must not happen is a long silence.
-        // libcurl's LOW_SPEED check averages over seconds and misses short stalls, so the progress
-        // callback (called at least once a second) enforces the limit exactly.
-        idle_limit_ = request_.timeout;
-        restart_idle_clock();
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 0L);
-        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
-    } else {
-        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 1L);
-        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+    if (applied.url != request_.url) {
+        curl_easy_setopt(easy, CURLOPT_URL, request_.url.c_str());  // libcurl keeps its own copy
+        applied.url = request_.url;
+    }
+    if (applied.max_redirects != request_.max_redirects) {
+        curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, request_.max_redirects > 0 ? 1L : 0L);
+        if (request_.max_redirects > 0)  // e.g. client-side image fetches; never provider calls
+            curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request_.max_redirects));
+        applied.max_redirects = request_.max_redirects;
+    }
+    if (const signed char pipewait = for_event_loop ? 1 : 0; applied.pipewait != pipewait) {
+        curl_easy_setopt(easy, CURLOPT_PIPEWAIT, static_cast<long>(pipewait));  // prefer multiplexing
+        applied.pipewait = pipewait;
     }
 
+    const long timeout_ms = static_cast<long>(request_.timeout.count());
+    if (const long connect_ms = std::min(connect_timeout_ms, timeout_ms); applied.connect_timeout_ms != connect_ms) {
+        curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+        applied.connect_timeout_ms = connect_ms;
+    }
+    // A stream may legitimately run for a long time; what must not happen is a long silence. libcurl's
+    // LOW_SPEED check averages over seconds and misses short stalls, so the progress callback (called at
+    // least once a second) enforces the limit exactly.
+    const long whole_transfer_ms = request_.streaming ? 0L : timeout_ms;
+    if (applied.timeout_ms != whole_transfer_ms) {
+        curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, whole_transfer_ms);
+        applied.timeout_ms = whole_transfer_ms;
+    }
+    if (const signed char streaming = request_.streaming ? 1 : 0; applied.streaming != streaming) {
+        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, request_.streaming ? 0L : 1L);
+        applied.streaming = streaming;
+    }
+    if (request_.streaming) {
+        idle_limit_ = request_.timeout;
+        restart_idle_clock();
+        curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
+    }
+
+    using Method = AppliedOptions::Method;
     if (request_.method == "POST") {
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
-        curl_easy_setopt(easy, CURLOPT_POST, 1L);
+        if (applied.method != Method::post) {
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
+            curl_easy_setopt(easy, CURLOPT_POST, 1L);
+            applied.method = Method::post;
+        }
         curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
         curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
     } else {
-        curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);  // also undoes a previous request's POST
-        curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, request_.method == "GET" ? nullptr : request_.method.c_str());
-        if (request_.method != "GET" && !request_.body.empty()) {
+        const bool get = request_.method == "GET";
+        if (!get || applied.method != Method::get) {
+            curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);  // also undoes a previous request's POST
+            curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, get ? nullptr : request_.method.c_str());
+        }
+        if (!get && !request_.body.empty()) {
             curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
             curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
         }
+        // Other methods are set in full every time, and leave the next request to do the same.
+        applied.method = get ? Method::get : Method::unknown;
     }
 
     build_header_list();

@@ -21,11 +21,27 @@ void ensure_curl_initialised();
 CURLSH* curl_share();
 TransportSettings current_transport_settings();
 
-// A reusable easy handle, and the transport-settings generation its fixed options were set for (0 when
-// never configured). Owners (the sync session pool, the event loop) keep one per handle.
+// The per-request options the previous request left on a reused handle. Transfer::configure sets only
+// the ones that differ: every curl_easy_setopt is a trip through libcurl's large option switch, and a
+// batch of small requests spent more on those calls than on the rest of its libcurl set-up.
+struct AppliedOptions {
+    enum class Method : signed char { unknown, post, get };  // any other method is set in full each time
+    std::string url{};
+    long connect_timeout_ms = -1;
+    long timeout_ms = -1;
+    int max_redirects = -1;
+    Method method = Method::unknown;
+    signed char streaming = -1;  // -1: not set since the last curl_easy_reset
+    signed char pipewait = -1;
+};
+
+// A reusable easy handle, the transport-settings generation its fixed options were set for (0 when
+// never configured) and the per-request options it carries. Owners (the sync session pool, the event
+// loop) keep one per handle.
 struct EasySlot {
     CURL* easy = nullptr;
     std::uint64_t settings_generation = 0;
+    AppliedOptions applied{};
 };
 
 // Per-transfer state the curl callbacks write into. Subclasses decide what happens to body bytes.
@@ -37,8 +53,9 @@ public:
     Transfer& operator=(const Transfer&) = delete;
 
     // Sets every option on the slot's handle for this request. A handle already configured under the
-    // current transport settings keeps its fixed options (no curl_easy_reset); every option that varies
-    // per request is set each time, to its "off" value where this request does not use it.
+    // current transport settings keeps its fixed options (no curl_easy_reset); an option that varies per
+    // request is set whenever it differs from what the slot's previous request left (slot.applied), to
+    // its "off" value where this request does not use it.
     void configure(EasySlot& slot, bool for_event_loop);
 
     const HttpRequest& request() const { return request_; }

@@ -156,13 +156,13 @@ private:
     // request's client-side work in libcurl. Transfer::configure resets a reused handle completely.
     EasySlot take_easy() {
         if (idle_easy_.empty()) return EasySlot{.easy = curl_easy_init()};
-        EasySlot slot = idle_easy_.back();
+        EasySlot slot = std::move(idle_easy_.back());
         idle_easy_.pop_back();
         return slot;
     }
-    void recycle(const EasySlot& slot) {
+    void recycle(EasySlot&& slot) {
         if (idle_easy_.size() < kMaxIdleEasy)
-            idle_easy_.push_back(slot);
+            idle_easy_.push_back(std::move(slot));
         else
             curl_easy_cleanup(slot.easy);
     }
@@ -223,7 +223,7 @@ private:
                 // back before the callbacks run, so a request they start at once reuses it. (finish()
                 // reads only the transfer's own fields, never the handle.)
                 if (code == CURLE_OK)
-                    recycle(owned->slot);
+                    recycle(std::move(owned->slot));
                 else
                     curl_easy_cleanup(easy);
                 owned->slot = EasySlot{};
