@@ -47,11 +47,11 @@ Middleware::EmbedNext embed_from(const List& all, std::size_t i) {
 // throws instead of calling back still resolves exactly once.
 template <class T, class Request, class Inner>
 void guarded_inner(Inner inner, Request&& r, Callback<T> done) {
-    auto guarded = once(std::move(done));
+    auto first = std::make_shared<FirstCall<T>>(std::move(done));
     try {
-        inner(std::move(r), guarded);
+        inner(std::move(r), FirstCall<T>::forwarder(first));
     } catch (...) {
-        guarded(std::current_exception(), empty_value<T>());
+        (*first)(std::current_exception(), empty_value<T>());
     }
 }
 
@@ -62,11 +62,11 @@ std::function<void(Request, Callback<T>)> async_from(const List& all, std::size_
         return [inner](Request r, Callback<T> done) { guarded_inner<T, Request>(inner, std::move(r), std::move(done)); };
     auto next = async_from<T, Request>(all, i + 1, method, inner);
     return [mw = (*all)[i], next, method](Request r, Callback<T> done) {
-        auto guarded = once(std::move(done));
+        auto first = std::make_shared<FirstCall<T>>(std::move(done));
         try {
-            ((*mw).*method)(std::move(r), guarded, next);
+            ((*mw).*method)(std::move(r), FirstCall<T>::forwarder(first), next);
         } catch (...) {
-            guarded(std::current_exception(), empty_value<T>());
+            (*first)(std::current_exception(), empty_value<T>());
         }
     };
 }

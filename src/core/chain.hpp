@@ -32,19 +32,29 @@ T empty_value() {
         return T{};
 }
 
-// A callback that forwards only its first call, so a step that both calls back and throws (or a
-// cancelled batch entry) can never resolve a promise twice.
+// The first call of a callback, and only that one: shared by the callback handed on and the caller's own
+// error path, so a step that both calls back and throws (or a cancelled batch entry) can never resolve a
+// promise twice.
+template <class T>
+struct FirstCall {
+    std::atomic<bool> fired{false};
+    Callback<T> done;
+
+    explicit FirstCall(Callback<T> d) : done(std::move(d)) {}
+    void operator()(std::exception_ptr e, T v) {
+        if (!fired.exchange(true)) done(std::move(e), std::move(v));
+    }
+    // A callback forwarding to `state`; the caller keeps `state` for its own error path instead of
+    // copying the callback (a std::function copy allocates).
+    static Callback<T> forwarder(const std::shared_ptr<FirstCall>& state) {
+        return [state](std::exception_ptr e, T v) { (*state)(std::move(e), std::move(v)); };
+    }
+};
+
+// A callback that forwards only its first call.
 template <class T>
 Callback<T> once(Callback<T> done) {
-    struct State {
-        std::atomic<bool> fired{false};
-        Callback<T> done;
-    };
-    auto state = std::make_shared<State>();  // one allocation for the flag and the callback
-    state->done = std::move(done);
-    return [state = std::move(state)](std::exception_ptr e, T v) {
-        if (!state->fired.exchange(true)) state->done(std::move(e), std::move(v));
-    };
+    return FirstCall<T>::forwarder(std::make_shared<FirstCall<T>>(std::move(done)));
 }
 
 // Opens a stream through an async step and waits for it on the calling thread. Only for code running on

@@ -3,6 +3,8 @@
 
 #include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "core/environment.hpp"
 
@@ -13,11 +15,12 @@ inline std::string strip_trailing_slashes(std::string url) {
     return url;
 }
 
+// (The fallback is a view: most callers pass a literal, which is then copied only when it is used.)
 inline std::string pick_base_url(const std::string& override_base, std::initializer_list<const char*> variables,
-                                 const std::string& fallback) {
+                                 std::string_view fallback) {
     if (!override_base.empty()) return strip_trailing_slashes(override_base);
-    if (auto v = first_env(variables)) return strip_trailing_slashes(*v);
-    return fallback;
+    if (auto v = first_env(variables)) return strip_trailing_slashes(std::move(*v));
+    return std::string(fallback);
 }
 
 }  // namespace llmgate::detail

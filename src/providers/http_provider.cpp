@@ -180,12 +180,13 @@ void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResp
         done(std::current_exception(), {});
         return;
     }
-    auto req = std::make_shared<ChatRequest>(std::move(request));
-    perform_async(std::move(*http), [this, req = std::move(req), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+    // The request rides in the callback itself (std::function keeps it in the one allocation it makes
+    // for the lambda anyway); it is never copied, only moved.
+    perform_async(std::move(*http), [this, req = std::move(request), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
         CompletionResponse out;
         if (!err) {
             try {
-                out = finish_chat(*req, resp);
+                out = finish_chat(req, resp);
             } catch (...) {
                 err = std::current_exception();
             }

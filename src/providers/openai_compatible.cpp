@@ -23,6 +23,14 @@ namespace {
     reply_parse_failure(provider, model, what, body);
 }
 
+// The JSON request headers, with room for the auth headers and the caller's extras: the list is built
+// once per request, and an initializer list would copy every string and then grow the vector for auth.
+void start_json_headers(Headers& headers, std::string accept, std::size_t extra) {
+    headers.reserve(4 + extra);
+    headers.emplace_back("Content-Type", "application/json");
+    headers.emplace_back("Accept", std::move(accept));
+}
+
 std::string string_or_empty(const json& j, const char* key) {
     auto it = j.find(key);
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -486,7 +494,7 @@ bool OpenAICompatibleProvider::is_reasoning_model(const std::string& model) {
 std::string OpenAICompatibleProvider::require_key(const std::string& override_key,
                                                   std::initializer_list<const char*> variables) const {
     if (!override_key.empty()) return override_key;
-    if (auto v = first_env(variables)) return *v;
+    if (auto v = first_env(variables)) return std::move(*v);
     std::string names;
     for (const char* v : variables) names += (names.empty() ? "" : " or ") + std::string(v);
     throw AuthError(ErrorInfo{.provider = name(), .message = "no API key for " + name() + ": set " + names + " or pass api_key"});
@@ -500,7 +508,7 @@ HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, boo
     http.model = request.model;
     http.timeout = effective_timeout(o.timeout);
     http.streaming = stream;
-    http.headers = {{"Content-Type", "application/json"}, {"Accept", stream ? stream_accept() : "application/json"}};
+    start_json_headers(http.headers, stream ? stream_accept() : "application/json", o.extra_headers.size());
     add_auth(http.headers, o.api_key);
     set_headers(http.headers, o.extra_headers);
     const bool include_usage = o.stream_include_usage && accepts_stream_usage_option(request);
@@ -549,7 +557,7 @@ HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) c
     http.provider = name();
     http.model = request.model;
     http.timeout = effective_timeout(o.timeout);
-    http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
+    start_json_headers(http.headers, "application/json", o.extra_headers.size());
     add_auth(http.headers, o.api_key);
     set_headers(http.headers, o.extra_headers);
     json body{{"model", request.model}};

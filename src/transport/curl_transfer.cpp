@@ -56,6 +56,10 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+// Reserved for a reply's headers when its status line arrives (12 pairs stay under glibc's 1 KiB
+// large-chunk size, whose allocation first consolidates the fast bins).
+constexpr std::size_t kTypicalHeaderCount = 12;
+
 // The most a Content-Length header makes us reserve up front.
 constexpr std::size_t kMaxReserve = 1u << 20;
 
@@ -279,6 +283,9 @@ std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, 
     std::string_view line(ptr, n);
     if (line.substr(0, 5) == "HTTP/") {  // a new status line: 1xx interim replies start over
         t->headers_.clear();
+        // Room for a typical provider reply's headers (OpenAI sends about twenty), in one allocation
+        // instead of a vector growing 1, 2, 4, 8.
+        t->headers_.reserve(kTypicalHeaderCount);
         t->headers_done_ = false;
         return n;
     }
@@ -295,7 +302,8 @@ std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, 
     const std::size_t colon = line.find(':');
     if (colon != std::string_view::npos) {
         auto& [name, value] = t->headers_.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : name)  // header names are ASCII; std::tolower would be a locale call per byte
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
         // One allocation for the whole body instead of a chain of growing ones (bounded: the header
         // may lie, and the size cap still applies as bytes arrive).
         if (name == "content-length") {

@@ -101,8 +101,8 @@ public:
         wake();
     }
 
-    void start(std::unique_ptr<AsyncTransfer> t) {
-        std::shared_ptr<AsyncTransfer> shared(std::move(t));
+    // (Made with make_shared: one allocation for the transfer and its count.)
+    void start(std::shared_ptr<AsyncTransfer> shared) {
         // On the loop thread outside libcurl (a batch starting its next request from a finished one),
         // the transfer is added at once; libcurl forbids adding handles from inside its callbacks, and
         // other threads must hand it over.
@@ -380,12 +380,12 @@ void AsyncTransfer::finish(CURLcode code) {
 }  // namespace
 
 void perform_async(HttpRequest&& request, Callback<HttpResponse> done) {
-    EventLoop::instance().start(std::make_unique<AsyncTransfer>(std::move(request), std::move(done)));
+    EventLoop::instance().start(std::make_shared<AsyncTransfer>(std::move(request), std::move(done)));
 }
 
 void open_async(HttpRequest&& request, Callback<std::unique_ptr<BodyReader>> ready) {
     request.streaming = true;
-    EventLoop::instance().start(std::make_unique<AsyncTransfer>(std::move(request), std::move(ready)));
+    EventLoop::instance().start(std::make_shared<AsyncTransfer>(std::move(request), std::move(ready)));
 }
 
 void post_to_event_loop(std::function<void()> task) { EventLoop::instance().post(std::move(task)); }

@@ -63,3 +63,26 @@ TEST(Dotenv, FileFillsGapsButNeverOverridesTheEnvironment) {
     ::unsetenv("LLMGATE_TEST_BOTH");
     llmgate::reload_dotenv();
 }
+
+// Without a .env the lookup of an absent variable skips the file cache's lock; a .env that appears
+// later must still be seen after reload_dotenv, and one that goes away must stop being seen.
+TEST(Dotenv, ReloadSeesAFileThatAppearsOrGoesAway) {
+    const auto old = std::filesystem::current_path();
+    const auto dir = std::filesystem::temp_directory_path() / ("llmgate-dotenv-late-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::filesystem::current_path(dir);
+    llmgate::reload_dotenv();
+    EXPECT_FALSE(llmgate::getenv("LLMGATE_TEST_LATE").has_value());
+    {
+        std::ofstream(".env") << "LLMGATE_TEST_LATE=arrived\n";
+    }
+    EXPECT_FALSE(llmgate::getenv("LLMGATE_TEST_LATE").has_value());  // read once, until a reload
+    llmgate::reload_dotenv();
+    EXPECT_EQ(llmgate::getenv("LLMGATE_TEST_LATE").value_or(""), "arrived");
+    std::filesystem::remove(".env");
+    llmgate::reload_dotenv();
+    EXPECT_FALSE(llmgate::getenv("LLMGATE_TEST_LATE").has_value());
+    std::filesystem::current_path(old);
+    std::filesystem::remove_all(dir);
+    llmgate::reload_dotenv();
+}
