@@ -2,6 +2,7 @@
 #include "core/dispatch.hpp"
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 #include "core/image_inlining.hpp"
@@ -66,6 +67,11 @@ std::string invalid_utf8_field(const std::vector<Message>& messages, const Optio
 
 // Routes and checks the arguments; `needs_fetch` is set when image URLs must be fetched client-side;
 // `plan` gets the structured-output strategies to try (empty without a response_format).
+// Options::extra / EmbedOptions::extra: null (none) or an object of body fields, never merged otherwise.
+void check_extra(const Route& route, const std::string& model, const json& extra) {
+    if (!extra.is_null() && !extra.is_object()) invalid(route, model, "options.extra must be a JSON object of body fields");
+}
+
 void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan, bool for_stream) {
     route = detail::route(call.model, call.options.provider);
     if (call.messages.empty()) invalid(route, call.model, "messages must not be empty");
@@ -74,22 +80,26 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
         if (m.role == "tool" && m.tool_call_id.empty())
             invalid(route, call.model, "a tool message needs the tool_call_id it answers");
     }
-    if (!call.options.extra.is_null() && !call.options.extra.is_object())
-        invalid(route, call.model, "options.extra must be a JSON object of body fields");
+    check_extra(route, call.model, call.options.extra);
     if (std::string field = invalid_utf8_field(call.messages, call.options); !field.empty())
         invalid(route, call.model, field + " is not valid UTF-8 (JSON text must be UTF-8)");
-    const Capabilities caps = route.provider->capabilities(route.model);
+    // Asked only when images or a response format need them: most calls have neither.
+    std::optional<Capabilities> caps;
+    auto capabilities = [&]() -> const Capabilities& {
+        if (!caps) caps = route.provider->capabilities(route.model);
+        return *caps;
+    };
     needs_fetch = false;
     if (has_images(call.messages)) {
-        if (!caps.images)
+        if (!capabilities().images)
             throw VisionNotSupported(ErrorInfo{.provider = route.provider->name(), .model = call.model,
                                                .message = route.provider->name() + " takes no image input"});
-        needs_fetch = !caps.image_urls && has_remote_images(call.messages);
+        needs_fetch = !capabilities().image_urls && has_remote_images(call.messages);
     }
     if (call.options.response_format) {
         // As in Python: a structured reply is validated whole, which a stream cannot offer.
         if (for_stream) invalid(route, call.model, "stream and response_format cannot be used together");
-        if (plan) *plan = structured_plan(*call.options.response_format, caps, route.provider->name(), call.model);
+        if (plan) *plan = structured_plan(*call.options.response_format, capabilities(), route.provider->name(), call.model);
     }
 }
 
@@ -109,8 +119,7 @@ ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fet
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     route = detail::route(call.model, call.options.provider);
     if (call.inputs.empty()) invalid(route, call.model, "embed needs at least one input");
-    if (!call.options.extra.is_null() && !call.options.extra.is_object())
-        invalid(route, call.model, "options.extra must be a JSON object of body fields");
+    check_extra(route, call.model, call.options.extra);
     check_embedding_inputs(call);
     return EmbedRequest{route.model, call.inputs, call.single_input, call.options};
 }
