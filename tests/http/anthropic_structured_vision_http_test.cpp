@@ -25,15 +25,12 @@ CompletionResponse call(const std::string& model, detail::StructuredMode mode, O
     return route.provider->complete(request);
 }
 
-class AnthropicStructuredHttp : public ::testing::Test {
+class AnthropicStructuredHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("ANTHROPIC_API_KEY", "sk-ant-test");
-        env.set("ANTHROPIC_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("ANTHROPIC_API_KEY", "sk-ant-test", "ANTHROPIC_BASE_URL");
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 }  // namespace

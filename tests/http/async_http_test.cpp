@@ -63,15 +63,9 @@ private:
     std::string url_;
 };
 
-class AsyncHttp : public ::testing::Test {
+class AsyncHttp : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-async");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
-    EnvGuard env;
-    FakeServer server;
+    AsyncHttp() : OpenAIServerTest("sk-async") {}
 };
 
 }  // namespace

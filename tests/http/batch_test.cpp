@@ -17,13 +17,9 @@ namespace fake = llmgate::testing::openai;
 
 namespace {
 
-class BatchHttp : public ::testing::Test {
+class BatchHttp : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-batch");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
+    BatchHttp() : OpenAIServerTest("sk-batch") {}
     static std::vector<CompletionRequest> numbered(std::size_t n) {
         std::vector<CompletionRequest> out;
         for (std::size_t i = 0; i < n; ++i)
@@ -34,8 +30,6 @@ protected:
     static int index_of(const RecordedRequest& r) {
         return std::stoi(r.json()["messages"][0]["content"].get<std::string>().substr(4));
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 bool fails_with_500(int i) { return i % 7 == 3; }

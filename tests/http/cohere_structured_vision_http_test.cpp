@@ -27,15 +27,12 @@ CompletionResponse call(detail::StructuredMode mode) {
     return route.provider->complete(request);
 }
 
-class CohereStructuredHttp : public ::testing::Test {
+class CohereStructuredHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("COHERE_API_KEY", "co-test");
-        env.set("COHERE_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("COHERE_API_KEY", "co-test", "COHERE_BASE_URL");
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 }  // namespace

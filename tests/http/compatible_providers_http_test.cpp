@@ -9,12 +9,7 @@ namespace fake = llmgate::testing::openai;
 
 namespace {
 
-class CompatibleHttp : public ::testing::Test {
-protected:
-    void SetUp() override { clear_provider_env(env); }
-    EnvGuard env;
-    FakeServer server;
-};
+class CompatibleHttp : public ServerTest {};
 
 }  // namespace
 

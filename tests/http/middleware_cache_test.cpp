@@ -13,15 +13,9 @@ namespace fake = llmgate::testing::openai;
 
 namespace {
 
-class CacheHttp : public ::testing::Test {
+class CacheHttp : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-cache-SECRET");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
-    EnvGuard env;
-    FakeServer server;
+    CacheHttp() : OpenAIServerTest("sk-cache-SECRET") {}
     std::shared_ptr<CacheMiddleware> cache = std::make_shared<CacheMiddleware>();
     Options cached() const { return Options{.middleware = {cache}}; }
 };

@@ -13,13 +13,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-class RetryHttp : public ::testing::Test {
+class RetryHttp : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-test-retry");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
+    RetryHttp() : OpenAIServerTest("sk-test-retry") {}
     // No backoff wait unless a test asks for one: the tests count requests, not seconds.
     static Options with_retry(int max_retries, double backoff = 0.0) {
         return Options{.middleware = {std::make_shared<RetryMiddleware>(
@@ -29,8 +25,6 @@ protected:
         r.headers.emplace_back(std::move(name), std::move(value));
         return r;
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 }  // namespace

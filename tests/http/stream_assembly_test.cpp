@@ -14,15 +14,9 @@ namespace fake = llmgate::testing::openai;
 
 namespace {
 
-class StreamAssembly : public ::testing::Test {
+class StreamAssembly : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-test-assembly");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
-    EnvGuard env;
-    FakeServer server;
+    StreamAssembly() : OpenAIServerTest("sk-test-assembly") {}
 };
 
 // 3,000 events written as one HTTP chunk: far more than one decode slice, so a single read is decoded

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "fake_server.hpp"
 #include "llmgate/llmgate.hpp"
 #include "openai_replies.hpp"
@@ -52,10 +54,41 @@ inline void clear_provider_env(EnvGuard& g) {
                           "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL",
                           "COHERE_API_KEY", "CO_API_KEY", "COHERE_BASE_URL", "CO_API_URL", "OLLAMA_HOST",
                           "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
-                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "OLLAMA_API_KEY", "LLMGATE_MODEL"})
+                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_PROFILE", "OLLAMA_API_KEY",
+                          "LLMGATE_MODEL", "ANTHROPIC_AUTH_TOKEN", "GOOGLE_GEMINI_BASE_URL"})
         g.set(v, nullptr);
 }
 
 inline std::vector<Message> hello() { return {Message::user("Hello!")}; }
+
+// The usual fixture of an HTTP test: every provider's variables cleared for the test (and restored
+// after it), and one fake server. Fixtures derive from it and point their provider at the server.
+class ServerTest : public ::testing::Test {
+protected:
+    void SetUp() override { clear_provider_env(env); }
+    // Sets a provider's key variable and its base-URL variable to this server; `path` is what the
+    // provider's real base URL has after the host (OpenAI's "/v1").
+    void point_at(const char* key_variable, const char* key, const char* base_variable, const char* path = "") {
+        env.set(key_variable, key);
+        env.set(base_variable, (server.base_url() + path).c_str());
+    }
+
+    EnvGuard env;
+    FakeServer server;
+};
+
+// OpenAI pointed at the fake server with the given key: most cross-provider features (async, batch,
+// middleware) are tested over OpenAI's wire format.
+class OpenAIServerTest : public ServerTest {
+protected:
+    explicit OpenAIServerTest(std::string key) : key_(std::move(key)) {}
+    void SetUp() override {
+        ServerTest::SetUp();
+        point_at("OPENAI_API_KEY", key_.c_str(), "OPENAI_BASE_URL", "/v1");
+    }
+
+private:
+    std::string key_;
+};
 
 }  // namespace llmgate::testing
