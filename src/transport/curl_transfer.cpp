@@ -212,14 +212,16 @@ void Transfer::configure(EasySlot& slot, bool for_event_loop) {
         applied.method = get ? Method::get : Method::unknown;
     }
 
-    build_header_list();
-    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, header_nodes_.data());
+    build_header_list(slot);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, slot.header_nodes.data());
 }
 
 // libcurl only reads a CURLOPT_HTTPHEADER list during the transfer (it never frees or changes it), so
-// the list is built here in two allocations: every "Name: value" line in one buffer, NUL-separated, and
-// the nodes pointing into it. curl_slist_append would cost three (line, copy, node) per header.
-void Transfer::build_header_list() {
+// the list is built here in two buffers: every "Name: value" line in one, NUL-separated, and the nodes
+// pointing into it. curl_slist_append would cost three allocations (line, copy, node) per header. The
+// buffers belong to the handle's slot, so a reused handle usually needs no allocation at all; one that
+// carried unusually large headers gives the memory back instead of keeping it while idle.
+void Transfer::build_header_list(EasySlot& slot) const {
     static constexpr std::string_view kUserAgent = "User-Agent: llmgate-cpp/" LLMGATE_VERSION_STRING;
     static constexpr std::string_view kNoExpect = "Expect:";  // no 100-continue round trip for big bodies
     bool has_user_agent = false;
@@ -228,22 +230,24 @@ void Transfer::build_header_list() {
         if (k.size() == 10 && lower(k) == "user-agent") has_user_agent = true;
         size += k.size() + 2 + v.size() + 1;
     }
-    header_text_.clear();
-    header_text_.reserve(size);  // exact: the nodes point into it, so it must never reallocate
-    header_nodes_.clear();
-    header_nodes_.reserve(request_.headers.size() + 2);
+    constexpr std::size_t kKeepBytes = 16 * 1024;
+    if (slot.header_text.capacity() > kKeepBytes && size <= kKeepBytes) std::string().swap(slot.header_text);
+    slot.header_text.clear();
+    slot.header_text.reserve(size);  // the nodes point into it, so it must never reallocate
+    slot.header_nodes.clear();
+    slot.header_nodes.reserve(request_.headers.size() + 2);
     auto add = [&](std::string_view a, std::string_view b = {}, bool colon = false) {
-        char* line = header_text_.data() + header_text_.size();
-        header_text_.append(a);
-        if (colon) header_text_.append(": ");
-        header_text_.append(b);
-        header_text_.push_back('\0');
-        header_nodes_.push_back(curl_slist{line, nullptr});
+        char* line = slot.header_text.data() + slot.header_text.size();
+        slot.header_text.append(a);
+        if (colon) slot.header_text.append(": ");
+        slot.header_text.append(b);
+        slot.header_text.push_back('\0');
+        slot.header_nodes.push_back(curl_slist{line, nullptr});
     };
     for (const auto& [k, v] : request_.headers) add(k, v, true);
     if (!has_user_agent) add(kUserAgent);
     add(kNoExpect);
-    for (std::size_t i = 0; i + 1 < header_nodes_.size(); ++i) header_nodes_[i].next = &header_nodes_[i + 1];
+    for (std::size_t i = 0; i + 1 < slot.header_nodes.size(); ++i) slot.header_nodes[i].next = &slot.header_nodes[i + 1];
 }
 
 bool Transfer::exceeds_limit(std::size_t more) {

@@ -42,6 +42,11 @@ struct EasySlot {
     CURL* easy = nullptr;
     std::uint64_t settings_generation = 0;
     AppliedOptions applied{};
+    // The CURLOPT_HTTPHEADER list of the request on the handle: every "Name: value" line in one
+    // buffer, NUL-separated, and the list nodes pointing into it. Kept with the handle, so the next
+    // request on it reuses both buffers instead of allocating its own.
+    std::string header_text{};
+    std::vector<curl_slist> header_nodes{};
 };
 
 // Per-transfer state the curl callbacks write into. Subclasses decide what happens to body bytes.
@@ -95,9 +100,7 @@ private:
     static std::size_t header_cb(char* ptr, std::size_t size, std::size_t nmemb, void* self);
     static int progress_cb(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 
-    void build_header_list();
-    std::string header_text_;                // the request's header lines, NUL-separated
-    std::vector<curl_slist> header_nodes_;   // the CURLOPT_HTTPHEADER list, pointing into header_text_
+    void build_header_list(EasySlot& slot) const;
     long status_ = 0;
     Headers headers_;
     bool headers_done_ = false;

@@ -5,6 +5,8 @@
 // limit. The in-thread driver and the event loop keep their handles apart, so both are covered.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -129,6 +131,39 @@ TEST_P(HandleReuse, EachRequestSendsItsOwnMethodUrlAndBody) {
             EXPECT_EQ(seen.client_port, previous_port);
         }
         previous_port = seen.client_port;
+    }
+}
+
+// The header list lives with the handle and is rebuilt for each request: nothing of a previous
+// request's headers may go out again, whether the list grows, shrinks or held one huge value.
+TEST_P(HandleReuse, EachRequestSendsOnlyItsOwnHeaders) {
+    // 18 KB of headers in all (each line under the fake server's 8 KB limit): more than a handle keeps
+    // while idle, so the next request also starts from fresh buffers.
+    const std::string big(6000, 'h');
+    const std::vector<detail::Headers> sequence = {
+        {{"X-One", "1"}, {"X-Two", "2"}},
+        {{"X-Big", big}, {"X-Big2", big}, {"X-Big3", big}, {"X-Three", "3"}},
+        {{"X-Four", "4"}},
+        {},
+        {{"X-One", "again"}, {"X-Five", "5"}, {"X-Six", "6"}},
+    };
+    const std::vector<std::string> all = {"x-one", "x-two", "x-big", "x-big2", "x-big3", "x-three", "x-four", "x-five", "x-six"};
+    for (std::size_t i = 0; i < sequence.size(); ++i) {
+        SCOPED_TRACE("request " + std::to_string(i));
+        HttpRequest r = request("POST", "/h", "{}");
+        r.headers = sequence[i];
+        EXPECT_EQ(call(std::move(r)).status, 200);
+        const RecordedRequest seen = only_request();
+        for (const auto& name : all) {
+            std::string expected;
+            for (const auto& [k, v] : sequence[i])
+                if (k.size() == name.size() &&
+                    std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+                    expected = v;
+            const std::string got = seen.header(name);  // compared whole, reported by size (6000-byte values)
+            EXPECT_TRUE(got == expected) << name << ": got " << got.size() << " bytes, expected " << expected.size();
+        }
+        EXPECT_EQ(seen.header("user-agent").rfind("llmgate-cpp/", 0), 0u);
     }
 }
 
