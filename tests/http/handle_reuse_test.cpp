@@ -60,7 +60,7 @@ protected:
             } else if (r.path == "/stream") {
                 reply.content_type = "text/event-stream";
                 reply.chunks = {"data: 1\n\n", "data: 2\n\n", "data: 3\n\n", "data: 4\n\n"};
-                reply.delay_between_chunks = 150ms;  // 450 ms in all, 150 ms of silence at most
+                reply.delay_between_chunks = 100ms;  // 300 ms in all, 100 ms of silence at most
             } else {
                 reply.body = nlohmann::json{{"method", r.method}, {"path", r.path}, {"body", r.body}}.dump();
             }
@@ -195,15 +195,15 @@ TEST_P(HandleReuse, EachRequestHasItsOwnTimeout) {
 }
 
 TEST_P(HandleReuse, AStreamAfterABufferedCallHasNoWholeTransferLimitAndViceVersa) {
-    // A buffered call with a 200 ms limit leaves that limit on the handle; the stream after it runs for
-    // 450 ms with 150 ms gaps and must only be held to its 300 ms idle limit.
+    // A buffered call with a 150 ms limit leaves that limit on the handle; the stream after it runs for
+    // 300 ms with 100 ms gaps and must only be held to its 600 ms idle limit.
     HttpRequest buffered = request("POST", "/fast", "{}");
-    buffered.timeout = 200ms;
+    buffered.timeout = 150ms;
     EXPECT_EQ(call(std::move(buffered)).status, 200);
 
     HttpRequest stream = request("POST", "/stream", "{}");
     stream.streaming = true;
-    stream.timeout = 300ms;
+    stream.timeout = 600ms;
     const std::string body = open_stream(std::move(stream))->read_all();
     EXPECT_EQ(body, "data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n");
 
