@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -89,6 +90,28 @@ inline double percentile(std::vector<double> v, double p) {
 
 // ---------------------------------------------------------------- processes
 
+// CPU placement, used by the concurrency bench (its `main` turns it on; `--no-pin` keeps it off). On a
+// machine with two or more CPUs the server process runs on CPU 1 and every measured client process on
+// CPU 0. Unpinned, the fake server's thread per connection (256 at a time in bench 2) competes with the
+// client for both cores: the client is preempted thousands of times a run, and its CPU time and
+// throughput move by 30-40% between identical runs. Pinned, each side has a core of its own, as a
+// client of a remote provider has, the client is the bottleneck (its wall time is its CPU time), and
+// throughput measures the client. The other benches stay unpinned: they keep one connection busy, and
+// a caller thread and llmgate's event loop thread handing every chunk over would share one core.
+enum class Cpu { server = 1, client = 0 };
+inline bool& pinning_enabled() {
+    static bool enabled = false;
+    return enabled;
+}
+inline bool pinning_active() { return pinning_enabled() && sysconf(_SC_NPROCESSORS_ONLN) >= 2; }
+inline void pin_to(Cpu cpu) {
+    if (!pinning_active()) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(static_cast<int>(cpu), &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) std::perror("bench: sched_setaffinity");
+}
+
 // Forks; the child runs `start` (which must return the TCP port it listens on, leaving its server
 // running on its own threads), reports the port and lives until this object is destroyed or the parent
 // dies. Keeping the server in another process keeps its CPU time, threads and memory out of the
@@ -102,6 +125,7 @@ public:
         if (pid_ < 0) throw std::runtime_error("fork failed");
         if (pid_ == 0) {
             prctl(PR_SET_PDEATHSIG, SIGKILL);
+            pin_to(Cpu::server);
             close(port_pipe[0]);
             close(lifeline[1]);
             int port = -1;
@@ -166,6 +190,7 @@ inline Metrics run_isolated(const std::function<Metrics()>& measure) {
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);  // a killed bench (scripts/bench.sh's timeout) leaves nothing behind
+        pin_to(Cpu::client);
         close(fds[0]);
         Metrics m;
         try {
@@ -219,6 +244,7 @@ struct Args {
     bool quick = false;
     long n = -1;
     int rounds = -1;
+    bool no_pin = false;  // only the concurrency bench pins (see pin_to)
 };
 inline Args parse_args(int argc, char** argv) {
     Args a;
@@ -227,8 +253,9 @@ inline Args parse_args(int argc, char** argv) {
         if (s == "--quick") a.quick = true;
         else if (s == "--n" && i + 1 < argc) a.n = std::strtol(argv[++i], nullptr, 10);
         else if (s == "--rounds" && i + 1 < argc) a.rounds = static_cast<int>(std::strtol(argv[++i], nullptr, 10));
+        else if (s == "--no-pin") a.no_pin = true;
         else {
-            std::fprintf(stderr, "usage: %s [--quick] [--n N] [--rounds R]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--quick] [--n N] [--rounds R] [--no-pin]\n", argv[0]);
             std::exit(2);
         }
     }

@@ -43,7 +43,9 @@ inline testing::Reply openai_stream_of(std::size_t events, const std::string& mo
 // stream of `stream_events` events (`long_stream_events` for kLongModel). Replies are built once; the
 // handler only picks one, so the server spends as little CPU per request as it can.
 inline int start_openai_server(std::size_t stream_events, std::size_t long_stream_events = 0) {
-    auto* server = new testing::FakeServer();  // lives until the server process exits
+    // Lives until the server process exits. A long keep-alive: under valgrind the 1 s default closes
+    // connections between a client's requests, and the client sees "empty reply from server".
+    auto* server = new testing::FakeServer(0, std::chrono::seconds(60));
     auto chat = std::make_shared<testing::Reply>(testing::openai::chat_text(
         "Hello! How can I help you today? This reply is about as long as a short chat answer.", kModel));
     auto stream = std::make_shared<testing::Reply>(openai_stream_of(stream_events, kModel));

@@ -186,6 +186,7 @@ int main(int argc, char** argv) try {
     const Args args = parse_args(argc, argv);
     const long n = args.n > 0 ? args.n : (args.quick ? 2000 : 10000);
     const int rounds = args.rounds > 0 ? args.rounds : (args.quick ? 1 : 5);
+    pinning_enabled() = !args.no_pin;  // server on CPU 1, client on CPU 0 (see pin_to)
 
     ServerProcess server([] { return start_openai_server(200); });
     setenv("OPENAI_API_KEY", kApiKey, 1);

@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # Builds the benchmarks (Release, in build-bench), runs them all against the fake provider server on
-# loopback and prints one Markdown table of llmgate vs raw libcurl. Usage: scripts/bench.sh [--quick] [--no-build]
+# loopback and prints one Markdown table of llmgate vs raw libcurl.
+# Usage: scripts/bench.sh [--quick] [--no-build] [--no-pin]
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${LLMGATE_BENCH_DIR:-$root/build-bench}
 quick=()
+pin=()
 build_first=1
 for arg in "$@"; do
     case $arg in
         --quick) quick=(--quick) ;;      # fewer requests: a smoke run in well under a minute
         --no-build) build_first=0 ;;
-        *) echo "usage: scripts/bench.sh [--quick] [--no-build]" >&2; exit 2 ;;
+        --no-pin) pin=(--no-pin) ;;     # the concurrency bench does not pin (see docs/performance.md)
+        *) echo "usage: scripts/bench.sh [--quick] [--no-build] [--no-pin]" >&2; exit 2 ;;
     esac
 done
 
@@ -33,6 +36,11 @@ trap 'rm -f "$rows"' EXIT
     echo "# llmgate benchmarks $(date -u '+%Y-%m-%d %H:%M UTC') ${quick[*]}"
     echo "# $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# $(curl-config --version 2>/dev/null || true), $(g++ --version | head -1)"
+    if [[ ${#pin[@]} -eq 0 && $(nproc) -ge 2 ]]; then
+        echo "# CPU placement: concurrency bench pinned (server process on CPU 1, client processes on CPU 0); other benches share every CPU"
+    else
+        echo "# CPU placement: none (server and client share every CPU in every bench)"
+    fi
 } | tee "$log"
 
 start=$SECONDS
@@ -42,7 +50,7 @@ for bench in overhead concurrency streaming decode memory; do
     # Details go to the log and the terminal; result rows are collected for the table.
     set +e
     # A hang (in llmgate or the baseline) must end the run, not stall it: no bench takes near 10 minutes.
-    timeout 600 "$build/bench/${bench}_bench" "${quick[@]}" >"$out" 2>&1
+    timeout 600 "$build/bench/${bench}_bench" "${quick[@]}" "${pin[@]}" >"$out" 2>&1
     status=$?
     set -e
     cat "$out" >>"$log"

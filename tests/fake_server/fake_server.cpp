@@ -295,11 +295,13 @@ struct FakeServer::Impl {
 
 FakeServer::FakeServer() : FakeServer(0) {}
 
-FakeServer::FakeServer(int port) : impl_(std::make_unique<Impl>()) {
+FakeServer::FakeServer(int port) : FakeServer(port, std::chrono::seconds(1)) {}
+
+FakeServer::FakeServer(int port, std::chrono::seconds keep_alive) : impl_(std::make_unique<Impl>()) {
   auto& svr = impl_->svr;
   svr.new_task_queue = [] { return new ThreadPerConnection(); };
   // A short keep-alive frees the thread of a connection a client abandoned without closing.
-  svr.set_keep_alive_timeout(1);
+  svr.set_keep_alive_timeout(static_cast<time_t>(keep_alive.count()));
   svr.set_keep_alive_max_count(1000);
   // SSE events are tiny writes; Nagle would hold them back and blur delay_between_chunks.
   svr.set_tcp_nodelay(true);

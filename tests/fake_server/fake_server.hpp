@@ -55,6 +55,10 @@ class FakeServer {
  public:
   FakeServer();  // listens on 127.0.0.1, random free port; ready when the ctor returns
   explicit FakeServer(int port);  // a fixed port (0 = random free port), for the CLI program
+  // How long an idle kept-alive connection stays open (1 s in the constructors above, which frees the
+  // thread of a connection a client abandoned). The benches run their server under valgrind too, where
+  // a second of wall time is short enough for the server to close connections the client still reuses.
+  FakeServer(int port, std::chrono::seconds keep_alive);
   ~FakeServer(); // stops and joins; does not hang even if clients are mid-request
   FakeServer(const FakeServer&) = delete;
   FakeServer& operator=(const FakeServer&) = delete;
