@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "llmgate/callback.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/options.hpp"
 #include "llmgate/stream.hpp"
@@ -36,6 +37,21 @@ std::future<Stream> astream(const std::string& model, const std::vector<Message>
                             const Options& options = {});
 std::future<Stream> astream(const std::string& model, const json& messages, const Options& options = {});
 
+// Callback forms: no future and no waiting thread. `on_done` is called exactly once, on llmgate's event
+// loop thread and never inside the initiating call (not even for an argument error), with the response or
+// with the typed llmgate::Error. It must not block: a thread waiting inside it holds up every other call.
+// In particular, never wait there for an llmgate future, and hand a Stream to another thread to iterate
+// it (reading a stream on the loop thread raises InvalidRequestError instead of waiting for itself). An
+// exception escaping the handler is caught and discarded, so the shared loop keeps serving every other call.
+void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
+                 Callback<CompletionResponse> on_done);
+void acompletion(const std::string& model, const json& messages, const Options& options,
+                 Callback<CompletionResponse> on_done);
+// `on_ready` gets the stream once the provider has accepted the request, as astream()'s future would.
+void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
+             Callback<Stream> on_ready);
+void astream(const std::string& model, const json& messages, const Options& options, Callback<Stream> on_ready);
+
 // Fallback chains: completion({"gpt-4o-mini", "groq/llama-3.1-8b-instant", "gemini-2.5-flash-lite"}, messages)
 // tries each model in order, moving on when one fails with an Options::fallback_on error (default:
 // RateLimitError, ProviderAPIError, AuthError). resp.fallback_attempts lists the models that failed; when
@@ -54,6 +70,15 @@ std::future<CompletionResponse> acompletion(const std::vector<std::string>& mode
 std::future<Stream> astream(const std::vector<std::string>& models, const std::vector<Message>& messages,
                             const Options& options = {});
 std::future<Stream> astream(const std::vector<std::string>& models, const json& messages, const Options& options = {});
+// Fallback chains with a completion handler (see the callback forms above).
+void acompletion(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options,
+                 Callback<CompletionResponse> on_done);
+void acompletion(const std::vector<std::string>& models, const json& messages, const Options& options,
+                 Callback<CompletionResponse> on_done);
+void astream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options,
+             Callback<Stream> on_ready);
+void astream(const std::vector<std::string>& models, const json& messages, const Options& options,
+             Callback<Stream> on_ready);
 
 // A braced list of two model names would otherwise also match std::string's (first, last) constructor.
 inline CompletionResponse completion(std::initializer_list<std::string> models, const std::vector<Message>& messages,
@@ -86,6 +111,23 @@ inline std::future<Stream> astream(std::initializer_list<std::string> models, co
 inline std::future<Stream> astream(std::initializer_list<std::string> models, const json& messages,
                                    const Options& options = {}) {
     return astream(std::vector<std::string>(models), messages, options);
+}
+
+inline void acompletion(std::initializer_list<std::string> models, const std::vector<Message>& messages,
+                        const Options& options, Callback<CompletionResponse> on_done) {
+    acompletion(std::vector<std::string>(models), messages, options, std::move(on_done));
+}
+inline void acompletion(std::initializer_list<std::string> models, const json& messages, const Options& options,
+                        Callback<CompletionResponse> on_done) {
+    acompletion(std::vector<std::string>(models), messages, options, std::move(on_done));
+}
+inline void astream(std::initializer_list<std::string> models, const std::vector<Message>& messages,
+                    const Options& options, Callback<Stream> on_ready) {
+    astream(std::vector<std::string>(models), messages, options, std::move(on_ready));
+}
+inline void astream(std::initializer_list<std::string> models, const json& messages, const Options& options,
+                    Callback<Stream> on_ready) {
+    astream(std::vector<std::string>(models), messages, options, std::move(on_ready));
 }
 
 }  // namespace llmgate

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "llmgate/callback.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/options.hpp"
 #include "llmgate/types.hpp"
@@ -27,6 +28,17 @@ std::future<EmbeddingResponse> aembed(const std::string& model, const std::strin
 inline std::future<EmbeddingResponse> aembed(const std::string& model, const char* input,
                                              const EmbedOptions& options = {}) {
     return aembed(model, std::string(input), options);
+}
+
+// Callback forms, as acompletion's (llmgate/completion.hpp): `on_done` runs once on the event loop thread,
+// never inside this call, and must not block.
+void aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
+            Callback<EmbeddingResponse> on_done);
+void aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
+            Callback<EmbeddingResponse> on_done);
+inline void aembed(const std::string& model, const char* input, const EmbedOptions& options,
+                   Callback<EmbeddingResponse> on_done) {
+    aembed(model, std::string(input), options, std::move(on_done));
 }
 
 }  // namespace llmgate

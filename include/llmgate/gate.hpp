@@ -43,12 +43,20 @@ public:
     std::future<CompletionResponse> acompletion(const std::string& model, const std::vector<Message>& messages,
                                                 const Options& options = {}) const;
     std::future<CompletionResponse> acompletion(const std::vector<Message>& messages, const Options& options = {}) const;
+    // Callback forms, as the free functions' (llmgate/completion.hpp): the handler runs once on the event
+    // loop thread, never inside this call. They hold their own copy of the gate's configuration.
+    void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
+                     Callback<CompletionResponse> on_done) const;
+    void acompletion(const std::vector<Message>& messages, const Options& options, Callback<CompletionResponse> on_done) const;
 
     Stream stream(const std::string& model, const std::vector<Message>& messages, const Options& options = {}) const;
     Stream stream(const std::vector<Message>& messages, const Options& options = {}) const;
     std::future<Stream> astream(const std::string& model, const std::vector<Message>& messages,
                                 const Options& options = {}) const;
     std::future<Stream> astream(const std::vector<Message>& messages, const Options& options = {}) const;
+    void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
+                 Callback<Stream> on_ready) const;
+    void astream(const std::vector<Message>& messages, const Options& options, Callback<Stream> on_ready) const;
 
     // Embeddings through the gate middleware (and the fallback chain, when set). Long input lists are
     // split to the provider's batch limit first; each part goes through the middleware.
@@ -59,6 +67,10 @@ public:
                                           const EmbedOptions& options = {}) const;
     std::future<EmbeddingResponse> aembed(const std::string& model, const std::string& input,
                                           const EmbedOptions& options = {}) const;
+    void aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
+                Callback<EmbeddingResponse> on_done) const;
+    void aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
+                Callback<EmbeddingResponse> on_done) const;
 
     // Structured output through the gate: the reply parsed into T (see llmgate/structured.hpp).
     template <class T>

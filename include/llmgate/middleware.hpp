@@ -7,16 +7,12 @@
 #include <memory>
 #include <vector>
 
+#include "llmgate/callback.hpp"
 #include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/types.hpp"
 
 namespace llmgate {
-
-// How an asynchronous step reports: exactly one call, with an error or with the value. Callbacks run on
-// llmgate's event loop thread, so they must not block.
-template <class T>
-using Callback = std::function<void(std::exception_ptr, T)>;
 
 // A decorator around the call to the provider. Each method receives the request as a value and `next`,
 // the rest of the chain (the following middleware, then the provider). A middleware may change the

@@ -5,6 +5,7 @@
 
 #include "core/chain.hpp"
 #include "core/fallback.hpp"
+#include "core/handler.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/embeddings.hpp"
 
@@ -94,6 +95,45 @@ std::future<Stream> astream(const std::string& model, const json& messages, cons
     }
 }
 
+void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
+                 Callback<CompletionResponse> on_done) {
+    detail::start_on_loop<CompletionResponse>(CompletionRequest{model, messages, options}, std::move(on_done),
+                                               [](CompletionRequest&& r, Callback<CompletionResponse> d) {
+                                                   detail::run_complete_async(kNone, std::move(r), std::move(d));
+                                               });
+}
+
+void acompletion(const std::string& model, const json& messages, const Options& options,
+                 Callback<CompletionResponse> on_done) {
+    std::vector<Message> parsed;
+    try {
+        parsed = messages_from_json(messages);
+    } catch (...) {
+        detail::fail_on_loop(std::move(on_done), std::current_exception());
+        return;
+    }
+    acompletion(model, parsed, options, std::move(on_done));
+}
+
+void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
+             Callback<Stream> on_ready) {
+    detail::start_on_loop<Stream>(CompletionRequest{model, messages, options}, std::move(on_ready),
+                                  [](CompletionRequest&& r, Callback<Stream> d) {
+                                      detail::run_stream_async(kNone, std::move(r), std::move(d));
+                                  });
+}
+
+void astream(const std::string& model, const json& messages, const Options& options, Callback<Stream> on_ready) {
+    std::vector<Message> parsed;
+    try {
+        parsed = messages_from_json(messages);
+    } catch (...) {
+        detail::fail_on_loop(std::move(on_ready), std::current_exception());
+        return;
+    }
+    astream(model, parsed, options, std::move(on_ready));
+}
+
 // Fallback chains: the candidates are tried in order, each through the whole per-call middleware chain.
 
 CompletionResponse completion(const std::vector<std::string>& models, const std::vector<Message>& messages,
@@ -153,6 +193,54 @@ std::future<Stream> astream(const std::vector<std::string>& models, const json& 
     }
 }
 
+void acompletion(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options,
+                 Callback<CompletionResponse> on_done) {
+    detail::start_on_loop<CompletionResponse>(
+        first_of(models, messages, options), std::move(on_done),
+        [models, on = fallback_on(options)](CompletionRequest&& r, Callback<CompletionResponse> d) {
+            detail::complete_with_fallback_async(std::move(r), models, on, std::move(d),
+                                                 [](CompletionRequest c, Callback<CompletionResponse> cd) {
+                                                     detail::run_complete_async(kNone, std::move(c), std::move(cd));
+                                                 });
+        });
+}
+
+void acompletion(const std::vector<std::string>& models, const json& messages, const Options& options,
+                 Callback<CompletionResponse> on_done) {
+    std::vector<Message> parsed;
+    try {
+        parsed = messages_from_json(messages);
+    } catch (...) {
+        detail::fail_on_loop(std::move(on_done), std::current_exception());
+        return;
+    }
+    acompletion(models, parsed, options, std::move(on_done));
+}
+
+void astream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options,
+             Callback<Stream> on_ready) {
+    detail::start_on_loop<Stream>(first_of(models, messages, options), std::move(on_ready),
+                                  [models, on = fallback_on(options)](CompletionRequest&& r, Callback<Stream> d) {
+                                      detail::stream_with_fallback_async(std::move(r), models, on, std::move(d),
+                                                                         [](CompletionRequest c, Callback<Stream> cd) {
+                                                                             detail::run_stream_async(kNone, std::move(c),
+                                                                                                      std::move(cd));
+                                                                         });
+                                  });
+}
+
+void astream(const std::vector<std::string>& models, const json& messages, const Options& options,
+             Callback<Stream> on_ready) {
+    std::vector<Message> parsed;
+    try {
+        parsed = messages_from_json(messages);
+    } catch (...) {
+        detail::fail_on_loop(std::move(on_ready), std::current_exception());
+        return;
+    }
+    astream(models, parsed, options, std::move(on_ready));
+}
+
 EmbeddingResponse embed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options) {
     return detail::run_embed(kNone, EmbeddingRequest{model, inputs, options, false});
 }
@@ -174,6 +262,22 @@ std::future<EmbeddingResponse> aembed(const std::string& model, const std::strin
                                           [](EmbeddingRequest r, Callback<EmbeddingResponse> d) {
                                               detail::run_embed_async(kNone, std::move(r), std::move(d));
                                           });
+}
+
+void aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
+            Callback<EmbeddingResponse> on_done) {
+    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, std::move(on_done),
+                                             [](EmbeddingRequest&& r, Callback<EmbeddingResponse> d) {
+                                                 detail::run_embed_async(kNone, std::move(r), std::move(d));
+                                             });
+}
+
+void aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
+            Callback<EmbeddingResponse> on_done) {
+    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, std::move(on_done),
+                                             [](EmbeddingRequest&& r, Callback<EmbeddingResponse> d) {
+                                                 detail::run_embed_async(kNone, std::move(r), std::move(d));
+                                             });
 }
 
 }  // namespace llmgate

@@ -4,6 +4,7 @@
 #include "core/batch_runner.hpp"
 #include "core/chain.hpp"
 #include "core/fallback.hpp"
+#include "core/handler.hpp"
 
 namespace llmgate {
 namespace {
@@ -68,6 +69,54 @@ void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRe
                                          });
 }
 
+// The callback handlers below report every failure, the missing-candidates error included, through `ready`.
+void gate_stream_async(const GateConfig& c, CompletionRequest r, Callback<Stream> ready) {
+    MiddlewareList outer = c.middleware;
+    std::vector<std::string> models;
+    try {
+        models = candidates(c, r.model);
+    } catch (...) {
+        ready(std::current_exception(), Stream(nullptr));
+        return;
+    }
+    if (c.fallback_chain.empty()) {
+        detail::run_stream_async(outer, std::move(r), std::move(ready));
+        return;
+    }
+    auto on = detail::effective_fallback_on({}, r.options.fallback_on);
+    detail::stream_with_fallback_async(std::move(r), std::move(models), std::move(on), std::move(ready),
+                                       [outer](CompletionRequest x, Callback<Stream> d) {
+                                           detail::run_stream_async(outer, std::move(x), std::move(d));
+                                       });
+}
+
+void gate_embed_async(const GateConfig& c, EmbeddingRequest r, Callback<EmbeddingResponse> done) {
+    MiddlewareList outer = c.middleware;
+    if (c.fallback_chain.empty()) {
+        detail::run_embed_async(outer, std::move(r), std::move(done));
+        return;
+    }
+    std::vector<std::string> models;
+    try {
+        models = candidates(c, r.model);
+    } catch (...) {
+        done(std::current_exception(), {});
+        return;
+    }
+    detail::embed_with_fallback_async(std::move(r), std::move(models), detail::effective_fallback_on({}, {}),
+                                      std::move(done), [outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
+                                          detail::run_embed_async(outer, std::move(x), std::move(d));
+                                      });
+}
+
+// The callback forms start on the event loop thread with their own copy of the gate's configuration, so
+// the gate may be gone by the time they run.
+template <class T, class Request, class Run>
+void gate_start_on_loop(const GateConfig& c, Request request, Callback<T> handler, Run run) {
+    detail::start_on_loop<T>(std::move(request), std::move(handler),
+                             [c, run](Request&& r, Callback<T> d) { run(c, std::move(r), std::move(d)); });
+}
+
 }  // namespace
 
 CompletionResponse LLMGate::completion(const std::string& model, const std::vector<Message>& messages,
@@ -100,6 +149,27 @@ std::future<CompletionResponse> LLMGate::acompletion(const std::vector<Message>&
     return acompletion(std::string(), messages, options);
 }
 
+void LLMGate::acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
+                          Callback<CompletionResponse> on_done) const {
+    gate_start_on_loop<CompletionResponse>(config_, CompletionRequest{model, messages, options}, std::move(on_done),
+                                           [](const GateConfig& c, CompletionRequest&& r, Callback<CompletionResponse> d) {
+                                               if (r.model.empty()) {
+                                                   try {
+                                                       candidates(c, r.model);
+                                                   } catch (...) {
+                                                       d(std::current_exception(), {});
+                                                       return;
+                                                   }
+                                               }
+                                               gate_complete_async(c, c.middleware, std::move(r), std::move(d));
+                                           });
+}
+
+void LLMGate::acompletion(const std::vector<Message>& messages, const Options& options,
+                          Callback<CompletionResponse> on_done) const {
+    acompletion(std::string(), messages, options, std::move(on_done));
+}
+
 Stream LLMGate::stream(const std::string& model, const std::vector<Message>& messages, const Options& options) const {
     CompletionRequest r{model, messages, options};
     const MiddlewareList& outer = config_.middleware;
@@ -117,25 +187,21 @@ Stream LLMGate::stream(const std::vector<Message>& messages, const Options& opti
 
 std::future<Stream> LLMGate::astream(const std::string& model, const std::vector<Message>& messages,
                                      const Options& options) const {
-    return start_async<Stream>([&](Callback<Stream> ready) {
-        CompletionRequest r{model, messages, options};
-        MiddlewareList outer = config_.middleware;
-        if (config_.fallback_chain.empty()) {
-            if (model.empty()) candidates(config_, model);
-            detail::run_stream_async(outer, std::move(r), std::move(ready));
-            return;
-        }
-        auto models = candidates(config_, model);
-        detail::stream_with_fallback_async(std::move(r), std::move(models),
-                                           detail::effective_fallback_on({}, options.fallback_on), std::move(ready),
-                                           [outer](CompletionRequest x, Callback<Stream> d) {
-                                               detail::run_stream_async(outer, std::move(x), std::move(d));
-                                           });
-    });
+    return start_async<Stream>(
+        [&](Callback<Stream> ready) { gate_stream_async(config_, CompletionRequest{model, messages, options}, std::move(ready)); });
 }
 
 std::future<Stream> LLMGate::astream(const std::vector<Message>& messages, const Options& options) const {
     return astream(std::string(), messages, options);
+}
+
+void LLMGate::astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
+                      Callback<Stream> on_ready) const {
+    gate_start_on_loop<Stream>(config_, CompletionRequest{model, messages, options}, std::move(on_ready), gate_stream_async);
+}
+
+void LLMGate::astream(const std::vector<Message>& messages, const Options& options, Callback<Stream> on_ready) const {
+    astream(std::string(), messages, options, std::move(on_ready));
 }
 
 EmbeddingResponse LLMGate::embed(const std::string& model, const std::vector<std::string>& inputs,
@@ -157,18 +223,8 @@ EmbeddingResponse LLMGate::embed(const std::string& model, const std::string& in
 
 namespace {
 std::future<EmbeddingResponse> gate_aembed(const GateConfig& c, EmbeddingRequest r) {
-    return start_async<EmbeddingResponse>([&](Callback<EmbeddingResponse> done) {
-        MiddlewareList outer = c.middleware;
-        if (c.fallback_chain.empty()) {
-            detail::run_embed_async(outer, std::move(r), std::move(done));
-            return;
-        }
-        auto models = candidates(c, r.model);
-        detail::embed_with_fallback_async(std::move(r), std::move(models), detail::effective_fallback_on({}, {}),
-                                          std::move(done), [outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
-                                              detail::run_embed_async(outer, std::move(x), std::move(d));
-                                          });
-    });
+    return start_async<EmbeddingResponse>(
+        [&](Callback<EmbeddingResponse> done) { gate_embed_async(c, std::move(r), std::move(done)); });
 }
 }  // namespace
 
@@ -180,6 +236,18 @@ std::future<EmbeddingResponse> LLMGate::aembed(const std::string& model, const s
 std::future<EmbeddingResponse> LLMGate::aembed(const std::string& model, const std::string& input,
                                                const EmbedOptions& options) const {
     return gate_aembed(config_, EmbeddingRequest{model, {input}, options, true});
+}
+
+void LLMGate::aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
+                     Callback<EmbeddingResponse> on_done) const {
+    gate_start_on_loop<EmbeddingResponse>(config_, EmbeddingRequest{model, inputs, options, false}, std::move(on_done),
+                                          gate_embed_async);
+}
+
+void LLMGate::aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
+                     Callback<EmbeddingResponse> on_done) const {
+    gate_start_on_loop<EmbeddingResponse>(config_, EmbeddingRequest{model, {input}, options, true}, std::move(on_done),
+                                          gate_embed_async);
 }
 
 std::future<BatchResult> LLMGate::abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {

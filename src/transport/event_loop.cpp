@@ -72,6 +72,7 @@ public:
     }
     // The loop if it has been started, else nullptr (settings changes need not start it).
     static EventLoop* if_started() { return created.load(); }
+    bool on_loop_thread() const { return std::this_thread::get_id() == loop_thread_id_.load(std::memory_order_relaxed); }
 
     void apply_connection_limits() {
         post([this] {
@@ -289,6 +290,11 @@ public:
         bool resume = false;
         {
             std::unique_lock lock(ch_->mutex);
+            // The loop thread (an llmgate callback) waiting here would wait for itself, for ever.
+            if (ch_->buffer.empty() && !ch_->done && EventLoop::instance().on_loop_thread())
+                throw InvalidRequestError(ErrorInfo{
+                    .message = "a stream cannot be read on llmgate's event loop thread (inside an llmgate callback): "
+                               "hand it to a thread of your own"});
             ch_->cv.wait(lock, [&] { return !ch_->buffer.empty() || ch_->done; });
             if (!ch_->buffer.empty()) {
                 out += ch_->buffer;
