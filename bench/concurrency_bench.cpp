@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <future>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include <curl/curl.h>
@@ -40,6 +43,56 @@ long run_llmgate_window(long n, long& max_threads) {
     }
     if (chars == 0) throw std::runtime_error("llmgate returned no text");
     return done;
+}
+
+// With acompletion's callback form: a window of C calls, each handler (on the event loop thread) starting
+// the next call; the caller waits once, for the last handler. No future, no hand-off per request.
+long run_llmgate_callbacks(long n, long& max_threads) {
+    struct State {
+        std::mutex mutex;
+        long n = 0, launched = 0, done = 0;
+        std::size_t chars = 0;
+        std::exception_ptr error;
+        long* max_threads = nullptr;
+        std::promise<void> finished;
+    };
+    auto st = std::make_shared<State>();
+    st->n = n;
+    st->max_threads = &max_threads;
+    // One handler for every call; it holds the state, not the launcher, so nothing refers to itself.
+    auto launch = std::make_shared<std::function<void()>>();
+    llmgate::Callback<llmgate::CompletionResponse> handler = [st, weak = std::weak_ptr(launch)](
+                                                                 std::exception_ptr e, llmgate::CompletionResponse r) {
+        bool more = false, last = false;
+        {
+            std::lock_guard lock(st->mutex);
+            if (e && !st->error) st->error = e;
+            st->chars += r.text().size();
+            if (++st->done % kSampleEvery == 0) *st->max_threads = std::max(*st->max_threads, thread_count());
+            if (st->launched < st->n) {
+                ++st->launched;
+                more = true;
+            }
+            last = st->done == st->n;
+        }
+        if (more)
+            if (auto l = weak.lock()) (*l)();
+        if (last) st->finished.set_value();
+    };
+    *launch = [handler] {
+        llmgate::acompletion(kModel, {llmgate::Message::user("Hello!")}, {}, handler);
+    };
+    long first = 0;
+    {
+        std::lock_guard lock(st->mutex);
+        first = std::min(n, kConcurrency);
+        st->launched = first;
+    }
+    for (long i = 0; i < first; ++i) (*launch)();
+    st->finished.get_future().wait();
+    if (st->error) std::rethrow_exception(st->error);
+    if (st->chars == 0) throw std::runtime_error("llmgate returned no text");
+    return st->done;
 }
 
 // llmgate::batch with max_concurrency C; the requests are built inside the timed region, as the raw loop
@@ -196,8 +249,9 @@ int main(int argc, char** argv) try {
     // b = batch, a = acompletion window, w = raw curl-multi.
     std::vector<double> bt, at, rt, bc, ac, rc, bratio, aratio, bcpu, acpu, brss, arss, rrss, bthr, athr, rthr;
     std::vector<double> kt, kc, kratio, kcpu, krss;  // k = raw keeping every reply
+    std::vector<double> ct, cc, cratio, ccpu, crss, cthr;  // c = acompletion callbacks
     for (int r = 0; r < rounds; ++r) {
-        Metrics b, a, w, k;
+        Metrics b, a, w, k, c;
         auto raw = [&] {
             w = run_isolated([&] { return run_raw(server.base_url(), n); });
             k = run_isolated([&] { return run_raw(server.base_url(), n, true); });
@@ -205,6 +259,7 @@ int main(int argc, char** argv) try {
         auto llm = [&] {
             b = run_isolated([&] { return run_llmgate(n, run_llmgate_batch); });
             a = run_isolated([&] { return run_llmgate(n, run_llmgate_window); });
+            c = run_isolated([&] { return run_llmgate(n, run_llmgate_callbacks); });
         };
         // Alternate which side goes first, so drift on a shared machine hits both alike.
         if (r % 2 == 0) {
@@ -242,6 +297,14 @@ int main(int argc, char** argv) try {
         kratio.push_back(k.wall_s / b.wall_s);
         kcpu.push_back(b.cpu_s / k.cpu_s);
         krss.push_back(k.peak_rss_mib);
+        ct.push_back(dn / c.wall_s);
+        cc.push_back(c.cpu_s);
+        cratio.push_back(w.wall_s / c.wall_s);
+        ccpu.push_back(c.cpu_s / w.cpu_s);
+        crss.push_back(c.peak_rss_mib);
+        cthr.push_back(c.max_threads);
+        std::printf("round %d: callbacks %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB\n", r + 1, c.wall_s,
+                    c.cpu_s, c.minor_faults, c.switches, c.peak_rss_mib);
     }
     const std::string name = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
                              " in flight): batch";
@@ -256,6 +319,12 @@ int main(int argc, char** argv) try {
     row(wname, "CPU s (total)", fmt(median(ac), 3), fmt(median(rc), 3), ratio_str(median(acpu)), "-");
     row(wname, "peak RSS MiB", fmt(median(arss), 1), fmt(median(rrss), 1), ratio_str(median(arss) / median(rrss)), "-");
     row(wname, "max threads", fmt(median(athr), 0), fmt(median(rthr), 0), "-", "-");
+    const std::string cname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
+                              " in flight): acompletion callbacks";
+    row(cname, "throughput req/s", fmt(median(ct), 0), fmt(median(rt), 0), ratio_str(median(cratio)), "-");
+    row(cname, "CPU s (total)", fmt(median(cc), 3), fmt(median(rc), 3), ratio_str(median(ccpu)), "-");
+    row(cname, "peak RSS MiB", fmt(median(crss), 1), fmt(median(rrss), 1), ratio_str(median(crss) / median(rrss)), "-");
+    row(cname, "max threads", fmt(median(cthr), 0), fmt(median(rthr), 0), "-", "-");
     // For reading the batch rows: the raw loop above drops each reply once parsed; batch must keep them.
     const std::string kname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
                               " in flight): batch vs raw keeping every reply";

@@ -1,4 +1,6 @@
 // Async: start several completions at once and gather them; they share llmgate's one event loop.
+// First with futures, then with the callback form, which needs no waiting thread at all.
+#include <atomic>
 #include <future>
 #include <iostream>
 #include <string>
@@ -30,5 +32,27 @@ int main() {
             ++failures;
         }
     }
+
+    // The callback form: each handler runs once, on llmgate's event loop thread, when its reply is in.
+    // Handlers must not block; here they only count and print (serialised by the one loop thread).
+    std::atomic<std::size_t> answered{0};
+    std::promise<void> all_done;
+    for (const auto& q : questions) {
+        llmgate::acompletion(model, {Message::user(q)}, options,
+                             [&, q](std::exception_ptr error, llmgate::CompletionResponse resp) {
+                                 if (error) {
+                                     try {
+                                         std::rethrow_exception(error);
+                                     } catch (const llmgate::Error& e) {
+                                         std::cerr << "Q: " << q << " failed: " << e.type_name() << ": " << e.what() << '\n';
+                                         ++failures;
+                                     }
+                                 } else {
+                                     std::cout << "(callback) Q: " << q << " -> " << resp.text().size() << " characters\n";
+                                 }
+                                 if (++answered == questions.size()) all_done.set_value();
+                             });
+    }
+    all_done.get_future().wait();  // only so that main() does not return before the handlers have run
     return failures == 0 ? 0 : 1;
 }
