@@ -100,7 +100,8 @@ void run_window(std::size_t count, std::size_t width, Window<T> w) {
         }
     };
     // The first jobs start on the loop thread too: every start then runs there, one at a time and in
-    // index order, which batch relies on to release its request list as it goes.
+    // index order, which batch relies on to take its requests without a lock and free the list after the
+    // last one.
     st->pump_posted = true;
     post_to_event_loop([pump] { (*pump)(); });
     // The pump lives as long as a callback (or that first task) holds it.

@@ -139,8 +139,8 @@ TEST_F(BatchHttp, DictShapeRequestsAndMalformedEntriesFailAtTheirOwnIndex) {
     EXPECT_THROW(batch(json::object()), InvalidRequestError);
 }
 
-// A large list is released in halves as it is taken (batch.cpp): every request still goes out once,
-// with its own content, and every malformed entry fails at its own index.
+// A large dict list, with malformed entries among good ones: every request goes out once, with its own
+// content, and every malformed entry fails at its own index (its parse error lined up with its request).
 TEST_F(BatchHttp, ALargeDictBatchSendsEachRequestOnceAndKeepsEveryIndex) {
     std::mutex mutex;
     std::multiset<int> seen;
