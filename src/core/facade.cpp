@@ -47,6 +47,20 @@ CompletionRequest first_of(const std::vector<std::string>& models, const std::ve
 
 detail::FallbackOn fallback_on(const Options& options) { return detail::effective_fallback_on({}, options.fallback_on); }
 
+// The callback forms with messages in the OpenAI dict shape: converted here, and a conversion error handed to
+// the handler on the loop like any other; `forward(messages, handler)` calls the typed form.
+template <class T, class Forward>
+void with_messages_from_json(const json& messages, Callback<T> handler, Forward forward) {
+    std::vector<Message> parsed;
+    try {
+        parsed = messages_from_json(messages);
+    } catch (...) {
+        detail::fail_on_loop(std::move(handler), std::current_exception());
+        return;
+    }
+    forward(parsed, std::move(handler));
+}
+
 }  // namespace
 
 CompletionResponse completion(const std::string& model, const std::vector<Message>& messages, const Options& options) {
@@ -105,14 +119,9 @@ void acompletion(const std::string& model, const std::vector<Message>& messages,
 
 void acompletion(const std::string& model, const json& messages, const Options& options,
                  Callback<CompletionResponse> on_done) {
-    std::vector<Message> parsed;
-    try {
-        parsed = messages_from_json(messages);
-    } catch (...) {
-        detail::fail_on_loop(std::move(on_done), std::current_exception());
-        return;
-    }
-    acompletion(model, parsed, options, std::move(on_done));
+    with_messages_from_json<CompletionResponse>(messages, std::move(on_done), [&](const std::vector<Message>& parsed, Callback<CompletionResponse> h) {
+        acompletion(model, parsed, options, std::move(h));
+    });
 }
 
 void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
@@ -124,14 +133,9 @@ void astream(const std::string& model, const std::vector<Message>& messages, con
 }
 
 void astream(const std::string& model, const json& messages, const Options& options, Callback<Stream> on_ready) {
-    std::vector<Message> parsed;
-    try {
-        parsed = messages_from_json(messages);
-    } catch (...) {
-        detail::fail_on_loop(std::move(on_ready), std::current_exception());
-        return;
-    }
-    astream(model, parsed, options, std::move(on_ready));
+    with_messages_from_json<Stream>(messages, std::move(on_ready), [&](const std::vector<Message>& parsed, Callback<Stream> h) {
+        astream(model, parsed, options, std::move(h));
+    });
 }
 
 // Fallback chains: the candidates are tried in order, each through the whole per-call middleware chain.
@@ -207,14 +211,9 @@ void acompletion(const std::vector<std::string>& models, const std::vector<Messa
 
 void acompletion(const std::vector<std::string>& models, const json& messages, const Options& options,
                  Callback<CompletionResponse> on_done) {
-    std::vector<Message> parsed;
-    try {
-        parsed = messages_from_json(messages);
-    } catch (...) {
-        detail::fail_on_loop(std::move(on_done), std::current_exception());
-        return;
-    }
-    acompletion(models, parsed, options, std::move(on_done));
+    with_messages_from_json<CompletionResponse>(messages, std::move(on_done), [&](const std::vector<Message>& parsed, Callback<CompletionResponse> h) {
+        acompletion(models, parsed, options, std::move(h));
+    });
 }
 
 void astream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options,
@@ -231,14 +230,9 @@ void astream(const std::vector<std::string>& models, const std::vector<Message>&
 
 void astream(const std::vector<std::string>& models, const json& messages, const Options& options,
              Callback<Stream> on_ready) {
-    std::vector<Message> parsed;
-    try {
-        parsed = messages_from_json(messages);
-    } catch (...) {
-        detail::fail_on_loop(std::move(on_ready), std::current_exception());
-        return;
-    }
-    astream(models, parsed, options, std::move(on_ready));
+    with_messages_from_json<Stream>(messages, std::move(on_ready), [&](const std::vector<Message>& parsed, Callback<Stream> h) {
+        astream(models, parsed, options, std::move(h));
+    });
 }
 
 EmbeddingResponse embed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options) {

@@ -44,6 +44,18 @@ std::vector<std::string> candidates(const GateConfig& c, const std::string& mode
     return detail::fallback_candidates(model, c.fallback_chain);
 }
 
+// The candidates into `out`, or false once the error (no model and no chain) has gone to `done`.
+template <class T>
+bool candidates_or_report(const GateConfig& c, const std::string& model, std::vector<std::string>& out, Callback<T>& done) {
+    try {
+        out = candidates(c, model);
+        return true;
+    } catch (...) {
+        done(std::current_exception(), detail::empty_value<T>());
+        return false;
+    }
+}
+
 CompletionResponse gate_complete(const GateConfig& c, const MiddlewareList& outer, const CompletionRequest& r) {
     if (c.fallback_chain.empty()) return detail::run_complete(outer, r);
     return detail::complete_with_fallback(r, candidates(c, r.model), detail::effective_fallback_on({}, r.options.fallback_on),
@@ -56,12 +68,7 @@ void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRe
         return;
     }
     std::vector<std::string> models;
-    try {
-        models = candidates(c, r.model);
-    } catch (...) {
-        done(std::current_exception(), {});
-        return;
-    }
+    if (!candidates_or_report(c, r.model, models, done)) return;
     auto on = detail::effective_fallback_on({}, r.options.fallback_on);
     detail::complete_with_fallback_async(std::move(r), std::move(models), std::move(on), std::move(done),
                                          [outer = std::move(outer)](CompletionRequest x, Callback<CompletionResponse> d) {
@@ -73,12 +80,7 @@ void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRe
 void gate_stream_async(const GateConfig& c, CompletionRequest r, Callback<Stream> ready) {
     MiddlewareList outer = c.middleware;
     std::vector<std::string> models;
-    try {
-        models = candidates(c, r.model);
-    } catch (...) {
-        ready(std::current_exception(), Stream(nullptr));
-        return;
-    }
+    if (!candidates_or_report(c, r.model, models, ready)) return;
     if (c.fallback_chain.empty()) {
         detail::run_stream_async(outer, std::move(r), std::move(ready));
         return;
@@ -97,12 +99,7 @@ void gate_embed_async(const GateConfig& c, EmbeddingRequest r, Callback<Embeddin
         return;
     }
     std::vector<std::string> models;
-    try {
-        models = candidates(c, r.model);
-    } catch (...) {
-        done(std::current_exception(), {});
-        return;
-    }
+    if (!candidates_or_report(c, r.model, models, done)) return;
     detail::embed_with_fallback_async(std::move(r), std::move(models), detail::effective_fallback_on({}, {}),
                                       std::move(done), [outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
                                           detail::run_embed_async(outer, std::move(x), std::move(d));
@@ -153,14 +150,8 @@ void LLMGate::acompletion(const std::string& model, const std::vector<Message>& 
                           Callback<CompletionResponse> on_done) const {
     gate_start_on_loop<CompletionResponse>(config_, CompletionRequest{model, messages, options}, std::move(on_done),
                                            [](const GateConfig& c, CompletionRequest&& r, Callback<CompletionResponse> d) {
-                                               if (r.model.empty()) {
-                                                   try {
-                                                       candidates(c, r.model);
-                                                   } catch (...) {
-                                                       d(std::current_exception(), {});
-                                                       return;
-                                                   }
-                                               }
+                                               std::vector<std::string> unused;
+                                               if (r.model.empty() && !candidates_or_report(c, r.model, unused, d)) return;
                                                gate_complete_async(c, c.middleware, std::move(r), std::move(d));
                                            });
 }
