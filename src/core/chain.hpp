@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "llmgate/middleware.hpp"
+#include "transport/http.hpp"
 
 namespace llmgate::detail {
 
@@ -60,6 +61,7 @@ Callback<T> once(Callback<T> done) {
 // Opens a stream through an async step and waits for it on the calling thread. Only for code running on
 // the caller's thread while it iterates a stream (never on the event loop thread).
 inline Stream wait_for_stream(const Middleware::StreamAsyncNext& next, const CompletionRequest& request) {
+    refuse_to_wait_on_event_loop();  // a stream iterated inside an llmgate callback, against the rules
     auto p = std::make_shared<std::promise<Stream>>();
     auto f = p->get_future();
     next(request, [p](std::exception_ptr e, Stream s) {

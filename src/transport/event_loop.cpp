@@ -290,11 +290,7 @@ public:
         bool resume = false;
         {
             std::unique_lock lock(ch_->mutex);
-            // The loop thread (an llmgate callback) waiting here would wait for itself, for ever.
-            if (ch_->buffer.empty() && !ch_->done && EventLoop::instance().on_loop_thread())
-                throw InvalidRequestError(ErrorInfo{
-                    .message = "a stream cannot be read on llmgate's event loop thread (inside an llmgate callback): "
-                               "hand it to a thread of your own"});
+            if (ch_->buffer.empty() && !ch_->done) refuse_to_wait_on_event_loop();
             ch_->cv.wait(lock, [&] { return !ch_->buffer.empty() || ch_->done; });
             if (!ch_->buffer.empty()) {
                 out += ch_->buffer;
@@ -398,6 +394,14 @@ void post_to_event_loop(std::function<void()> task) { EventLoop::instance().post
 
 void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<void()> task) {
     EventLoop::instance().post_after(delay, std::move(task));
+}
+
+void refuse_to_wait_on_event_loop() {
+    const EventLoop* loop = EventLoop::if_started();
+    if (loop != nullptr && loop->on_loop_thread())
+        throw InvalidRequestError(ErrorInfo{
+            .message = "a stream cannot be read on llmgate's event loop thread (inside an llmgate callback), "
+                       "where it would wait for itself: hand it to a thread of your own"});
 }
 
 void transport_settings_changed() {

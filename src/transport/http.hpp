@@ -89,6 +89,9 @@ void open_async(HttpRequest&& request, Callback<std::unique_ptr<BodyReader>> rea
 void post_to_event_loop(std::function<void()> task);
 // Runs a task on the event loop thread after `delay` (a timer: no sleeping on the loop, no thread).
 void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<void()> task);
+// Throws InvalidRequestError when called on the event loop thread: code about to wait for the loop (a
+// stream read with nothing buffered, a stream fallback opening its next model) would wait for itself there.
+void refuse_to_wait_on_event_loop();
 // Re-applies connection limits to a running event loop after configure_transport().
 void transport_settings_changed();
 

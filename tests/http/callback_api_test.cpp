@@ -227,6 +227,41 @@ TEST_F(AsyncCallback, ReadingAStreamOnTheLoopThreadRaisesInsteadOfHanging) {
     EXPECT_EQ(after.wait().value.text(), "alive");
 }
 
+TEST_F(AsyncCallback, AStreamFallbackIteratedOnTheLoopThreadRaisesInsteadOfHanging) {
+    // The stream is kept from one handler and read in a later one, once its failed body is all buffered:
+    // the reads succeed, and then the fallback would open the next model and wait for it on the loop.
+    Reply broken = fake::stream_text({"Hel", "lo"}, "gpt-4o-mini", false, false);
+    broken.chunks.pop_back();  // no finish chunk: the stream ends with an error event instead
+    broken.chunks.push_back(fake::sse({{"error", {{"message", "overloaded"}, {"type", "server_error"}}}}));
+    server.enqueue(broken);
+    server.enqueue(fake::stream_text({"never read"}, "gpt-4o"));
+    auto kept = std::make_shared<std::promise<Stream>>();
+    astream({"gpt-4o-mini", "gpt-4o"}, hello(), {.stream_fallback_mode = StreamFallbackMode::restart},
+            [kept](std::exception_ptr e, Stream s) {
+                if (e)
+                    kept->set_exception(e);
+                else
+                    kept->set_value(std::move(s));
+            });
+    auto kept_future = kept->get_future();
+    ASSERT_EQ(kept_future.wait_for(kPatience), std::future_status::ready);
+    auto stream = std::make_shared<Stream>(kept_future.get());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the first model's whole body arrives
+    std::promise<std::string> seen;
+    auto seen_future = seen.get_future();
+    server.enqueue(fake::chat_text("any"));
+    acompletion("gpt-4o-mini", hello(), {}, [&seen, stream](std::exception_ptr, CompletionResponse) {
+        try {
+            for (const auto& chunk : *stream) (void)chunk;
+            seen.set_value("iterated on the loop thread");
+        } catch (const Error& err) {
+            seen.set_value(err.what());
+        }
+    });
+    ASSERT_EQ(seen_future.wait_for(kPatience), std::future_status::ready) << "the loop waited for itself";
+    EXPECT_NE(seen_future.get().find("event loop thread"), std::string::npos);
+}
+
 TEST_F(AsyncCallback, AembedHandlerGetsVectorsAndTypedErrors) {
     server.enqueue(fake::embeddings({{0.5f, 0.25f}}, "text-embedding-3-small", true));
     Catcher<EmbeddingResponse> ok, unsupported;
