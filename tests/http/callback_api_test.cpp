@@ -59,6 +59,15 @@ bool holds(const std::exception_ptr& e) {
     }
 }
 
+// Waits (up to kPatience) until `count` reaches `at_least`, then a little longer, so that a second call
+// that should never come has had its chance.
+void settle(const std::atomic<int>& count, int at_least) {
+    const auto give_up = std::chrono::steady_clock::now() + kPatience;
+    while (count.load() < at_least && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+}
+
 class AsyncCallback : public OpenAIServerTest {
 protected:
     AsyncCallback() : OpenAIServerTest("sk-callback") {}
@@ -138,9 +147,9 @@ TEST_F(AsyncCallback, AThrowingHandlerIsCalledOnceAndNeitherRetriesNorBreaksTheL
         calls.fetch_add(1);
         throw std::runtime_error("the caller's own bug");
     });
+    settle(calls, 1);
     server.enqueue(fake::chat_text("still serving"));
     Catcher<CompletionResponse> after;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     acompletion("gpt-4o-mini", hello(), {}, after.handler());
     EXPECT_EQ(after.wait().value.text(), "still serving");
     EXPECT_EQ(calls.load(), 1);
@@ -157,7 +166,7 @@ TEST_F(AsyncCallback, AThrowingHandlerBehindMiddlewareIsNotRetriedEither) {
         calls.fetch_add(1);
         throw std::runtime_error("the caller's own bug");
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    settle(calls, 1);
     EXPECT_EQ(calls.load(), 1);
     EXPECT_EQ(server.request_count(), 1u);
 }
