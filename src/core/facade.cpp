@@ -47,6 +47,16 @@ CompletionRequest first_of(const std::vector<std::string>& models, const std::ve
 
 detail::FallbackOn fallback_on(const Options& options) { return detail::effective_fallback_on({}, options.fallback_on); }
 
+// One call through the free functions' chain (no gate or batch middleware): what every async form starts,
+// and what a fallback chain runs for each of its models.
+void run_completion(CompletionRequest&& r, Callback<CompletionResponse> done) {
+    detail::run_complete_async(kNone, std::move(r), std::move(done));
+}
+void run_stream(CompletionRequest&& r, Callback<Stream> ready) { detail::run_stream_async(kNone, std::move(r), std::move(ready)); }
+void run_embedding(EmbeddingRequest&& r, Callback<EmbeddingResponse> done) {
+    detail::run_embed_async(kNone, std::move(r), std::move(done));
+}
+
 // The callback forms with messages in the OpenAI dict shape: converted here, and a conversion error handed to
 // the handler on the loop like any other; `forward(messages, handler)` calls the typed form.
 template <class T, class Forward>
@@ -81,10 +91,7 @@ Stream stream(const std::string& model, const json& messages, const Options& opt
 
 std::future<CompletionResponse> acompletion(const std::string& model, const std::vector<Message>& messages,
                                             const Options& options) {
-    return start_async<CompletionResponse>(CompletionRequest{model, messages, options},
-                                           [](CompletionRequest r, Callback<CompletionResponse> d) {
-                                               detail::run_complete_async(kNone, std::move(r), std::move(d));
-                                           });
+    return start_async<CompletionResponse>(CompletionRequest{model, messages, options}, run_completion);
 }
 
 std::future<CompletionResponse> acompletion(const std::string& model, const json& messages, const Options& options) {
@@ -96,9 +103,7 @@ std::future<CompletionResponse> acompletion(const std::string& model, const json
 }
 
 std::future<Stream> astream(const std::string& model, const std::vector<Message>& messages, const Options& options) {
-    return start_async<Stream>(CompletionRequest{model, messages, options}, [](CompletionRequest r, Callback<Stream> d) {
-        detail::run_stream_async(kNone, std::move(r), std::move(d));
-    });
+    return start_async<Stream>(CompletionRequest{model, messages, options}, run_stream);
 }
 
 std::future<Stream> astream(const std::string& model, const json& messages, const Options& options) {
@@ -111,10 +116,7 @@ std::future<Stream> astream(const std::string& model, const json& messages, cons
 
 void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
                  Callback<CompletionResponse> on_done) {
-    detail::start_on_loop<CompletionResponse>(CompletionRequest{model, messages, options}, std::move(on_done),
-                                               [](CompletionRequest&& r, Callback<CompletionResponse> d) {
-                                                   detail::run_complete_async(kNone, std::move(r), std::move(d));
-                                               });
+    detail::start_on_loop<CompletionResponse>(CompletionRequest{model, messages, options}, std::move(on_done), run_completion);
 }
 
 void acompletion(const std::string& model, const json& messages, const Options& options,
@@ -126,10 +128,7 @@ void acompletion(const std::string& model, const json& messages, const Options& 
 
 void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
              Callback<Stream> on_ready) {
-    detail::start_on_loop<Stream>(CompletionRequest{model, messages, options}, std::move(on_ready),
-                                  [](CompletionRequest&& r, Callback<Stream> d) {
-                                      detail::run_stream_async(kNone, std::move(r), std::move(d));
-                                  });
+    detail::start_on_loop<Stream>(CompletionRequest{model, messages, options}, std::move(on_ready), run_stream);
 }
 
 void astream(const std::string& model, const json& messages, const Options& options, Callback<Stream> on_ready) {
@@ -163,10 +162,7 @@ std::future<CompletionResponse> acompletion(const std::vector<std::string>& mode
                                             const Options& options) {
     return start_async<CompletionResponse>(
         first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<CompletionResponse> d) {
-            detail::complete_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d),
-                                                 [](CompletionRequest c, Callback<CompletionResponse> cd) {
-                                                     detail::run_complete_async(kNone, std::move(c), std::move(cd));
-                                                 });
+            detail::complete_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d), run_completion);
         });
 }
 
@@ -182,10 +178,7 @@ std::future<CompletionResponse> acompletion(const std::vector<std::string>& mode
 std::future<Stream> astream(const std::vector<std::string>& models, const std::vector<Message>& messages,
                             const Options& options) {
     return start_async<Stream>(first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<Stream> d) {
-        detail::stream_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d),
-                                           [](CompletionRequest c, Callback<Stream> cd) {
-                                               detail::run_stream_async(kNone, std::move(c), std::move(cd));
-                                           });
+        detail::stream_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d), run_stream);
     });
 }
 
@@ -202,10 +195,7 @@ void acompletion(const std::vector<std::string>& models, const std::vector<Messa
     detail::start_on_loop<CompletionResponse>(
         first_of(models, messages, options), std::move(on_done),
         [models, on = fallback_on(options)](CompletionRequest&& r, Callback<CompletionResponse> d) {
-            detail::complete_with_fallback_async(std::move(r), models, on, std::move(d),
-                                                 [](CompletionRequest c, Callback<CompletionResponse> cd) {
-                                                     detail::run_complete_async(kNone, std::move(c), std::move(cd));
-                                                 });
+            detail::complete_with_fallback_async(std::move(r), models, on, std::move(d), run_completion);
         });
 }
 
@@ -220,11 +210,7 @@ void astream(const std::vector<std::string>& models, const std::vector<Message>&
              Callback<Stream> on_ready) {
     detail::start_on_loop<Stream>(first_of(models, messages, options), std::move(on_ready),
                                   [models, on = fallback_on(options)](CompletionRequest&& r, Callback<Stream> d) {
-                                      detail::stream_with_fallback_async(std::move(r), models, on, std::move(d),
-                                                                         [](CompletionRequest c, Callback<Stream> cd) {
-                                                                             detail::run_stream_async(kNone, std::move(c),
-                                                                                                      std::move(cd));
-                                                                         });
+                                      detail::stream_with_fallback_async(std::move(r), models, on, std::move(d), run_stream);
                                   });
 }
 
@@ -245,33 +231,21 @@ EmbeddingResponse embed(const std::string& model, const std::string& input, cons
 
 std::future<EmbeddingResponse> aembed(const std::string& model, const std::vector<std::string>& inputs,
                                       const EmbedOptions& options) {
-    return start_async<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false},
-                                          [](EmbeddingRequest r, Callback<EmbeddingResponse> d) {
-                                              detail::run_embed_async(kNone, std::move(r), std::move(d));
-                                          });
+    return start_async<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, run_embedding);
 }
 
 std::future<EmbeddingResponse> aembed(const std::string& model, const std::string& input, const EmbedOptions& options) {
-    return start_async<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true},
-                                          [](EmbeddingRequest r, Callback<EmbeddingResponse> d) {
-                                              detail::run_embed_async(kNone, std::move(r), std::move(d));
-                                          });
+    return start_async<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, run_embedding);
 }
 
 void aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
             Callback<EmbeddingResponse> on_done) {
-    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, std::move(on_done),
-                                             [](EmbeddingRequest&& r, Callback<EmbeddingResponse> d) {
-                                                 detail::run_embed_async(kNone, std::move(r), std::move(d));
-                                             });
+    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, std::move(on_done), run_embedding);
 }
 
 void aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
             Callback<EmbeddingResponse> on_done) {
-    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, std::move(on_done),
-                                             [](EmbeddingRequest&& r, Callback<EmbeddingResponse> d) {
-                                                 detail::run_embed_async(kNone, std::move(r), std::move(d));
-                                             });
+    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, std::move(on_done), run_embedding);
 }
 
 }  // namespace llmgate
