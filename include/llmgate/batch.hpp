@@ -56,6 +56,18 @@ struct BatchOptions {
 BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options = {});
 std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options = {});
 
+// Makes request `index` of a batch fed on demand (see below).
+using RequestMaker = std::function<CompletionRequest(std::size_t index)>;
+
+// Requests made on demand: make_request(i) is called for i = 0..count-1, in order, each just before
+// request i is sent, so a fan-out over 100,000 prompts holds only the requests in flight, never the whole
+// list. An exception from make_request fails that index (in BatchResult::errors) without stopping the
+// others. It runs on llmgate's event loop thread, one call at a time: keep it quick, never block in it,
+// and never call a blocking llmgate function from it (that would wait for the thread it runs on).
+// An empty make_request raises InvalidRequestError.
+BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {});
+std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {});
+
 // Requests in the dict shape: [{"model": "gpt-4o-mini", "messages": [...], "max_tokens": 50}, ...].
 // A malformed entry fails at its own index (InvalidRequestError) without stopping the others.
 BatchResult batch(const json& requests, const BatchOptions& options = {});

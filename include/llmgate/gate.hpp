@@ -85,6 +85,9 @@ public:
     BatchResult batch(const json& requests, const BatchOptions& options = {}) const;
     std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options = {}) const;
     std::future<BatchResult> abatch(const json& requests, const BatchOptions& options = {}) const;
+    // Requests made on demand, as the free batch(count, make_request).
+    BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
+    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
 
     const GateConfig& config() const noexcept { return config_; }
 

@@ -32,55 +32,59 @@ BatchError describe(std::size_t index, const std::exception_ptr& e) {
 
 }  // namespace
 
-std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors,
-                                     BatchOptions options, BatchRunner run) {
-    struct State {
-        // The requests, each moved out as it starts; the list itself is freed when the last one starts.
-        // (Releasing it in halves as it empties, moving the rest to a list half the size each time, kept
-        // peak RSS 1.5 MiB lower for 10,000 requests but cost batch about 5% of its CPU: see
-        // docs/performance.md.)
+RequestMaker from_list(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors) {
+    struct List {
+        // The list itself is freed when the last request has been taken. (Releasing it in halves as it
+        // empties, moving the rest to a list half the size each time, kept peak RSS 1.5 MiB lower for
+        // 10,000 requests but cost batch about 5% of its CPU: see docs/performance.md.)
         std::vector<CompletionRequest> requests;
-        // One per request when parsing found bad entries (the dict form), else empty.
-        std::vector<std::exception_ptr> pre_errors;
+        std::vector<std::exception_ptr> pre_errors;  // one per request (the dict form), else empty
+    };
+    auto list = std::make_shared<List>();
+    list->requests = std::move(requests);
+    list->pre_errors = std::move(pre_errors);
+    if (!list->pre_errors.empty()) list->pre_errors.resize(list->requests.size());
+    // Called once per index, in order, on the event loop thread (start_batch's contract): no lock.
+    return [list](std::size_t i) {
+        const bool last = i + 1 == list->requests.size();
+        std::exception_ptr pre = list->pre_errors.empty() ? nullptr : std::move(list->pre_errors[i]);
+        CompletionRequest request = std::move(list->requests[i]);
+        if (last) {
+            std::vector<CompletionRequest>().swap(list->requests);
+            std::vector<std::exception_ptr>().swap(list->pre_errors);
+        }
+        if (pre) std::rethrow_exception(pre);
+        return request;
+    };
+}
+
+std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, BatchOptions options, BatchRunner run) {
+    struct State {
+        RequestMaker next;
         BatchOptions options;
         BatchRunner run;
         BatchResult result;
         std::exception_ptr first_error;
         std::promise<BatchResult> promise;
-        std::size_t total = 0;  // requests.size() at the start, fixed
-
-        CompletionRequest take(std::size_t i) {
-            CompletionRequest request = std::move(requests[i]);
-            if (i + 1 == total) {
-                std::vector<CompletionRequest>().swap(requests);
-                std::vector<std::exception_ptr>().swap(pre_errors);
-            }
-            return request;
-        }
-        std::exception_ptr pre_error(std::size_t i) { return pre_errors.empty() ? nullptr : std::move(pre_errors[i]); }
     };
     auto st = std::make_shared<State>();
-    st->requests = std::move(requests);
-    st->pre_errors = std::move(pre_errors);
-    if (!st->pre_errors.empty()) st->pre_errors.resize(st->requests.size());
+    st->next = std::move(next);
     st->options = std::move(options);
     st->run = std::move(run);
-    st->result.results.resize(st->requests.size());
+    st->result.results.resize(total);
     auto future = st->promise.get_future();
-    const std::size_t total = st->requests.size();
-    st->total = total;
+    if (!st->next) {
+        st->promise.set_exception(std::make_exception_ptr(
+            InvalidRequestError(ErrorInfo{.message = "batch: the request maker is empty (nothing was sent)"})));
+        return future;
+    }
 
     run_window<CompletionResponse>(
         total, st->options.max_concurrency,
         Window<CompletionResponse>{
+            // A maker that throws fails index i: run_window reports a start that throws as that job's error.
             .start = [st](std::size_t i, Callback<CompletionResponse> done) {
-                std::exception_ptr pre = st->pre_error(i);
-                CompletionRequest request = st->take(i);
-                if (pre) {
-                    done(std::move(pre), {});
-                    return;
-                }
-                st->run(st->options.middleware, std::move(request), std::move(done));
+                st->run(st->options.middleware, st->next(i), std::move(done));
             },
             .on_done = [st, total](std::size_t i, std::exception_ptr e, CompletionResponse r) {
                 BatchResult& res = st->result;
@@ -199,7 +203,16 @@ CompletionRequest completion_request_from_json(const json& j) {
 }
 
 std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
-    return detail::start_batch(std::move(requests), {}, options, run_plain);
+    const std::size_t count = requests.size();
+    return detail::start_batch(count, detail::from_list(std::move(requests)), options, run_plain);
+}
+
+std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) {
+    return detail::start_batch(count, std::move(make_request), options, run_plain);
+}
+
+BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options) {
+    return abatch(count, std::move(make_request), options).get();
 }
 
 BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
@@ -209,7 +222,9 @@ BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& o
 std::future<BatchResult> abatch(const json& requests, const BatchOptions& options) {
     try {
         auto parsed = detail::parse_batch(requests);
-        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options, run_plain);
+        const std::size_t count = parsed.requests.size();
+        return detail::start_batch(count, detail::from_list(std::move(parsed.requests), std::move(parsed.errors)), options,
+                                   run_plain);
     } catch (...) {
         std::promise<BatchResult> p;
         p.set_exception(std::current_exception());

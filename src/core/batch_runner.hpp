@@ -12,9 +12,13 @@ namespace llmgate::detail {
 // ~600 bytes of fields again, and those inlined moves were a large share of a request's code footprint.
 using BatchRunner = std::function<void(const MiddlewareList& outer, CompletionRequest&&, Callback<CompletionResponse>)>;
 
-// `pre_errors[i]`, when set, fails request i without sending it (a malformed dict entry).
-std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors,
-                                     BatchOptions options, BatchRunner run);
+// Runs requests 0..count-1, request i made by next(i) on the event loop thread just before it is sent
+// (in index order, one at a time). An exception from next(i) fails index i without stopping the others.
+std::future<BatchResult> start_batch(std::size_t count, RequestMaker next, BatchOptions options, BatchRunner run);
+
+// A maker that hands out a list's requests, each moved out as it starts, and frees the list after the
+// last. `pre_errors[i]`, when set, fails request i without sending it (a malformed dict entry).
+RequestMaker from_list(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors = {});
 
 struct ParsedBatch {
     std::vector<CompletionRequest> requests;

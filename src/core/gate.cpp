@@ -241,22 +241,37 @@ void LLMGate::aembed(const std::string& model, const std::string& input, const E
                                           gate_embed_async);
 }
 
+namespace {
+
+// Every request of a gate's batch goes through the gate (its middleware, then the batch's, then the
+// request's own; its fallback chain). The configuration is copied: the gate may go before the batch ends.
+detail::BatchRunner gate_batch_runner(const GateConfig& config) {
+    return [c = config](const MiddlewareList& batch_mw, CompletionRequest&& r, Callback<CompletionResponse> done) {
+        gate_complete_async(c, joined(c.middleware, batch_mw), std::move(r), std::move(done));
+    };
+}
+
+}  // namespace
+
 std::future<BatchResult> LLMGate::abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {
-    GateConfig c = config_;
-    return detail::start_batch(std::move(requests), {}, options,
-                               [c](const MiddlewareList& batch_mw, CompletionRequest r, Callback<CompletionResponse> done) {
-                                   gate_complete_async(c, joined(c.middleware, batch_mw), std::move(r), std::move(done));
-                               });
+    const std::size_t count = requests.size();
+    return detail::start_batch(count, detail::from_list(std::move(requests)), options, gate_batch_runner(config_));
+}
+
+std::future<BatchResult> LLMGate::abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) const {
+    return detail::start_batch(count, std::move(make_request), options, gate_batch_runner(config_));
+}
+
+BatchResult LLMGate::batch(std::size_t count, RequestMaker make_request, const BatchOptions& options) const {
+    return abatch(count, std::move(make_request), options).get();
 }
 
 std::future<BatchResult> LLMGate::abatch(const json& requests, const BatchOptions& options) const {
-    GateConfig c = config_;
     try {
         auto parsed = detail::parse_batch(requests);
-        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options,
-                                   [c](const MiddlewareList& batch_mw, CompletionRequest r, Callback<CompletionResponse> done) {
-                                       gate_complete_async(c, joined(c.middleware, batch_mw), std::move(r), std::move(done));
-                                   });
+        const std::size_t count = parsed.requests.size();
+        return detail::start_batch(count, detail::from_list(std::move(parsed.requests), std::move(parsed.errors)), options,
+                                   gate_batch_runner(config_));
     } catch (...) {
         std::promise<BatchResult> p;
         p.set_exception(std::current_exception());

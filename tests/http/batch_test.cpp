@@ -223,6 +223,90 @@ TEST_F(BatchHttp, BatchAndGateMiddlewareApplyToEveryRequest) {
     EXPECT_EQ(gated.results[9]->text(), "ok-9");
 }
 
+// The on-demand form: each request is made just before it is sent, so at most the window's worth exist
+// ahead of the replies; every index is made once, in order, on one thread that is not the caller's.
+TEST_F(BatchHttp, OnDemandRequestsAreMadeJustInTimeInOrderAndAnsweredInInputOrder) {
+    server.set_handler([&](const RecordedRequest& req) { return fake::chat_text("ans-" + std::to_string(index_of(req))); });
+    constexpr std::size_t kTotal = 300, kWindow = 4;
+    std::mutex m;
+    std::vector<std::size_t> made;
+    std::set<std::thread::id> maker_threads;
+    std::size_t finished = 0, most_ahead = 0;
+    auto result = batch(
+        kTotal,
+        [&](std::size_t i) {
+            std::lock_guard lock(m);
+            made.push_back(i);
+            maker_threads.insert(std::this_thread::get_id());
+            most_ahead = std::max(most_ahead, made.size() - finished);  // made but not yet answered, this one included
+            return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}};
+        },
+        {.max_concurrency = kWindow, .on_progress = [&](std::size_t done, std::size_t, std::size_t) {
+             std::lock_guard lock(m);
+             finished = done;
+         }});
+    ASSERT_EQ(made.size(), kTotal);
+    for (std::size_t i = 0; i < kTotal; ++i) EXPECT_EQ(made[i], i);
+    EXPECT_LE(most_ahead, kWindow);
+    EXPECT_EQ(maker_threads.size(), 1u);
+    EXPECT_EQ(maker_threads.count(std::this_thread::get_id()), 0u);
+    ASSERT_EQ(result.successful, kTotal);
+    for (std::size_t i = 0; i < kTotal; ++i) EXPECT_EQ(result.results[i]->text(), "ans-" + std::to_string(i));
+    EXPECT_EQ(server.request_count(), kTotal);
+}
+
+TEST_F(BatchHttp, AnOnDemandMakerThatThrowsFailsOnlyThatIndexAndSendsNothingForIt) {
+    server.set_handler([&](const RecordedRequest& req) { return fake::chat_text("ans-" + std::to_string(index_of(req))); });
+    auto result = abatch(20,
+                         [](std::size_t i) {
+                             if (i % 5 == 2) throw std::runtime_error("no prompt for row " + std::to_string(i));
+                             if (i == 19) throw InvalidRequestError(ErrorInfo{.message = "row 19 is blank"});
+                             return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}};
+                         },
+                         {.max_concurrency = 3})
+                      .get();
+    EXPECT_EQ(result.successful, 15u);
+    EXPECT_EQ(result.failed, 5u);
+    ASSERT_EQ(result.errors.size(), 5u);
+    const std::vector<std::size_t> failed_at{2, 7, 12, 17, 19};
+    for (std::size_t k = 0; k < failed_at.size(); ++k) {
+        EXPECT_EQ(result.errors[k].index, failed_at[k]);
+        EXPECT_FALSE(result.results[failed_at[k]].has_value());
+    }
+    EXPECT_EQ(result.errors[0].message, "no prompt for row 2");
+    EXPECT_EQ(result.errors[4].error_type, "InvalidRequestError");
+    EXPECT_EQ(result.results[18]->text(), "ans-18");
+    EXPECT_EQ(server.request_count(), 15u);  // nothing was sent for a row the maker could not make
+}
+
+TEST_F(BatchHttp, OnDemandFormsCheckTheirMakerAndGoThroughTheGate) {
+    EXPECT_THROW(batch(3, RequestMaker{}), InvalidRequestError);
+    EXPECT_EQ(server.request_count(), 0u);
+    int calls = 0;
+    auto none = batch(0, [&](std::size_t) {
+        ++calls;
+        return CompletionRequest{};
+    });
+    EXPECT_EQ(none.successful + none.failed, 0u);
+    EXPECT_EQ(calls, 0);
+
+    std::mutex m;
+    std::map<int, int> attempts;
+    server.set_handler([&](const RecordedRequest& req) {
+        const int i = index_of(req);
+        std::lock_guard lock(m);
+        return ++attempts[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
+    });
+    auto retry = std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0});
+    LLMGate gate(MiddlewareList{retry});
+    auto maker = [](std::size_t i) { return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}}; };
+    auto gated = gate.batch(12, maker, {.max_concurrency = 5});
+    EXPECT_EQ(gated.successful, 12u);
+    EXPECT_EQ(gated.results[11]->text(), "ok-11");
+    EXPECT_EQ(server.request_count(), 24u);  // the gate's retry ran for every request
+    EXPECT_THROW(gate.abatch(2, RequestMaker{}).get(), InvalidRequestError);
+}
+
 TEST(BatchOffline, EmptyBatchIsAnEmptyResult) {
     auto result = batch(std::vector<CompletionRequest>{});
     EXPECT_EQ(result.successful + result.failed, 0u);
