@@ -1,6 +1,9 @@
 // Batch: many completions at once, a few in flight at a time on llmgate's event loop, results in
-// input order with per-request errors. Runs offline on mock/.
+// input order with per-request errors; then a batch fed on demand. Runs offline on mock/.
 #include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <llmgate/llmgate.hpp>
 
@@ -33,5 +36,17 @@ int main() {
     for (const auto& e : result.errors) std::cout << e.index << " failed (" << e.error_type << "): " << e.message << '\n';
     std::cout << result.successful << '/' << result.successful + result.failed << " succeeded, "
               << result.total_tokens << " tokens, success rate " << result.success_rate() * 100 << "%\n";
+
+    // Fed on demand: request i is made on the event loop just before it is sent, so a long list of rows
+    // never exists as requests all at once. A row the maker cannot turn into a request fails alone.
+    const std::vector<std::string> rows{"red", "green", "", "blue"};
+    auto colours = llmgate::batch(rows.size(), [&](std::size_t i) {
+        if (rows[i].empty()) throw std::invalid_argument("row " + std::to_string(i) + " is blank");
+        return llmgate::CompletionRequest{model, {llmgate::Message::user("Name a fruit that is " + rows[i] + ".")},
+                                          {.max_tokens = 20}};
+    }, {.max_concurrency = 2});
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (colours.results[i]) std::cout << rows[i] << ": " << colours.results[i]->text() << '\n';
+    for (const auto& e : colours.errors) std::cout << e.index << " failed: " << e.message << '\n';
     return 0;
 }
