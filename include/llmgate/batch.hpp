@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "llmgate/cancel.hpp"
 #include "llmgate/middleware.hpp"
 #include "llmgate/requests.hpp"
 #include "llmgate/types.hpp"
@@ -39,9 +40,12 @@ struct BatchResult {
 
 struct BatchOptions {
     std::size_t max_concurrency = 5;  // requests in flight at once (0 counts as 1)
-    // Stop at the first failure: nothing more is started, late replies are dropped, and batch() raises
-    // that request's error (abatch's future holds it).
+    // Stop at the first failure: nothing more is started, the requests still in flight are cancelled
+    // (their connections closed), and batch() raises that request's error (abatch's future holds it).
     bool fail_fast = false;
+    // Cancelling it stops the whole batch: requests in flight end with CancelledError and those not yet
+    // started fail with it without being sent, each at its own index (nothing is lost or skipped).
+    std::optional<CancelToken> cancel{};
     // Applied to every request, inside gate middleware and outside each request's Options::middleware.
     MiddlewareList middleware{};
     // Called after each request finishes, with (done, total, failed) so far. Runs on the event loop

@@ -61,6 +61,7 @@ LLMGATE_DECLARE_ERROR(InvalidRequestError, Error);         // the caller's argum
 LLMGATE_DECLARE_ERROR(TimeoutError, Error);                // no (complete) reply within the timeout
 LLMGATE_DECLARE_ERROR(ConnectionError, Error);             // could not connect, or the connection dropped
 LLMGATE_DECLARE_ERROR(ResponseParseError, Error);          // malformed or truncated provider reply
+LLMGATE_DECLARE_ERROR(CancelledError, Error);              // the call's CancelToken was cancelled (llmgate/cancel.hpp)
 LLMGATE_DECLARE_ERROR(ProviderNotAvailableError, ModelNotFoundError);  // provider known but not built in yet
 // An image URL could not be fetched client-side (for providers that take only inline image bytes):
 // bad scheme, not an image, too large, too many redirects, HTTP error, timeout.

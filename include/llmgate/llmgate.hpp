@@ -2,6 +2,7 @@
 #pragma once
 
 #include "llmgate/batch.hpp"
+#include "llmgate/cancel.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/config.hpp"
 #include "llmgate/embeddings.hpp"

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "llmgate/cancel.hpp"
 #include "llmgate/types.hpp"
 
 namespace llmgate {
@@ -87,6 +88,10 @@ struct Options {
     // llmgate::fallback_on_errors<...>()), and what a stream does when its model fails mid-stream.
     std::function<bool(const Error&)> fallback_on{};
     StreamFallbackMode stream_fallback_mode = StreamFallbackMode::raise;
+
+    // Stops this call when cancelled, from any thread: not sent if not sent yet, aborted if in flight,
+    // a stream ended; the call then fails with CancelledError (never retried, never a fallback).
+    std::optional<CancelToken> cancel{};
 };
 
 // embed(model, texts, {.dimensions = 256})
@@ -109,6 +114,9 @@ struct EmbedOptions {
     std::map<std::string, std::string> extra_headers{};
 
     std::vector<std::shared_ptr<Middleware>> middleware{};  // for this call only, outermost first
+
+    // Stops this call when cancelled, as Options::cancel does (CancelledError).
+    std::optional<CancelToken> cancel{};
 };
 
 }  // namespace llmgate

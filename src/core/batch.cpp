@@ -66,12 +66,22 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
         BatchResult result;
         std::exception_ptr first_error;
         std::promise<BatchResult> promise;
+        // Set on every request: the caller's BatchOptions::cancel and, with fail_fast, the batch's own
+        // token (`stop`), cancelled at the first failure so the requests still in flight end at once.
+        std::optional<CancelToken> token;
+        std::optional<CancelToken> stop;
     };
     auto st = std::make_shared<State>();
     st->next = std::move(next);
     st->options = std::move(options);
     st->run = std::move(run);
     st->result.results.resize(total);
+    if (st->options.fail_fast) {
+        st->stop.emplace();
+        st->token = st->options.cancel ? CancelToken::either(*st->options.cancel, *st->stop) : *st->stop;
+    } else {
+        st->token = st->options.cancel;
+    }
     auto future = st->promise.get_future();
     if (!st->next) {
         st->promise.set_exception(std::make_exception_ptr(
@@ -84,7 +94,12 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
         Window<CompletionResponse>{
             // A maker that throws fails index i: run_window reports a start that throws as that job's error.
             .start = [st](std::size_t i, Callback<CompletionResponse> done) {
-                st->run(st->options.middleware, st->next(i), std::move(done));
+                CompletionRequest request = st->next(i);
+                if (st->token) {
+                    std::optional<CancelToken>& own = request.options.cancel;
+                    own = own ? CancelToken::either(*own, *st->token) : *st->token;
+                }
+                st->run(st->options.middleware, std::move(request), std::move(done));
             },
             .on_done = [st, total](std::size_t i, std::exception_ptr e, CompletionResponse r) {
                 BatchResult& res = st->result;
@@ -103,7 +118,11 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
                     } catch (...) {  // a progress display must not break the batch
                     }
                 }
-                return !(e && st->options.fail_fast);
+                if (e && st->options.fail_fast) {
+                    st->stop->cancel();  // the others still in flight: their late replies would be dropped
+                    return false;
+                }
+                return true;
             },
             .finished = [st] {
                 if (st->options.fail_fast && st->first_error) {

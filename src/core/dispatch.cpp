@@ -67,6 +67,13 @@ std::string invalid_utf8_field(const std::vector<Message>& messages, const Optio
 
 // Routes and checks the arguments; `needs_fetch` is set when image URLs must be fetched client-side;
 // `plan` gets the structured-output strategies to try (empty without a response_format).
+// A call whose token was cancelled before it was sent is never sent (any provider, HTTP or not).
+void stop_if_cancelled(const std::optional<CancelToken>& token, const Route& route, const std::string& model) {
+    if (token && token->cancelled())
+        throw CancelledError(ErrorInfo{.provider = route.provider->name(), .model = model,
+                                       .message = "cancelled by the caller (its CancelToken) before it was sent"});
+}
+
 // Options::extra / EmbedOptions::extra: null (none) or an object of body fields, never merged otherwise.
 void check_extra(const Route& route, const std::string& model, const json& extra) {
     if (!extra.is_null() && !extra.is_object()) invalid(route, model, "options.extra must be a JSON object of body fields");
@@ -74,6 +81,7 @@ void check_extra(const Route& route, const std::string& model, const json& extra
 
 void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan, bool for_stream) {
     route = detail::route(call.model, call.options.provider);
+    stop_if_cancelled(call.options.cancel, route, call.model);
     if (call.messages.empty()) invalid(route, call.model, "messages must not be empty");
     for (const auto& m : call.messages) {
         if (m.role.empty()) invalid(route, call.model, "every message needs a role");
@@ -118,6 +126,7 @@ ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fet
 
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     route = detail::route(call.model, call.options.provider);
+    stop_if_cancelled(call.options.cancel, route, call.model);
     if (call.inputs.empty()) invalid(route, call.model, "embed needs at least one input");
     check_extra(route, call.model, call.options.extra);
     check_embedding_inputs(call);

@@ -195,6 +195,8 @@ std::vector<std::string> fallback_candidates(const std::string& first, const std
 bool should_fall_back(const FallbackOn& on, const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
+    } catch (const CancelledError&) {
+        return false;  // the caller asked to stop: no other model either, whatever fallback_on says
     } catch (const Error& e) {
         return on ? on(e) : default_on(e);
     } catch (...) {

@@ -18,9 +18,24 @@ double random_unit() {
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
+// Sleeps `delay` before a retry, waking every 50 ms when the call has a CancelToken: once it is
+// cancelled the wait ends, and the next attempt fails at once with CancelledError (nothing sent).
+void wait_before_retry(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel) {
+    if (!cancel) {
+        std::this_thread::sleep_for(delay);
+        return;
+    }
+    const auto until = std::chrono::steady_clock::now() + delay;
+    while (!cancel->cancelled()) {
+        const auto left = until - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) return;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
+    }
+}
+
 // Sync: call, and on a retryable error wait and call again, up to max_retries more times.
 template <class Response, class Attempt>
-Response retry_sync(const RetryMiddleware& mw, Attempt&& attempt) {
+Response retry_sync(const RetryMiddleware& mw, const std::optional<CancelToken>& cancel, Attempt&& attempt) {
     for (int retry = 1;; ++retry) {
         try {
             return attempt();
@@ -29,7 +44,7 @@ Response retry_sync(const RetryMiddleware& mw, Attempt&& attempt) {
             if (retry > mw.settings().max_retries) throw;
             auto delay = mw.delay_before(retry, e);
             if (!delay) throw;
-            std::this_thread::sleep_for(*delay);
+            wait_before_retry(*delay, cancel);
         }
     }
 }
@@ -149,7 +164,7 @@ std::optional<std::chrono::milliseconds> RetryMiddleware::delay_before(int retry
 }
 
 CompletionResponse RetryMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
-    return retry_sync<CompletionResponse>(*this, [&] { return next(request); });
+    return retry_sync<CompletionResponse>(*this, request.options.cancel, [&] { return next(request); });
 }
 
 void RetryMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
@@ -157,7 +172,7 @@ void RetryMiddleware::complete_async(CompletionRequest request, Callback<Complet
 }
 
 EmbeddingResponse RetryMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
-    return retry_sync<EmbeddingResponse>(*this, [&] { return next(request); });
+    return retry_sync<EmbeddingResponse>(*this, request.options.cancel, [&] { return next(request); });
 }
 
 void RetryMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
@@ -166,7 +181,7 @@ void RetryMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingRe
 
 Stream RetryMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
     int used = 0;
-    Stream first = retry_sync<Stream>(*this, [&] {
+    Stream first = retry_sync<Stream>(*this, request.options.cancel, [&] {
         ++used;
         return next(request);
     });

@@ -579,6 +579,7 @@ private:
             for (const auto& [k, v] : o.extra.items()) body[k] = v;
             http.body = body.dump();
             sigv4_sign(http, credentials, SigV4Scope{.region = region, .service = "bedrock"});
+            http.cancel = o.cancel;
             calls.push_back(std::move(http));
         }
         return calls;

@@ -29,6 +29,13 @@ auto encode(const std::string& provider, const std::string& model, Build&& build
     }
 }
 
+// The call's CancelToken rides on its HTTP request, where the transport watches it.
+template <class AnyOptions>  // Options or EmbedOptions
+HttpRequest cancellable(HttpRequest http, const AnyOptions& options) {
+    http.cancel = options.cancel;
+    return http;
+}
+
 // Runs a reply parser; a ResponseParseError it raises without a model (the OpenAI-format parsers take
 // only the bytes) gets the request's, so every parse error names the model it came from.
 template <class Parse>
@@ -163,19 +170,19 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const 
 // Buffered replies come back from the transport with an error body already scrubbed of the request's
 // credentials (transport/credential_scrub.hpp), so these paths need not keep a copy of the keys.
 CompletionResponse HttpProvider::complete(const ChatRequest& request) {
-    HttpResponse response = perform(encode(name_, request.model, [&] { return build_chat(request, false); }));
+    HttpResponse response = perform(encode(name_, request.model, [&] { return cancellable(build_chat(request, false), request.options); }));
     return finish_chat(request, response);
 }
 
 EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
-    HttpResponse response = perform(encode(name_, request.model, [&] { return build_embed(request); }));
+    HttpResponse response = perform(encode(name_, request.model, [&] { return cancellable(build_embed(request), request.options); }));
     return finish_embed(request, response);
 }
 
 void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResponse> done) {
     std::optional<HttpRequest> http;
     try {
-        http.emplace(encode(name_, request.model, [&] { return build_chat(request, false); }));
+        http.emplace(encode(name_, request.model, [&] { return cancellable(build_chat(request, false), request.options); }));
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -198,7 +205,7 @@ void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResp
 void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) {
     HttpRequest http;
     try {
-        http = encode(name_, request.model, [&] { return build_embed(request); });
+        http = encode(name_, request.model, [&] { return cancellable(build_embed(request), request.options); });
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -230,7 +237,7 @@ Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<Bod
 }
 
 Stream HttpProvider::stream(const ChatRequest& request) {
-    HttpRequest http = encode(name_, request.model, [&] { return build_chat(request, true); });
+    HttpRequest http = encode(name_, request.model, [&] { return cancellable(build_chat(request, true), request.options); });
     http.streaming = true;
     const auto secrets = credential_values(http.headers);
     return make_stream(request, open(std::move(http)), secrets);
@@ -239,7 +246,7 @@ Stream HttpProvider::stream(const ChatRequest& request) {
 void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
     HttpRequest http;
     try {
-        http = encode(name_, request.model, [&] { return build_chat(request, true); });
+        http = encode(name_, request.model, [&] { return cancellable(build_chat(request, true), request.options); });
     } catch (...) {
         ready(std::current_exception(), Stream(nullptr));
         return;

@@ -161,8 +161,14 @@ void Transfer::configure(EasySlot& slot, bool for_event_loop) {
             curl_easy_setopt(easy, CURLOPT_MAXREDIRS, static_cast<long>(request_.max_redirects));
         applied.max_redirects = request_.max_redirects;
     }
-    if (const signed char pipewait = for_event_loop ? 1 : 0; applied.pipewait != pipewait) {
-        curl_easy_setopt(easy, CURLOPT_PIPEWAIT, static_cast<long>(pipewait));  // prefer multiplexing
+    // On the event loop, a request to a host whose first connection is still being set up waits for it
+    // and shares it through HTTP/2 multiplexing, if TLS (ALPN) says the server speaks HTTP/2. Only over
+    // TLS: over plain http (Ollama, local gateways) libcurl cannot tell until the first reply's status
+    // line, so every other request to that host would wait for it (a whole generation, for a first
+    // non-streamed completion) instead of opening its own connection.
+    const bool tls = request_.url.starts_with("https://") || request_.url.starts_with("HTTPS://");
+    if (const signed char pipewait = for_event_loop && tls ? 1 : 0; applied.pipewait != pipewait) {
+        curl_easy_setopt(easy, CURLOPT_PIPEWAIT, static_cast<long>(pipewait));
         applied.pipewait = pipewait;
     }
 
@@ -179,14 +185,16 @@ void Transfer::configure(EasySlot& slot, bool for_event_loop) {
         curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, whole_transfer_ms);
         applied.timeout_ms = whole_transfer_ms;
     }
-    if (const signed char streaming = request_.streaming ? 1 : 0; applied.streaming != streaming) {
-        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, request_.streaming ? 0L : 1L);
-        applied.streaming = streaming;
+    // The progress callback runs for streams (the idle limit) and for calls that can be cancelled.
+    const bool progress = request_.streaming || request_.cancel.has_value();
+    if (const signed char p = progress ? 1 : 0; applied.progress != p) {
+        curl_easy_setopt(easy, CURLOPT_NOPROGRESS, progress ? 0L : 1L);
+        applied.progress = p;
     }
+    if (progress) curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
     if (request_.streaming) {
         idle_limit_ = request_.timeout;
         restart_idle_clock();
-        curl_easy_setopt(easy, CURLOPT_XFERINFODATA, this);
     }
 
     using Method = AppliedOptions::Method;
@@ -261,6 +269,7 @@ bool Transfer::exceeds_limit(std::size_t more) {
 
 int Transfer::progress_cb(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     auto* t = static_cast<Transfer*>(self);
+    if (t->check_cancelled()) return 1;  // abort: CURLE_ABORTED_BY_CALLBACK, reported as CancelledError
     if (t->idle_limit_.count() > 0 && std::chrono::steady_clock::now() - t->last_activity_ > t->idle_limit_) {
         t->idle_timed_out_ = true;
         return 1;  // abort: CURLE_ABORTED_BY_CALLBACK, reported as TimeoutError
@@ -326,6 +335,11 @@ std::exception_ptr Transfer::error_for(CURLcode code) const {
     info.model = request_.model;
     info.status = static_cast<int>(status_);
     const std::string detail = errbuf_[0] != '\0' ? std::string(errbuf_) : std::string(curl_easy_strerror(code));
+    if (cancelled_) {
+        info.status = 0;
+        info.message = "cancelled by the caller (its CancelToken)";
+        return std::make_exception_ptr(CancelledError(std::move(info)));
+    }
     if (idle_timed_out_) {
         info.message = "timed out: no data from the provider for " + std::to_string(idle_limit_.count()) + " ms";
         return std::make_exception_ptr(TimeoutError(std::move(info)));

@@ -31,7 +31,7 @@ struct AppliedOptions {
     long timeout_ms = -1;
     int max_redirects = -1;
     Method method = Method::unknown;
-    signed char streaming = -1;  // -1: not set since the last curl_easy_reset
+    signed char progress = -1;  // CURLOPT_NOPROGRESS off (a stream, or a cancellable call); -1: not set
     signed char pipewait = -1;
 };
 
@@ -73,6 +73,13 @@ public:
     // The typed error for a finished transfer that did not end in CURLE_OK.
     std::exception_ptr error_for(CURLcode code) const;
 
+    // The request's CancelToken reads cancelled: the transfer is to end (or never start) with
+    // CancelledError. Checks the token and remembers the answer.
+    bool check_cancelled() {
+        if (!cancelled_ && request_.cancel && request_.cancel->cancelled()) cancelled_ = true;
+        return cancelled_;
+    }
+
     // Streams time out after `request.timeout` of silence. Time in which *we* were not reading
     // (the caller was busy, or the transfer was paused for a slow consumer) is not silence:
     // restart the clock when reading resumes, and hold it while paused.
@@ -110,6 +117,7 @@ private:
     std::chrono::steady_clock::time_point last_activity_{};
     std::chrono::milliseconds idle_limit_{0};
     bool idle_timed_out_ = false;
+    bool cancelled_ = false;
     char errbuf_[CURL_ERROR_SIZE] = {};
 };
 

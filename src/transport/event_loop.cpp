@@ -136,6 +136,24 @@ public:
         });
     }
 
+    // A token was cancelled: abort every transfer whose token now reads cancelled. Collected first, as
+    // finishing one runs callbacks that may start others.
+    void sweep_cancelled() {
+        std::vector<std::shared_ptr<AsyncTransfer>> stopped;
+        for (auto& [id, t] : transfers_)
+            if (t->check_cancelled()) stopped.push_back(t);
+        for (auto& t : stopped) {
+            curl_multi_remove_handle(multi_, t->slot.easy);
+            curl_easy_cleanup(t->slot.easy);  // mid-transfer: never reused
+            t->slot = EasySlot{};
+            transfers_.erase(t->id);
+            try {
+                t->finish(CURLE_ABORTED_BY_CALLBACK);
+            } catch (...) {  // a throwing callback must never take the shared loop down with it
+            }
+        }
+    }
+
 private:
     // Interrupts curl_multi_poll so the loop sees a new task or timer.
     void wake() { curl_multi_wakeup(multi_); }
@@ -171,6 +189,10 @@ private:
     void add(const std::shared_ptr<AsyncTransfer>& shared) {
         AsyncTransfer* raw = shared.get();
         raw->id = next_id_++;
+        if (raw->check_cancelled()) {  // cancelled while it waited to be added: never sent
+            raw->finish(CURLE_ABORTED_BY_CALLBACK);
+            return;
+        }
         raw->slot = take_easy();
         if (raw->slot.easy == nullptr) {
             raw->finish(CURLE_FAILED_INIT);
@@ -380,6 +402,10 @@ void AsyncTransfer::finish(CURLcode code) {
 }
 
 }  // namespace
+
+void cancel_requested() {
+    if (EventLoop* loop = EventLoop::if_started()) loop->post([loop] { loop->sweep_cancelled(); });
+}
 
 void perform_async(HttpRequest&& request, Callback<HttpResponse> done) {
     EventLoop::instance().start(std::make_shared<AsyncTransfer>(std::move(request), std::move(done)));

@@ -6,9 +6,12 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "llmgate/cancel.hpp"
 
 namespace llmgate::detail {
 
@@ -28,6 +31,8 @@ struct HttpRequest {
     std::size_t max_response_bytes = 0;
     std::string provider{};  // only to label errors
     std::string model{};     // only to label errors
+    // The caller's Options::cancel: a cancelled token stops the transfer (CancelledError).
+    std::optional<CancelToken> cancel{};
 };
 
 // First value of a header (name compared case-insensitively), or "".
@@ -92,6 +97,9 @@ void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<voi
 // Throws InvalidRequestError when called on the event loop thread: code about to wait for the loop (a
 // stream read with nothing buffered, a stream fallback opening its next model) would wait for itself there.
 void refuse_to_wait_on_event_loop();
+// A CancelToken was cancelled: the event loop (if running) aborts every transfer whose token now reads
+// cancelled, at once instead of at libcurl's next progress call. Any thread.
+void cancel_requested();
 // Re-applies connection limits to a running event loop after configure_transport().
 void transport_settings_changed();
 

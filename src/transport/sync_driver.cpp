@@ -55,6 +55,9 @@ SessionPool& pool() {
     return *p;
 }
 
+// How soon an in-thread call notices that another thread cancelled its token.
+constexpr int kCancelCheckMs = 50;
+
 class PulledTransfer final : public Transfer {
 public:
     using Transfer::Transfer;
@@ -108,6 +111,11 @@ private:
     void pump_until(Ready ready) {
         transfer_.restart_idle_clock();  // the time the caller spent between reads is not provider silence
         while (!ready() && !finished_) {
+            if (transfer_.check_cancelled()) {  // cancelled from another thread (or before the start)
+                finished_ = true;
+                result_ = CURLE_ABORTED_BY_CALLBACK;
+                break;
+            }
             int running = 0;
             const CURLMcode mc = curl_multi_perform(session_->multi, &running);
             int left = 0;
@@ -121,7 +129,9 @@ private:
                 finished_ = true;
                 result_ = CURLE_RECV_ERROR;
             }
-            if (!ready() && !finished_) curl_multi_poll(session_->multi, nullptr, 0, 1000, nullptr);
+            // A cancellable call wakes often enough to notice its token soon; others wait for the sockets.
+            const int wait_ms = transfer_.request().cancel ? kCancelCheckMs : 1000;
+            if (!ready() && !finished_) curl_multi_poll(session_->multi, nullptr, 0, wait_ms, nullptr);
         }
     }
 

@@ -7,7 +7,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <atomic>
+#include <chrono>
 #include <future>
+#include <mutex>
 
 #include "test_support.hpp"
 
@@ -165,4 +168,36 @@ TEST(AsyncConcurrency, ThousandInFlightCallsUseOneLoopThreadNotAThreadEach) {
     for (auto& f : futures) ok += f.get().text() == "Hello from the fake server";
     EXPECT_EQ(ok, 1000u);
     EXPECT_LE(during, before + 2) << "acompletion must not start a thread per call";
+}
+
+// The first calls to a plain-http host (Ollama, a local gateway) run in parallel: the others must not
+// wait for the first call's reply to learn whether its connection could be shared (libcurl's PIPEWAIT
+// waits until the status line; only TLS says so up front). Each test's server is a new host:port, so
+// nothing from earlier tests has settled what its connections can do.
+TEST_F(AsyncHttp, CallsToAPlainHttpHostDoNotWaitForTheFirstCallsReply) {
+    using namespace std::chrono;
+    constexpr auto kSlow = milliseconds(3000);  // the first request the server sees: a slow generation
+    std::atomic<bool> first_taken{false};
+    server.set_handler([&](const RecordedRequest&) {
+        Reply r = fake::chat_text("ok");
+        if (!first_taken.exchange(true)) r.delay_before_reply = kSlow;
+        return r;
+    });
+    const auto start = steady_clock::now();
+    std::mutex m;
+    std::vector<milliseconds> took;  // per call, in the order they finished
+    std::promise<void> all_done;
+    int left = 4;
+    for (int i = 0; i < 4; ++i)
+        acompletion("gpt-4o-mini", hello(), {}, [&](std::exception_ptr e, CompletionResponse) {
+            std::lock_guard lock(m);
+            took.push_back(e ? milliseconds::max() : duration_cast<milliseconds>(steady_clock::now() - start));
+            if (--left == 0) all_done.set_value();
+        });
+    ASSERT_EQ(all_done.get_future().wait_for(seconds(20)), std::future_status::ready);
+    ASSERT_EQ(took.size(), 4u);
+    // Three calls were answered long before the slow one; waiting for it would put them all past kSlow.
+    for (int k = 0; k < 3; ++k) EXPECT_LT(took[static_cast<std::size_t>(k)], kSlow - milliseconds(1000)) << k;
+    EXPECT_GE(took[3], kSlow);
+    EXPECT_LT(took[3], milliseconds::max());
 }

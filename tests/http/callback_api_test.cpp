@@ -333,8 +333,9 @@ TEST_F(AsyncCallback, GateAppliesItsMiddlewareAndChainToCallbackCalls) {
 }
 
 TEST_F(AsyncCallback, GateCallbackFormsOutliveTheGateAndReportMissingModels) {
-    server.enqueue(fake::stream_text({"x", "y"}));
-    server.enqueue(fake::embeddings({{1.0f}}, "text-embedding-3-small", true));
+    // By path: the two calls run in parallel, on connections of their own, and may arrive in either order.
+    server.route("POST", "/v1/chat/completions", fake::stream_text({"x", "y"}));
+    server.route("POST", "/v1/embeddings", fake::embeddings({{1.0f}}, "text-embedding-3-small", true));
     Catcher<CompletionResponse> no_model;
     Catcher<Stream> stream;
     Catcher<EmbeddingResponse> embed;
