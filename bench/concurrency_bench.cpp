@@ -95,54 +95,52 @@ long run_llmgate_callbacks(long n, long& max_threads) {
     return st->done;
 }
 
-// llmgate::batch with max_concurrency C; the requests are built inside the timed region, as the raw loop
-// builds its bodies. Threads are sampled from the progress callback (on the event loop thread).
-long run_llmgate_batch(long n, long& max_threads) {
-    std::vector<llmgate::CompletionRequest> requests(static_cast<std::size_t>(n));
-    for (auto& r : requests) {
-        r.model = kModel;
-        r.messages = {llmgate::Message::user("Hello!")};
-    }
+// BatchOptions with max_concurrency C; threads are sampled from the progress callback (on the event loop
+// thread).
+llmgate::BatchOptions batch_options(long& max_threads) {
     llmgate::BatchOptions options;
     options.max_concurrency = kConcurrency;
     options.on_progress = [&max_threads](std::size_t done, std::size_t, std::size_t) {
         if (done % kSampleEvery == 0) max_threads = std::max(max_threads, thread_count());
     };
-    // Moved in, as a caller who is done with the list does: no copy of 10,000 requests.
-    const llmgate::BatchResult result = llmgate::batch(std::move(requests), options);
+    return options;
+}
+
+// Every request answered, with text: a run that lost or failed any is not a measurement.
+long check_batch(const llmgate::BatchResult& result, long n, const char* what) {
     if (result.failed != 0 || result.successful != static_cast<std::size_t>(n))
-        throw std::runtime_error("batch: " + std::to_string(result.failed) + " failed" +
+        throw std::runtime_error(std::string(what) + ": " + std::to_string(result.failed) + " failed" +
                                  (result.errors.empty() ? "" : ": " + result.errors.front().message));
     std::size_t chars = 0;
     for (const auto& r : result.results) chars += r->text().size();
-    if (chars == 0) throw std::runtime_error("batch returned no text");
+    if (chars == 0) throw std::runtime_error(std::string(what) + " returned no text");
     return n;
+}
+
+llmgate::CompletionRequest hello_request() {
+    llmgate::CompletionRequest r;
+    r.model = kModel;
+    r.messages = {llmgate::Message::user("Hello!")};
+    return r;
+}
+
+// llmgate::batch from a list; the requests are built inside the timed region, as the raw loop builds its
+// bodies, and moved in, as a caller who is done with the list does (no copy of 10,000 requests).
+long run_llmgate_batch(long n, long& max_threads) {
+    std::vector<llmgate::CompletionRequest> requests(static_cast<std::size_t>(n));  // as in earlier sessions
+    for (auto& r : requests) {
+        r.model = kModel;
+        r.messages = {llmgate::Message::user("Hello!")};
+    }
+    return check_batch(llmgate::batch(std::move(requests), batch_options(max_threads)), n, "batch");
 }
 
 // llmgate::batch's on-demand form: each request is made on the event loop just before it is sent, as the
 // raw loop makes each body just before it adds the handle; no list of 10,000 requests exists.
 long run_llmgate_batch_on_demand(long n, long& max_threads) {
-    llmgate::BatchOptions options;
-    options.max_concurrency = kConcurrency;
-    options.on_progress = [&max_threads](std::size_t done, std::size_t, std::size_t) {
-        if (done % kSampleEvery == 0) max_threads = std::max(max_threads, thread_count());
-    };
-    const llmgate::BatchResult result = llmgate::batch(
-        static_cast<std::size_t>(n),
-        [](std::size_t) {
-            llmgate::CompletionRequest r;
-            r.model = kModel;
-            r.messages = {llmgate::Message::user("Hello!")};
-            return r;
-        },
-        options);
-    if (result.failed != 0 || result.successful != static_cast<std::size_t>(n))
-        throw std::runtime_error("batch on demand: " + std::to_string(result.failed) + " failed" +
-                                 (result.errors.empty() ? "" : ": " + result.errors.front().message));
-    std::size_t chars = 0;
-    for (const auto& r : result.results) chars += r->text().size();
-    if (chars == 0) throw std::runtime_error("batch on demand returned no text");
-    return n;
+    return check_batch(llmgate::batch(static_cast<std::size_t>(n), [](std::size_t) { return hello_request(); },
+                                      batch_options(max_threads)),
+                       n, "batch on demand");
 }
 
 template <class Run>
@@ -261,6 +259,39 @@ Metrics run_raw(const std::string& base_url, long n, bool keep = false) {
 
 }  // namespace
 
+// One variant's figures over the rounds, each round's ratio taken against the baseline measured in the
+// same round (`base`): throughput and CPU ratios are medians of per-round ratios, not ratios of medians.
+struct Series {
+    std::vector<double> throughput, cpu, throughput_ratio, cpu_ratio, rss, threads;
+
+    void add(const Metrics& m, const Metrics& base, long n) {
+        throughput.push_back(static_cast<double>(n) / m.wall_s);
+        cpu.push_back(m.cpu_s);
+        throughput_ratio.push_back(base.wall_s / m.wall_s);
+        cpu_ratio.push_back(m.cpu_s / base.cpu_s);
+        rss.push_back(m.peak_rss_mib);
+        threads.push_back(m.max_threads);
+    }
+};
+
+struct Targets {
+    const char* throughput = "-";
+    const char* cpu = "-";
+    const char* rss = "-";
+    const char* threads = "-";  // nullptr: no threads row
+};
+
+void print_rows(const std::string& title, long n, const Series& s, const Series& base, const Targets& t) {
+    const std::string name = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
+                             " in flight): " + title;
+    row(name, "throughput req/s", fmt(median(s.throughput), 0), fmt(median(base.throughput), 0),
+        ratio_str(median(s.throughput_ratio)), t.throughput);
+    row(name, "CPU s (total)", fmt(median(s.cpu), 3), fmt(median(base.cpu), 3), ratio_str(median(s.cpu_ratio)), t.cpu);
+    row(name, "peak RSS MiB", fmt(median(s.rss), 1), fmt(median(base.rss), 1),
+        ratio_str(median(s.rss) / median(base.rss)), t.rss);
+    if (t.threads) row(name, "max threads", fmt(median(s.threads), 0), fmt(median(base.threads), 0), "-", t.threads);
+}
+
 int main(int argc, char** argv) try {
     const Args args = parse_args(argc, argv);
     const long n = args.n > 0 ? args.n : (args.quick ? 2000 : 10000);
@@ -272,11 +303,9 @@ int main(int argc, char** argv) try {
     setenv("OPENAI_API_KEY", kApiKey, 1);
     setenv("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str(), 1);
 
-    // b = batch, a = acompletion window, w = raw curl-multi.
-    std::vector<double> bt, at, rt, bc, ac, rc, bratio, aratio, bcpu, acpu, brss, arss, rrss, bthr, athr, rthr;
-    std::vector<double> kt, kc, kratio, kcpu, krss;  // k = raw keeping every reply
-    std::vector<double> ct, cc, cratio, ccpu, crss, cthr;  // c = acompletion callbacks
-    std::vector<double> ot, oc, oratio, ocpu, orss, othr;  // o = batch, requests made on demand
+    // Against raw: batch, batch on demand, acompletion window, acompletion callbacks, and raw itself (its
+    // own row figures); batch also against raw keeping every reply.
+    Series batch_s, on_demand_s, window_s, callbacks_s, raw_s, raw_keeping_s, batch_vs_keeping_s;
     for (int r = 0; r < rounds; ++r) {
         Metrics b, a, w, k, c, o;
         auto raw = [&] {
@@ -303,77 +332,25 @@ int main(int argc, char** argv) try {
                     r + 1, b.wall_s, b.cpu_s, b.sys_s, b.minor_faults, b.switches, b.peak_rss_mib, b.max_threads, a.wall_s,
                     a.cpu_s, w.wall_s, w.cpu_s, w.sys_s, w.minor_faults, w.switches, w.peak_rss_mib, w.max_threads, k.wall_s,
                     k.cpu_s, k.minor_faults, k.peak_rss_mib);
-        const double dn = static_cast<double>(n);
-        bt.push_back(dn / b.wall_s);
-        at.push_back(dn / a.wall_s);
-        rt.push_back(dn / w.wall_s);
-        bc.push_back(b.cpu_s);
-        ac.push_back(a.cpu_s);
-        rc.push_back(w.cpu_s);
-        bratio.push_back(w.wall_s / b.wall_s);
-        aratio.push_back(w.wall_s / a.wall_s);
-        bcpu.push_back(b.cpu_s / w.cpu_s);
-        acpu.push_back(a.cpu_s / w.cpu_s);
-        brss.push_back(b.peak_rss_mib);
-        arss.push_back(a.peak_rss_mib);
-        rrss.push_back(w.peak_rss_mib);
-        bthr.push_back(b.max_threads);
-        athr.push_back(a.max_threads);
-        rthr.push_back(w.max_threads);
-        kt.push_back(dn / k.wall_s);
-        kc.push_back(k.cpu_s);
-        kratio.push_back(k.wall_s / b.wall_s);
-        kcpu.push_back(b.cpu_s / k.cpu_s);
-        krss.push_back(k.peak_rss_mib);
-        ct.push_back(dn / c.wall_s);
-        cc.push_back(c.cpu_s);
-        cratio.push_back(w.wall_s / c.wall_s);
-        ccpu.push_back(c.cpu_s / w.cpu_s);
-        crss.push_back(c.peak_rss_mib);
-        cthr.push_back(c.max_threads);
-        ot.push_back(dn / o.wall_s);
-        oc.push_back(o.cpu_s);
-        oratio.push_back(w.wall_s / o.wall_s);
-        ocpu.push_back(o.cpu_s / w.cpu_s);
-        orss.push_back(o.peak_rss_mib);
-        othr.push_back(o.max_threads);
         std::printf("round %d: callbacks %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB | "
                     "batch on demand %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB\n",
                     r + 1, c.wall_s, c.cpu_s, c.minor_faults, c.switches, c.peak_rss_mib, o.wall_s, o.cpu_s,
                     o.minor_faults, o.switches, o.peak_rss_mib);
+        batch_s.add(b, w, n);
+        on_demand_s.add(o, w, n);
+        window_s.add(a, w, n);
+        callbacks_s.add(c, w, n);
+        raw_s.add(w, w, n);
+        raw_keeping_s.add(k, k, n);
+        batch_vs_keeping_s.add(b, k, n);
     }
-    const std::string name = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
-                             " in flight): batch";
-    row(name, "throughput req/s", fmt(median(bt), 0), fmt(median(rt), 0), ratio_str(median(bratio)), "≥ 0.95×");
-    row(name, "CPU s (total)", fmt(median(bc), 3), fmt(median(rc), 3), ratio_str(median(bcpu)), "≤ 1.15×");
-    row(name, "peak RSS MiB", fmt(median(brss), 1), fmt(median(rrss), 1), ratio_str(median(brss) / median(rrss)),
-        "≤ 32 MiB");
-    row(name, "max threads", fmt(median(bthr), 0), fmt(median(rthr), 0), "-", "no thread per request");
-    const std::string oname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
-                              " in flight): batch, requests made on demand";
-    row(oname, "throughput req/s", fmt(median(ot), 0), fmt(median(rt), 0), ratio_str(median(oratio)), "≥ 0.95×");
-    row(oname, "CPU s (total)", fmt(median(oc), 3), fmt(median(rc), 3), ratio_str(median(ocpu)), "≤ 1.15×");
-    row(oname, "peak RSS MiB", fmt(median(orss), 1), fmt(median(rrss), 1), ratio_str(median(orss) / median(rrss)),
-        "≤ 32 MiB");
-    row(oname, "max threads", fmt(median(othr), 0), fmt(median(rthr), 0), "-", "no thread per request");
-    const std::string wname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
-                              " in flight): acompletion window";
-    row(wname, "throughput req/s", fmt(median(at), 0), fmt(median(rt), 0), ratio_str(median(aratio)), "-");
-    row(wname, "CPU s (total)", fmt(median(ac), 3), fmt(median(rc), 3), ratio_str(median(acpu)), "-");
-    row(wname, "peak RSS MiB", fmt(median(arss), 1), fmt(median(rrss), 1), ratio_str(median(arss) / median(rrss)), "-");
-    row(wname, "max threads", fmt(median(athr), 0), fmt(median(rthr), 0), "-", "-");
-    const std::string cname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
-                              " in flight): acompletion callbacks";
-    row(cname, "throughput req/s", fmt(median(ct), 0), fmt(median(rt), 0), ratio_str(median(cratio)), "-");
-    row(cname, "CPU s (total)", fmt(median(cc), 3), fmt(median(rc), 3), ratio_str(median(ccpu)), "-");
-    row(cname, "peak RSS MiB", fmt(median(crss), 1), fmt(median(rrss), 1), ratio_str(median(crss) / median(rrss)), "-");
-    row(cname, "max threads", fmt(median(cthr), 0), fmt(median(rthr), 0), "-", "-");
+    print_rows("batch", n, batch_s, raw_s, {"≥ 0.95×", "≤ 1.15×", "≤ 32 MiB", "no thread per request"});
+    print_rows("batch, requests made on demand", n, on_demand_s, raw_s,
+               {"≥ 0.95×", "≤ 1.15×", "≤ 32 MiB", "no thread per request"});
+    print_rows("acompletion window", n, window_s, raw_s, {});
+    print_rows("acompletion callbacks", n, callbacks_s, raw_s, {});
     // For reading the batch rows: the raw loop above drops each reply once parsed; batch must keep them.
-    const std::string kname = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
-                              " in flight): batch vs raw keeping every reply";
-    row(kname, "throughput req/s", fmt(median(bt), 0), fmt(median(kt), 0), ratio_str(median(kratio)), "-");
-    row(kname, "CPU s (total)", fmt(median(bc), 3), fmt(median(kc), 3), ratio_str(median(kcpu)), "-");
-    row(kname, "peak RSS MiB", fmt(median(brss), 1), fmt(median(krss), 1), ratio_str(median(brss) / median(krss)), "-");
+    print_rows("batch vs raw keeping every reply", n, batch_vs_keeping_s, raw_keeping_s, {.threads = nullptr});
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "concurrency_bench: %s\n", e.what());

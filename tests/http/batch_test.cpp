@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -30,6 +31,19 @@ protected:
     static int index_of(const RecordedRequest& r) {
         return std::stoi(r.json()["messages"][0]["content"].get<std::string>().substr(4));
     }
+    // Every request fails once with a 503, then succeeds with "ok-<index>" (for retry middleware).
+    void fail_each_once() {
+        attempts_.clear();
+        server.set_handler([this](const RecordedRequest& req) {
+            const int i = index_of(req);
+            std::lock_guard lock(attempts_mutex_);
+            return ++attempts_[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
+        });
+    }
+
+private:
+    std::mutex attempts_mutex_;
+    std::map<int, int> attempts_;
 };
 
 bool fails_with_500(int i) { return i % 7 == 3; }
@@ -197,26 +211,14 @@ TEST_F(BatchHttp, ProgressIsReportedOncePerRequest) {
 }
 
 TEST_F(BatchHttp, BatchAndGateMiddlewareApplyToEveryRequest) {
-    std::mutex m;
-    std::map<int, int> attempts;
-    server.set_handler([&](const RecordedRequest& req) {
-        const int i = index_of(req);
-        std::lock_guard lock(m);
-        // Every request fails once with a 503, then succeeds.
-        return ++attempts[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
-    });
+    fail_each_once();
     auto retry = std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0});
     auto result = batch(numbered(20), {.max_concurrency = 4, .middleware = {retry}});
     EXPECT_EQ(result.successful, 20u);
     EXPECT_EQ(server.request_count(), 40u);
 
     server.clear();
-    attempts.clear();
-    server.set_handler([&](const RecordedRequest& req) {
-        const int i = index_of(req);
-        std::lock_guard lock(m);
-        return ++attempts[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
-    });
+    fail_each_once();
     LLMGate gate(MiddlewareList{retry});
     auto gated = gate.abatch(numbered(10), {.max_concurrency = 3}).get();
     EXPECT_EQ(gated.successful, 10u);
@@ -290,13 +292,7 @@ TEST_F(BatchHttp, OnDemandFormsCheckTheirMakerAndGoThroughTheGate) {
     EXPECT_EQ(none.successful + none.failed, 0u);
     EXPECT_EQ(calls, 0);
 
-    std::mutex m;
-    std::map<int, int> attempts;
-    server.set_handler([&](const RecordedRequest& req) {
-        const int i = index_of(req);
-        std::lock_guard lock(m);
-        return ++attempts[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
-    });
+    fail_each_once();
     auto retry = std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0});
     LLMGate gate(MiddlewareList{retry});
     auto maker = [](std::size_t i) { return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}}; };
