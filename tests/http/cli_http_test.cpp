@@ -2,7 +2,16 @@
 // runs them (a child process with the environment pointing at loopback).
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <functional>
+#include <thread>
 
 #include <cstdio>
 #include <fstream>
@@ -63,6 +72,71 @@ RunResult run_cli(const std::vector<std::string>& args) {
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.err = slurp(err_file);
     std::remove(err_file.c_str());
+    return r;
+}
+
+// Splits the CLI's output into its JSON lines.
+std::vector<json> json_lines(const std::string& out) {
+    std::vector<json> lines;
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1)
+        lines.push_back(json::parse(out.substr(start, nl - start)));
+    return lines;
+}
+
+// The CLI as a child process the test can signal: `signal_when()` is polled while it runs, and the
+// first time it holds the child gets SIGINT. The child is killed (and the result marked so) if it has
+// not ended `patience` after that.
+RunResult run_cli_interrupted(const std::vector<std::string>& args, const std::function<bool()>& signal_when,
+                              std::chrono::seconds patience) {
+    RunResult r;
+    int out_pipe[2];
+    if (::pipe(out_pipe) != 0) return r;
+    const std::string err_file = temp_path("stderr-int");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+    posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> argv_s{LLMGATE_CLI_BIN};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, LLMGATE_CLI_BIN, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out_pipe[1]);
+    if (rc != 0) {
+        ::close(out_pipe[0]);
+        return r;
+    }
+    bool signalled = false;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);  // until the signal is due
+    for (;;) {
+        if (!signalled && signal_when()) {
+            ::kill(pid, SIGINT);
+            signalled = true;
+            deadline = std::chrono::steady_clock::now() + patience;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            r.err = "(killed: did not end in time)";
+            break;
+        }
+        pollfd p{out_pipe[0], POLLIN, 0};
+        if (::poll(&p, 1, 20) > 0) {
+            char buf[4096];
+            const ssize_t n = ::read(out_pipe[0], buf, sizeof buf);
+            if (n == 0) break;  // the child closed its output: it is ending
+            if (n > 0) r.out.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    ::close(out_pipe[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (r.err.empty()) r.err = slurp(err_file);
     return r;
 }
 
@@ -150,10 +224,7 @@ TEST_F(CliHttp, BatchPrintsOneLinePerRequestInInputOrder) {
     write_file(file, lines);
     const auto r = run_cli({"batch", "--concurrency", "2", file});
     EXPECT_EQ(r.exit_code, 1);  // one request failed
-    std::vector<json> out;
-    std::size_t start = 0;
-    for (std::size_t nl; (nl = r.out.find('\n', start)) != std::string::npos; start = nl + 1)
-        out.push_back(json::parse(r.out.substr(start, nl - start)));
+    const auto out = json_lines(r.out);
     ASSERT_EQ(out.size(), 3u) << r.out;
     for (int i = 0; i < 3; ++i) EXPECT_EQ(out[i]["index"], i);
     EXPECT_EQ(out[0]["ok"], true);
@@ -162,4 +233,33 @@ TEST_F(CliHttp, BatchPrintsOneLinePerRequestInInputOrder) {
     EXPECT_EQ(out[1]["error"]["type"], "AuthError");
     EXPECT_EQ(out[2]["response"]["text"], "answer to three");
     EXPECT_EQ(r.out.find("sk-cli-SECRET"), std::string::npos);
+}
+
+// Ctrl-C during a batch: the requests in flight are cancelled at once, the rest never sent, and every
+// line is still printed, the stopped ones as CancelledError; exit status 130.
+TEST_F(CliHttp, CtrlCStopsABatchAndStillPrintsEveryLine) {
+    server.set_handler([](const RecordedRequest& req) {
+        const std::string q = req.json()["messages"][0]["content"].get<std::string>();
+        Reply r = openai::chat_text("answer to " + q);
+        if (q != "quick") r.delay_before_reply = std::chrono::seconds(30);  // a provider still thinking
+        return r;
+    });
+    const std::string file = temp_path("batch-int.jsonl");
+    std::string lines;
+    for (const char* q : {"quick", "slow-1", "slow-2", "slow-3", "slow-4", "slow-5"})
+        lines += json{{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", q}}}}}.dump() + "\n";
+    write_file(file, lines);
+    const auto r = run_cli_interrupted(
+        {"batch", "--concurrency", "3", file}, [&] { return server.request_count() >= 4; }, std::chrono::seconds(10));
+    EXPECT_EQ(r.exit_code, 130) << r.err;
+    EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+    const auto out = json_lines(r.out);
+    ASSERT_EQ(out.size(), 6u) << r.out;
+    EXPECT_EQ(out[0]["response"]["text"], "answer to quick");
+    for (std::size_t i = 1; i < 6; ++i) {
+        EXPECT_EQ(out[i]["index"], i);
+        EXPECT_EQ(out[i]["ok"], false);
+        EXPECT_EQ(out[i]["error"]["type"], "CancelledError") << out[i];
+    }
+    EXPECT_EQ(server.request_count(), 4u);  // the quick one and the three in flight; the rest never sent
 }

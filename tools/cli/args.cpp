@@ -46,7 +46,9 @@ batch: runs every request of FILE.jsonl ("-" = stdin), one JSON object per line 
 shape ({"model": ..., "messages": [...], "max_tokens": ...}; -m fills in a missing "model"), with N in
 flight at once (default 5). Prints one JSON line per request, in input order:
 {"index":0,"ok":true,"response":{...}} or {"index":1,"ok":false,"error":{"type":...,"message":...}},
-and a progress line on stderr. Exit status 1 when any request failed.
+and a progress line on stderr. Exit status 1 when any request failed. Ctrl-C stops the batch: requests
+in flight are cancelled, the rest are not sent, every line is still printed (the stopped ones with
+"CancelledError") and the exit status is 130; a second Ctrl-C ends it at once.
   --concurrency N        requests in flight at once
   --fail-fast            stop at the first failure (exit 1 with that error, nothing printed)
 

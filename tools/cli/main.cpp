@@ -11,10 +11,12 @@
 #include <llmgate/llmgate.hpp>
 
 #include "args.hpp"
+#include "interrupt.hpp"
 
 namespace {
 
 using llmgate::cli::CliArgs;
+using llmgate::cli::InterruptCancels;
 using llmgate::cli::UsageError;
 
 // Invalid UTF-8 from a provider must not turn into a json::type_error after the call succeeded.
@@ -188,14 +190,20 @@ int run_batch(const CliArgs& args) {
     options.on_progress = [](std::size_t done, std::size_t total, std::size_t failed) {
         std::cerr << "\rbatch: " << done << '/' << total << " done, " << failed << " failed" << std::flush;
     };
+    llmgate::CancelToken stop;
+    options.cancel = stop;
     llmgate::BatchResult result;
+    bool interrupted = false;
     try {
+        InterruptCancels ctrl_c(stop);  // only while the batch runs
         result = llmgate::batch(requests, options);
+        interrupted = ctrl_c.interrupted();
     } catch (...) {
         std::cerr << '\n';  // end the progress line before the error is printed
         throw;
     }
     std::cerr << '\n';
+    if (interrupted) std::cerr << "batch: interrupted; the requests not answered by then are marked CancelledError\n";
 
     std::size_t next_error = 0;
     for (std::size_t i = 0; i < result.results.size(); ++i) {
@@ -211,6 +219,7 @@ int run_batch(const CliArgs& args) {
         }
         std::cout << dump(line) << '\n';
     }
+    if (interrupted) return 130;  // as a shell reports a program ended by SIGINT
     return result.failed == 0 ? 0 : 1;
 }
 
