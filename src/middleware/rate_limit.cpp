@@ -5,6 +5,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/cancellable_wait.hpp"
 #include "core/chain.hpp"
 #include "core/stream_puller.hpp"
 
@@ -49,18 +50,19 @@ private:
     std::shared_ptr<RateLimiter> limiter_;
 };
 
-// Waits for a slot, on a timer, then runs `go`.
-void after_slot(RateLimiter& limiter, std::function<void()> go) {
+// Waits for a slot, on a timer, then runs `go`. A call cancelled meanwhile goes on at once (and fails
+// with CancelledError before anything is sent); its reserved slot is not given back.
+void after_slot(RateLimiter& limiter, const std::optional<CancelToken>& cancel, std::function<void()> go) {
     const auto wait = limiter.reserve();
     if (wait.count() <= 0)
         go();
     else
-        run_after(wait, std::move(go));
+        detail::run_after_unless_cancelled(wait, cancel, std::move(go));
 }
 
-void wait_for_slot(RateLimiter& limiter) {
+void wait_for_slot(RateLimiter& limiter, const std::optional<CancelToken>& cancel) {
     const auto wait = limiter.reserve();
-    if (wait.count() > 0) std::this_thread::sleep_for(wait);
+    if (wait.count() > 0) detail::sleep_unless_cancelled(wait, cancel);
 }
 
 }  // namespace
@@ -107,7 +109,7 @@ void RateLimiter::record_tokens(std::int64_t tokens) {
 }
 
 CompletionResponse RateLimitMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
-    wait_for_slot(*limiter_);
+    wait_for_slot(*limiter_, request.options.cancel);
     CompletionResponse r = next(request);
     limiter_->record_tokens(r.usage.total_tokens);
     return r;
@@ -115,7 +117,8 @@ CompletionResponse RateLimitMiddleware::complete(const CompletionRequest& reques
 
 void RateLimitMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
     auto limiter = limiter_;
-    after_slot(*limiter, [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
+    auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
+    after_slot(*limiter, cancel, [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
         next(std::move(request), [limiter, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
             if (!e) limiter->record_tokens(r.usage.total_tokens);
             done(e, std::move(r));
@@ -124,13 +127,14 @@ void RateLimitMiddleware::complete_async(CompletionRequest request, Callback<Com
 }
 
 Stream RateLimitMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
-    wait_for_slot(*limiter_);
+    wait_for_slot(*limiter_, request.options.cancel);
     return Stream(std::make_unique<ChargingChunkSource>(next(request), limiter_));
 }
 
 void RateLimitMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
     auto limiter = limiter_;
-    after_slot(*limiter, [limiter, request = std::move(request), ready = std::move(ready), next = std::move(next)]() mutable {
+    auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
+    after_slot(*limiter, cancel, [limiter, request = std::move(request), ready = std::move(ready), next = std::move(next)]() mutable {
         next(std::move(request), [limiter, ready = std::move(ready)](std::exception_ptr e, Stream s) {
             if (e) {
                 ready(e, Stream(nullptr));
@@ -142,7 +146,7 @@ void RateLimitMiddleware::stream_async(CompletionRequest request, Callback<Strea
 }
 
 EmbeddingResponse RateLimitMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
-    wait_for_slot(*limiter_);
+    wait_for_slot(*limiter_, request.options.cancel);
     EmbeddingResponse r = next(request);
     limiter_->record_tokens(r.usage.total_tokens);
     return r;
@@ -150,7 +154,8 @@ EmbeddingResponse RateLimitMiddleware::embed(const EmbeddingRequest& request, co
 
 void RateLimitMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
     auto limiter = limiter_;
-    after_slot(*limiter, [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
+    auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
+    after_slot(*limiter, cancel, [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
         next(std::move(request), [limiter, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
             if (!e) limiter->record_tokens(r.usage.total_tokens);
             done(e, std::move(r));

@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "core/cancellable_wait.hpp"
 #include "core/chain.hpp"
 #include "core/stream_puller.hpp"
 #include "llmgate/errors.hpp"
@@ -16,21 +17,6 @@ namespace {
 double random_unit() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
-// Sleeps `delay` before a retry, waking every 50 ms when the call has a CancelToken: once it is
-// cancelled the wait ends, and the next attempt fails at once with CancelledError (nothing sent).
-void wait_before_retry(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel) {
-    if (!cancel) {
-        std::this_thread::sleep_for(delay);
-        return;
-    }
-    const auto until = std::chrono::steady_clock::now() + delay;
-    while (!cancel->cancelled()) {
-        const auto left = until - std::chrono::steady_clock::now();
-        if (left <= std::chrono::steady_clock::duration::zero()) return;
-        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(50)));
-    }
 }
 
 // Sync: call, and on a retryable error wait and call again, up to max_retries more times.
@@ -44,7 +30,7 @@ Response retry_sync(const RetryMiddleware& mw, const std::optional<CancelToken>&
             if (retry > mw.settings().max_retries) throw;
             auto delay = mw.delay_before(retry, e);
             if (!delay) throw;
-            wait_before_retry(*delay, cancel);
+            detail::sleep_unless_cancelled(*delay, cancel);
         }
     }
 }
@@ -73,7 +59,7 @@ struct AsyncRetry : std::enable_shared_from_this<AsyncRetry<Request, Response>> 
                 return;
             }
             ++self->retry;
-            run_after(*delay, [self] { self->attempt(); });
+            detail::run_after_unless_cancelled(*delay, self->request.options.cancel, [self] { self->attempt(); });
         });
     }
 };

@@ -286,3 +286,50 @@ TEST_F(Cancel, ABlockingRetryStopsWaitingOutItsBackoff) {
     EXPECT_LT(took, kPrompt);
     EXPECT_EQ(server.request_count(), 1u);
 }
+
+// The async forms of those waits (event-loop timers) end early too.
+TEST_F(Cancel, AnAsyncRetryStopsWaitingOutItsBackoff) {
+    server.enqueue(fake::error(503, "busy", "server_error"));
+    server.enqueue(fake::chat_text("after the backoff"));
+    CancelToken token;
+    auto retry = std::make_shared<RetryMiddleware>(
+        RetryMiddleware::Settings{.max_retries = 2, .backoff_factor = 20, .max_backoff = 60s, .jitter = false});
+    auto f = acompletion("gpt-4o-mini", hello(), {.middleware = {retry}, .cancel = token});
+    wait_for_requests(1);
+    std::this_thread::sleep_for(100ms);  // into the 20 s backoff
+    const auto took = elapsed([&] {
+        token.cancel();
+        ASSERT_EQ(f.wait_for(kPrompt), std::future_status::ready);
+    });
+    EXPECT_THROW(f.get(), CancelledError);
+    EXPECT_LT(took, kPrompt);
+    EXPECT_EQ(server.request_count(), 1u);
+}
+
+// A call queued behind a rate limit (one request a minute) stops waiting for its slot when cancelled.
+TEST_F(Cancel, ACallWaitingForARateLimitSlotStopsWhenCancelled) {
+    server.set_handler([](const RecordedRequest&) { return fake::chat_text("ok"); });
+    auto limit = std::make_shared<RateLimitMiddleware>(/*rpm=*/1.0);
+    LLMGate gate(MiddlewareList{limit});
+    EXPECT_EQ(gate.completion("gpt-4o-mini", hello()).text(), "ok");  // takes the minute's only slot
+    for (const bool async : {false, true}) {
+        SCOPED_TRACE(async ? "async" : "blocking");
+        CancelToken token;
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(200ms);
+            token.cancel();
+        });
+        const auto took = elapsed([&] {
+            if (async) {
+                auto f = gate.acompletion("gpt-4o-mini", hello(), {.cancel = token});
+                ASSERT_EQ(f.wait_for(kPrompt), std::future_status::ready);
+                EXPECT_THROW(f.get(), CancelledError);
+            } else {
+                EXPECT_THROW(gate.completion("gpt-4o-mini", hello(), {.cancel = token}), CancelledError);
+            }
+        });
+        canceller.join();
+        EXPECT_LT(took, kPrompt);
+    }
+    EXPECT_EQ(server.request_count(), 1u);
+}
