@@ -79,8 +79,9 @@ void retry_async(const RetryMiddleware& mw, Request request, Callback<Response> 
 class RetryFirstChunkSource final : public detail::ChunkSource {
 public:
     RetryFirstChunkSource(RetryMiddleware::Settings settings, Stream first, int retries_used,
-                          std::function<Stream()> reopen)
+                          std::function<Stream()> reopen, std::optional<CancelToken> cancel)
         : policy_(settings),
+          cancel_(std::move(cancel)),
           puller_(std::make_unique<detail::StreamPuller>(std::move(first))),
           retry_(retries_used + 1),
           reopen_(std::move(reopen)) {}
@@ -99,13 +100,14 @@ public:
                 if (!delay) throw;
                 ++retry_;
                 puller_.reset();  // cancels the failed transfer before waiting
-                std::this_thread::sleep_for(*delay);
+                detail::sleep_unless_cancelled(*delay, cancel_);
             }
         }
     }
 
 private:
     RetryMiddleware policy_;
+    std::optional<CancelToken> cancel_;
     std::unique_ptr<detail::StreamPuller> puller_;
     int retry_;
     std::function<Stream()> reopen_;
@@ -172,7 +174,7 @@ Stream RetryMiddleware::stream(const CompletionRequest& request, const StreamNex
         return next(request);
     });
     return Stream(std::make_unique<RetryFirstChunkSource>(settings_, std::move(first), used - 1,
-                                                          [next, request] { return next(request); }));
+                                                          [next, request] { return next(request); }, request.options.cancel));
 }
 
 void RetryMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
@@ -192,7 +194,7 @@ void RetryMiddleware::stream_async(CompletionRequest request, Callback<Stream> r
             }
             ready(nullptr, Stream(std::make_unique<RetryFirstChunkSource>(
                                settings, std::move(s), *attempts - 1,
-                               [next, request] { return detail::wait_for_stream(next, request); })));
+                               [next, request] { return detail::wait_for_stream(next, request); }, request.options.cancel)));
         },
         std::move(counted));
 }
