@@ -48,6 +48,14 @@ protected:
         while (server.request_count() < n && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(5ms);
         ASSERT_GE(server.request_count(), n);
     }
+    // The first reply is a retryable 503 and the second would succeed; the returned RetryMiddleware waits
+    // 20 s between them, far longer than any test waits.
+    std::shared_ptr<RetryMiddleware> first_reply_busy_then_a_long_backoff() {
+        server.enqueue(fake::error(503, "busy", "server_error"));
+        server.enqueue(fake::chat_text("after the backoff"));
+        return std::make_shared<RetryMiddleware>(
+            RetryMiddleware::Settings{.max_retries = 2, .backoff_factor = 20, .max_backoff = 60s, .jitter = false});
+    }
 };
 
 template <class F>
@@ -269,11 +277,8 @@ TEST_F(Cancel, AnEmbeddingInFlightEndsAtOnceWhenCancelled) {
 
 // A blocking call waiting out a long retry backoff stops waiting once cancelled, and sends nothing more.
 TEST_F(Cancel, ABlockingRetryStopsWaitingOutItsBackoff) {
-    server.enqueue(fake::error(503, "busy", "server_error"));
-    server.enqueue(fake::chat_text("after the backoff"));
+    auto retry = first_reply_busy_then_a_long_backoff();
     CancelToken token;
-    auto retry = std::make_shared<RetryMiddleware>(
-        RetryMiddleware::Settings{.max_retries = 2, .backoff_factor = 20, .max_backoff = 60s, .jitter = false});
     std::thread canceller([&] {
         wait_for_requests(1);
         std::this_thread::sleep_for(100ms);  // into the 20 s backoff
@@ -289,11 +294,8 @@ TEST_F(Cancel, ABlockingRetryStopsWaitingOutItsBackoff) {
 
 // The async forms of those waits (event-loop timers) end early too.
 TEST_F(Cancel, AnAsyncRetryStopsWaitingOutItsBackoff) {
-    server.enqueue(fake::error(503, "busy", "server_error"));
-    server.enqueue(fake::chat_text("after the backoff"));
+    auto retry = first_reply_busy_then_a_long_backoff();
     CancelToken token;
-    auto retry = std::make_shared<RetryMiddleware>(
-        RetryMiddleware::Settings{.max_retries = 2, .backoff_factor = 20, .max_backoff = 60s, .jitter = false});
     auto f = acompletion("gpt-4o-mini", hello(), {.middleware = {retry}, .cancel = token});
     wait_for_requests(1);
     std::this_thread::sleep_for(100ms);  // into the 20 s backoff
