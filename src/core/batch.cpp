@@ -137,6 +137,12 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
     return future;
 }
 
+std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors,
+                                     BatchOptions options, BatchRunner run) {
+    const std::size_t count = requests.size();
+    return start_batch(count, from_list(std::move(requests), std::move(pre_errors)), std::move(options), std::move(run));
+}
+
 ParsedBatch parse_batch(const json& requests) {
     if (!requests.is_array()) bad_entry("batch requests must be a JSON array of request objects");
     ParsedBatch out;
@@ -222,8 +228,7 @@ CompletionRequest completion_request_from_json(const json& j) {
 }
 
 std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
-    const std::size_t count = requests.size();
-    return detail::start_batch(count, detail::from_list(std::move(requests)), options, run_plain);
+    return detail::start_batch(std::move(requests), {}, options, run_plain);
 }
 
 std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) {
@@ -241,9 +246,7 @@ BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& o
 std::future<BatchResult> abatch(const json& requests, const BatchOptions& options) {
     try {
         auto parsed = detail::parse_batch(requests);
-        const std::size_t count = parsed.requests.size();
-        return detail::start_batch(count, detail::from_list(std::move(parsed.requests), std::move(parsed.errors)), options,
-                                   run_plain);
+        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options, run_plain);
     } catch (...) {
         std::promise<BatchResult> p;
         p.set_exception(std::current_exception());

@@ -23,16 +23,15 @@ void sleep_unless_cancelled(std::chrono::milliseconds delay, const std::optional
 
 void run_after_unless_cancelled(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel,
                                 std::function<void()> task) {
-    if (!cancel || delay <= kCancelPoll || cancel->cancelled()) {
-        if (delay.count() <= 0 || (cancel && cancel->cancelled()))
-            post_to_event_loop(std::move(task));
-        else
-            post_to_event_loop_after(delay, std::move(task));
-        return;
+    if (delay.count() <= 0 || (cancel && cancel->cancelled())) {
+        post_to_event_loop(std::move(task));
+    } else if (!cancel || delay <= kCancelPoll) {
+        post_to_event_loop_after(delay, std::move(task));
+    } else {
+        post_to_event_loop_after(kCancelPoll, [delay, cancel, task = std::move(task)]() mutable {
+            run_after_unless_cancelled(delay - kCancelPoll, cancel, std::move(task));
+        });
     }
-    post_to_event_loop_after(kCancelPoll, [delay, cancel, task = std::move(task)]() mutable {
-        run_after_unless_cancelled(delay - kCancelPoll, cancel, std::move(task));
-    });
 }
 
 }  // namespace llmgate::detail

@@ -10,14 +10,11 @@
 
 namespace llmgate::detail {
 
-// How often a waiting call looks at its token.
-inline constexpr std::chrono::milliseconds kCancelPoll{50};
-
 // Sleeps the calling thread for `delay`, or until `cancel` reads cancelled.
 void sleep_unless_cancelled(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel);
 
 // Runs `task` on the event loop after `delay`, or as soon as `cancel` reads cancelled (a timer every
-// kCancelPoll while a token is present; one timer otherwise).
+// kCancelPoll, from transport/http.hpp, while a token is present; one timer otherwise).
 void run_after_unless_cancelled(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel,
                                 std::function<void()> task);
 

@@ -254,8 +254,7 @@ detail::BatchRunner gate_batch_runner(const GateConfig& config) {
 }  // namespace
 
 std::future<BatchResult> LLMGate::abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {
-    const std::size_t count = requests.size();
-    return detail::start_batch(count, detail::from_list(std::move(requests)), options, gate_batch_runner(config_));
+    return detail::start_batch(std::move(requests), {}, options, gate_batch_runner(config_));
 }
 
 std::future<BatchResult> LLMGate::abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) const {
@@ -269,8 +268,7 @@ BatchResult LLMGate::batch(std::size_t count, RequestMaker make_request, const B
 std::future<BatchResult> LLMGate::abatch(const json& requests, const BatchOptions& options) const {
     try {
         auto parsed = detail::parse_batch(requests);
-        const std::size_t count = parsed.requests.size();
-        return detail::start_batch(count, detail::from_list(std::move(parsed.requests), std::move(parsed.errors)), options,
+        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options,
                                    gate_batch_runner(config_));
     } catch (...) {
         std::promise<BatchResult> p;

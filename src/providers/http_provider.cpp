@@ -13,27 +13,23 @@
 namespace llmgate::detail {
 namespace {
 
-// The request from `build`. Text the caller put inside a JSON value (tool parameters, options.extra, a
-// schema) that is not valid UTF-8 cannot be encoded; that is the caller's error, reported as such.
-// (Plain text fields are checked before dispatch; see core/dispatch.cpp.)
-template <class Build>
-auto encode(const std::string& provider, const std::string& model, Build&& build) {
+// The HTTP request `build` makes for `request` (a ChatRequest or EmbedRequest), carrying the call's
+// CancelToken, where the transport watches it. Text the caller put inside a JSON value (tool parameters,
+// options.extra, a schema) that is not valid UTF-8 cannot be encoded; that is the caller's error,
+// reported as such. (Plain text fields are checked before dispatch; see core/dispatch.cpp.)
+template <class Request, class Build>
+HttpRequest encode(const std::string& provider, const Request& request, Build&& build) {
     try {
-        return build();
+        HttpRequest http = build();
+        http.cancel = request.options.cancel;
+        return http;
     } catch (const json::type_error& e) {
         if (e.id != 316) throw;  // 316: invalid UTF-8
         throw InvalidRequestError(ErrorInfo{.provider = provider,
-                                            .model = model,
+                                            .model = request.model,
                                             .message = std::string("the request cannot be encoded as JSON, some text in it is not valid "
                                                                     "UTF-8: ") + e.what()});
     }
-}
-
-// The call's CancelToken rides on its HTTP request, where the transport watches it.
-template <class AnyOptions>  // Options or EmbedOptions
-HttpRequest cancellable(HttpRequest http, const AnyOptions& options) {
-    http.cancel = options.cancel;
-    return http;
 }
 
 // Runs a reply parser; a ResponseParseError it raises without a model (the OpenAI-format parsers take
@@ -170,19 +166,19 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const 
 // Buffered replies come back from the transport with an error body already scrubbed of the request's
 // credentials (transport/credential_scrub.hpp), so these paths need not keep a copy of the keys.
 CompletionResponse HttpProvider::complete(const ChatRequest& request) {
-    HttpResponse response = perform(encode(name_, request.model, [&] { return cancellable(build_chat(request, false), request.options); }));
+    HttpResponse response = perform(encode(name_, request, [&] { return build_chat(request, false); }));
     return finish_chat(request, response);
 }
 
 EmbeddingResponse HttpProvider::embed(const EmbedRequest& request) {
-    HttpResponse response = perform(encode(name_, request.model, [&] { return cancellable(build_embed(request), request.options); }));
+    HttpResponse response = perform(encode(name_, request, [&] { return build_embed(request); }));
     return finish_embed(request, response);
 }
 
 void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResponse> done) {
     std::optional<HttpRequest> http;
     try {
-        http.emplace(encode(name_, request.model, [&] { return cancellable(build_chat(request, false), request.options); }));
+        http.emplace(encode(name_, request, [&] { return build_chat(request, false); }));
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -205,7 +201,7 @@ void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResp
 void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) {
     HttpRequest http;
     try {
-        http = encode(name_, request.model, [&] { return cancellable(build_embed(request), request.options); });
+        http = encode(name_, request, [&] { return build_embed(request); });
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -237,7 +233,7 @@ Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<Bod
 }
 
 Stream HttpProvider::stream(const ChatRequest& request) {
-    HttpRequest http = encode(name_, request.model, [&] { return cancellable(build_chat(request, true), request.options); });
+    HttpRequest http = encode(name_, request, [&] { return build_chat(request, true); });
     http.streaming = true;
     const auto secrets = credential_values(http.headers);
     return make_stream(request, open(std::move(http)), secrets);
@@ -246,7 +242,7 @@ Stream HttpProvider::stream(const ChatRequest& request) {
 void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
     HttpRequest http;
     try {
-        http = encode(name_, request.model, [&] { return cancellable(build_chat(request, true), request.options); });
+        http = encode(name_, request, [&] { return build_chat(request, true); });
     } catch (...) {
         ready(std::current_exception(), Stream(nullptr));
         return;

@@ -97,6 +97,9 @@ void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<voi
 // Throws InvalidRequestError when called on the event loop thread: code about to wait for the loop (a
 // stream read with nothing buffered, a stream fallback opening its next model) would wait for itself there.
 void refuse_to_wait_on_event_loop();
+// How soon a call that waits on its own thread (a blocking transfer, a retry backoff, a rate-limit
+// slot) notices that its CancelToken was cancelled: it looks this often.
+inline constexpr std::chrono::milliseconds kCancelPoll{50};
 // A CancelToken was cancelled: the event loop (if running) aborts every transfer whose token now reads
 // cancelled, at once instead of at libcurl's next progress call. Any thread.
 void cancel_requested();

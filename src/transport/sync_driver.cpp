@@ -55,9 +55,6 @@ SessionPool& pool() {
     return *p;
 }
 
-// How soon an in-thread call notices that another thread cancelled its token.
-constexpr int kCancelCheckMs = 50;
-
 class PulledTransfer final : public Transfer {
 public:
     using Transfer::Transfer;
@@ -130,7 +127,7 @@ private:
                 result_ = CURLE_RECV_ERROR;
             }
             // A cancellable call wakes often enough to notice its token soon; others wait for the sockets.
-            const int wait_ms = transfer_.request().cancel ? kCancelCheckMs : 1000;
+            const int wait_ms = transfer_.request().cancel ? static_cast<int>(kCancelPoll.count()) : 1000;
             if (!ready() && !finished_) curl_multi_poll(session_->multi, nullptr, 0, wait_ms, nullptr);
         }
     }
