@@ -27,8 +27,8 @@ namespace llmgate::bench {
 
 struct Clock {
     double wall_s = 0;
-    double cpu_s = 0;  // user + system time of every thread of this process (RUSAGE_SELF)
-    double sys_s = 0;  // the system (kernel) part of cpu_s: syscalls, page faults, wake-ups
+    double cpu_s = 0;         // user + system time of every thread of this process (RUSAGE_SELF)
+    double sys_s = 0;         // the system (kernel) part of cpu_s: syscalls, page faults, wake-ups
     double minor_faults = 0;  // pages first touched (fresh heap memory is paid for in sys time)
     double switches = 0;      // voluntary + involuntary context switches
 };
@@ -44,8 +44,8 @@ inline Clock now() {
 
 inline Clock since(const Clock& start) {
     Clock n = now();
-    return {n.wall_s - start.wall_s, n.cpu_s - start.cpu_s, n.sys_s - start.sys_s,
-            n.minor_faults - start.minor_faults, n.switches - start.switches};
+    return {n.wall_s - start.wall_s, n.cpu_s - start.cpu_s, n.sys_s - start.sys_s, n.minor_faults - start.minor_faults,
+            n.switches - start.switches};
 }
 
 // CLOCK_MONOTONIC in nanoseconds: the same clock in every process of the machine, so a server process
@@ -225,8 +225,8 @@ inline Metrics run_isolated(const std::function<Metrics()>& measure) {
 
 // A machine-readable result row; scripts/bench.sh turns the rows of every bench into one table.
 // `raw` and `ratio` may be "-" where there is no baseline.
-inline void row(const std::string& bench, const std::string& metric, const std::string& llmgate,
-                const std::string& raw, const std::string& ratio, const std::string& target) {
+inline void row(const std::string& bench, const std::string& metric, const std::string& llmgate, const std::string& raw,
+                const std::string& ratio, const std::string& target) {
     std::printf("ROW\t%s\t%s\t%s\t%s\t%s\t%s\n", bench.c_str(), metric.c_str(), llmgate.c_str(), raw.c_str(),
                 ratio.c_str(), target.c_str());
     std::fflush(stdout);
@@ -250,10 +250,14 @@ inline Args parse_args(int argc, char** argv) {
     Args a;
     for (int i = 1; i < argc; ++i) {
         std::string s = argv[i];
-        if (s == "--quick") a.quick = true;
-        else if (s == "--n" && i + 1 < argc) a.n = std::strtol(argv[++i], nullptr, 10);
-        else if (s == "--rounds" && i + 1 < argc) a.rounds = static_cast<int>(std::strtol(argv[++i], nullptr, 10));
-        else if (s == "--no-pin") a.no_pin = true;
+        if (s == "--quick")
+            a.quick = true;
+        else if (s == "--n" && i + 1 < argc)
+            a.n = std::strtol(argv[++i], nullptr, 10);
+        else if (s == "--rounds" && i + 1 < argc)
+            a.rounds = static_cast<int>(std::strtol(argv[++i], nullptr, 10));
+        else if (s == "--no-pin")
+            a.no_pin = true;
         else {
             std::fprintf(stderr, "usage: %s [--quick] [--n N] [--rounds R] [--no-pin]\n", argv[0]);
             std::exit(2);

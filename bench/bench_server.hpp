@@ -104,9 +104,10 @@ inline bool read_request(int fd, std::string& buf) {
 }
 
 inline std::string event_json(const std::string& content, const char* finish) {
-    return std::string(R"({"id":"chatcmpl-lat","object":"chat.completion.chunk","created":1700000000,"model":"gpt-bench",)") +
-           R"("choices":[{"index":0,"delta":{"content":")" + content + R"("},"logprobs":null,"finish_reason":)" + finish +
-           "}]}";
+    return std::string(
+               R"({"id":"chatcmpl-lat","object":"chat.completion.chunk","created":1700000000,"model":"gpt-bench",)") +
+           R"("choices":[{"index":0,"delta":{"content":")" + content + R"("},"logprobs":null,"finish_reason":)" +
+           finish + "}]}";
 }
 
 // Per request: `events` OpenAI chunk events whose content is the CLOCK_MONOTONIC time (ns) at which the
@@ -116,7 +117,8 @@ inline void serve(int fd, int events, int gap_us) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     std::string buf;
     while (read_request(fd, buf)) {
-        if (!write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")) break;
+        if (!write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"))
+            break;
         bool ok = true;
         for (int i = 0; i < events && ok; ++i) {
             ::usleep(static_cast<useconds_t>(gap_us));

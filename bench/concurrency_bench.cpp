@@ -79,9 +79,7 @@ long run_llmgate_callbacks(long n, long& max_threads) {
             if (auto l = weak.lock()) (*l)();
         if (last) st->finished.set_value();
     };
-    *launch = [handler] {
-        llmgate::acompletion(kModel, {llmgate::Message::user("Hello!")}, {}, handler);
-    };
+    *launch = [handler] { llmgate::acompletion(kModel, {llmgate::Message::user("Hello!")}, {}, handler); };
     long first = 0;
     {
         std::lock_guard lock(st->mutex);
@@ -138,9 +136,10 @@ long run_llmgate_batch(long n, long& max_threads) {
 // llmgate::batch's on-demand form: each request is made on the event loop just before it is sent, as the
 // raw loop makes each body just before it adds the handle; no list of 10,000 requests exists.
 long run_llmgate_batch_on_demand(long n, long& max_threads) {
-    return check_batch(llmgate::batch(static_cast<std::size_t>(n), [](std::size_t) { return hello_request(); },
-                                      batch_options(max_threads)),
-                       n, "batch on demand");
+    return check_batch(
+        llmgate::batch(
+            static_cast<std::size_t>(n), [](std::size_t) { return hello_request(); }, batch_options(max_threads)),
+        n, "batch on demand");
 }
 
 template <class Run>
@@ -151,8 +150,12 @@ Metrics run_llmgate(long n, Run run) {
     const Clock start = now();
     run(n, max_threads);
     const Clock t = since(start);
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .sys_s = t.sys_s, .minor_faults = t.minor_faults,
-            .switches = t.switches, .peak_rss_mib = peak_rss_mib(),
+    return {.wall_s = t.wall_s,
+            .cpu_s = t.cpu_s,
+            .sys_s = t.sys_s,
+            .minor_faults = t.minor_faults,
+            .switches = t.switches,
+            .peak_rss_mib = peak_rss_mib(),
             .max_threads = static_cast<double>(max_threads)};
 }
 
@@ -160,8 +163,11 @@ Metrics run_llmgate(long n, Run run) {
 // its reply has been parsed.
 class RawMulti {
 public:
-    explicit RawMulti(const std::string& base_url) : multi_(curl_multi_init()), headers_(raw::headers(kApiKey)),
-                                            url_(base_url + "/v1/chat/completions"), slots_(kConcurrency) {
+    explicit RawMulti(const std::string& base_url)
+        : multi_(curl_multi_init()),
+          headers_(raw::headers(kApiKey)),
+          url_(base_url + "/v1/chat/completions"),
+          slots_(kConcurrency) {
         for (auto& s : slots_) {
             s.easy.reset(curl_easy_init());
             CURL* h = s.easy.get();
@@ -252,8 +258,12 @@ Metrics run_raw(const std::string& base_url, long n, bool keep = false) {
     const Clock start = now();
     multi.run(n, max_threads, keep);
     const Clock t = since(start);
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .sys_s = t.sys_s, .minor_faults = t.minor_faults,
-            .switches = t.switches, .peak_rss_mib = peak_rss_mib(),
+    return {.wall_s = t.wall_s,
+            .cpu_s = t.cpu_s,
+            .sys_s = t.sys_s,
+            .minor_faults = t.minor_faults,
+            .switches = t.switches,
+            .peak_rss_mib = peak_rss_mib(),
             .max_threads = static_cast<double>(max_threads)};
 }
 
@@ -282,8 +292,8 @@ struct Targets {
 };
 
 void print_rows(const std::string& title, long n, const Series& s, const Series& base, const Targets& t) {
-    const std::string name = "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) +
-                             " in flight): " + title;
+    const std::string name =
+        "2. concurrency (" + std::to_string(n) + " req, " + std::to_string(kConcurrency) + " in flight): " + title;
     row(name, "throughput req/s", fmt(median(s.throughput), 0), fmt(median(base.throughput), 0),
         ratio_str(median(s.throughput_ratio)), t.throughput);
     row(name, "CPU s (total)", fmt(median(s.cpu), 3), fmt(median(base.cpu), 3), ratio_str(median(s.cpu_ratio)), t.cpu);
@@ -326,16 +336,18 @@ int main(int argc, char** argv) try {
             llm();
             raw();
         }
-        std::printf("round %d: batch %.3fs wall %.3fs cpu (%.3fs sys, %.0f faults, %.0f switches) %.1f MiB %g threads | "
-                    "window %.3fs wall %.3fs cpu | raw %.3fs wall %.3fs cpu (%.3fs sys, %.0f faults, %.0f switches) %.1f MiB "
-                    "%g threads | raw keeping replies %.3fs wall %.3fs cpu (%.0f faults) %.1f MiB\n",
-                    r + 1, b.wall_s, b.cpu_s, b.sys_s, b.minor_faults, b.switches, b.peak_rss_mib, b.max_threads, a.wall_s,
-                    a.cpu_s, w.wall_s, w.cpu_s, w.sys_s, w.minor_faults, w.switches, w.peak_rss_mib, w.max_threads, k.wall_s,
-                    k.cpu_s, k.minor_faults, k.peak_rss_mib);
-        std::printf("round %d: callbacks %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB | "
-                    "batch on demand %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB\n",
-                    r + 1, c.wall_s, c.cpu_s, c.minor_faults, c.switches, c.peak_rss_mib, o.wall_s, o.cpu_s,
-                    o.minor_faults, o.switches, o.peak_rss_mib);
+        std::printf(
+            "round %d: batch %.3fs wall %.3fs cpu (%.3fs sys, %.0f faults, %.0f switches) %.1f MiB %g threads | "
+            "window %.3fs wall %.3fs cpu | raw %.3fs wall %.3fs cpu (%.3fs sys, %.0f faults, %.0f switches) %.1f MiB "
+            "%g threads | raw keeping replies %.3fs wall %.3fs cpu (%.0f faults) %.1f MiB\n",
+            r + 1, b.wall_s, b.cpu_s, b.sys_s, b.minor_faults, b.switches, b.peak_rss_mib, b.max_threads, a.wall_s,
+            a.cpu_s, w.wall_s, w.cpu_s, w.sys_s, w.minor_faults, w.switches, w.peak_rss_mib, w.max_threads, k.wall_s,
+            k.cpu_s, k.minor_faults, k.peak_rss_mib);
+        std::printf(
+            "round %d: callbacks %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB | "
+            "batch on demand %.3fs wall %.3fs cpu (%.0f faults, %.0f switches) %.1f MiB\n",
+            r + 1, c.wall_s, c.cpu_s, c.minor_faults, c.switches, c.peak_rss_mib, o.wall_s, o.cpu_s, o.minor_faults,
+            o.switches, o.peak_rss_mib);
         batch_s.add(b, w, n);
         on_demand_s.add(o, w, n);
         window_s.add(a, w, n);

@@ -45,8 +45,8 @@ struct DecodeResult {
     std::size_t chunks = 0;
 };
 
-DecodeResult decode(const std::string& body, const std::function<std::unique_ptr<llmgate::detail::StreamDecoder>()>& make,
-                    int repeats) {
+DecodeResult decode(const std::string& body,
+                    const std::function<std::unique_ptr<llmgate::detail::StreamDecoder>()>& make, int repeats) {
     std::vector<double> secs;
     std::size_t chunks = 0;
     for (int r = 0; r < repeats; ++r) {

@@ -23,7 +23,9 @@ Metrics rss_summary(const std::vector<double>& samples, const Clock& t, const ch
     for (double s : samples) std::printf(" %.2f", s);
     std::printf("\n");
     std::fflush(stdout);
-    Metrics m{.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
+    Metrics m{.wall_s = t.wall_s,
+              .cpu_s = t.cpu_s,
+              .peak_rss_mib = peak_rss_mib(),
               .max_threads = static_cast<double>(thread_count())};
     m.v[0] = samples.front();
     m.v[1] = samples.back();
@@ -124,9 +126,11 @@ int main(int argc, char** argv) try {
         r2.push_back(w.v[0] * 1e6);
     }
     const std::string sname = "4. start-up (fresh process, median of 5)";
-    row(sname, "first request wall ms", fmt(median(lw), 2), fmt(median(rw), 2), ratio_str(median(lw) / median(rw)), "-");
+    row(sname, "first request wall ms", fmt(median(lw), 2), fmt(median(rw), 2), ratio_str(median(lw) / median(rw)),
+        "-");
     row(sname, "first request CPU ms", fmt(median(lc), 2), fmt(median(rc), 2), ratio_str(median(lc) / median(rc)), "-");
-    row(sname, "second request wall µs", fmt(median(l2), 0), fmt(median(r2), 0), ratio_str(median(l2) / median(r2)), "-");
+    row(sname, "second request wall µs", fmt(median(l2), 0), fmt(median(r2), 0), ratio_str(median(l2) / median(r2)),
+        "-");
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "memory_bench: %s\n", e.what());

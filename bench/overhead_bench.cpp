@@ -28,7 +28,9 @@ Metrics run_llmgate(long n) {
     for (long i = 0; i < n; ++i) call();
     const Clock t = since(start);
     if (chars == 0) throw std::runtime_error("llmgate returned no text");
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
+    return {.wall_s = t.wall_s,
+            .cpu_s = t.cpu_s,
+            .peak_rss_mib = peak_rss_mib(),
             .max_threads = static_cast<double>(thread_count())};
 }
 
@@ -41,7 +43,9 @@ Metrics run_raw(const std::string& base_url, long n) {
     for (long i = 0; i < n; ++i) chars += client.complete(kModel).size();
     const Clock t = since(start);
     if (chars == 0) throw std::runtime_error("raw returned no text");
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
+    return {.wall_s = t.wall_s,
+            .cpu_s = t.cpu_s,
+            .peak_rss_mib = peak_rss_mib(),
             .max_threads = static_cast<double>(thread_count())};
 }
 

@@ -128,12 +128,15 @@ public:
             std::size_t line_start = 0;
             while (line_start < event.size()) {
                 std::size_t nl = event.find('\n', line_start);
-                std::string_view line = event.substr(line_start, nl == std::string_view::npos ? std::string_view::npos : nl - line_start);
+                std::string_view line =
+                    event.substr(line_start, nl == std::string_view::npos ? std::string_view::npos : nl - line_start);
                 line_start = nl == std::string_view::npos ? event.size() : nl + 1;
                 if (line.substr(0, 5) != "data:") continue;
                 line.remove_prefix(line.size() > 5 && line[5] == ' ' ? 6 : 5);
-                if (line == "[DONE]") done = true;
-                else on_data_(line);
+                if (line == "[DONE]")
+                    done = true;
+                else
+                    on_data_(line);
             }
         }
         buf_.erase(0, start);

@@ -38,8 +38,11 @@ Metrics run_llmgate(long n) {
     for (long i = 0; i < n; ++i) chunks += llmgate_stream_once();
     const Clock t = since(start);
     if (chunks != static_cast<std::size_t>(n) * (kEvents - 3)) throw std::runtime_error("llmgate: wrong chunk count");
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
-            .max_threads = static_cast<double>(thread_count()), .v = {rss_before, rss_mib()}};
+    return {.wall_s = t.wall_s,
+            .cpu_s = t.cpu_s,
+            .peak_rss_mib = peak_rss_mib(),
+            .max_threads = static_cast<double>(thread_count()),
+            .v = {rss_before, rss_mib()}};
 }
 
 Metrics run_raw(const std::string& base_url, long n) {
@@ -54,8 +57,11 @@ Metrics run_raw(const std::string& base_url, long n) {
     for (long i = 0; i < n; ++i) raw::stream(client, kModel, count);
     const Clock t = since(start);
     if (chunks != static_cast<std::size_t>(n) * (kEvents - 3)) throw std::runtime_error("raw: wrong chunk count");
-    return {.wall_s = t.wall_s, .cpu_s = t.cpu_s, .peak_rss_mib = peak_rss_mib(),
-            .max_threads = static_cast<double>(thread_count()), .v = {rss_before, rss_mib()}};
+    return {.wall_s = t.wall_s,
+            .cpu_s = t.cpu_s,
+            .peak_rss_mib = peak_rss_mib(),
+            .max_threads = static_cast<double>(thread_count()),
+            .v = {rss_before, rss_mib()}};
 }
 
 Metrics latency_result(std::vector<double>& us) {
@@ -130,7 +136,8 @@ int main(int argc, char** argv) try {
         lgrow.push_back(l.v[1] - l.v[0]);
         rgrow.push_back(w.v[1] - w.v[0]);
     }
-    const std::string name = "3. streaming (" + std::to_string(n) + " streams × " + std::to_string(kEvents) + " events)";
+    const std::string name =
+        "3. streaming (" + std::to_string(n) + " streams × " + std::to_string(kEvents) + " events)";
     row(name, "wall s", fmt(median(lw), 3), fmt(median(rw), 3), ratio_str(median(wall_ratio)), "≤ 1.10×");
     row(name, "CPU s", fmt(median(lc), 3), fmt(median(rc), 3), ratio_str(median(cpu_ratio)), "≤ 1.10×");
     row(name, "peak RSS MiB", fmt(median(lrss), 1), fmt(median(rrss), 1), ratio_str(median(lrss) / median(rrss)), "-");
@@ -140,8 +147,8 @@ int main(int argc, char** argv) try {
     Metrics ll, rl;
     ll = run_isolated([&] { return latency_llmgate(stamper.base_url(), latency_streams); });
     rl = run_isolated([&] { return latency_raw(stamper.base_url(), latency_streams); });
-    const std::string lname = "3. chunk arrival → loop body (" + std::to_string(static_cast<long>(ll.v[2])) + " events, " +
-                              std::to_string(kLatencyGapUs) + " µs apart)";
+    const std::string lname = "3. chunk arrival → loop body (" + std::to_string(static_cast<long>(ll.v[2])) +
+                              " events, " + std::to_string(kLatencyGapUs) + " µs apart)";
     row(lname, "median µs", fmt(ll.v[0], 1), fmt(rl.v[0], 1), ratio_str(ll.v[0] / rl.v[0]), "≤ 50 µs");
     row(lname, "p99 µs", fmt(ll.v[1], 1), fmt(rl.v[1], 1), ratio_str(ll.v[1] / rl.v[1]), "-");
     return 0;

@@ -38,20 +38,20 @@ int main() {
     std::atomic<std::size_t> answered{0};
     std::promise<void> all_done;
     for (const auto& q : questions) {
-        llmgate::acompletion(model, {Message::user(q)}, options,
-                             [&, q](std::exception_ptr error, llmgate::CompletionResponse resp) {
-                                 if (error) {
-                                     try {
-                                         std::rethrow_exception(error);
-                                     } catch (const llmgate::Error& e) {
-                                         std::cerr << "Q: " << q << " failed: " << e.type_name() << ": " << e.what() << '\n';
-                                         ++failures;
-                                     }
-                                 } else {
-                                     std::cout << "(callback) Q: " << q << " -> " << resp.text().size() << " characters\n";
-                                 }
-                                 if (++answered == questions.size()) all_done.set_value();
-                             });
+        llmgate::acompletion(
+            model, {Message::user(q)}, options, [&, q](std::exception_ptr error, llmgate::CompletionResponse resp) {
+                if (error) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const llmgate::Error& e) {
+                        std::cerr << "Q: " << q << " failed: " << e.type_name() << ": " << e.what() << '\n';
+                        ++failures;
+                    }
+                } else {
+                    std::cout << "(callback) Q: " << q << " -> " << resp.text().size() << " characters\n";
+                }
+                if (++answered == questions.size()) all_done.set_value();
+            });
     }
     all_done.get_future().wait();  // only so that main() does not return before the handlers have run
     return failures == 0 ? 0 : 1;

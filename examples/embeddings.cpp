@@ -39,8 +39,8 @@ int main() {
         const auto batch = llmgate::embed(model, texts);
         std::cout << "batch of " << batch.embeddings.size() << ", " << batch.usage.prompt_tokens << " tokens\n";
         for (std::size_t i = 1; i < texts.size(); ++i)
-            std::cout << "  cosine(\"" << texts[0] << "\", \"" << texts[i] << "\") = " << cosine(batch.embeddings[0], batch.embeddings[i])
-                      << '\n';
+            std::cout << "  cosine(\"" << texts[0] << "\", \"" << texts[i]
+                      << "\") = " << cosine(batch.embeddings[0], batch.embeddings[i]) << '\n';
         // Mock vectors are derived from a hash of the text: deterministic, but not semantic.
         if (model.rfind("mock/", 0) == 0) std::cout << "  (mock vectors: similarities are not meaningful)\n";
 

@@ -26,7 +26,8 @@ int main() {
 
     // First in the list = outermost. The cache sits inside logging, so cache hits are logged too.
     llmgate::LLMGate gate(llmgate::MiddlewareList{
-        std::make_shared<llmgate::RetryMiddleware>(llmgate::RetryMiddleware::Settings{.max_retries = 2, .backoff_factor = 0.2}),
+        std::make_shared<llmgate::RetryMiddleware>(
+            llmgate::RetryMiddleware::Settings{.max_retries = 2, .backoff_factor = 0.2}),
         std::make_shared<llmgate::LoggingMiddleware>("info"),
         std::make_shared<llmgate::CacheMiddleware>(std::chrono::minutes(5)),
         std::make_shared<llmgate::RateLimitMiddleware>(/*rpm=*/600),
@@ -39,8 +40,8 @@ int main() {
 
     // A fallback chain: "mock/flaky" fails (rate limit), so the next model answers.
     if (is_mock(model)) {
-        auto resp = llmgate::completion({"mock/flaky", model}, question,
-                                        {.middleware = {std::make_shared<FlakyModel>()}});
+        auto resp =
+            llmgate::completion({"mock/flaky", model}, question, {.middleware = {std::make_shared<FlakyModel>()}});
         std::cout << "answered by " << resp.model << " after " << resp.fallback_attempts.size()
                   << " failed model(s): " << resp.fallback_attempts.front() << '\n';
     }

@@ -12,7 +12,8 @@ int main() {
         auto resp = llmgate::completion(model, {Message::user("Hello!")});
         std::cout << resp.text() << '\n';
         std::cerr << "(" << resp.provider << "/" << resp.model << ", " << resp.usage.total_tokens << " tokens";
-        if (is_mock(model)) std::cerr << "; offline mock provider: set OPENAI_API_KEY or LLMGATE_MODEL for a real model";
+        if (is_mock(model))
+            std::cerr << "; offline mock provider: set OPENAI_API_KEY or LLMGATE_MODEL for a real model";
         std::cerr << ")\n";
     } catch (const llmgate::Error& e) {
         std::cerr << e.type_name() << ": " << e.what() << '\n';

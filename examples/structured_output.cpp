@@ -42,8 +42,8 @@ int main() {
 
         // One call, one typed value. The mock answers with a value synthesised from the schema.
         const films::Movie movie = llmgate::parse<films::Movie>(model, messages);
-        std::cout << movie.title << " (" << movie.year << "), " << llmgate::json(movie.genre).get<std::string>()
-                  << ", " << movie.cast.size() << " cast member(s)\n";
+        std::cout << movie.title << " (" << movie.year << "), " << llmgate::json(movie.genre).get<std::string>() << ", "
+                  << movie.cast.size() << " cast member(s)\n";
 
         // The same through completion(): the response also says how the JSON was obtained.
         auto resp = llmgate::completion(model, messages, {.response_format = llmgate::response_format<films::Movie>()});

@@ -13,16 +13,16 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string> models = {
-        "gpt-4o-mini",                                   // OpenAI
-        "claude-haiku-4-5",                              // Anthropic
-        "gemini-2.5-flash-lite",                         // Google Gemini
-        "groq/llama-3.1-8b-instant",                     // Groq
-        "mistral/mistral-small-latest",                  // Mistral
-        "cohere/command-r-plus",                         // Cohere
-        "azure/my-gpt-4o-mini-deployment",               // Azure OpenAI
+        "gpt-4o-mini",                                       // OpenAI
+        "claude-haiku-4-5",                                  // Anthropic
+        "gemini-2.5-flash-lite",                             // Google Gemini
+        "groq/llama-3.1-8b-instant",                         // Groq
+        "mistral/mistral-small-latest",                      // Mistral
+        "cohere/command-r-plus",                             // Cohere
+        "azure/my-gpt-4o-mini-deployment",                   // Azure OpenAI
         "bedrock/anthropic.claude-3-5-haiku-20241022-v1:0",  // AWS Bedrock
-        "ollama/llama3.2",                               // Ollama (local)
-        "mock/offline",                                  // built-in offline provider
+        "ollama/llama3.2",                                   // Ollama (local)
+        "mock/offline",                                      // built-in offline provider
     };
     if (argc > 1) models.assign(argv + 1, argv + argc);
 
@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     for (const auto& model : models) {
         std::cout << model << " -> " << llmgate::provider_for(model) << ": ";
         try {
-            const auto resp = llmgate::completion(model, messages, {.max_tokens = 32, .timeout = std::chrono::seconds(20)});
+            const auto resp =
+                llmgate::completion(model, messages, {.max_tokens = 32, .timeout = std::chrono::seconds(20)});
             std::cout << resp.text() << "  [" << resp.usage.total_tokens << " tokens]\n";
         } catch (const llmgate::Error& e) {
             std::cout << e.type_name() << ": " << e.what() << "\n";

@@ -34,7 +34,8 @@ int main() {
         first.tools = {weather};
         first.tool_choice = "auto";
         // The mock cannot decide to call a tool by itself, so tell it which call to make.
-        if (is_mock(model)) first.extra["mock_tool_calls"] = {{{"name", "get_weather"}, {"arguments", {{"city", "Paris"}}}}};
+        if (is_mock(model))
+            first.extra["mock_tool_calls"] = {{{"name", "get_weather"}, {"arguments", {{"city", "Paris"}}}}};
         auto resp = llmgate::completion(model, messages, first);
         if (resp.tool_calls().empty()) {
             std::cout << "model answered without a tool: " << resp.text() << '\n';

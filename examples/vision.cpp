@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
         llmgate::ContentPart::text_part("What is in these images?"),
         // By URL (with OpenAI's detail hint; providers without one ignore it). Offline, the mock provider
         // never fetches it; with a real model the provider (or llmgate, for bytes-only APIs) does.
-        llmgate::ContentPart::image_from_url("https://upload.wikimedia.org/wikipedia/commons/4/47/PNG_transparency_demonstration_1.png", "low"),
+        llmgate::ContentPart::image_from_url(
+            "https://upload.wikimedia.org/wikipedia/commons/4/47/PNG_transparency_demonstration_1.png", "low"),
         // As base64 bytes with their media type.
         llmgate::ContentPart::image_from_bytes(pixel, "image/png"),
     };
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
     // The same content in the OpenAI dict shape is accepted too.
     const llmgate::json messages = llmgate::json::parse(R"([{"role": "user", "content": [
         {"type": "text", "text": "Describe this."},
-        {"type": "image_url", "image_url": {"url": "data:image/png;base64,)" + pixel + R"("}}]}])");
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,)" +
+                                                        pixel + R"("}}]}])");
     std::cout << llmgate::completion(model, messages).text() << "\n";
 }

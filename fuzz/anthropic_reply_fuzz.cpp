@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)r.reasoning();
         (void)llmgate::response_to_json(r).dump();
         if (!r.choices.empty()) {
-            llmgate::detail::ChatRequest next{.model = "claude-sonnet-4-5", .messages = {llmgate::Message::user("hi"), r.choices[0].message}};
+            llmgate::detail::ChatRequest next{.model = "claude-sonnet-4-5",
+                                              .messages = {llmgate::Message::user("hi"), r.choices[0].message}};
             (void)llmgate::detail::anthropic_chat_body(next, false).dump();
         }
     } catch (const llmgate::Error&) {

@@ -46,9 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         LLMGATE_FUZZ_CHECK(whole.frames[i].payload == pieces.frames[i].payload);
         // A decoded frame re-encodes to the same payload (string headers only: the encoder writes type 7).
         bool all_strings = true;
-        for (const auto& [k, v] : whole.frames[i].headers) all_strings = all_strings && k.size() < 256 && v.size() < 65536;
+        for (const auto& [k, v] : whole.frames[i].headers)
+            all_strings = all_strings && k.size() < 256 && v.size() < 65536;
         if (all_strings) {
-            const std::string again = llmgate::detail::encode_event_stream_message(whole.frames[i].headers, whole.frames[i].payload);
+            const std::string again =
+                llmgate::detail::encode_event_stream_message(whole.frames[i].headers, whole.frames[i].payload);
             std::vector<llmgate::detail::EventStreamMessage> back;
             llmgate::detail::EventStreamDecoder d;
             d.feed(again, back);

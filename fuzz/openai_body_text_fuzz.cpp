@@ -47,10 +47,18 @@ Message next_message(Input& in) {
         const int n = kind >> 5;
         for (int i = 0; i < n && !in.empty(); ++i) {
             switch (in.byte() % 4) {
-                case 0: parts.push_back(ContentPart::text_part(in.text())); break;
-                case 1: parts.push_back(ContentPart::image_from_url(in.text(), in.text())); break;
-                case 2: parts.push_back(ContentPart::image_from_bytes(in.text(), in.text())); break;
-                default: parts.push_back(ContentPart{.type = in.text(), .text = in.text()}); break;
+                case 0:
+                    parts.push_back(ContentPart::text_part(in.text()));
+                    break;
+                case 1:
+                    parts.push_back(ContentPart::image_from_url(in.text(), in.text()));
+                    break;
+                case 2:
+                    parts.push_back(ContentPart::image_from_bytes(in.text(), in.text()));
+                    break;
+                default:
+                    parts.push_back(ContentPart{.type = in.text(), .text = in.text()});
+                    break;
             }
         }
         m.content = std::move(parts);
@@ -61,7 +69,8 @@ Message next_message(Input& in) {
     if (kind & 4) m.tool_call_id = in.text();
     if (kind & 8) {
         for (int i = 0, n = 1 + (kind >> 6); i < n; ++i)
-            m.tool_calls.push_back(ToolCall{.id = in.text(), .type = in.text(), .function = in.text(), .arguments_raw = in.text()});
+            m.tool_calls.push_back(
+                ToolCall{.id = in.text(), .type = in.text(), .function = in.text(), .arguments_raw = in.text()});
     }
     return m;
 }

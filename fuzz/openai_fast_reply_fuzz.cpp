@@ -48,7 +48,8 @@ bool same_response(const CompletionResponse& a, const CompletionResponse& b) {
     for (std::size_t i = 0; i < a.choices.size(); ++i) {
         const Choice& x = a.choices[i];
         const Choice& y = b.choices[i];
-        if (x.index != y.index || x.finish_reason != y.finish_reason || !same_message(x.message, y.message)) return false;
+        if (x.index != y.index || x.finish_reason != y.finish_reason || !same_message(x.message, y.message))
+            return false;
     }
     return true;
 }

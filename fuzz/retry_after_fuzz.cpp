@@ -23,7 +23,8 @@ llmgate::detail::Headers headers_from(std::string_view text) {
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) continue;
         std::string name(line.substr(0, colon));
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
         headers.emplace_back(std::move(name), std::string(value));

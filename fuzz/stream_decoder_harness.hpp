@@ -75,7 +75,8 @@ int check_stream_decoder(const std::uint8_t* data, std::size_t size, MakeDecoder
 
     LLMGATE_FUZZ_CHECK(whole.error == pieces.error);
     LLMGATE_FUZZ_CHECK(whole.chunks.size() == pieces.chunks.size());
-    for (std::size_t i = 0; i < whole.chunks.size(); ++i) LLMGATE_FUZZ_CHECK(same_chunk(whole.chunks[i], pieces.chunks[i]));
+    for (std::size_t i = 0; i < whole.chunks.size(); ++i)
+        LLMGATE_FUZZ_CHECK(same_chunk(whole.chunks[i], pieces.chunks[i]));
     // Every complete call handed out has argument text (at least "{}"), never an empty string.
     for (const auto& c : whole.chunks)
         for (const auto& tc : c.tool_calls) LLMGATE_FUZZ_CHECK(!tc.arguments_raw.empty());

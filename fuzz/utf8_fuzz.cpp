@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "core/utf8.hpp"
 #include "fuzz_check.hpp"

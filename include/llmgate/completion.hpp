@@ -60,11 +60,13 @@ void astream(const std::string& model, const json& messages, const Options& opti
 // Options::stream_fallback_mode says. See docs/middleware.md.
 CompletionResponse completion(const std::vector<std::string>& models, const std::vector<Message>& messages,
                               const Options& options = {});
-CompletionResponse completion(const std::vector<std::string>& models, const json& messages, const Options& options = {});
-Stream stream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options = {});
+CompletionResponse completion(const std::vector<std::string>& models, const json& messages,
+                              const Options& options = {});
+Stream stream(const std::vector<std::string>& models, const std::vector<Message>& messages,
+              const Options& options = {});
 Stream stream(const std::vector<std::string>& models, const json& messages, const Options& options = {});
-std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const std::vector<Message>& messages,
-                                            const Options& options = {});
+std::future<CompletionResponse> acompletion(const std::vector<std::string>& models,
+                                            const std::vector<Message>& messages, const Options& options = {});
 std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const json& messages,
                                             const Options& options = {});
 std::future<Stream> astream(const std::vector<std::string>& models, const std::vector<Message>& messages,

@@ -31,12 +31,12 @@ std::string default_model();
 // Limits of the shared transport. Changes apply to transfers started afterwards; the connection limits
 // apply to the shared event loop (asynchronous calls).
 struct TransportSettings {
-    long max_host_connections = 0;       // 0 = unlimited (HTTP/2 multiplexes anyway)
-    long max_total_connections = 0;      // 0 = unlimited
+    long max_host_connections = 0;                // 0 = unlimited (HTTP/2 multiplexes anyway)
+    long max_total_connections = 0;               // 0 = unlimited
     std::size_t max_response_bytes = 256u << 20;  // replies larger than this fail with ResponseParseError
     long connect_timeout_ms = 30000;
-    bool verify_tls = true;              // never turn off outside tests
-    std::string ca_bundle{};               // extra CA file, e.g. for a corporate proxy
+    bool verify_tls = true;   // never turn off outside tests
+    std::string ca_bundle{};  // extra CA file, e.g. for a corporate proxy
 };
 void configure_transport(const TransportSettings& settings);
 TransportSettings transport_settings();

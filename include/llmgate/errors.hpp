@@ -15,13 +15,13 @@ namespace llmgate {
 
 // What every llmgate error carries. No field ever holds an API key.
 struct ErrorInfo {
-    std::string provider{};       // "openai", "groq", ... (empty when not yet resolved)
+    std::string provider{};  // "openai", "groq", ... (empty when not yet resolved)
     std::string model{};
-    int status = 0;             // HTTP status; 0 when no HTTP reply was received
-    std::string request_id{};     // provider's request id header, when sent
-    std::string message{};        // the provider's own message (or ours)
-    std::string error_type{};     // the provider's error type/code string, when sent
-    std::string body{};           // the raw error body (truncated), for debugging
+    int status = 0;            // HTTP status; 0 when no HTTP reply was received
+    std::string request_id{};  // provider's request id header, when sent
+    std::string message{};     // the provider's own message (or ours)
+    std::string error_type{};  // the provider's error type/code string, when sent
+    std::string body{};        // the raw error body (truncated), for debugging
 };
 
 class Error : public std::runtime_error {
@@ -45,23 +45,23 @@ private:
     ErrorInfo info_{};
 };
 
-#define LLMGATE_DECLARE_ERROR(Name, Base)                                  \
+#define LLMGATE_DECLARE_ERROR(Name, Base)                                 \
     class Name : public Base {                                            \
     public:                                                               \
         using Base::Base;                                                 \
         const char* type_name() const noexcept override { return #Name; } \
     }
 
-LLMGATE_DECLARE_ERROR(AuthError, Error);                   // 401 / 403: bad or missing key
-LLMGATE_DECLARE_ERROR(ProviderAPIError, Error);            // any other provider-side failure
-LLMGATE_DECLARE_ERROR(ModelNotFoundError, Error);          // unknown model / no provider matched
-LLMGATE_DECLARE_ERROR(EmbeddingsNotSupported, Error);      // provider has no embeddings API
-LLMGATE_DECLARE_ERROR(VisionNotSupported, Error);          // provider takes no image input
-LLMGATE_DECLARE_ERROR(InvalidRequestError, Error);         // the caller's arguments are unusable
-LLMGATE_DECLARE_ERROR(TimeoutError, Error);                // no (complete) reply within the timeout
-LLMGATE_DECLARE_ERROR(ConnectionError, Error);             // could not connect, or the connection dropped
-LLMGATE_DECLARE_ERROR(ResponseParseError, Error);          // malformed or truncated provider reply
-LLMGATE_DECLARE_ERROR(CancelledError, Error);              // the call's CancelToken was cancelled (llmgate/cancel.hpp)
+LLMGATE_DECLARE_ERROR(AuthError, Error);               // 401 / 403: bad or missing key
+LLMGATE_DECLARE_ERROR(ProviderAPIError, Error);        // any other provider-side failure
+LLMGATE_DECLARE_ERROR(ModelNotFoundError, Error);      // unknown model / no provider matched
+LLMGATE_DECLARE_ERROR(EmbeddingsNotSupported, Error);  // provider has no embeddings API
+LLMGATE_DECLARE_ERROR(VisionNotSupported, Error);      // provider takes no image input
+LLMGATE_DECLARE_ERROR(InvalidRequestError, Error);     // the caller's arguments are unusable
+LLMGATE_DECLARE_ERROR(TimeoutError, Error);            // no (complete) reply within the timeout
+LLMGATE_DECLARE_ERROR(ConnectionError, Error);         // could not connect, or the connection dropped
+LLMGATE_DECLARE_ERROR(ResponseParseError, Error);      // malformed or truncated provider reply
+LLMGATE_DECLARE_ERROR(CancelledError, Error);          // the call's CancelToken was cancelled (llmgate/cancel.hpp)
 LLMGATE_DECLARE_ERROR(ProviderNotAvailableError, ModelNotFoundError);  // provider known but not built in yet
 // An image URL could not be fetched client-side (for providers that take only inline image bytes):
 // bad scheme, not an image, too large, too many redirects, HTTP error, timeout.

@@ -22,7 +22,7 @@ namespace llmgate {
 // Options::middleware) run once for each candidate model — a RetryMiddleware retries each model
 // before the next one is tried. A gate is immutable after construction and safe to share between threads.
 struct GateConfig {
-    MiddlewareList middleware{};               // outermost first
+    MiddlewareList middleware{};                // outermost first
     std::vector<std::string> fallback_chain{};  // tried in order after the call's own model
 };
 
@@ -42,12 +42,14 @@ public:
 
     std::future<CompletionResponse> acompletion(const std::string& model, const std::vector<Message>& messages,
                                                 const Options& options = {}) const;
-    std::future<CompletionResponse> acompletion(const std::vector<Message>& messages, const Options& options = {}) const;
+    std::future<CompletionResponse> acompletion(const std::vector<Message>& messages,
+                                                const Options& options = {}) const;
     // Callback forms, as the free functions' (llmgate/completion.hpp): the handler runs once on the event
     // loop thread, never inside this call. They hold their own copy of the gate's configuration.
     void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
                      Callback<CompletionResponse> on_done) const;
-    void acompletion(const std::vector<Message>& messages, const Options& options, Callback<CompletionResponse> on_done) const;
+    void acompletion(const std::vector<Message>& messages, const Options& options,
+                     Callback<CompletionResponse> on_done) const;
 
     Stream stream(const std::string& model, const std::vector<Message>& messages, const Options& options = {}) const;
     Stream stream(const std::vector<Message>& messages, const Options& options = {}) const;
@@ -87,7 +89,8 @@ public:
     std::future<BatchResult> abatch(const json& requests, const BatchOptions& options = {}) const;
     // Requests made on demand, as the free batch(count, make_request).
     BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
-    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
+    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request,
+                                    const BatchOptions& options = {}) const;
 
     const GateConfig& config() const noexcept { return config_; }
 

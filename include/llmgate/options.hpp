@@ -33,10 +33,10 @@ enum class StructuredStrategy { automatic, native, json_mode, prompt };
 
 // completion(model, messages, {.response_format = ResponseFormat::of<Movie>()}) — see llmgate/structured.hpp.
 struct ResponseFormat {
-    json schema{};                // JSON Schema of the expected value (an object schema)
+    json schema{};                  // JSON Schema of the expected value (an object schema)
     std::string name = "response";  // schema name, where the provider's API takes one
     std::string description{};
-    bool strict = true;           // ask for strict schema adherence where the provider offers it
+    bool strict = true;  // ask for strict schema adherence where the provider offers it
     StructuredStrategy strategy = StructuredStrategy::automatic;
 
     // The format for an LLMGATE_STRUCT type; defined in llmgate/structured.hpp.

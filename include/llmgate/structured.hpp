@@ -140,8 +140,9 @@ json schema_of(SchemaBuilder& b) {
     else if constexpr (is_vector_v<T>)
         return SchemaBuilder::array_of(schema_of<typename T::value_type>(b));
     else {
-        static_assert(requires(SchemaBuilder& sb, const T* p) { llmgate_schema(sb, p); },
-                      "llmgate: declare this type with LLMGATE_STRUCT or LLMGATE_ENUM");
+        static_assert(
+            requires(SchemaBuilder & sb, const T* p) { llmgate_schema(sb, p); },
+            "llmgate: declare this type with LLMGATE_STRUCT or LLMGATE_ENUM");
         return llmgate_schema(b, static_cast<const T*>(nullptr));
     }
 }
@@ -276,19 +277,18 @@ std::future<T> aparse(const std::string& model, const std::vector<Message>& mess
     if (!options.response_format) options.response_format = response_format<T>();
     auto promise = std::make_shared<std::promise<T>>();
     std::future<T> future = promise->get_future();
-    detail::start_completion_async(
-        CompletionRequest{model, messages, std::move(options)},
-        [promise](std::exception_ptr err, CompletionResponse resp) {
-            if (err) {
-                promise->set_exception(err);
-                return;
-            }
-            try {
-                promise->set_value(resp.template parsed<T>());
-            } catch (...) {
-                promise->set_exception(std::current_exception());
-            }
-        });
+    detail::start_completion_async(CompletionRequest{model, messages, std::move(options)},
+                                   [promise](std::exception_ptr err, CompletionResponse resp) {
+                                       if (err) {
+                                           promise->set_exception(err);
+                                           return;
+                                       }
+                                       try {
+                                           promise->set_value(resp.template parsed<T>());
+                                       } catch (...) {
+                                           promise->set_exception(std::current_exception());
+                                       }
+                                   });
     return future;
 }
 
@@ -317,51 +317,51 @@ std::future<T> aparse(const std::string& model, const json& messages, Options op
 
 // Declares a struct's fields (up to 63) for JSON Schema and JSON conversion. Put it at namespace scope
 // in the struct's namespace, after the struct and after the types its fields use.
-#define LLMGATE_STRUCT(Type, ...)                                                                         \
-    [[maybe_unused]] inline constexpr std::string_view llmgate_type_name(const Type*) { return #Type; }   \
-    inline void to_json(::nlohmann::json& llmgate_j, const Type& llmgate_v) {                             \
-        llmgate_j = ::nlohmann::json::object();                                                           \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_TO_JSON, __VA_ARGS__))                    \
-    }                                                                                                     \
-    inline void from_json(const ::nlohmann::json& llmgate_j, Type& llmgate_v) {                           \
-        if (!llmgate_j.is_object())                                                                       \
+#define LLMGATE_STRUCT(Type, ...)                                                                                 \
+    [[maybe_unused]] inline constexpr std::string_view llmgate_type_name(const Type*) { return #Type; }           \
+    inline void to_json(::nlohmann::json& llmgate_j, const Type& llmgate_v) {                                     \
+        llmgate_j = ::nlohmann::json::object();                                                                   \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_TO_JSON, __VA_ARGS__))                            \
+    }                                                                                                             \
+    inline void from_json(const ::nlohmann::json& llmgate_j, Type& llmgate_v) {                                   \
+        if (!llmgate_j.is_object())                                                                               \
             throw std::invalid_argument(std::string(#Type ": expected an object, got ") + llmgate_j.type_name()); \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_FROM_JSON, __VA_ARGS__))                  \
-    }                                                                                                     \
-    inline ::nlohmann::json llmgate_schema(::llmgate::detail::SchemaBuilder& llmgate_b, const Type*) {    \
-        using llmgate_self = Type;                                                                        \
-        if (auto llmgate_ref = llmgate_b.enter(#Type)) return *llmgate_ref;                               \
-        ::nlohmann::json llmgate_props = ::nlohmann::json::object();                                      \
-        std::vector<std::string> llmgate_required;                                                        \
-        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_SCHEMA, __VA_ARGS__))                     \
-        return llmgate_b.leave(#Type, std::move(llmgate_props), std::move(llmgate_required),              \
-                               ::llmgate::detail::descriptions_of<Type>());                               \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_FROM_JSON, __VA_ARGS__))                          \
+    }                                                                                                             \
+    inline ::nlohmann::json llmgate_schema(::llmgate::detail::SchemaBuilder& llmgate_b, const Type*) {            \
+        using llmgate_self = Type;                                                                                \
+        if (auto llmgate_ref = llmgate_b.enter(#Type)) return *llmgate_ref;                                       \
+        ::nlohmann::json llmgate_props = ::nlohmann::json::object();                                              \
+        std::vector<std::string> llmgate_required;                                                                \
+        NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_SCHEMA, __VA_ARGS__))                             \
+        return llmgate_b.leave(#Type, std::move(llmgate_props), std::move(llmgate_required),                      \
+                               ::llmgate::detail::descriptions_of<Type>());                                       \
     }
 
 // Declares an enum's values (up to 63) as a JSON string enum: enum class Genre { scifi, drama };
 // LLMGATE_ENUM(Genre, scifi, drama) makes Genre::scifi <-> "scifi".
-#define LLMGATE_ENUM(Type, ...)                                                                           \
-    [[maybe_unused]] inline constexpr std::string_view llmgate_type_name(const Type*) { return #Type; }   \
-    inline const ::llmgate::detail::EnumNames<Type>& llmgate_enum_names(const Type*) {                    \
-        using llmgate_enum = Type;                                                                        \
-        static const ::llmgate::detail::EnumNames<Type> names{                                            \
-            NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_ENUM_ENTRY, __VA_ARGS__))};           \
-        return names;                                                                                     \
-    }                                                                                                     \
-    inline void to_json(::nlohmann::json& llmgate_j, const Type& llmgate_v) {                             \
-        llmgate_j = ::llmgate::detail::enum_to_string(llmgate_enum_names(&llmgate_v), llmgate_v);         \
-    }                                                                                                     \
-    inline void from_json(const ::nlohmann::json& llmgate_j, Type& llmgate_v) {                           \
-        llmgate_v = ::llmgate::detail::enum_from_json(llmgate_enum_names(&llmgate_v), #Type, llmgate_j);  \
-    }                                                                                                     \
-    inline ::nlohmann::json llmgate_schema(::llmgate::detail::SchemaBuilder&, const Type* llmgate_p) {    \
-        return ::llmgate::detail::enum_schema(llmgate_enum_names(llmgate_p));                             \
+#define LLMGATE_ENUM(Type, ...)                                                                          \
+    [[maybe_unused]] inline constexpr std::string_view llmgate_type_name(const Type*) { return #Type; }  \
+    inline const ::llmgate::detail::EnumNames<Type>& llmgate_enum_names(const Type*) {                   \
+        using llmgate_enum = Type;                                                                       \
+        static const ::llmgate::detail::EnumNames<Type> names{                                           \
+            NLOHMANN_JSON_EXPAND(NLOHMANN_JSON_PASTE(LLMGATE_DETAIL_ENUM_ENTRY, __VA_ARGS__))};          \
+        return names;                                                                                    \
+    }                                                                                                    \
+    inline void to_json(::nlohmann::json& llmgate_j, const Type& llmgate_v) {                            \
+        llmgate_j = ::llmgate::detail::enum_to_string(llmgate_enum_names(&llmgate_v), llmgate_v);        \
+    }                                                                                                    \
+    inline void from_json(const ::nlohmann::json& llmgate_j, Type& llmgate_v) {                          \
+        llmgate_v = ::llmgate::detail::enum_from_json(llmgate_enum_names(&llmgate_v), #Type, llmgate_j); \
+    }                                                                                                    \
+    inline ::nlohmann::json llmgate_schema(::llmgate::detail::SchemaBuilder&, const Type* llmgate_p) {   \
+        return ::llmgate::detail::enum_schema(llmgate_enum_names(llmgate_p));                            \
     }
 
 // Field descriptions, written into the schema's "description" of each property:
 // LLMGATE_DESCRIBE(Movie, {"title", "The film's title"}, {"year", "Year of release"})
-#define LLMGATE_DESCRIBE(Type, ...)                                                                       \
-    inline const ::llmgate::FieldDescriptions& llmgate_descriptions(const Type*) {                        \
-        static const ::llmgate::FieldDescriptions d{__VA_ARGS__};                                         \
-        return d;                                                                                         \
+#define LLMGATE_DESCRIBE(Type, ...)                                                \
+    inline const ::llmgate::FieldDescriptions& llmgate_descriptions(const Type*) { \
+        static const ::llmgate::FieldDescriptions d{__VA_ARGS__};                  \
+        return d;                                                                  \
     }

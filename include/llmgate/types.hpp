@@ -94,9 +94,9 @@ struct Usage {
     std::int64_t prompt_tokens = 0;
     std::int64_t completion_tokens = 0;
     std::int64_t total_tokens = 0;
-    std::int64_t cached_tokens = 0;     // part of prompt_tokens served from the provider's cache
+    std::int64_t cached_tokens = 0;          // part of prompt_tokens served from the provider's cache
     std::int64_t cache_creation_tokens = 0;  // part of prompt_tokens written to the cache (Anthropic, Bedrock)
-    std::int64_t reasoning_tokens = 0;  // part of completion_tokens spent on hidden reasoning
+    std::int64_t reasoning_tokens = 0;       // part of completion_tokens spent on hidden reasoning
 };
 
 // A provider reply or event as received. A reply is kept as its text and parsed on first read, so that
@@ -154,8 +154,8 @@ struct CompletionResponse {
     std::string provider{};
     std::vector<Choice> choices{};
     Usage usage{};
-    std::string finish_reason{};  // of the first choice
-    RawJson raw{};                // the provider's reply as received (escape hatch)
+    std::string finish_reason{};                   // of the first choice
+    RawJson raw{};                                 // the provider's reply as received (escape hatch)
     std::vector<std::string> fallback_attempts{};  // models that failed before this one answered
 
     // Structured output (Options::response_format): the validated JSON value, and how it was obtained
@@ -202,7 +202,7 @@ struct StreamChunk {
     // and the text received before it must be discarded.
     std::vector<std::string> fallback_attempts{};
     bool restarted = false;
-    RawJson raw{};                       // the provider event this chunk came from
+    RawJson raw{};  // the provider event this chunk came from
 };
 
 struct EmbeddingResponse {

@@ -93,54 +93,59 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
         total, st->options.max_concurrency,
         Window<CompletionResponse>{
             // A maker that throws fails index i: run_window reports a start that throws as that job's error.
-            .start = [st](std::size_t i, Callback<CompletionResponse> done) {
-                CompletionRequest request = st->next(i);
-                if (st->token) {
-                    std::optional<CancelToken>& own = request.options.cancel;
-                    own = own ? CancelToken::either(*own, *st->token) : *st->token;
-                }
-                st->run(st->options.middleware, std::move(request), std::move(done));
-            },
-            .on_done = [st, total](std::size_t i, std::exception_ptr e, CompletionResponse r) {
-                BatchResult& res = st->result;
-                if (e) {
-                    ++res.failed;
-                    res.errors.push_back(describe(i, e));
-                    if (!st->first_error) st->first_error = e;
-                } else {
-                    ++res.successful;
-                    res.total_tokens += r.usage.total_tokens;
-                    res.results[i] = std::move(r);
-                }
-                if (st->options.on_progress) {
-                    try {
-                        st->options.on_progress(res.successful + res.failed, total, res.failed);
-                    } catch (...) {  // a progress display must not break the batch
+            .start =
+                [st](std::size_t i, Callback<CompletionResponse> done) {
+                    CompletionRequest request = st->next(i);
+                    if (st->token) {
+                        std::optional<CancelToken>& own = request.options.cancel;
+                        own = own ? CancelToken::either(*own, *st->token) : *st->token;
                     }
-                }
-                if (e && st->options.fail_fast) {
-                    st->stop->cancel();  // the others still in flight: their late replies would be dropped
-                    return false;
-                }
-                return true;
-            },
-            .finished = [st] {
-                if (st->options.fail_fast && st->first_error) {
-                    st->promise.set_exception(st->first_error);
-                    return;
-                }
-                std::sort(st->result.errors.begin(), st->result.errors.end(),
-                          [](const BatchError& a, const BatchError& b) { return a.index < b.index; });
-                st->promise.set_value(std::move(st->result));
-            },
+                    st->run(st->options.middleware, std::move(request), std::move(done));
+                },
+            .on_done =
+                [st, total](std::size_t i, std::exception_ptr e, CompletionResponse r) {
+                    BatchResult& res = st->result;
+                    if (e) {
+                        ++res.failed;
+                        res.errors.push_back(describe(i, e));
+                        if (!st->first_error) st->first_error = e;
+                    } else {
+                        ++res.successful;
+                        res.total_tokens += r.usage.total_tokens;
+                        res.results[i] = std::move(r);
+                    }
+                    if (st->options.on_progress) {
+                        try {
+                            st->options.on_progress(res.successful + res.failed, total, res.failed);
+                        } catch (...) {  // a progress display must not break the batch
+                        }
+                    }
+                    if (e && st->options.fail_fast) {
+                        st->stop->cancel();  // the others still in flight: their late replies would be dropped
+                        return false;
+                    }
+                    return true;
+                },
+            .finished =
+                [st] {
+                    if (st->options.fail_fast && st->first_error) {
+                        st->promise.set_exception(st->first_error);
+                        return;
+                    }
+                    std::sort(st->result.errors.begin(), st->result.errors.end(),
+                              [](const BatchError& a, const BatchError& b) { return a.index < b.index; });
+                    st->promise.set_value(std::move(st->result));
+                },
         });
     return future;
 }
 
-std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors,
-                                     BatchOptions options, BatchRunner run) {
+std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests,
+                                     std::vector<std::exception_ptr> pre_errors, BatchOptions options,
+                                     BatchRunner run) {
     const std::size_t count = requests.size();
-    return start_batch(count, from_list(std::move(requests), std::move(pre_errors)), std::move(options), std::move(run));
+    return start_batch(count, from_list(std::move(requests), std::move(pre_errors)), std::move(options),
+                       std::move(run));
 }
 
 ParsedBatch parse_batch(const json& requests) {
@@ -167,7 +172,8 @@ void run_plain(const MiddlewareList& outer, CompletionRequest&& r, Callback<Comp
 }
 
 std::chrono::milliseconds seconds_to_ms(const json& v) {
-    if (!v.is_number() || v.get<double>() < 0) detail::bad_entry("\"timeout\" must be a non-negative number of seconds");
+    if (!v.is_number() || v.get<double>() < 0)
+        detail::bad_entry("\"timeout\" must be a non-negative number of seconds");
     return std::chrono::milliseconds(static_cast<std::int64_t>(v.get<double>() * 1000.0 + 0.999));
 }
 
@@ -193,28 +199,47 @@ CompletionRequest completion_request_from_json(const json& j) {
     for (const auto& [key, v] : j.items()) {
         if (key == "model" || key == "messages") continue;
         if (v.is_null()) continue;
-        if (key == "provider") o.provider = typed<std::string>(v, "provider", "a string");
-        else if (key == "api_key") o.api_key = typed<std::string>(v, "api_key", "a string");
-        else if (key == "api_base") o.api_base = typed<std::string>(v, "api_base", "a string");
-        else if (key == "max_tokens") o.max_tokens = typed<int>(v, "max_tokens", "an integer");
-        else if (key == "temperature") o.temperature = typed<double>(v, "temperature", "a number");
-        else if (key == "top_p") o.top_p = typed<double>(v, "top_p", "a number");
-        else if (key == "seed") o.seed = typed<std::int64_t>(v, "seed", "an integer");
+        if (key == "provider")
+            o.provider = typed<std::string>(v, "provider", "a string");
+        else if (key == "api_key")
+            o.api_key = typed<std::string>(v, "api_key", "a string");
+        else if (key == "api_base")
+            o.api_base = typed<std::string>(v, "api_base", "a string");
+        else if (key == "max_tokens")
+            o.max_tokens = typed<int>(v, "max_tokens", "an integer");
+        else if (key == "temperature")
+            o.temperature = typed<double>(v, "temperature", "a number");
+        else if (key == "top_p")
+            o.top_p = typed<double>(v, "top_p", "a number");
+        else if (key == "seed")
+            o.seed = typed<std::int64_t>(v, "seed", "an integer");
         else if (key == "stop") {
-            if (v.is_string()) o.stop = {v.get<std::string>()};
-            else o.stop = typed<std::vector<std::string>>(v, "stop", "a string or a list of strings");
-        } else if (key == "tools") o.tools = tools_from_json(v);
+            if (v.is_string())
+                o.stop = {v.get<std::string>()};
+            else
+                o.stop = typed<std::vector<std::string>>(v, "stop", "a string or a list of strings");
+        } else if (key == "tools")
+            o.tools = tools_from_json(v);
         else if (key == "tool_choice") {
             // "auto" | "none" | "required" | {"type":"function","function":{"name":...}}
-            if (v.is_string()) o.tool_choice = v.get<std::string>();
-            else if (v.is_object() && v.contains("function") && v["function"].is_object() && v["function"].contains("name"))
+            if (v.is_string())
+                o.tool_choice = v.get<std::string>();
+            else if (v.is_object() && v.contains("function") && v["function"].is_object() &&
+                     v["function"].contains("name"))
                 o.tool_choice = typed<std::string>(v["function"]["name"], "tool_choice", "a tool name");
-            else detail::bad_entry("\"tool_choice\" must be a string or {\"type\":\"function\",\"function\":{\"name\":...}}");
-        } else if (key == "parallel_tool_calls") o.parallel_tool_calls = typed<bool>(v, "parallel_tool_calls", "a boolean");
-        else if (key == "reasoning_effort") o.reasoning_effort = typed<std::string>(v, "reasoning_effort", "a string");
-        else if (key == "user") o.user = typed<std::string>(v, "user", "a string");
-        else if (key == "timeout") o.timeout = seconds_to_ms(v);
-        else if (key == "extra_headers") o.extra_headers = typed<std::map<std::string, std::string>>(v, "extra_headers", "an object of strings");
+            else
+                detail::bad_entry(
+                    "\"tool_choice\" must be a string or {\"type\":\"function\",\"function\":{\"name\":...}}");
+        } else if (key == "parallel_tool_calls")
+            o.parallel_tool_calls = typed<bool>(v, "parallel_tool_calls", "a boolean");
+        else if (key == "reasoning_effort")
+            o.reasoning_effort = typed<std::string>(v, "reasoning_effort", "a string");
+        else if (key == "user")
+            o.user = typed<std::string>(v, "user", "a string");
+        else if (key == "timeout")
+            o.timeout = seconds_to_ms(v);
+        else if (key == "extra_headers")
+            o.extra_headers = typed<std::map<std::string, std::string>>(v, "extra_headers", "an object of strings");
         else if (key == "extra") {
             if (!v.is_object()) detail::bad_entry("\"extra\" must be an object");
             o.extra.update(v);

@@ -30,7 +30,9 @@ List combine(const MiddlewareList& outer, const MiddlewareList& per_call, const 
 // Builds next-functions from the innermost (dispatch) outwards; `i` is the position in the list.
 Middleware::CompleteNext complete_from(const List& all, std::size_t i) {
     if (i == all->size()) return [](const CompletionRequest& r) { return dispatch_completion(r); };
-    return [mw = (*all)[i], next = complete_from(all, i + 1)](const CompletionRequest& r) { return mw->complete(r, next); };
+    return [mw = (*all)[i], next = complete_from(all, i + 1)](const CompletionRequest& r) {
+        return mw->complete(r, next);
+    };
 }
 
 Middleware::StreamNext stream_from(const List& all, std::size_t i) {
@@ -59,7 +61,8 @@ void guarded_inner(Inner inner, Request&& r, Callback<T> done) {
 template <class T, class Request, class Method, class Inner>
 std::function<void(Request, Callback<T>)> async_from(const List& all, std::size_t i, Method method, Inner inner) {
     if (i == all->size())
-        return [inner](Request r, Callback<T> done) { guarded_inner<T, Request>(inner, std::move(r), std::move(done)); };
+        return
+            [inner](Request r, Callback<T> done) { guarded_inner<T, Request>(inner, std::move(r), std::move(done)); };
     auto next = async_from<T, Request>(all, i + 1, method, inner);
     return [mw = (*all)[i], next, method](Request r, Callback<T> done) {
         auto first = std::make_shared<FirstCall<T>>(std::move(done));
@@ -113,8 +116,8 @@ Stream run_stream(const MiddlewareList& outer, const CompletionRequest& request)
 }
 
 void run_stream_async(const MiddlewareList& outer, CompletionRequest&& request, Callback<Stream> ready) {
-    run_async_chain<Stream, CompletionRequest>(outer, std::move(request), std::move(ready),
-                                               &Middleware::stream_async, &dispatch_stream_async);
+    run_async_chain<Stream, CompletionRequest>(outer, std::move(request), std::move(ready), &Middleware::stream_async,
+                                               &dispatch_stream_async);
 }
 
 EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request) {
@@ -122,7 +125,8 @@ EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const Embedding
     return embed_from(combine(outer, request.options.middleware, request.model), 0)(request);
 }
 
-void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request, Callback<EmbeddingResponse> done) {
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request,
+                             Callback<EmbeddingResponse> done) {
     run_async_chain<EmbeddingResponse, EmbeddingRequest>(outer, std::move(request), std::move(done),
                                                          &Middleware::embed_async, &dispatch_embed_async);
 }

@@ -15,7 +15,8 @@ namespace llmgate::detail {
 namespace {
 
 [[noreturn]] void invalid(const Route& route, const std::string& model, std::string message) {
-    throw InvalidRequestError(ErrorInfo{.provider = route.provider->name(), .model = model, .message = std::move(message)});
+    throw InvalidRequestError(
+        ErrorInfo{.provider = route.provider->name(), .model = model, .message = std::move(message)});
 }
 
 bool has_images(const std::vector<Message>& messages) {
@@ -40,10 +41,10 @@ std::string invalid_utf8_field(const std::vector<Message>& messages, const Optio
             if (!is_valid_utf8(*text)) return at("messages", i, "content");
         } else {
             for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
-                const bool ok = is_valid_utf8(p.text) && (!p.image_url || (is_valid_utf8(p.image_url->url) &&
-                                                                           is_valid_utf8(p.image_url->detail))) &&
-                                (!p.image_bytes || (is_valid_utf8(p.image_bytes->data) &&
-                                                    is_valid_utf8(p.image_bytes->mime_type)));
+                const bool ok =
+                    is_valid_utf8(p.text) &&
+                    (!p.image_url || (is_valid_utf8(p.image_url->url) && is_valid_utf8(p.image_url->detail))) &&
+                    (!p.image_bytes || (is_valid_utf8(p.image_bytes->data) && is_valid_utf8(p.image_bytes->mime_type)));
                 if (!ok) return at("messages", i, "content");
             }
         }
@@ -58,7 +59,8 @@ std::string invalid_utf8_field(const std::vector<Message>& messages, const Optio
     for (std::size_t i = 0; i < o.stop.size(); ++i)
         if (!is_valid_utf8(o.stop[i])) return at("options.stop", i, "");
     for (std::size_t i = 0; i < o.tools.size(); ++i)
-        if (!is_valid_utf8(o.tools[i].name) || !is_valid_utf8(o.tools[i].description)) return at("options.tools", i, "");
+        if (!is_valid_utf8(o.tools[i].name) || !is_valid_utf8(o.tools[i].description))
+            return at("options.tools", i, "");
     if (!is_valid_utf8(o.tool_choice)) return "options.tool_choice";
     if (!is_valid_utf8(o.user)) return "options.user";
     if (!is_valid_utf8(o.reasoning_effort)) return "options.reasoning_effort";
@@ -70,16 +72,19 @@ std::string invalid_utf8_field(const std::vector<Message>& messages, const Optio
 // A call whose token was cancelled before it was sent is never sent (any provider, HTTP or not).
 void stop_if_cancelled(const std::optional<CancelToken>& token, const Route& route, const std::string& model) {
     if (token && token->cancelled())
-        throw CancelledError(ErrorInfo{.provider = route.provider->name(), .model = model,
+        throw CancelledError(ErrorInfo{.provider = route.provider->name(),
+                                       .model = model,
                                        .message = "cancelled by the caller (its CancelToken) before it was sent"});
 }
 
 // Options::extra / EmbedOptions::extra: null (none) or an object of body fields, never merged otherwise.
 void check_extra(const Route& route, const std::string& model, const json& extra) {
-    if (!extra.is_null() && !extra.is_object()) invalid(route, model, "options.extra must be a JSON object of body fields");
+    if (!extra.is_null() && !extra.is_object())
+        invalid(route, model, "options.extra must be a JSON object of body fields");
 }
 
-void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan, bool for_stream) {
+void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
+                bool for_stream) {
     route = detail::route(call.model, call.options.provider);
     stop_if_cancelled(call.options.cancel, route, call.model);
     if (call.messages.empty()) invalid(route, call.model, "messages must not be empty");
@@ -100,14 +105,16 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
     needs_fetch = false;
     if (has_images(call.messages)) {
         if (!capabilities().images)
-            throw VisionNotSupported(ErrorInfo{.provider = route.provider->name(), .model = call.model,
+            throw VisionNotSupported(ErrorInfo{.provider = route.provider->name(),
+                                               .model = call.model,
                                                .message = route.provider->name() + " takes no image input"});
         needs_fetch = !capabilities().image_urls && has_remote_images(call.messages);
     }
     if (call.options.response_format) {
         // As in Python: a structured reply is validated whole, which a stream cannot offer.
         if (for_stream) invalid(route, call.model, "stream and response_format cannot be used together");
-        if (plan) *plan = structured_plan(*call.options.response_format, capabilities(), route.provider->name(), call.model);
+        if (plan)
+            *plan = structured_plan(*call.options.response_format, capabilities(), route.provider->name(), call.model);
     }
 }
 
@@ -151,17 +158,16 @@ void with_inlined_images_async(ChatRequest&& req, bool needs_fetch, const Route&
         return;
     }
     auto messages = std::move(req.messages);
-    inline_remote_images_async(
-        std::move(messages), route.provider->name(), model,
-        [req = std::move(req), done = std::move(done), next = std::move(next)](std::exception_ptr err,
-                                                                                std::vector<Message> inlined) mutable {
-            if (err) {
-                done(err, no_value<T>());
-                return;
-            }
-            req.messages = std::move(inlined);
-            next(std::move(req), std::move(done));
-        });
+    inline_remote_images_async(std::move(messages), route.provider->name(), model,
+                               [req = std::move(req), done = std::move(done), next = std::move(next)](
+                                   std::exception_ptr err, std::vector<Message> inlined) mutable {
+                                   if (err) {
+                                       done(err, no_value<T>());
+                                       return;
+                                   }
+                                   req.messages = std::move(inlined);
+                                   next(std::move(req), std::move(done));
+                               });
 }
 
 // One structured-output call: each strategy of the plan in turn, moving to the next only when the
@@ -196,25 +202,24 @@ void complete_structured_async(std::shared_ptr<const StructuredCall> call, std::
         return;
     }
     Provider* provider = call->provider;
-    provider->complete_async(
-        std::move(attempt), [call = std::move(call), i, done = std::move(done)](std::exception_ptr err,
-                                                                                CompletionResponse resp) mutable {
-            if (err) {
-                if (i + 1 < call->plan.size() && should_step_down(err)) {
-                    complete_structured_async(std::move(call), i + 1, std::move(done));
-                    return;
-                }
-                done(err, {});
+    provider->complete_async(std::move(attempt), [call = std::move(call), i, done = std::move(done)](
+                                                     std::exception_ptr err, CompletionResponse resp) mutable {
+        if (err) {
+            if (i + 1 < call->plan.size() && should_step_down(err)) {
+                complete_structured_async(std::move(call), i + 1, std::move(done));
                 return;
             }
-            try {
-                apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model);
-            } catch (...) {
-                done(std::current_exception(), {});
-                return;
-            }
-            done(nullptr, std::move(resp));
-        });
+            done(err, {});
+            return;
+        }
+        try {
+            apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model);
+        } catch (...) {
+            done(std::current_exception(), {});
+            return;
+        }
+        done(nullptr, std::move(resp));
+    });
 }
 
 }  // namespace
@@ -242,8 +247,10 @@ void dispatch_completion_async(CompletionRequest&& call, Callback<CompletionResp
     Provider* provider = route.provider;
     // Built in place from the caller's fields (no default-constructed request assigned over).
     with_inlined_images_async<CompletionResponse>(
-        ChatRequest{route.model, std::move(call.messages), std::move(call.options)}, needs_fetch, route, call.model, std::move(done),
-        [provider, plan = std::move(plan), model = call.model](ChatRequest&& r, Callback<CompletionResponse> d) mutable {
+        ChatRequest{route.model, std::move(call.messages), std::move(call.options)}, needs_fetch, route, call.model,
+        std::move(done),
+        [provider, plan = std::move(plan), model = call.model](ChatRequest&& r,
+                                                               Callback<CompletionResponse> d) mutable {
             if (plan.empty()) {
                 provider->complete_async(std::move(r), std::move(d));
                 return;

@@ -83,23 +83,26 @@ void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest reques
     run_window<EmbeddingResponse>(
         n, kPartsInFlight,
         Window<EmbeddingResponse>{
-            .start = [outer, parts](std::size_t i, Callback<EmbeddingResponse> d) {
-                run_embed_unsplit_async(outer, std::move((*parts)[i]), std::move(d));  // each part starts once
-            },
-            .on_done = [g](std::size_t i, std::exception_ptr e, EmbeddingResponse r) {
-                if (e) {
-                    g->error = e;  // one failed part fails the call: a partial list of vectors is no answer
-                    return false;
-                }
-                g->replies[i] = std::move(r);
-                return true;
-            },
-            .finished = [g, done = std::move(done)] {
-                if (g->error)
-                    done(g->error, {});
-                else
-                    done(nullptr, merge_embedding_responses(std::move(g->replies)));
-            },
+            .start =
+                [outer, parts](std::size_t i, Callback<EmbeddingResponse> d) {
+                    run_embed_unsplit_async(outer, std::move((*parts)[i]), std::move(d));  // each part starts once
+                },
+            .on_done =
+                [g](std::size_t i, std::exception_ptr e, EmbeddingResponse r) {
+                    if (e) {
+                        g->error = e;  // one failed part fails the call: a partial list of vectors is no answer
+                        return false;
+                    }
+                    g->replies[i] = std::move(r);
+                    return true;
+                },
+            .finished =
+                [g, done = std::move(done)] {
+                    if (g->error)
+                        done(g->error, {});
+                    else
+                        done(nullptr, merge_embedding_responses(std::move(g->replies)));
+                },
         });
 }
 

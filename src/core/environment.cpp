@@ -3,8 +3,8 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <sstream>

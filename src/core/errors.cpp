@@ -28,7 +28,8 @@ void make_valid_utf8(std::string& s) {
 }
 
 ErrorInfo with_valid_utf8(ErrorInfo info) {
-    for (std::string* field : {&info.provider, &info.model, &info.request_id, &info.message, &info.error_type, &info.body})
+    for (std::string* field :
+         {&info.provider, &info.model, &info.request_id, &info.message, &info.error_type, &info.body})
         make_valid_utf8(*field);
     return info;
 }

@@ -45,14 +45,18 @@ CompletionRequest first_of(const std::vector<std::string>& models, const std::ve
     return CompletionRequest{models.empty() ? std::string() : models.front(), messages, options};
 }
 
-detail::FallbackOn fallback_on(const Options& options) { return detail::effective_fallback_on({}, options.fallback_on); }
+detail::FallbackOn fallback_on(const Options& options) {
+    return detail::effective_fallback_on({}, options.fallback_on);
+}
 
 // One call through the free functions' chain (no gate or batch middleware): what every async form starts,
 // and what a fallback chain runs for each of its models.
 void run_completion(CompletionRequest&& r, Callback<CompletionResponse> done) {
     detail::run_complete_async(kNone, std::move(r), std::move(done));
 }
-void run_stream(CompletionRequest&& r, Callback<Stream> ready) { detail::run_stream_async(kNone, std::move(r), std::move(ready)); }
+void run_stream(CompletionRequest&& r, Callback<Stream> ready) {
+    detail::run_stream_async(kNone, std::move(r), std::move(ready));
+}
 void run_embedding(EmbeddingRequest&& r, Callback<EmbeddingResponse> done) {
     detail::run_embed_async(kNone, std::move(r), std::move(done));
 }
@@ -116,14 +120,16 @@ std::future<Stream> astream(const std::string& model, const json& messages, cons
 
 void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
                  Callback<CompletionResponse> on_done) {
-    detail::start_on_loop<CompletionResponse>(CompletionRequest{model, messages, options}, std::move(on_done), run_completion);
+    detail::start_on_loop<CompletionResponse>(CompletionRequest{model, messages, options}, std::move(on_done),
+                                              run_completion);
 }
 
 void acompletion(const std::string& model, const json& messages, const Options& options,
                  Callback<CompletionResponse> on_done) {
-    with_messages_from_json<CompletionResponse>(messages, std::move(on_done), [&](const std::vector<Message>& parsed, Callback<CompletionResponse> h) {
-        acompletion(model, parsed, options, std::move(h));
-    });
+    with_messages_from_json<CompletionResponse>(
+        messages, std::move(on_done), [&](const std::vector<Message>& parsed, Callback<CompletionResponse> h) {
+            acompletion(model, parsed, options, std::move(h));
+        });
 }
 
 void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
@@ -132,9 +138,9 @@ void astream(const std::string& model, const std::vector<Message>& messages, con
 }
 
 void astream(const std::string& model, const json& messages, const Options& options, Callback<Stream> on_ready) {
-    with_messages_from_json<Stream>(messages, std::move(on_ready), [&](const std::vector<Message>& parsed, Callback<Stream> h) {
-        astream(model, parsed, options, std::move(h));
-    });
+    with_messages_from_json<Stream>(
+        messages, std::move(on_ready),
+        [&](const std::vector<Message>& parsed, Callback<Stream> h) { astream(model, parsed, options, std::move(h)); });
 }
 
 // Fallback chains: the candidates are tried in order, each through the whole per-call middleware chain.
@@ -158,11 +164,12 @@ Stream stream(const std::vector<std::string>& models, const json& messages, cons
     return stream(models, messages_from_json(messages), options);
 }
 
-std::future<CompletionResponse> acompletion(const std::vector<std::string>& models, const std::vector<Message>& messages,
-                                            const Options& options) {
+std::future<CompletionResponse> acompletion(const std::vector<std::string>& models,
+                                            const std::vector<Message>& messages, const Options& options) {
     return start_async<CompletionResponse>(
         first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<CompletionResponse> d) {
-            detail::complete_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d), run_completion);
+            detail::complete_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d),
+                                                 run_completion);
         });
 }
 
@@ -177,9 +184,10 @@ std::future<CompletionResponse> acompletion(const std::vector<std::string>& mode
 
 std::future<Stream> astream(const std::vector<std::string>& models, const std::vector<Message>& messages,
                             const Options& options) {
-    return start_async<Stream>(first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<Stream> d) {
-        detail::stream_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d), run_stream);
-    });
+    return start_async<Stream>(
+        first_of(models, messages, options), [&models, &options](CompletionRequest r, Callback<Stream> d) {
+            detail::stream_with_fallback_async(std::move(r), models, fallback_on(options), std::move(d), run_stream);
+        });
 }
 
 std::future<Stream> astream(const std::vector<std::string>& models, const json& messages, const Options& options) {
@@ -201,24 +209,27 @@ void acompletion(const std::vector<std::string>& models, const std::vector<Messa
 
 void acompletion(const std::vector<std::string>& models, const json& messages, const Options& options,
                  Callback<CompletionResponse> on_done) {
-    with_messages_from_json<CompletionResponse>(messages, std::move(on_done), [&](const std::vector<Message>& parsed, Callback<CompletionResponse> h) {
-        acompletion(models, parsed, options, std::move(h));
-    });
+    with_messages_from_json<CompletionResponse>(
+        messages, std::move(on_done), [&](const std::vector<Message>& parsed, Callback<CompletionResponse> h) {
+            acompletion(models, parsed, options, std::move(h));
+        });
 }
 
 void astream(const std::vector<std::string>& models, const std::vector<Message>& messages, const Options& options,
              Callback<Stream> on_ready) {
     detail::start_on_loop<Stream>(first_of(models, messages, options), std::move(on_ready),
                                   [models, on = fallback_on(options)](CompletionRequest&& r, Callback<Stream> d) {
-                                      detail::stream_with_fallback_async(std::move(r), models, on, std::move(d), run_stream);
+                                      detail::stream_with_fallback_async(std::move(r), models, on, std::move(d),
+                                                                         run_stream);
                                   });
 }
 
 void astream(const std::vector<std::string>& models, const json& messages, const Options& options,
              Callback<Stream> on_ready) {
-    with_messages_from_json<Stream>(messages, std::move(on_ready), [&](const std::vector<Message>& parsed, Callback<Stream> h) {
-        astream(models, parsed, options, std::move(h));
-    });
+    with_messages_from_json<Stream>(messages, std::move(on_ready),
+                                    [&](const std::vector<Message>& parsed, Callback<Stream> h) {
+                                        astream(models, parsed, options, std::move(h));
+                                    });
 }
 
 EmbeddingResponse embed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options) {
@@ -240,12 +251,14 @@ std::future<EmbeddingResponse> aembed(const std::string& model, const std::strin
 
 void aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
             Callback<EmbeddingResponse> on_done) {
-    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, std::move(on_done), run_embedding);
+    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, inputs, options, false}, std::move(on_done),
+                                             run_embedding);
 }
 
 void aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
             Callback<EmbeddingResponse> on_done) {
-    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, std::move(on_done), run_embedding);
+    detail::start_on_loop<EmbeddingResponse>(EmbeddingRequest{model, {input}, options, true}, std::move(on_done),
+                                             run_embedding);
 }
 
 }  // namespace llmgate

@@ -31,7 +31,8 @@ void note_attempts(Response& r, const ModelErrors& errors) {
 }
 
 std::exception_ptr no_models() {
-    return std::make_exception_ptr(InvalidRequestError(ErrorInfo{.message = "a fallback chain needs at least one model"}));
+    return std::make_exception_ptr(
+        InvalidRequestError(ErrorInfo{.message = "a fallback chain needs at least one model"}));
 }
 
 template <class Request, class Response>
@@ -305,9 +306,9 @@ void stream_with_fallback_async(CompletionRequest request, std::vector<std::stri
         auto self = weak.lock();
         st->attempt(for_model(st->request, st->models[i]), [st, self, i](std::exception_ptr e, Stream s) {
             if (!e) {
-                st->ready(nullptr, Stream(std::make_unique<FallbackChunkSource>(st->request, st->models, i, std::move(s),
-                                                                                st->on, std::move(st->errors),
-                                                                                blocking(st->attempt))));
+                st->ready(nullptr,
+                          Stream(std::make_unique<FallbackChunkSource>(st->request, st->models, i, std::move(s), st->on,
+                                                                       std::move(st->errors), blocking(st->attempt))));
                 return;
             }
             if (!should_fall_back(st->on, e)) {

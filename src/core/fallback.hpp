@@ -18,7 +18,8 @@ std::vector<std::string> fallback_candidates(const std::string& first, const std
 // Whether `error` (an exception_ptr) moves the chain on. Non-llmgate exceptions never do.
 bool should_fall_back(const FallbackOn& on, const std::exception_ptr& error);
 // AllProvidersFailedError listing each model's error.
-std::exception_ptr all_failed(const std::vector<std::string>& models, std::vector<AllProvidersFailedError::ModelError> errors);
+std::exception_ptr all_failed(const std::vector<std::string>& models,
+                              std::vector<AllProvidersFailedError::ModelError> errors);
 // The predicate in force: the explicit one, else the request's Options::fallback_on, else the default.
 FallbackOn effective_fallback_on(const FallbackOn& explicit_on, const FallbackOn& from_options);
 

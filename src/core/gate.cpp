@@ -46,7 +46,8 @@ std::vector<std::string> candidates(const GateConfig& c, const std::string& mode
 
 // The candidates into `out`, or false once the error (no model and no chain) has gone to `done`.
 template <class T>
-bool candidates_or_report(const GateConfig& c, const std::string& model, std::vector<std::string>& out, Callback<T>& done) {
+bool candidates_or_report(const GateConfig& c, const std::string& model, std::vector<std::string>& out,
+                          Callback<T>& done) {
     try {
         out = candidates(c, model);
         return true;
@@ -58,11 +59,13 @@ bool candidates_or_report(const GateConfig& c, const std::string& model, std::ve
 
 CompletionResponse gate_complete(const GateConfig& c, const MiddlewareList& outer, const CompletionRequest& r) {
     if (c.fallback_chain.empty()) return detail::run_complete(outer, r);
-    return detail::complete_with_fallback(r, candidates(c, r.model), detail::effective_fallback_on({}, r.options.fallback_on),
-                                          [&outer](const CompletionRequest& x) { return detail::run_complete(outer, x); });
+    return detail::complete_with_fallback(
+        r, candidates(c, r.model), detail::effective_fallback_on({}, r.options.fallback_on),
+        [&outer](const CompletionRequest& x) { return detail::run_complete(outer, x); });
 }
 
-void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRequest r, Callback<CompletionResponse> done) {
+void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRequest r,
+                         Callback<CompletionResponse> done) {
     if (c.fallback_chain.empty()) {
         detail::run_complete_async(outer, std::move(r), std::move(done));
         return;
@@ -70,10 +73,11 @@ void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRe
     std::vector<std::string> models;
     if (!candidates_or_report(c, r.model, models, done)) return;
     auto on = detail::effective_fallback_on({}, r.options.fallback_on);
-    detail::complete_with_fallback_async(std::move(r), std::move(models), std::move(on), std::move(done),
-                                         [outer = std::move(outer)](CompletionRequest x, Callback<CompletionResponse> d) {
-                                             detail::run_complete_async(outer, std::move(x), std::move(d));
-                                         });
+    detail::complete_with_fallback_async(
+        std::move(r), std::move(models), std::move(on), std::move(done),
+        [outer = std::move(outer)](CompletionRequest x, Callback<CompletionResponse> d) {
+            detail::run_complete_async(outer, std::move(x), std::move(d));
+        });
 }
 
 // The callback handlers below report every failure, the missing-candidates error included, through `ready`.
@@ -142,18 +146,20 @@ std::future<CompletionResponse> LLMGate::acompletion(const std::string& model, c
     });
 }
 
-std::future<CompletionResponse> LLMGate::acompletion(const std::vector<Message>& messages, const Options& options) const {
+std::future<CompletionResponse> LLMGate::acompletion(const std::vector<Message>& messages,
+                                                     const Options& options) const {
     return acompletion(std::string(), messages, options);
 }
 
 void LLMGate::acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
                           Callback<CompletionResponse> on_done) const {
-    gate_start_on_loop<CompletionResponse>(config_, CompletionRequest{model, messages, options}, std::move(on_done),
-                                           [](const GateConfig& c, CompletionRequest&& r, Callback<CompletionResponse> d) {
-                                               std::vector<std::string> unused;
-                                               if (r.model.empty() && !candidates_or_report(c, r.model, unused, d)) return;
-                                               gate_complete_async(c, c.middleware, std::move(r), std::move(d));
-                                           });
+    gate_start_on_loop<CompletionResponse>(
+        config_, CompletionRequest{model, messages, options}, std::move(on_done),
+        [](const GateConfig& c, CompletionRequest&& r, Callback<CompletionResponse> d) {
+            std::vector<std::string> unused;
+            if (r.model.empty() && !candidates_or_report(c, r.model, unused, d)) return;
+            gate_complete_async(c, c.middleware, std::move(r), std::move(d));
+        });
 }
 
 void LLMGate::acompletion(const std::vector<Message>& messages, const Options& options,
@@ -168,7 +174,8 @@ Stream LLMGate::stream(const std::string& model, const std::vector<Message>& mes
         if (model.empty()) candidates(config_, model);
         return detail::run_stream(outer, r);
     }
-    return detail::stream_with_fallback(r, candidates(config_, model), detail::effective_fallback_on({}, options.fallback_on),
+    return detail::stream_with_fallback(r, candidates(config_, model),
+                                        detail::effective_fallback_on({}, options.fallback_on),
                                         [outer](const CompletionRequest& x) { return detail::run_stream(outer, x); });
 }
 
@@ -178,8 +185,9 @@ Stream LLMGate::stream(const std::vector<Message>& messages, const Options& opti
 
 std::future<Stream> LLMGate::astream(const std::string& model, const std::vector<Message>& messages,
                                      const Options& options) const {
-    return start_async<Stream>(
-        [&](Callback<Stream> ready) { gate_stream_async(config_, CompletionRequest{model, messages, options}, std::move(ready)); });
+    return start_async<Stream>([&](Callback<Stream> ready) {
+        gate_stream_async(config_, CompletionRequest{model, messages, options}, std::move(ready));
+    });
 }
 
 std::future<Stream> LLMGate::astream(const std::vector<Message>& messages, const Options& options) const {
@@ -188,7 +196,8 @@ std::future<Stream> LLMGate::astream(const std::vector<Message>& messages, const
 
 void LLMGate::astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
                       Callback<Stream> on_ready) const {
-    gate_start_on_loop<Stream>(config_, CompletionRequest{model, messages, options}, std::move(on_ready), gate_stream_async);
+    gate_start_on_loop<Stream>(config_, CompletionRequest{model, messages, options}, std::move(on_ready),
+                               gate_stream_async);
 }
 
 void LLMGate::astream(const std::vector<Message>& messages, const Options& options, Callback<Stream> on_ready) const {
@@ -204,7 +213,8 @@ EmbeddingResponse LLMGate::embed(const std::string& model, const std::vector<std
                                        [&outer](const EmbeddingRequest& x) { return detail::run_embed(outer, x); });
 }
 
-EmbeddingResponse LLMGate::embed(const std::string& model, const std::string& input, const EmbedOptions& options) const {
+EmbeddingResponse LLMGate::embed(const std::string& model, const std::string& input,
+                                 const EmbedOptions& options) const {
     EmbeddingRequest r{model, {input}, options, true};
     const MiddlewareList& outer = config_.middleware;
     if (config_.fallback_chain.empty()) return detail::run_embed(outer, r);
@@ -257,7 +267,8 @@ std::future<BatchResult> LLMGate::abatch(std::vector<CompletionRequest> requests
     return detail::start_batch(std::move(requests), {}, options, gate_batch_runner(config_));
 }
 
-std::future<BatchResult> LLMGate::abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) const {
+std::future<BatchResult> LLMGate::abatch(std::size_t count, RequestMaker make_request,
+                                         const BatchOptions& options) const {
     return detail::start_batch(count, std::move(make_request), options, gate_batch_runner(config_));
 }
 
@@ -281,6 +292,8 @@ BatchResult LLMGate::batch(std::vector<CompletionRequest> requests, const BatchO
     return abatch(std::move(requests), options).get();
 }
 
-BatchResult LLMGate::batch(const json& requests, const BatchOptions& options) const { return abatch(requests, options).get(); }
+BatchResult LLMGate::batch(const json& requests, const BatchOptions& options) const {
+    return abatch(requests, options).get();
+}
 
 }  // namespace llmgate

@@ -46,8 +46,8 @@ ImageFetchError fetch_error(const std::string& url, const std::string& provider,
                                                 " (which takes images only as bytes): " + why});
 }
 
-[[noreturn]] void fetch_failed(const std::string& url, const std::string& provider, const std::string& model, int status,
-                               const std::string& why) {
+[[noreturn]] void fetch_failed(const std::string& url, const std::string& provider, const std::string& model,
+                               int status, const std::string& why) {
     throw fetch_error(url, provider, model, status, why);
 }
 
@@ -59,11 +59,13 @@ std::exception_ptr as_fetch_error(std::exception_ptr err, const std::string& url
     } catch (const ImageFetchError&) {
         return err;
     } catch (const ResponseParseError& e) {  // the transport's size cap
-        return std::make_exception_ptr(fetch_error(
-            url, provider, model, e.status(), "the image is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes"));
+        return std::make_exception_ptr(
+            fetch_error(url, provider, model, e.status(),
+                        "the image is larger than the limit of " + std::to_string(limits.max_bytes) + " bytes"));
     } catch (const Error& e) {
         return std::make_exception_ptr(
-            fetch_error(url, provider, model, e.status(), std::string(e.type_name()) + ": " + without_queries(e.provider_message())));
+            fetch_error(url, provider, model, e.status(),
+                        std::string(e.type_name()) + ": " + without_queries(e.provider_message())));
     } catch (...) {
         return std::current_exception();
     }
@@ -71,7 +73,8 @@ std::exception_ptr as_fetch_error(std::exception_ptr err, const std::string& url
 
 void check_scheme(const std::string& url, const std::string& provider, const std::string& model) {
     if (!is_http_url(url))
-        fetch_failed(url, provider, model, 0, "only http and https image URLs are fetched (or pass the bytes / a data: URI)");
+        fetch_failed(url, provider, model, 0,
+                     "only http and https image URLs are fetched (or pass the bytes / a data: URI)");
 }
 
 ContentPart bytes_part(ImageBytes bytes) {
@@ -138,8 +141,9 @@ ImageBytes image_from_response(const std::string& url, const HttpResponse& respo
     const int status = static_cast<int>(response.status);
     if (status < 200 || status >= 300)
         fetch_failed(url, provider, model, status,
-                     status >= 300 && status < 400 ? "redirected (HTTP " + std::to_string(status) + ") without a usable Location"
-                                                   : "the image host answered HTTP " + std::to_string(status));
+                     status >= 300 && status < 400
+                         ? "redirected (HTTP " + std::to_string(status) + ") without a usable Location"
+                         : "the image host answered HTTP " + std::to_string(status));
     std::string mime = lower(response.header("content-type"));
     mime = mime.substr(0, mime.find(';'));
     while (!mime.empty() && (mime.back() == ' ' || mime.back() == '\t')) mime.pop_back();
@@ -167,7 +171,8 @@ ImageBytes fetch_image(const std::string& url, const std::string& provider, cons
 
 void inline_remote_images(std::vector<Message>& messages, const std::string& provider, const std::string& model) {
     const auto slots = remote_image_slots(messages);
-    for (const auto& slot : slots) check_scheme(part_at(messages, slot).image_url->url, provider, model);  // before any download
+    for (const auto& slot : slots)
+        check_scheme(part_at(messages, slot).image_url->url, provider, model);  // before any download
     for (const auto& slot : slots) {
         ContentPart& part = part_at(messages, slot);
         part = bytes_part(fetch_image(part.image_url->url, provider, model));
@@ -208,8 +213,8 @@ void inline_remote_images_async(std::vector<Message> messages, std::string provi
         HttpRequest http = image_fetch_request(url, limits);
         http.provider = provider;
         http.model = model;
-        perform_async(std::move(http), [state, k, slot = slots[k], url, provider, model, limits](std::exception_ptr err,
-                                                                                               HttpResponse response) {
+        perform_async(std::move(http), [state, k, slot = slots[k], url, provider, model, limits](
+                                           std::exception_ptr err, HttpResponse response) {
             std::exception_ptr failure;
             ImageBytes bytes;
             if (err) {

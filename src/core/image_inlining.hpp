@@ -15,9 +15,9 @@ namespace llmgate::detail {
 // Bounds of one image download. The image host is a third party: nothing but these limits and a plain
 // GET (no provider key, no extra_headers) ever reaches it.
 struct ImageFetchLimits {
-    std::size_t max_bytes = 20u << 20;             // larger images fail instead of filling memory
-    std::chrono::milliseconds timeout{30000};       // whole download, redirects included
-    int max_redirects = 3;                          // followed to http/https only
+    std::size_t max_bytes = 20u << 20;         // larger images fail instead of filling memory
+    std::chrono::milliseconds timeout{30000};  // whole download, redirects included
+    int max_redirects = 3;                     // followed to http/https only
 };
 
 // True when some message has an image given by a URL that is not a data: URI (those are bytes

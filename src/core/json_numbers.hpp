@@ -15,8 +15,9 @@ inline std::int64_t json_count(const nlohmann::json& j, const char* key) {
     if (it == j.end()) return 0;
     if (it->is_number_unsigned()) {
         const auto v = it->get<std::uint64_t>();
-        return v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) ? std::numeric_limits<std::int64_t>::max()
-                                                                                        : static_cast<std::int64_t>(v);
+        return v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+                   ? std::numeric_limits<std::int64_t>::max()
+                   : static_cast<std::int64_t>(v);
     }
     if (it->is_number_integer()) return std::max<std::int64_t>(0, it->get<std::int64_t>());
     return 0;
@@ -36,7 +37,8 @@ inline int json_index(const nlohmann::json& j, const char* key, int fallback) {
     if ((it->is_number_unsigned() || it->is_number_integer()) && it->get<std::int64_t>() >= 0 &&
         it->get<std::int64_t>() <= std::numeric_limits<int>::max())
         return static_cast<int>(it->get<std::int64_t>());
-    throw nlohmann::json::type_error::create(302, std::string("'") + key + "' must be a small non-negative integer", nullptr);
+    throw nlohmann::json::type_error::create(302, std::string("'") + key + "' must be a small non-negative integer",
+                                             nullptr);
 }
 
 }  // namespace llmgate::detail

@@ -1,6 +1,6 @@
 // Conversions between the unified types and the OpenAI dict shape, plus small accessors.
-#include "llmgate/errors.hpp"
 #include "llmgate/types.hpp"
+#include "llmgate/errors.hpp"
 
 #include <mutex>
 #include <ostream>
@@ -126,7 +126,9 @@ std::string Message::text() const {
     return out;
 }
 
-std::string CompletionResponse::text() const { return choices.empty() ? std::string() : choices.front().message.text(); }
+std::string CompletionResponse::text() const {
+    return choices.empty() ? std::string() : choices.front().message.text();
+}
 
 const std::vector<ToolCall>& CompletionResponse::tool_calls() const {
     static const std::vector<ToolCall>& none = *new std::vector<ToolCall>();  // leaked, as above
@@ -235,7 +237,8 @@ std::vector<Tool> tools_from_json(const json& j) {
 }
 
 json tool_call_to_json(const ToolCall& tc) {
-    return json{{"id", tc.id}, {"type", tc.type}, {"function", {{"name", tc.function}, {"arguments", tc.arguments_raw}}}};
+    return json{
+        {"id", tc.id}, {"type", tc.type}, {"function", {{"name", tc.function}, {"arguments", tc.arguments_raw}}}};
 }
 
 json usage_to_json(const Usage& u) {
@@ -272,7 +275,8 @@ json response_to_json(const CompletionResponse& r) {
 }
 
 json embedding_response_to_json(const EmbeddingResponse& r) {
-    return json{{"provider", r.provider}, {"model", r.model}, {"embeddings", r.embeddings}, {"usage", usage_to_json(r.usage)}};
+    return json{
+        {"provider", r.provider}, {"model", r.model}, {"embeddings", r.embeddings}, {"usage", usage_to_json(r.usage)}};
 }
 
 }  // namespace llmgate

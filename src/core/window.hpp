@@ -93,7 +93,9 @@ void run_window(std::size_t count, std::size_t width, Window<T> w) {
             }
             auto self = weak_pump.lock();
             try {
-                st->w.start(i, [st, i, self, report](std::exception_ptr e, T v) { report(st, i, self, std::move(e), std::move(v)); });
+                st->w.start(i, [st, i, self, report](std::exception_ptr e, T v) {
+                    report(st, i, self, std::move(e), std::move(v));
+                });
             } catch (...) {
                 report(st, i, self, std::current_exception(), empty_value<T>());
             }

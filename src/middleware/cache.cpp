@@ -59,7 +59,8 @@ std::vector<StreamChunk> replay_chunks(const CompletionResponse& r) {
     last.tool_calls = r.tool_calls();
     int index = 0;
     for (const auto& tc : last.tool_calls)
-        last.tool_call_deltas.push_back(ToolCallDelta{.index = index++, .id = tc.id, .function = tc.function, .arguments = tc.arguments_raw});
+        last.tool_call_deltas.push_back(
+            ToolCallDelta{.index = index++, .id = tc.id, .function = tc.function, .arguments = tc.arguments_raw});
     if (!r.choices.empty()) last.provider_data = r.choices.front().message.provider_data;
     chunks.push_back(std::move(last));
     return chunks;
@@ -163,8 +164,10 @@ std::string CacheMiddleware::key_for(const CompletionRequest& request) {
     for (const auto& t : o.tools) tools.push_back(tool_json(t));
     json format = nullptr;
     if (o.response_format)
-        format = json{{"schema", o.response_format->schema}, {"name", o.response_format->name},
-                      {"description", o.response_format->description}, {"strict", o.response_format->strict},
+        format = json{{"schema", o.response_format->schema},
+                      {"name", o.response_format->name},
+                      {"description", o.response_format->description},
+                      {"strict", o.response_format->strict},
                       {"strategy", static_cast<int>(o.response_format->strategy)}};
     // Deliberately absent: api_key, extra_headers (may carry secrets), timeout, middleware.
     const json key{{"kind", "completion"},
@@ -189,13 +192,20 @@ std::string CacheMiddleware::key_for(const CompletionRequest& request) {
 
 std::string CacheMiddleware::key_for(const EmbeddingRequest& request) {
     const EmbedOptions& o = request.options;
-    const json key{{"kind", "embedding"},      {"model", request.model},
-                   {"provider", o.provider},   {"api_base", o.api_base},
-                   {"inputs", request.inputs}, {"single_input", request.single_input},
-                   {"dimensions", opt(o.dimensions)}, {"encoding_format", o.encoding_format},
-                   {"user", o.user},           {"task_type", o.task_type},
-                   {"title", o.title},         {"input_type", o.input_type},
-                   {"truncate", o.truncate},   {"extra", extra_or_empty(o.extra)}};
+    const json key{{"kind", "embedding"},
+                   {"model", request.model},
+                   {"provider", o.provider},
+                   {"api_base", o.api_base},
+                   {"inputs", request.inputs},
+                   {"single_input", request.single_input},
+                   {"dimensions", opt(o.dimensions)},
+                   {"encoding_format", o.encoding_format},
+                   {"user", o.user},
+                   {"task_type", o.task_type},
+                   {"title", o.title},
+                   {"input_type", o.input_type},
+                   {"truncate", o.truncate},
+                   {"extra", extra_or_empty(o.extra)}};
     return sha256_hex(dump(key));
 }
 
@@ -207,7 +217,8 @@ CompletionResponse CacheMiddleware::complete(const CompletionRequest& request, c
     return r;
 }
 
-void CacheMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
+void CacheMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
+                                     CompleteAsyncNext next) {
     std::string key = key_for(request);
     if (auto hit = cached_completion(*store_, key)) {
         done(nullptr, std::move(*hit));

@@ -7,13 +7,16 @@ namespace llmgate {
 
 CompletionResponse FallbackMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
     return detail::complete_with_fallback(request, detail::fallback_candidates(request.model, models_),
-                                          detail::effective_fallback_on(fallback_on_, request.options.fallback_on), next);
+                                          detail::effective_fallback_on(fallback_on_, request.options.fallback_on),
+                                          next);
 }
 
-void FallbackMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
+void FallbackMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
+                                        CompleteAsyncNext next) {
     auto models = detail::fallback_candidates(request.model, models_);
     auto on = detail::effective_fallback_on(fallback_on_, request.options.fallback_on);
-    detail::complete_with_fallback_async(std::move(request), std::move(models), std::move(on), std::move(done), std::move(next));
+    detail::complete_with_fallback_async(std::move(request), std::move(models), std::move(on), std::move(done),
+                                         std::move(next));
 }
 
 Stream FallbackMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
@@ -24,7 +27,8 @@ Stream FallbackMiddleware::stream(const CompletionRequest& request, const Stream
 void FallbackMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
     auto models = detail::fallback_candidates(request.model, models_);
     auto on = detail::effective_fallback_on(fallback_on_, request.options.fallback_on);
-    detail::stream_with_fallback_async(std::move(request), std::move(models), std::move(on), std::move(ready), std::move(next));
+    detail::stream_with_fallback_async(std::move(request), std::move(models), std::move(on), std::move(ready),
+                                       std::move(next));
 }
 
 EmbeddingResponse FallbackMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
@@ -34,8 +38,9 @@ EmbeddingResponse FallbackMiddleware::embed(const EmbeddingRequest& request, con
 
 void FallbackMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
     auto models = detail::fallback_candidates(request.model, models_);
-    detail::embed_with_fallback_async(std::move(request), std::move(models), detail::effective_fallback_on(fallback_on_, {}),
-                                      std::move(done), std::move(next));
+    detail::embed_with_fallback_async(std::move(request), std::move(models),
+                                      detail::effective_fallback_on(fallback_on_, {}), std::move(done),
+                                      std::move(next));
 }
 
 }  // namespace llmgate

@@ -116,12 +116,14 @@ struct Emitter {
     }
 
     detail::CallRecord base(const char* call, const CompletionRequest& req) const {
-        detail::CallRecord r{.call = call, .provider = provider_of(req.model, req.options.provider), .model = req.model};
+        detail::CallRecord r{
+            .call = call, .provider = provider_of(req.model, req.options.provider), .model = req.model};
         if (content) r.prompt = last_user_text(req.messages);
         return r;
     }
     detail::CallRecord base(const EmbeddingRequest& req) const {
-        detail::CallRecord r{.call = "embedding", .provider = provider_of(req.model, req.options.provider), .model = req.model};
+        detail::CallRecord r{
+            .call = "embedding", .provider = provider_of(req.model, req.options.provider), .model = req.model};
         if (content && !req.inputs.empty()) r.prompt = req.inputs.front();
         return r;
     }
@@ -209,7 +211,8 @@ CompletionResponse LoggingMiddleware::complete(const CompletionRequest& request,
     }
 }
 
-void LoggingMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
+void LoggingMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
+                                       CompleteAsyncNext next) {
     const Emitter em{level_, log_content_};
     const auto start = Clock::now();
     auto record = em.base("completion", request);

@@ -115,15 +115,18 @@ CompletionResponse RateLimitMiddleware::complete(const CompletionRequest& reques
     return r;
 }
 
-void RateLimitMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
+void RateLimitMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
+                                         CompleteAsyncNext next) {
     auto limiter = limiter_;
     auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
-    after_slot(*limiter, cancel, [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
-        next(std::move(request), [limiter, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
-            if (!e) limiter->record_tokens(r.usage.total_tokens);
-            done(e, std::move(r));
-        });
-    });
+    after_slot(*limiter, cancel,
+               [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
+                   next(std::move(request),
+                        [limiter, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
+                            if (!e) limiter->record_tokens(r.usage.total_tokens);
+                            done(e, std::move(r));
+                        });
+               });
 }
 
 Stream RateLimitMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
@@ -134,15 +137,16 @@ Stream RateLimitMiddleware::stream(const CompletionRequest& request, const Strea
 void RateLimitMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
     auto limiter = limiter_;
     auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
-    after_slot(*limiter, cancel, [limiter, request = std::move(request), ready = std::move(ready), next = std::move(next)]() mutable {
-        next(std::move(request), [limiter, ready = std::move(ready)](std::exception_ptr e, Stream s) {
-            if (e) {
-                ready(e, Stream(nullptr));
-                return;
-            }
-            ready(nullptr, Stream(std::make_unique<ChargingChunkSource>(std::move(s), limiter)));
-        });
-    });
+    after_slot(*limiter, cancel,
+               [limiter, request = std::move(request), ready = std::move(ready), next = std::move(next)]() mutable {
+                   next(std::move(request), [limiter, ready = std::move(ready)](std::exception_ptr e, Stream s) {
+                       if (e) {
+                           ready(e, Stream(nullptr));
+                           return;
+                       }
+                       ready(nullptr, Stream(std::make_unique<ChargingChunkSource>(std::move(s), limiter)));
+                   });
+               });
 }
 
 EmbeddingResponse RateLimitMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
@@ -155,12 +159,14 @@ EmbeddingResponse RateLimitMiddleware::embed(const EmbeddingRequest& request, co
 void RateLimitMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
     auto limiter = limiter_;
     auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
-    after_slot(*limiter, cancel, [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
-        next(std::move(request), [limiter, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
-            if (!e) limiter->record_tokens(r.usage.total_tokens);
-            done(e, std::move(r));
-        });
-    });
+    after_slot(*limiter, cancel,
+               [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
+                   next(std::move(request),
+                        [limiter, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
+                            if (!e) limiter->record_tokens(r.usage.total_tokens);
+                            done(e, std::move(r));
+                        });
+               });
 }
 
 }  // namespace llmgate

@@ -134,7 +134,8 @@ bool RetryMiddleware::retryable(const std::exception_ptr& error) {
     }
 }
 
-std::optional<std::chrono::milliseconds> RetryMiddleware::delay_before(int retry, const std::exception_ptr& error) const {
+std::optional<std::chrono::milliseconds> RetryMiddleware::delay_before(int retry,
+                                                                       const std::exception_ptr& error) const {
     if (!retryable(error)) return std::nullopt;
     try {
         std::rethrow_exception(error);
@@ -155,7 +156,8 @@ CompletionResponse RetryMiddleware::complete(const CompletionRequest& request, c
     return retry_sync<CompletionResponse>(*this, request.options.cancel, [&] { return next(request); });
 }
 
-void RetryMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) {
+void RetryMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
+                                     CompleteAsyncNext next) {
     retry_async<CompletionRequest, CompletionResponse>(*this, std::move(request), std::move(done), std::move(next));
 }
 
@@ -173,8 +175,8 @@ Stream RetryMiddleware::stream(const CompletionRequest& request, const StreamNex
         ++used;
         return next(request);
     });
-    return Stream(std::make_unique<RetryFirstChunkSource>(settings_, std::move(first), used - 1,
-                                                          [next, request] { return next(request); }, request.options.cancel));
+    return Stream(std::make_unique<RetryFirstChunkSource>(
+        settings_, std::move(first), used - 1, [next, request] { return next(request); }, request.options.cancel));
 }
 
 void RetryMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
@@ -187,14 +189,16 @@ void RetryMiddleware::stream_async(CompletionRequest request, Callback<Stream> r
         next(std::move(r), std::move(d));
     };
     retry_async<CompletionRequest, Stream>(
-        *this, request, [settings, attempts, next, request, ready = std::move(ready)](std::exception_ptr e, Stream s) {
+        *this, request,
+        [settings, attempts, next, request, ready = std::move(ready)](std::exception_ptr e, Stream s) {
             if (e) {
                 ready(e, Stream(nullptr));
                 return;
             }
-            ready(nullptr, Stream(std::make_unique<RetryFirstChunkSource>(
-                               settings, std::move(s), *attempts - 1,
-                               [next, request] { return detail::wait_for_stream(next, request); }, request.options.cancel)));
+            ready(nullptr,
+                  Stream(std::make_unique<RetryFirstChunkSource>(
+                      settings, std::move(s), *attempts - 1,
+                      [next, request] { return detail::wait_for_stream(next, request); }, request.options.cancel)));
         },
         std::move(counted));
 }

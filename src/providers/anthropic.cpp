@@ -42,7 +42,8 @@ std::int64_t int_field(const json& j, const char* key) {
     constexpr std::int64_t kMax = std::int64_t{1} << 60;
     auto it = j.find(key);
     if (it == j.end() || !it->is_number_integer()) return 0;
-    if (it->is_number_unsigned()) return static_cast<std::int64_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMax));
+    if (it->is_number_unsigned())
+        return static_cast<std::int64_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMax));
     return std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, kMax);
 }
 
@@ -58,15 +59,19 @@ json text_block(const std::string& text) { return json{{"type", "text"}, {"text"
 // types/image_block_param.py: source is {"type":"base64","media_type","data"} or {"type":"url","url"}.
 json image_block(const ContentPart& part, const std::string& model) {
     if (part.image_bytes)
-        return json{{"type", "image"},
-                    {"source", {{"type", "base64"}, {"media_type", part.image_bytes->mime_type}, {"data", part.image_bytes->data}}}};
+        return json{
+            {"type", "image"},
+            {"source",
+             {{"type", "base64"}, {"media_type", part.image_bytes->mime_type}, {"data", part.image_bytes->data}}}};
     const std::string& url = part.image_url ? part.image_url->url : std::string();
     if (url.rfind("data:", 0) == 0) {
         const auto marker = url.find(";base64,");
-        if (marker == std::string::npos) invalid_request(model, "a data: image URL must be base64-encoded for Anthropic");
+        if (marker == std::string::npos)
+            invalid_request(model, "a data: image URL must be base64-encoded for Anthropic");
         // data:image/png[;param=value...];base64,<data>: the media type is what precedes the first ';'.
         const std::string media_type = url.substr(5, std::min(url.find(';', 5), marker) - 5);
-        if (media_type.empty()) invalid_request(model, "a data: image URL needs a media type (data:image/png;base64,...)");
+        if (media_type.empty())
+            invalid_request(model, "a data: image URL needs a media type (data:image/png;base64,...)");
         return json{{"type", "image"},
                     {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", url.substr(marker + 8)}}}};
     }
@@ -127,7 +132,8 @@ json tool_result_block(const Message& m, const std::string& model) {
     json block{{"type", "tool_result"}, {"tool_use_id", m.tool_call_id}};
     json content = content_of(m, model);
     // An empty result is sent without content: the API rejects empty text blocks.
-    if (!(content.is_string() && content.get_ref<const std::string&>().empty()) && !(content.is_array() && content.empty()))
+    if (!(content.is_string() && content.get_ref<const std::string&>().empty()) &&
+        !(content.is_array() && content.empty()))
         block["content"] = std::move(content);
     return block;
 }
@@ -166,7 +172,8 @@ constexpr int kMaxSchemaDepth = 64;
 
 // The string formats output_config.format enforces (_transform.py SupportedStringFormats).
 bool supported_format(const json& f) {
-    static const char* const kFormats[] = {"date-time", "time", "date", "duration", "email", "hostname", "uri", "ipv4", "ipv6", "uuid"};
+    static const char* const kFormats[] = {"date-time", "time", "date", "duration", "email",
+                                           "hostname",  "uri",  "ipv4", "ipv6",     "uuid"};
     if (!f.is_string()) return false;
     return std::any_of(std::begin(kFormats), std::end(kFormats), [&](const char* k) { return f == k; });
 }
@@ -255,7 +262,8 @@ bool model_at_least(const std::string& model, const std::string& family, int maj
 // --- reply: Anthropic blocks → unified message ---
 
 void add_thinking_block(const json& block, std::string& reasoning, json& kept) {
-    if (auto t = block.find("thinking"); t != block.end() && t->is_string()) reasoning += t->get_ref<const std::string&>();
+    if (auto t = block.find("thinking"); t != block.end() && t->is_string())
+        reasoning += t->get_ref<const std::string&>();
     kept.push_back(block);
 }
 
@@ -416,7 +424,8 @@ private:
         StreamChunk c = chunk(nullptr);
         if (b.type == "tool_use") {
             b.tool_index = next_tool_index_++;
-            ToolCallDelta d{.index = b.tool_index, .id = string_or_empty(block, "id"), .function = string_or_empty(block, "name")};
+            ToolCallDelta d{
+                .index = b.tool_index, .id = string_or_empty(block, "id"), .function = string_or_empty(block, "name")};
             assembler_.add(d);
             c.tool_call_deltas.push_back(std::move(d));
             saw_output_ = true;
@@ -425,7 +434,8 @@ private:
             saw_output_ = saw_output_ || !c.delta.empty();
         } else if (b.type == "thinking") {
             c.reasoning = string_or_empty(block, "thinking");
-            thinking_[index] = json{{"type", "thinking"}, {"thinking", c.reasoning}, {"signature", string_or_empty(block, "signature")}};
+            thinking_[index] = json{
+                {"type", "thinking"}, {"thinking", c.reasoning}, {"signature", string_or_empty(block, "signature")}};
         } else if (b.type == "redacted_thinking") {
             thinking_[index] = block;  // opaque: replayed exactly as received
         }
@@ -451,9 +461,11 @@ private:
             c.tool_call_deltas.push_back(std::move(d));
         } else if (type == "thinking_delta") {
             c.reasoning = delta.at("thinking").get<std::string>();
-            if (auto t = thinking_.find(index); t != thinking_.end()) t->second["thinking"] = t->second.value("thinking", "") + c.reasoning;
+            if (auto t = thinking_.find(index); t != thinking_.end())
+                t->second["thinking"] = t->second.value("thinking", "") + c.reasoning;
         } else if (type == "signature_delta") {
-            if (auto t = thinking_.find(index); t != thinking_.end()) t->second["signature"] = delta.at("signature").get<std::string>();
+            if (auto t = thinking_.find(index); t != thinking_.end())
+                t->second["signature"] = delta.at("signature").get<std::string>();
         }
         c.raw = std::move(j);
         out.push_back(std::move(c));
@@ -463,8 +475,8 @@ private:
     SseParser sse_;
     std::vector<SseEvent> events_;
     std::string id_, reply_model_;
-    std::map<int, Block> blocks_;     // by content block index
-    std::map<int, json> thinking_;    // thinking / redacted_thinking blocks, by content block index
+    std::map<int, Block> blocks_;   // by content block index
+    std::map<int, json> thinking_;  // thinking / redacted_thinking blocks, by content block index
     int next_tool_index_ = 0;
     ToolCallAssembler assembler_;
     json usage_json_ = json::object();
@@ -537,7 +549,8 @@ private:
     static std::string require_key(const std::string& override_key) {
         if (!override_key.empty()) return override_key;
         if (auto v = first_env({"ANTHROPIC_API_KEY"})) return *v;
-        throw AuthError(ErrorInfo{.provider = kProvider, .message = "no API key for anthropic: set ANTHROPIC_API_KEY or pass api_key"});
+        throw AuthError(ErrorInfo{.provider = kProvider,
+                                  .message = "no API key for anthropic: set ANTHROPIC_API_KEY or pass api_key"});
     }
 };
 
@@ -605,13 +618,15 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
     if (!o.reasoning_effort.empty())
         body["output_config"]["effort"] = o.reasoning_effort == "minimal" ? std::string("low") : o.reasoning_effort;
     if (request.structured == StructuredMode::native_schema && o.response_format)
-        body["output_config"]["format"] = {{"type", "json_schema"}, {"schema", anthropic_output_schema(o.response_format->schema)}};
+        body["output_config"]["format"] = {{"type", "json_schema"},
+                                           {"schema", anthropic_output_schema(o.response_format->schema)}};
     if (stream) body["stream"] = true;
     return body;
 }
 
 bool anthropic_supports_structured_output(const std::string& model) {
-    if (model_at_least(model, "opus", 4, 1) || model_at_least(model, "sonnet", 4, 5) || model_at_least(model, "haiku", 4, 5))
+    if (model_at_least(model, "opus", 4, 1) || model_at_least(model, "sonnet", 4, 5) ||
+        model_at_least(model, "haiku", 4, 5))
         return true;
     // A family named after these (claude-<name>-5...) is assumed to keep the feature.
     for (const char* family : {"opus", "sonnet", "haiku"})

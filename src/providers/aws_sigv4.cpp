@@ -137,9 +137,9 @@ std::string canonical_query(const std::string& query) {
 
 // Headers the SDK signers leave unsigned: hop-by-hop or rewritten by proxies and the transport.
 bool unsignable(const std::string& name) {
-    for (const char* n : {"authorization", "cache-control", "connection", "expect", "from", "keep-alive",
-                          "max-forwards", "pragma", "referer", "te", "trailer", "transfer-encoding", "upgrade",
-                          "user-agent", "x-amzn-trace-id"})
+    for (const char* n :
+         {"authorization", "cache-control", "connection", "expect", "from", "keep-alive", "max-forwards", "pragma",
+          "referer", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"})
         if (name == n) return true;
     return false;
 }
@@ -207,7 +207,8 @@ void sigv4_sign(HttpRequest& request, const AwsCredentials& credentials, const S
     const UrlParts url = split_url(request.url);
 
     set_header(request.headers, "x-amz-date", amz_date);
-    if (!credentials.session_token.empty()) set_header(request.headers, "x-amz-security-token", credentials.session_token);
+    if (!credentials.session_token.empty())
+        set_header(request.headers, "x-amz-security-token", credentials.session_token);
 
     std::map<std::string, std::string> signed_headers{{"host", url.host}};
     for (const auto& [name, value] : request.headers) {
@@ -222,8 +223,8 @@ void sigv4_sign(HttpRequest& request, const AwsCredentials& credentials, const S
     }
 
     const std::string canonical_request = request.method + "\n" + sigv4_canonical_path(url.path) + "\n" +
-                                          canonical_query(url.query) + "\n" + canonical_headers + "\n" +
-                                          header_names + "\n" + sha256_hex(request.body);
+                                          canonical_query(url.query) + "\n" + canonical_headers + "\n" + header_names +
+                                          "\n" + sha256_hex(request.body);
     const std::string credential_scope = date + "/" + scope.region + "/" + scope.service + "/aws4_request";
     const std::string string_to_sign =
         std::string(kAlgorithm) + "\n" + amz_date + "\n" + credential_scope + "\n" + sha256_hex(canonical_request);

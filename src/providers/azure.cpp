@@ -44,13 +44,13 @@ protected:
     std::string base_url(const std::string& override_base) const override {
         std::string endpoint = pick_base_url(override_base, {"AZURE_OPENAI_ENDPOINT"}, "");
         if (endpoint.empty())
-            throw InvalidRequestError(ErrorInfo{.provider = "azure",
-                                                .message = "no Azure endpoint: set AZURE_OPENAI_ENDPOINT or pass api_base"});
+            throw InvalidRequestError(ErrorInfo{
+                .provider = "azure", .message = "no Azure endpoint: set AZURE_OPENAI_ENDPOINT or pass api_base"});
         return endpoint;
     }
     std::string deployment_url(const std::string& base, const std::string& deployment, const char* op) const {
-        return base + "/openai/deployments/" + escape_segment(deployment) + "/" + op + "?api-version=" +
-               escape_segment(api_version());
+        return base + "/openai/deployments/" + escape_segment(deployment) + "/" + op +
+               "?api-version=" + escape_segment(api_version());
     }
     std::string chat_url(const std::string& base, const std::string& deployment) const override {
         return deployment_url(base, deployment, "chat/completions");

@@ -78,7 +78,8 @@ json user_blocks(const std::string& model, const Message& m) {
             const auto comma = url.find(',');
             const auto semi = url.find(";base64");
             if (!starts_with(url, "data:") || comma == std::string::npos || semi == std::string::npos || semi > comma)
-                invalid_request(model, "Bedrock Converse takes images as bytes: pass a base64 data: URI or image bytes, not a URL");
+                invalid_request(
+                    model, "Bedrock Converse takes images as bytes: pass a base64 data: URI or image bytes, not a URL");
             blocks.push_back(image_block(model, url.substr(5, semi - 5), url.substr(comma + 1)));
         }
     }
@@ -117,7 +118,8 @@ void check_tool_pairs(const std::string& model, const json& messages) {
             if (auto r = block.find("toolResult"); r != block.end()) {
                 const std::string id = string_or_empty(*r, "toolUseId");
                 if (!open.count(id))
-                    invalid_request(model, "tool result for \"" + id + "\" answers no tool call of the previous assistant turn");
+                    invalid_request(
+                        model, "tool result for \"" + id + "\" answers no tool call of the previous assistant turn");
                 answered.insert(id);
             }
         }
@@ -132,7 +134,8 @@ void check_tool_pairs(const std::string& model, const json& messages) {
     }
     // Tool calls in the last turn are fine only if it is the model's own turn being continued: never sent.
     if (!open.empty())
-        invalid_request(model, "tool call \"" + *open.begin() + "\" has no tool result: add a tool message answering it");
+        invalid_request(model,
+                        "tool call \"" + *open.begin() + "\" has no tool result: add a tool message answering it");
 }
 
 json tool_config(const Options& o, bool history_has_tools) {
@@ -239,8 +242,8 @@ public:
         if (frames_decoder_.mid_frame())
             fail("the ConverseStream body ended in the middle of a frame: the reply is incomplete");
         if (!stopped_ || !metadata_)
-            fail(std::string("the ConverseStream body ended before ") + (stopped_ ? "the metadata event" : "messageStop") +
-                 ": the reply is incomplete");
+            fail(std::string("the ConverseStream body ended before ") +
+                 (stopped_ ? "the metadata event" : "messageStop") + ": the reply is incomplete");
     }
 
 private:
@@ -283,10 +286,11 @@ private:
         }
         if (type == "error") {  // service-level failure: :error-code / :error-message headers, no payload
             errored_ = true;
-            throw ProviderAPIError(ErrorInfo{.provider = kProvider,
-                                             .model = model_,
-                                             .message = frame.header(":error-code") + ": " + frame.header(":error-message"),
-                                             .error_type = frame.header(":error-code")});
+            throw ProviderAPIError(
+                ErrorInfo{.provider = kProvider,
+                          .model = model_,
+                          .message = frame.header(":error-code") + ": " + frame.header(":error-message"),
+                          .error_type = frame.header(":error-code")});
         }
         if (type != "event") fail("event stream frame with :message-type \"" + type + "\"");
         json payload = json::parse(frame.payload, nullptr, false);
@@ -332,7 +336,10 @@ private:
                 emit = true;
             }
             if (auto u = delta.find("toolUse"); u != delta.end() && u->is_object()) {
-                ToolCallDelta d{.index = tool_index(block, true), .id = {}, .function = {}, .arguments = string_or_empty(*u, "input")};
+                ToolCallDelta d{.index = tool_index(block, true),
+                                .id = {},
+                                .function = {},
+                                .arguments = string_or_empty(*u, "input")};
                 assembler_.add(d);
                 c.tool_call_deltas.push_back(std::move(d));
                 saw_output_ = true;
@@ -364,10 +371,11 @@ private:
             if (stop_reason_ == "length" && !saw_output_) {
                 errored_ = true;
                 throw IncompleteResponseError(
-                    ErrorInfo{.provider = kProvider,
-                              .model = model_,
-                              .status = 200,
-                              .message = "the model hit maxTokens before producing any output (stopReason \"max_tokens\")"},
+                    ErrorInfo{
+                        .provider = kProvider,
+                        .model = model_,
+                        .status = 200,
+                        .message = "the model hit maxTokens before producing any output (stopReason \"max_tokens\")"},
                     stop_reason_, c.usage.value_or(Usage{}));
             }
         }
@@ -453,22 +461,23 @@ public:
                 *step = nullptr;  // break the self-reference
                 return;
             }
-            perform_async(std::move(state->calls[state->next++]), [this, state, step](std::exception_ptr err, HttpResponse resp) {
-                if (!err) {
-                    try {
-                        add_embedding(state->request, resp, state->out);
-                    } catch (...) {
-                        err = std::current_exception();
-                    }
-                }
-                if (err) {
-                    auto finish = std::move(state->done);
-                    *step = nullptr;
-                    finish(err, {});
-                    return;
-                }
-                (*step)();
-            });
+            perform_async(std::move(state->calls[state->next++]),
+                          [this, state, step](std::exception_ptr err, HttpResponse resp) {
+                              if (!err) {
+                                  try {
+                                      add_embedding(state->request, resp, state->out);
+                                  } catch (...) {
+                                      err = std::current_exception();
+                                  }
+                              }
+                              if (err) {
+                                  auto finish = std::move(state->done);
+                                  *step = nullptr;
+                                  finish(err, {});
+                                  return;
+                              }
+                              (*step)();
+                          });
         };
         (*step)();
     }
@@ -479,7 +488,8 @@ protected:
         const AwsCredentials credentials = resolve_credentials(o.api_key);
         const std::string region = resolve_region(request.model);
         HttpRequest http;
-        http.url = endpoint(o.api_base, region) + bedrock_model_path(request.model, stream ? "converse-stream" : "converse");
+        http.url =
+            endpoint(o.api_base, region) + bedrock_model_path(request.model, stream ? "converse-stream" : "converse");
         http.provider = kProvider;
         http.model = request.model;
         http.timeout = effective_timeout(o.timeout);
@@ -494,15 +504,16 @@ protected:
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
-        CompletionResponse r = bedrock_parse_converse(request.model, response.body, response.header("x-amzn-requestid"));
+        CompletionResponse r =
+            bedrock_parse_converse(request.model, response.body, response.header("x-amzn-requestid"));
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = request.model,
-                          .status = static_cast<int>(response.status),
-                          .request_id = r.id,
-                          .message = "the model hit maxTokens before producing any output (stopReason \"max_tokens\"): raise max_tokens"},
-                r.finish_reason, r.usage);
+            throw IncompleteResponseError(ErrorInfo{.provider = kProvider,
+                                                    .model = request.model,
+                                                    .status = static_cast<int>(response.status),
+                                                    .request_id = r.id,
+                                                    .message = "the model hit maxTokens before producing any output "
+                                                               "(stopReason \"max_tokens\"): raise max_tokens"},
+                                          r.finish_reason, r.usage);
         return r;
     }
 
@@ -521,11 +532,13 @@ private:
         if (!override_key.empty()) {
             const auto first = override_key.find(':');
             if (first == std::string::npos)
-                throw AuthError(ErrorInfo{.provider = kProvider,
-                                          .message = "api_key for bedrock must be ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]"});
+                throw AuthError(ErrorInfo{
+                    .provider = kProvider,
+                    .message = "api_key for bedrock must be ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]"});
             c.access_key_id = override_key.substr(0, first);
             const auto second = override_key.find(':', first + 1);
-            c.secret_access_key = override_key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+            c.secret_access_key =
+                override_key.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
             if (second != std::string::npos) c.session_token = override_key.substr(second + 1);
             return c;
         }
@@ -607,10 +620,13 @@ private:
                 out.usage.total_tokens = out.usage.prompt_tokens;
             }
         }
-        const std::size_t expected = bedrock_embed_family(request.model) == BedrockEmbedFamily::titan ? 1 : request.inputs.size();
+        const std::size_t expected =
+            bedrock_embed_family(request.model) == BedrockEmbedFamily::titan ? 1 : request.inputs.size();
         if (out.embeddings.size() - before != expected)
-            parse_failure(request.model, "reply has " + std::to_string(out.embeddings.size() - before) + " embeddings for " +
-                                             std::to_string(expected) + " inputs", response.body);
+            parse_failure(request.model,
+                          "reply has " + std::to_string(out.embeddings.size() - before) + " embeddings for " +
+                              std::to_string(expected) + " inputs",
+                          response.body);
     }
 };
 
@@ -643,7 +659,8 @@ json bedrock_converse_body(const ChatRequest& request) {
             history_has_tools = history_has_tools || !m.tool_calls.empty();
         } else if (m.role == "tool") {
             role = "user";
-            blocks = json::array({{{"toolResult", {{"toolUseId", m.tool_call_id}, {"content", json::array({{{"text", m.text()}}})}}}}});
+            blocks = json::array(
+                {{{"toolResult", {{"toolUseId", m.tool_call_id}, {"content", json::array({{{"text", m.text()}}})}}}}});
             history_has_tools = true;
         } else {
             invalid_request(request.model, "bedrock has no message role \"" + m.role + "\"");
@@ -706,7 +723,8 @@ std::string bedrock_finish_reason(const std::string& stop_reason) {
     return stop_reason;
 }
 
-CompletionResponse bedrock_parse_converse(const std::string& model, const std::string& body, const std::string& request_id) {
+CompletionResponse bedrock_parse_converse(const std::string& model, const std::string& body,
+                                          const std::string& request_id) {
     json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
     CompletionResponse r;
@@ -715,7 +733,8 @@ CompletionResponse bedrock_parse_converse(const std::string& model, const std::s
     r.id = request_id;
     try {
         const json& message = j.at("output").at("message");
-        if (!message.is_object() || !message.at("content").is_array()) parse_failure(model, "reply has no output.message.content", body);
+        if (!message.is_object() || !message.at("content").is_array())
+            parse_failure(model, "reply has no output.message.content", body);
         Choice choice;
         choice.message = read_message(message);
         choice.finish_reason = bedrock_finish_reason(string_or_empty(j, "stopReason"));
@@ -744,7 +763,8 @@ void bedrock_raise_http_error(const std::string& model, const HttpResponse& resp
                    .message = error_message(body, response.body),
                    .error_type = type,
                    .body = response.body};
-    if (info.message.empty()) info.message = "HTTP " + std::to_string(response.status) + (type.empty() ? "" : " " + type);
+    if (info.message.empty())
+        info.message = "HTTP " + std::to_string(response.status) + (type.empty() ? "" : " " + type);
     throw_typed(std::move(info), response.headers, type);
 }
 

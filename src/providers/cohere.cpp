@@ -73,8 +73,9 @@ json user_content(const Message& m) {
             parts.push_back({{"type", "image_url"}, {"image_url", std::move(img)}});
         } else if (p.type == "image_bytes" && p.image_bytes) {
             // ImageUrl.url takes "either a base64 data URI or a web URL".
-            parts.push_back({{"type", "image_url"},
-                             {"image_url", {{"url", "data:" + p.image_bytes->mime_type + ";base64," + p.image_bytes->data}}}});
+            parts.push_back(
+                {{"type", "image_url"},
+                 {"image_url", {{"url", "data:" + p.image_bytes->mime_type + ";base64," + p.image_bytes->data}}}});
         }
     }
     return parts;
@@ -96,9 +97,11 @@ json assistant_message(const Message& m) {
     if (!m.tool_calls.empty()) {
         json calls = json::array();
         for (const auto& tc : m.tool_calls) {
-            calls.push_back({{"id", tc.id},
-                             {"type", "function"},
-                             {"function", {{"name", tc.function}, {"arguments", tc.arguments_raw.empty() ? "{}" : tc.arguments_raw}}}});
+            calls.push_back(
+                {{"id", tc.id},
+                 {"type", "function"},
+                 {"function",
+                  {{"name", tc.function}, {"arguments", tc.arguments_raw.empty() ? "{}" : tc.arguments_raw}}}});
         }
         out["tool_calls"] = std::move(calls);
         // The plan the model wrote before calling tools goes back with the calls. A reply parsed here keeps it
@@ -116,7 +119,8 @@ json message_to_cohere(const Message& m, const std::string& model) {
     if (m.role == "assistant") return assistant_message(m);
     if (m.role == "tool") {
         // ToolChatMessageV2: the result is linked to its call only by tool_call_id, which is required.
-        if (m.tool_call_id.empty()) invalid_request(model, "a tool message needs tool_call_id (the id of the call it answers)");
+        if (m.tool_call_id.empty())
+            invalid_request(model, "a tool message needs tool_call_id (the id of the call it answers)");
         return {{"role", "tool"}, {"tool_call_id", m.tool_call_id}, {"content", m.text()}};
     }
     invalid_request(model, "unsupported message role \"" + m.role + "\" for cohere");
@@ -178,7 +182,8 @@ public:
         sse_.finish(events_);
         drain(out);
         if (!ended_) stream_cut_short(kProvider, model_, "before message-end");
-        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "max_tokens", "finish_reason MAX_TOKENS");
+        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "max_tokens",
+                               "finish_reason MAX_TOKENS");
     }
 
 private:
@@ -262,7 +267,8 @@ private:
             const std::string error = delta != nullptr ? string_or_empty(*delta, "error") : "";
             if (!error.empty()) {
                 // A failure the server reported after the 200 status (ChatMessageEndEventDelta.error).
-                throw ProviderAPIError(ErrorInfo{.provider = kProvider, .model = model_, .status = 0, .message = error, .body = ev.data});
+                throw ProviderAPIError(
+                    ErrorInfo{.provider = kProvider, .model = model_, .status = 0, .message = error, .body = ev.data});
             }
             StreamChunk c = chunk(nullptr);
             const std::string reason = delta != nullptr ? string_or_empty(*delta, "finish_reason") : "";
@@ -336,13 +342,13 @@ protected:
         CompletionResponse r = cohere_parse_chat(response.body);
         r.model = request.model;  // a v2 chat reply names no model
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty()) {
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = request.model,
-                          .status = static_cast<int>(response.status),
-                          .request_id = request_id(response.headers),
-                          .message = "the model hit max_tokens before producing any output (finish_reason MAX_TOKENS): raise max_tokens"},
-                r.finish_reason, r.usage);
+            throw IncompleteResponseError(ErrorInfo{.provider = kProvider,
+                                                    .model = request.model,
+                                                    .status = static_cast<int>(response.status),
+                                                    .request_id = request_id(response.headers),
+                                                    .message = "the model hit max_tokens before producing any output "
+                                                               "(finish_reason MAX_TOKENS): raise max_tokens"},
+                                          r.finish_reason, r.usage);
         }
         return r;
     }
@@ -354,7 +360,8 @@ protected:
     HttpRequest build_embed(const EmbedRequest& request) const override {
         const EmbedOptions& o = request.options;
         if (request.inputs.empty()) invalid_request(request.model, "embed needs at least one input");
-        HttpRequest http = base_request(o.api_base, "/v2/embed", o.api_key, request.model, o.timeout, "application/json");
+        HttpRequest http =
+            base_request(o.api_base, "/v2/embed", o.api_key, request.model, o.timeout, "application/json");
         set_headers(http.headers, o.extra_headers);
         json body = cohere_embed_body(request);
         for (const auto& [k, v] : o.extra.items()) body[k] = v;
@@ -395,7 +402,8 @@ private:
         http.provider = kProvider;
         http.model = model;
         http.timeout = effective_timeout(timeout);
-        http.headers = {{"Content-Type", "application/json"}, {"Accept", accept},
+        http.headers = {{"Content-Type", "application/json"},
+                        {"Accept", accept},
                         {"Authorization", "Bearer " + require_key(override_key, model)}};
         return http;
     }
@@ -405,9 +413,10 @@ private:
     static std::string require_key(const std::string& override_key, const std::string& model) {
         if (!override_key.empty()) return override_key;
         if (auto v = first_env({"COHERE_API_KEY", "CO_API_KEY"})) return *v;
-        throw AuthError(ErrorInfo{.provider = kProvider,
-                                  .model = model,
-                                  .message = "no API key for cohere: set COHERE_API_KEY or CO_API_KEY or pass api_key"});
+        throw AuthError(
+            ErrorInfo{.provider = kProvider,
+                      .model = model,
+                      .message = "no API key for cohere: set COHERE_API_KEY or CO_API_KEY or pass api_key"});
     }
 
     // Cohere documents no request-id header; x-debug-trace-id is the id its gateway returns on every reply.
@@ -426,7 +435,8 @@ std::string cohere_finish_reason(const std::string& reason) {
     if (reason == "ERROR") return "error";
     if (reason == "TIMEOUT") return "timeout";
     std::string lower = reason;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     return lower;
 }
 
@@ -459,7 +469,8 @@ json cohere_chat_body(const ChatRequest& request, bool stream) {
     const std::string& choice = o.tool_choice;
     if (!choice.empty() && choice != "auto" && choice != "none" && choice != "required") {
         auto it = std::find_if(tools.begin(), tools.end(), [&](const Tool* t) { return t->name == choice; });
-        if (it == tools.end()) invalid_request(request.model, "tool_choice names \"" + choice + "\", which is not among the tools");
+        if (it == tools.end())
+            invalid_request(request.model, "tool_choice names \"" + choice + "\", which is not among the tools");
         tools = {*it};
     }
     if (!tools.empty()) {
@@ -543,7 +554,8 @@ json cohere_embed_body(const EmbedRequest& request) {
     body["embedding_types"] = json::array({"float"});
     if (!o.truncate.empty()) {
         std::string t = o.truncate;
-        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        std::transform(t.begin(), t.end(), t.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
         body["truncate"] = t;  // NONE | START | END
     }
     if (o.dimensions) body["output_dimension"] = *o.dimensions;  // embed-v4 and newer

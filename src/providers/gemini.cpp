@@ -54,14 +54,15 @@ std::string guess_mime_type(const std::string& url) {
     for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     // Leaked, as every static the loop thread may read: it can still be working while the process exits.
     static const auto& kTypes = *new std::map<std::string, std::string>{
-        {"png", "image/png"},   {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
-        {"gif", "image/gif"},   {"heic", "image/heic"}, {"heif", "image/heif"}, {"pdf", "application/pdf"}};
+        {"png", "image/png"}, {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
+        {"gif", "image/gif"}, {"heic", "image/heic"}, {"heif", "image/heif"}, {"pdf", "application/pdf"}};
     auto it = kTypes.find(ext);
     return it == kTypes.end() ? std::string() : it->second;
 }
 
 json image_part(const ContentPart& p) {
-    if (p.image_bytes) return json{{"inlineData", {{"mimeType", p.image_bytes->mime_type}, {"data", p.image_bytes->data}}}};
+    if (p.image_bytes)
+        return json{{"inlineData", {{"mimeType", p.image_bytes->mime_type}, {"data", p.image_bytes->data}}}};
     const std::string& url = p.image_url ? p.image_url->url : std::string();
     // data:<mime>;base64,<data> goes inline; anything else is a file URI (uploaded file, or a URL the model fetches).
     if (url.rfind("data:", 0) == 0) {
@@ -112,7 +113,8 @@ json model_parts(const Message& m) {
     json parts = json::array();
     // History is always `parts` (the key python llmgate < 0.8.3 got wrong).
     if (std::string text = m.text(); !text.empty()) parts.push_back({{"text", text}});
-    for (const auto& tc : m.tool_calls) parts.push_back({{"functionCall", {{"name", tc.function}, {"args", call_args(tc)}}}});
+    for (const auto& tc : m.tool_calls)
+        parts.push_back({{"functionCall", {{"name", tc.function}, {"args", call_args(tc)}}}});
     return parts;
 }
 
@@ -133,7 +135,7 @@ struct Contents {
 Contents build_contents(const ChatRequest& request) {
     Contents out;
     std::map<std::string, std::string> name_of_call;  // tool_call_id → function name, from earlier assistant turns
-    std::set<std::string> api_ids;                     // call ids the API itself sent (echoed back as functionResponse.id)
+    std::set<std::string> api_ids;  // call ids the API itself sent (echoed back as functionResponse.id)
     bool last_is_tool_results = false;
     for (const auto& m : request.messages) {
         if (m.role == "system" || m.role == "developer") {
@@ -162,10 +164,11 @@ Contents build_contents(const ChatRequest& request) {
             std::string name = m.name;
             if (auto it = name_of_call.find(m.tool_call_id); it != name_of_call.end()) name = it->second;
             if (name.empty())
-                throw InvalidRequestError(ErrorInfo{.provider = kProvider,
-                                                    .model = request.model,
-                                                    .message = "tool result for \"" + m.tool_call_id +
-                                                               "\" matches no tool call of an earlier assistant message"});
+                throw InvalidRequestError(
+                    ErrorInfo{.provider = kProvider,
+                              .model = request.model,
+                              .message = "tool result for \"" + m.tool_call_id +
+                                         "\" matches no tool call of an earlier assistant message"});
             json fr{{"name", name}, {"response", tool_response(m)}};
             if (api_ids.count(m.tool_call_id)) fr["id"] = m.tool_call_id;
             json part{{"functionResponse", std::move(fr)}};
@@ -312,7 +315,8 @@ public:
         drain(out);
         // Gemini sends no end marker: the body just ends. Only a finishReason proves the reply is whole.
         if (finish_reason_.empty()) stream_cut_short(kProvider, model_, "before any finishReason");
-        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "maxOutputTokens", "finishReason MAX_TOKENS");
+        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "maxOutputTokens",
+                               "finishReason MAX_TOKENS");
     }
 
 private:
@@ -324,7 +328,8 @@ private:
     void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
         if (ev.data.empty()) return;
         json j = json::parse(ev.data, nullptr, false);
-        if (j.is_discarded() || !(j.is_object() || j.is_array())) parse_failure(model_, "malformed stream event", ev.data);
+        if (j.is_discarded() || !(j.is_object() || j.is_array()))
+            parse_failure(model_, "malformed stream event", ev.data);
         if (first_error_object(j)) gemini_raise_error(model_, 200, {}, ev.data);  // an error sent mid-stream
         if (!j.is_object()) parse_failure(model_, "malformed stream event", ev.data);
         try {
@@ -353,7 +358,8 @@ private:
                         for (const auto& part : *parts) {
                             // Each functionCall part is a whole call: it gets the next index, so parallel calls
                             // spread over several events stay separate calls.
-                            replay_ = read_part(part, c.delta, c.reasoning, calls, calls_seen_, &c.tool_call_deltas) || replay_;
+                            replay_ = read_part(part, c.delta, c.reasoning, calls, calls_seen_, &c.tool_call_deltas) ||
+                                      replay_;
                             stream_parts_.push_back(part);  // kept so signatures can be replayed next turn
                         }
                         for (auto& call : calls) calls_.push_back(std::move(call));
@@ -394,9 +400,7 @@ class GeminiProvider final : public HttpProvider {
 public:
     GeminiProvider() : HttpProvider(kProvider) {}
 
-    Capabilities capabilities(const std::string& model) const override {
-        return gemini_capabilities(model);
-    }
+    Capabilities capabilities(const std::string& model) const override { return gemini_capabilities(model); }
 
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
@@ -408,7 +412,8 @@ protected:
         http.model = request.model;
         http.timeout = effective_timeout(o.timeout);
         http.streaming = stream;
-        http.headers = {{"Content-Type", "application/json"}, {"Accept", stream ? "text/event-stream" : "application/json"}};
+        http.headers = {{"Content-Type", "application/json"},
+                        {"Accept", stream ? "text/event-stream" : "application/json"}};
         // The key goes in a header, never in the URL (?key=...), so it cannot leak through logs or error messages.
         http.headers.emplace_back("x-goog-api-key", require_key(o.api_key, request.model));
         set_headers(http.headers, o.extra_headers);
@@ -420,12 +425,13 @@ protected:
         CompletionResponse r = gemini_parse_chat(request.model, response.body);
         if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
             throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = request.model,
-                          .status = static_cast<int>(response.status),
-                          .request_id = request_id(response.headers),
-                          .message = "the model hit maxOutputTokens before producing any output (finishReason MAX_TOKENS; " +
-                                     std::to_string(r.usage.reasoning_tokens) + " thinking tokens): raise max_tokens"},
+                ErrorInfo{
+                    .provider = kProvider,
+                    .model = request.model,
+                    .status = static_cast<int>(response.status),
+                    .request_id = request_id(response.headers),
+                    .message = "the model hit maxOutputTokens before producing any output (finishReason MAX_TOKENS; " +
+                               std::to_string(r.usage.reasoning_tokens) + " thinking tokens): raise max_tokens"},
                 r.finish_reason, r.usage);
         return r;
     }
@@ -437,7 +443,8 @@ protected:
     HttpRequest build_embed(const EmbedRequest& request) const override {
         const EmbedOptions& o = request.options;
         if (request.inputs.empty())
-            throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
+            throw InvalidRequestError(
+                ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
         HttpRequest http;
         const bool single = request.single_input && request.inputs.size() == 1;
         http.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) +
@@ -484,9 +491,10 @@ private:
         while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
         while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front()))) key.erase(0, 1);
         if (key.empty())
-            throw AuthError(ErrorInfo{.provider = kProvider,
-                                      .model = model,
-                                      .message = "no API key for gemini: set GEMINI_API_KEY or GOOGLE_API_KEY or pass api_key"});
+            throw AuthError(
+                ErrorInfo{.provider = kProvider,
+                          .model = model,
+                          .message = "no API key for gemini: set GEMINI_API_KEY or GOOGLE_API_KEY or pass api_key"});
         return key;
     }
 };
@@ -533,7 +541,8 @@ json gemini_chat_body(const ChatRequest& request) {
     if (request.structured != StructuredMode::none) gen["responseMimeType"] = "application/json";
     if (request.structured == StructuredMode::native_schema) {
         if (!o.response_format)
-            throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model,
+            throw InvalidRequestError(ErrorInfo{.provider = kProvider,
+                                                .model = request.model,
                                                 .message = "native structured output needs options.response_format"});
         gen["responseJsonSchema"] = o.response_format->schema;
     }
@@ -619,10 +628,13 @@ CompletionResponse gemini_parse_chat(const std::string& model, const std::string
                 if (auto p = content->find("parts"); p != content->end() && p->is_array()) parts = *p;
             }
             for (const auto& part : parts)
-                replay = read_part(part, text, choice.message.reasoning, choice.message.tool_calls, position, nullptr) || replay;
+                replay =
+                    read_part(part, text, choice.message.reasoning, choice.message.tool_calls, position, nullptr) ||
+                    replay;
             choice.message.content = std::move(text);
             if (replay) choice.message.provider_data = json{{"gemini", {{"parts", parts}}}};
-            choice.finish_reason = gemini_finish_reason(string_or_empty(cand, "finishReason"), !choice.message.tool_calls.empty());
+            choice.finish_reason =
+                gemini_finish_reason(string_or_empty(cand, "finishReason"), !choice.message.tool_calls.empty());
             r.choices.push_back(std::move(choice));
         }
         if (auto u = j.find("usageMetadata"); u != j.end()) r.usage = gemini_parse_usage(*u);

@@ -43,6 +43,7 @@ EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::s
 // RetryInfo.retryDelay ("12s", "0.5s") from an error body's details.
 std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& body);
 // Throws the typed error for a non-2xx reply (or an error object sent with status 200 / mid-stream).
-[[noreturn]] void gemini_raise_error(const std::string& model, int status, const Headers& headers, const std::string& body);
+[[noreturn]] void gemini_raise_error(const std::string& model, int status, const Headers& headers,
+                                     const std::string& body);
 
 }  // namespace llmgate::detail

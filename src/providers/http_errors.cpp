@@ -40,7 +40,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(const Headers& header
     if (auto ms = parse_delay(find_header(headers, "retry-after-ms"), kDaySeconds * 1000))
         return std::chrono::milliseconds(static_cast<long long>(*ms));
     const std::string ra = find_header(headers, "retry-after");
-    if (auto secs = parse_delay(ra, kDaySeconds)) return std::chrono::milliseconds(static_cast<long long>(*secs * 1000));
+    if (auto secs = parse_delay(ra, kDaySeconds))
+        return std::chrono::milliseconds(static_cast<long long>(*secs * 1000));
     if (!ra.empty()) return parse_http_date(ra);
     return std::nullopt;
 }

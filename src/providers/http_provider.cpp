@@ -25,10 +25,12 @@ HttpRequest encode(const std::string& provider, const Request& request, Build&& 
         return http;
     } catch (const json::type_error& e) {
         if (e.id != 316) throw;  // 316: invalid UTF-8
-        throw InvalidRequestError(ErrorInfo{.provider = provider,
-                                            .model = request.model,
-                                            .message = std::string("the request cannot be encoded as JSON, some text in it is not valid "
-                                                                    "UTF-8: ") + e.what()});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = provider,
+                      .model = request.model,
+                      .message = std::string("the request cannot be encoded as JSON, some text in it is not valid "
+                                             "UTF-8: ") +
+                                 e.what()});
     }
 }
 
@@ -111,11 +113,11 @@ private:
         HttpResponse resp{body_->status(), body_->headers(), body_->read_all()};
         const json parsed = json::parse(resp.body, nullptr, false);
         if (parsed.is_object() && parsed.contains("error")) raise_error_(resp);  // ProviderAPIError, status 200
-        throw ResponseParseError(ErrorInfo{.provider = provider_,
-                                           .model = model_,
-                                           .status = static_cast<int>(resp.status),
-                                           .message = "expected an event stream but got " + content_type + ": " +
-                                                      resp.body.substr(0, 200)});
+        throw ResponseParseError(
+            ErrorInfo{.provider = provider_,
+                      .model = model_,
+                      .status = static_cast<int>(resp.status),
+                      .message = "expected an event stream but got " + content_type + ": " + resp.body.substr(0, 200)});
     }
 
     std::unique_ptr<BodyReader> body_;
@@ -139,9 +141,8 @@ std::chrono::milliseconds HttpProvider::effective_timeout(std::chrono::milliseco
 }
 
 HttpRequest HttpProvider::build_embed(const EmbedRequest& request) const {
-    throw EmbeddingsNotSupported(ErrorInfo{.provider = name_,
-                                           .model = request.model,
-                                           .message = name_ + " does not offer an embeddings API"});
+    throw EmbeddingsNotSupported(
+        ErrorInfo{.provider = name_, .model = request.model, .message = name_ + " does not offer an embeddings API"});
 }
 
 EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, const HttpResponse&) const {
@@ -185,17 +186,18 @@ void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResp
     }
     // The request rides in the callback itself (std::function keeps it in the one allocation it makes
     // for the lambda anyway); it is never copied, only moved.
-    perform_async(std::move(*http), [this, req = std::move(request), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
-        CompletionResponse out;
-        if (!err) {
-            try {
-                out = finish_chat(req, resp);
-            } catch (...) {
-                err = std::current_exception();
-            }
-        }
-        done(err, std::move(out));
-    });
+    perform_async(std::move(*http),
+                  [this, req = std::move(request), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+                      CompletionResponse out;
+                      if (!err) {
+                          try {
+                              out = finish_chat(req, resp);
+                          } catch (...) {
+                              err = std::current_exception();
+                          }
+                      }
+                      done(err, std::move(out));
+                  });
 }
 
 void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) {
@@ -207,17 +209,18 @@ void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse>
         return;
     }
     auto req = std::make_shared<EmbedRequest>(std::move(request));
-    perform_async(std::move(http), [this, req = std::move(req), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
-        EmbeddingResponse out;
-        if (!err) {
-            try {
-                out = finish_embed(*req, resp);
-            } catch (...) {
-                err = std::current_exception();
-            }
-        }
-        done(err, std::move(out));
-    });
+    perform_async(std::move(http),
+                  [this, req = std::move(req), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
+                      EmbeddingResponse out;
+                      if (!err) {
+                          try {
+                              out = finish_embed(*req, resp);
+                          } catch (...) {
+                              err = std::current_exception();
+                          }
+                      }
+                      done(err, std::move(out));
+                  });
 }
 
 Stream HttpProvider::make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body,

@@ -17,7 +17,8 @@ void close_objects(json& node, int depth) {
         return;
     }
     if (!node.is_object()) return;
-    if (node.value("type", json()) == "object" && !node.contains("additionalProperties")) node["additionalProperties"] = false;
+    if (node.value("type", json()) == "object" && !node.contains("additionalProperties"))
+        node["additionalProperties"] = false;
     for (auto& [key, sub] : node.items())
         if (key != "enum" && key != "const" && key != "default" && key != "examples") close_objects(sub, depth + 1);
 }
@@ -65,8 +66,12 @@ protected:
     std::string base_url(const std::string& override_base) const override {
         return pick_base_url(override_base, {"MISTRAL_BASE_URL"}, "https://api.mistral.ai");
     }
-    std::string chat_url(const std::string& base, const std::string&) const override { return base + "/v1/chat/completions"; }
-    std::string embeddings_url(const std::string& base, const std::string&) const override { return base + "/v1/embeddings"; }
+    std::string chat_url(const std::string& base, const std::string&) const override {
+        return base + "/v1/chat/completions";
+    }
+    std::string embeddings_url(const std::string& base, const std::string&) const override {
+        return base + "/v1/embeddings";
+    }
     void add_auth(Headers& headers, const std::string& override_key) const override {
         add_bearer(headers, require_key(override_key, {"MISTRAL_API_KEY"}));
     }

@@ -103,8 +103,10 @@ json synthesise(const json& schema, const json& root, int depth) {
     const auto number_at = [&](bool integer) -> json {
         double v = 0;
         if (const auto m = schema.find("minimum"); m != schema.end() && m->is_number()) v = m->get<double>();
-        if (const auto m = schema.find("exclusiveMinimum"); m != schema.end() && m->is_number()) v = m->get<double>() + 1;
-        if (const auto m = schema.find("maximum"); m != schema.end() && m->is_number() && v > m->get<double>()) v = m->get<double>();
+        if (const auto m = schema.find("exclusiveMinimum"); m != schema.end() && m->is_number())
+            v = m->get<double>() + 1;
+        if (const auto m = schema.find("maximum"); m != schema.end() && m->is_number() && v > m->get<double>())
+            v = m->get<double>();
         if (integer) return static_cast<std::int64_t>(std::ceil(v));
         return v;
     };
@@ -124,12 +126,15 @@ json synthesise(const json& schema, const json& root, int depth) {
     if (type == "array") {
         json out = json::array();
         std::size_t n = 1;
-        if (const auto m = schema.find("minItems"); m != schema.end() && m->is_number_unsigned()) n = std::max<std::size_t>(1, m->get<std::size_t>());
-        if (const auto m = schema.find("maxItems"); m != schema.end() && m->is_number_unsigned()) n = std::min(n, m->get<std::size_t>());
+        if (const auto m = schema.find("minItems"); m != schema.end() && m->is_number_unsigned())
+            n = std::max<std::size_t>(1, m->get<std::size_t>());
+        if (const auto m = schema.find("maxItems"); m != schema.end() && m->is_number_unsigned())
+            n = std::min(n, m->get<std::size_t>());
         n = std::min<std::size_t>(n, 64);
         if (depth > 8) n = 0;  // recursive arrays end here
         const auto items = schema.find("items");
-        for (std::size_t i = 0; i < n; ++i) out.push_back(items != schema.end() ? synthesise(*items, root, depth + 1) : json("mock"));
+        for (std::size_t i = 0; i < n; ++i)
+            out.push_back(items != schema.end() ? synthesise(*items, root, depth + 1) : json("mock"));
         return out;
     }
     json out = json::object();
@@ -161,9 +166,11 @@ json synthesise(const json& schema, const json& root, int depth) {
 
 CompletionResponse mock_reply(const ChatRequest& request) {
     const Options& o = request.options;
-    if (auto e = o.extra.find("mock_error"); e != o.extra.end() && e->is_string()) raise_mock_error(e->get<std::string>(), request.model);
+    if (auto e = o.extra.find("mock_error"); e != o.extra.end() && e->is_string())
+        raise_mock_error(e->get<std::string>(), request.model);
     if (request.messages.empty())
-        throw InvalidRequestError(ErrorInfo{.provider = "mock", .model = request.model, .message = "messages must not be empty"});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = "mock", .model = request.model, .message = "messages must not be empty"});
 
     Message reply;
     reply.role = "assistant";
@@ -257,7 +264,8 @@ public:
         int index = 0;
         for (const auto& tc : r.tool_calls()) {
             StreamChunk c = base(r);
-            c.tool_call_deltas.push_back(ToolCallDelta{.index = index++, .id = tc.id, .function = tc.function, .arguments = tc.arguments_raw});
+            c.tool_call_deltas.push_back(
+                ToolCallDelta{.index = index++, .id = tc.id, .function = tc.function, .arguments = tc.arguments_raw});
             chunks_.push_back(std::move(c));
         }
         StreamChunk last = base(r);
@@ -274,7 +282,9 @@ public:
     }
 
 private:
-    static StreamChunk base(const CompletionResponse& r) { return StreamChunk{.id = r.id, .model = r.model, .provider = "mock"}; }
+    static StreamChunk base(const CompletionResponse& r) {
+        return StreamChunk{.id = r.id, .model = r.model, .provider = "mock"};
+    }
     std::deque<StreamChunk> chunks_;
 };
 
@@ -300,10 +310,12 @@ EmbeddingResponse mock_embed(const EmbedRequest& request) {
     if (auto e = request.options.extra.find("mock_error"); e != request.options.extra.end() && e->is_string())
         raise_mock_error(e->get<std::string>(), request.model);
     if (request.inputs.empty())
-        throw InvalidRequestError(ErrorInfo{.provider = "mock", .model = request.model, .message = "embed needs at least one input"});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = "mock", .model = request.model, .message = "embed needs at least one input"});
     const int dims = request.options.dimensions.value_or(16);
     if (dims <= 0 || dims > 65536)
-        throw InvalidRequestError(ErrorInfo{.provider = "mock", .model = request.model, .message = "dimensions must be 1..65536"});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = "mock", .model = request.model, .message = "dimensions must be 1..65536"});
     EmbeddingResponse r;
     r.model = request.model;
     r.provider = "mock";
@@ -342,9 +354,12 @@ public:
     }
     CompletionResponse complete(const ChatRequest& request) override { return mock_reply(request); }
     void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) override {
-        run_on_loop<CompletionResponse>(std::move(done), [request = std::move(request)] { return mock_reply(request); });
+        run_on_loop<CompletionResponse>(std::move(done),
+                                        [request = std::move(request)] { return mock_reply(request); });
     }
-    Stream stream(const ChatRequest& request) override { return Stream(std::make_unique<MockChunkSource>(mock_reply(request))); }
+    Stream stream(const ChatRequest& request) override {
+        return Stream(std::make_unique<MockChunkSource>(mock_reply(request)));
+    }
     void stream_async(ChatRequest request, Callback<Stream> ready) override {
         post_to_event_loop([request = std::move(request), ready = std::move(ready)] {
             std::optional<Stream> s;

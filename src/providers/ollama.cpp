@@ -112,10 +112,10 @@ std::string base64_of_data_url(const std::string& url) {
     const auto comma = url.find(',');
     if (url.compare(0, 5, "data:") != 0 || comma == std::string::npos ||
         url.substr(0, comma).find(";base64") == std::string::npos)
-        throw InvalidRequestError(ErrorInfo{
-            .provider = kProvider,
-            .message = "Ollama takes images as base64 bytes, not URLs: use ContentPart::image_from_bytes "
-                       "or a data:<mime>;base64,... URL"});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = kProvider,
+                      .message = "Ollama takes images as base64 bytes, not URLs: use ContentPart::image_from_bytes "
+                                 "or a data:<mime>;base64,... URL"});
     return url.substr(comma + 1);
 }
 
@@ -145,9 +145,10 @@ json tool_call_to_wire(const ToolCall& tc) {
     json args = tc.arguments;
     if (!args.is_object()) args = json::parse(tc.arguments_raw.empty() ? "{}" : tc.arguments_raw, nullptr, false);
     if (!args.is_object())
-        throw InvalidRequestError(ErrorInfo{.provider = kProvider,
-                                            .message = "tool call '" + tc.function +
-                                                       "' has arguments that are not a JSON object; Ollama needs an object"});
+        throw InvalidRequestError(ErrorInfo{
+            .provider = kProvider,
+            .message =
+                "tool call '" + tc.function + "' has arguments that are not a JSON object; Ollama needs an object"});
     json out{{"function", {{"name", tc.function}, {"arguments", std::move(args)}}}};
     if (!tc.id.empty()) out["id"] = tc.id;  // api/types.go ToolCall.ID; older servers ignore it
     return out;
@@ -265,7 +266,9 @@ private:
                 for (const auto& tc : *tcs) {
                     if (!tc.is_object()) continue;
                     const ToolCall call = tool_call_from(tc, next_index_);
-                    ToolCallDelta d{.index = next_index_++, .id = call.id, .function = call.function,
+                    ToolCallDelta d{.index = next_index_++,
+                                    .id = call.id,
+                                    .function = call.function,
                                     .arguments = call.arguments_raw};
                     assembler_.add(d);
                     saw_output_ = true;
@@ -334,21 +337,24 @@ public:
     }
     void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) override {
         std::string host = ollama_host(request.options.api_base);
-        HttpProvider::complete_async(std::move(request), [host, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
-            done(with_host_hint(e, host), std::move(r));
-        });
+        HttpProvider::complete_async(std::move(request),
+                                     [host, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
+                                         done(with_host_hint(e, host), std::move(r));
+                                     });
     }
     void stream_async(ChatRequest request, Callback<Stream> ready) override {
         std::string host = ollama_host(request.options.api_base);
-        HttpProvider::stream_async(std::move(request), [host, ready = std::move(ready)](std::exception_ptr e, Stream s) {
-            ready(with_host_hint(e, host), std::move(s));
-        });
+        HttpProvider::stream_async(std::move(request),
+                                   [host, ready = std::move(ready)](std::exception_ptr e, Stream s) {
+                                       ready(with_host_hint(e, host), std::move(s));
+                                   });
     }
     void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override {
         std::string host = ollama_host(request.options.api_base);
-        HttpProvider::embed_async(std::move(request), [host, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
-            done(with_host_hint(e, host), std::move(r));
-        });
+        HttpProvider::embed_async(std::move(request),
+                                  [host, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
+                                      done(with_host_hint(e, host), std::move(r));
+                                  });
     }
 
 protected:
@@ -440,7 +446,7 @@ Capabilities ollama_capabilities(const std::string& model) {
     return Capabilities{.native_schema = true,
                         .json_mode = true,
                         .images = true,
-                        .image_urls = false,        // Message.images holds base64 bytes only (api/types.go ImageData)
+                        .image_urls = false,         // Message.images holds base64 bytes only (api/types.go ImageData)
                         .max_embedding_inputs = 0};  // /api/embed takes any number of inputs
 }
 
@@ -534,7 +540,8 @@ json ollama_chat_body(const ChatRequest& request, bool stream) {
     if (request.structured == StructuredMode::json_mode) body["format"] = "json";
     if (request.structured == StructuredMode::native_schema) {
         if (!o.response_format)
-            throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model,
+            throw InvalidRequestError(ErrorInfo{.provider = kProvider,
+                                                .model = request.model,
                                                 .message = "native structured output needs options.response_format"});
         body["format"] = o.response_format->schema;
     }
@@ -598,7 +605,8 @@ std::unique_ptr<StreamDecoder> make_ollama_stream_decoder(std::string model) {
 json ollama_embed_body(const EmbedRequest& request) {
     const EmbedOptions& o = request.options;
     if (request.inputs.empty())
-        throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
     json body{{"model", request.model}};
     if (request.single_input)
         body["input"] = request.inputs.front();
@@ -608,9 +616,10 @@ json ollama_embed_body(const EmbedRequest& request) {
         // api/types.go EmbedRequest.Truncate is a *bool.
         const std::string t = lower(o.truncate);
         if (t != "true" && t != "false")
-            throw InvalidRequestError(ErrorInfo{.provider = kProvider,
-                                                .model = request.model,
-                                                .message = "Ollama's truncate is \"true\" or \"false\", got \"" + o.truncate + "\""});
+            throw InvalidRequestError(
+                ErrorInfo{.provider = kProvider,
+                          .model = request.model,
+                          .message = "Ollama's truncate is \"true\" or \"false\", got \"" + o.truncate + "\""});
         body["truncate"] = t == "true";
     }
     if (o.dimensions) body["dimensions"] = *o.dimensions;
@@ -636,8 +645,10 @@ EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::str
         parse_failure(request.model, std::string("unexpected reply shape (") + e.what() + ")", body);
     }
     if (r.embeddings.size() != request.inputs.size())
-        parse_failure(request.model, "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
-                                         std::to_string(request.inputs.size()) + " inputs", body);
+        parse_failure(request.model,
+                      "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
+                          std::to_string(request.inputs.size()) + " inputs",
+                      body);
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }

@@ -111,8 +111,10 @@ json accepting_null(json node) {
     auto type = node.find("type");
     if (type != node.end() && !node.contains("const") && (type->is_string() || type->is_array())) {
         if (type->is_string() && *type != "null") *type = json::array({*type, "null"});
-        if (type->is_array() && std::find(type->begin(), type->end(), json("null")) == type->end()) type->push_back("null");
-        if (auto e = node.find("enum"); e != node.end() && e->is_array() && std::find(e->begin(), e->end(), json(nullptr)) == e->end())
+        if (type->is_array() && std::find(type->begin(), type->end(), json("null")) == type->end())
+            type->push_back("null");
+        if (auto e = node.find("enum");
+            e != node.end() && e->is_array() && std::find(e->begin(), e->end(), json(nullptr)) == e->end())
             e->push_back(nullptr);
         return node;
     }
@@ -143,7 +145,8 @@ void make_strict(json& node, int depth) {
         if (items->is_array())
             for (auto& sub : *items) make_strict(sub, depth + 1);
     }
-    if (auto extra = node.find("additionalProperties"); extra != node.end() && extra->is_object()) make_strict(*extra, depth + 1);
+    if (auto extra = node.find("additionalProperties"); extra != node.end() && extra->is_object())
+        make_strict(*extra, depth + 1);
     if (auto props = node.find("properties"); props != node.end() && props->is_object()) {
         json was_required = json::array();
         if (auto r = node.find("required"); r != node.end() && r->is_array()) was_required = *r;
@@ -181,7 +184,8 @@ public:
         sse_.finish(events_);
         drain(out);
         if (!done_) stream_cut_short(provider_, model_, "before [DONE]");
-        check_budget_not_spent(provider_, model_, finish_reason_, saw_output_, usage_, "max_tokens", "finish_reason \"length\"");
+        check_budget_not_spent(provider_, model_, finish_reason_, saw_output_, usage_, "max_tokens",
+                               "finish_reason \"length\"");
     }
 
 private:
@@ -205,8 +209,11 @@ private:
         if (j.is_discarded() || !j.is_object()) parse_failure(provider_, "malformed stream event", ev.data, model_);
         if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
             // An error reported mid-stream (HTTP status was already 200).
-            ErrorInfo info{.provider = provider_, .model = model_, .status = 0,
-                           .message = error_message_from_body(ev.data), .error_type = error_type_from_body(ev.data),
+            ErrorInfo info{.provider = provider_,
+                           .model = model_,
+                           .status = 0,
+                           .message = error_message_from_body(ev.data),
+                           .error_type = error_type_from_body(ev.data),
                            .body = ev.data};
             if (info.message.empty()) info.message = "an error occurred during streaming";
             throw ProviderAPIError(std::move(info));
@@ -255,7 +262,8 @@ private:
                 // StreamChunk describes the first choice; n > 1 streams are not split out.
                 if (json_index(choice, "index", 0) != 0) continue;
                 if (auto d = choice.find("delta"); d != choice.end() && d->is_object()) {
-                    if (auto content = d->find("content"); content != d->end()) read_content(*content, c.delta, c.reasoning);
+                    if (auto content = d->find("content"); content != d->end())
+                        read_content(*content, c.delta, c.reasoning);
                     saw_output_ = saw_output_ || !c.delta.empty();
                     read_reasoning(*d, c.reasoning);
                     if (auto tcs = d->find("tool_calls"); tcs != d->end() && tcs->is_array()) {
@@ -266,7 +274,8 @@ private:
                             const json fn = tc.value("function", json::object());
                             td.function = string_or_empty(fn, "name");
                             auto args = fn.find("arguments");
-                            if (args != fn.end()) td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
+                            if (args != fn.end())
+                                td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
                             assembler_.add(td);
                             saw_output_ = true;
                             c.tool_call_deltas.push_back(std::move(td));
@@ -345,7 +354,9 @@ json openai_response_format(const ChatRequest& request, bool strict_allowed) {
     const auto& rf = request.options.response_format;
     if (request.structured != StructuredMode::native_schema || !rf) return nullptr;
     const bool strict = strict_allowed && rf->strict;
-    json spec{{"name", schema_name(rf->name)}, {"schema", strict ? openai_strict_schema(rf->schema) : rf->schema}, {"strict", strict}};
+    json spec{{"name", schema_name(rf->name)},
+              {"schema", strict ? openai_strict_schema(rf->schema) : rf->schema},
+              {"strict", strict}};
     if (!rf->description.empty()) spec["description"] = rf->description;
     return json{{"type", "json_schema"}, {"json_schema", std::move(spec)}};
 }
@@ -369,7 +380,8 @@ json openai_chat_body(const ChatRequest& request, bool stream, bool include_usag
     if (o.parallel_tool_calls) body["parallel_tool_calls"] = *o.parallel_tool_calls;
     if (!o.reasoning_effort.empty()) body["reasoning_effort"] = o.reasoning_effort;
     if (!o.user.empty()) body["user"] = o.user;
-    if (json format = openai_response_format(request, true); !format.is_null()) body["response_format"] = std::move(format);
+    if (json format = openai_response_format(request, true); !format.is_null())
+        body["response_format"] = std::move(format);
     if (stream) {
         body["stream"] = true;
         if (include_usage) body["stream_options"] = {{"include_usage", true}};
@@ -407,12 +419,14 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, std::stri
             const auto role = msg.find("role");
             choice.message.role = role != msg.end() && role->is_string() ? role->get<std::string>() : "assistant";
             std::string text;
-            if (auto content = msg.find("content"); content != msg.end()) read_content(*content, text, choice.message.reasoning);
+            if (auto content = msg.find("content"); content != msg.end())
+                read_content(*content, text, choice.message.reasoning);
             read_reasoning(msg, choice.message.reasoning);
             choice.message.content = std::move(text);
             // A structured-output refusal arrives instead of content (openai-python
             // types/chat/chat_completion_message.py `refusal`); kept where the structured layer looks.
-            if (auto refusal = msg.find("refusal"); refusal != msg.end() && refusal->is_string() && !refusal->get_ref<const std::string&>().empty())
+            if (auto refusal = msg.find("refusal");
+                refusal != msg.end() && refusal->is_string() && !refusal->get_ref<const std::string&>().empty())
                 choice.message.provider_data = json{{"refusal", *refusal}};
             if (auto tcs = msg.find("tool_calls"); tcs != msg.end() && tcs->is_array())
                 for (const auto& tc : *tcs) choice.message.tool_calls.push_back(read_tool_call(tc));
@@ -450,7 +464,8 @@ EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std
                 v = emb.get<std::vector<double>>();
             indexed.emplace_back(json_index(item, "index", static_cast<int>(indexed.size())), std::move(v));
         }
-        std::stable_sort(indexed.begin(), indexed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::stable_sort(indexed.begin(), indexed.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [i, v] : indexed) r.embeddings.push_back(std::move(v));
         if (auto u = j.find("usage"); u != j.end()) r.usage = openai_parse_usage(*u);
     } catch (const json::exception& e) {
@@ -497,7 +512,8 @@ std::string OpenAICompatibleProvider::require_key(const std::string& override_ke
     if (auto v = first_env(variables)) return std::move(*v);
     std::string names;
     for (const char* v : variables) names += (names.empty() ? "" : " or ") + std::string(v);
-    throw AuthError(ErrorInfo{.provider = name(), .message = "no API key for " + name() + ": set " + names + " or pass api_key"});
+    throw AuthError(
+        ErrorInfo{.provider = name(), .message = "no API key for " + name() + ": set " + names + " or pass api_key"});
 }
 
 HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, bool stream) const {
@@ -551,7 +567,8 @@ HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) c
     if (!supports_embeddings()) return HttpProvider::build_embed(request);  // EmbeddingsNotSupported
     const EmbedOptions& o = request.options;
     if (request.inputs.empty())
-        throw InvalidRequestError(ErrorInfo{.provider = name(), .model = request.model, .message = "embed needs at least one input"});
+        throw InvalidRequestError(
+            ErrorInfo{.provider = name(), .model = request.model, .message = "embed needs at least one input"});
     HttpRequest http;
     http.url = embeddings_url(base_url(o.api_base), request.model);
     http.provider = name();
@@ -575,12 +592,15 @@ HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) c
     return http;
 }
 
-EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& request, const HttpResponse& response) const {
+EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& request,
+                                                        const HttpResponse& response) const {
     EmbeddingResponse r = openai_parse_embeddings(name(), response.body);
     if (r.model.empty()) r.model = request.model;
     if (r.embeddings.size() != request.inputs.size())
-        parse_failure(name(), "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
-                                  std::to_string(request.inputs.size()) + " inputs", response.body);
+        parse_failure(name(),
+                      "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
+                          std::to_string(request.inputs.size()) + " inputs",
+                      response.body);
     return r;
 }
 

@@ -82,7 +82,8 @@ CompletionResponse openai_parse_chat(const std::string& provider, std::string bo
 CompletionResponse openai_parse_chat_full(const std::string& provider, std::string body);
 Usage openai_parse_usage(const json& usage);
 // `fast_path` false maps every event on the full path only: for the differential fuzz target and tests.
-std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model, bool fast_path = true);
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model,
+                                                          bool fast_path = true);
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body);
 
 }  // namespace llmgate::detail

@@ -67,9 +67,12 @@ std::string string_or_empty(const std::optional<element>& e) {
 std::int64_t count_of(const std::optional<element>& e) {
     if (!e) return 0;
     switch (e->type()) {
-        case element_type::INT64: return std::max<std::int64_t>(0, e->get_int64().value_unsafe());
-        case element_type::UINT64: return std::numeric_limits<std::int64_t>::max();  // only above int64's range
-        default: return 0;
+        case element_type::INT64:
+            return std::max<std::int64_t>(0, e->get_int64().value_unsafe());
+        case element_type::UINT64:
+            return std::numeric_limits<std::int64_t>::max();  // only above int64's range
+        default:
+            return 0;
     }
 }
 
@@ -157,8 +160,8 @@ bool read_tool_call(element tc, ToolCall& call) {
 }
 
 bool read_message(element msg, Message& m) {
-    static constexpr std::string_view kNames[] = {"role", "content", "reasoning_content", "reasoning", "refusal",
-                                                  "tool_calls"};
+    static constexpr std::string_view kNames[] = {"role",      "content", "reasoning_content",
+                                                  "reasoning", "refusal", "tool_calls"};
     Fields<6> f;
     if (!collect(msg, kNames, f)) return false;
     std::string_view s;
@@ -262,7 +265,7 @@ std::optional<OpenAIChunkFields> openai_parse_chunk_fast(std::string_view data) 
             if (!collect(choice, kIndex, i)) return std::nullopt;
             int index = 0;
             if (!index_of(i.values[0], 0, index)) return std::nullopt;
-            if (index != 0) continue;  // StreamChunk describes the first choice
+            if (index != 0) continue;             // StreamChunk describes the first choice
             if (seen_first) return std::nullopt;  // two "first" choices: the full path's order rules apply
             seen_first = true;
             if (!read_chunk_choice(choice, out)) return std::nullopt;

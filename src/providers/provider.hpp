@@ -32,10 +32,10 @@ struct ChatRequest {
 // What a provider's API can do for a given model, so the dispatch layer can choose strategies and
 // prepare inputs (e.g. fetch image URLs client-side for APIs that take only inline bytes).
 struct Capabilities {
-    bool native_schema = false;  // schema-constrained structured output
-    bool json_mode = false;      // JSON-object output mode without a schema
-    bool images = true;          // takes image input at all (else VisionNotSupported)
-    bool image_urls = true;      // takes http(s) image URLs itself (else they are fetched and sent inline)
+    bool native_schema = false;            // schema-constrained structured output
+    bool json_mode = false;                // JSON-object output mode without a schema
+    bool images = true;                    // takes image input at all (else VisionNotSupported)
+    bool image_urls = true;                // takes http(s) image URLs itself (else they are fetched and sent inline)
     std::size_t max_embedding_inputs = 0;  // most texts one embeddings request may carry (0 = no limit)
 };
 

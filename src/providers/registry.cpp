@@ -51,7 +51,8 @@ Provider* instance(const Entry& e, const std::string& model) {
         throw ProviderNotAvailableError(ErrorInfo{
             .provider = e.name,
             .model = model,
-            .message = std::string("provider '") + e.name + "' is reserved but not available in this llmgate build yet"});
+            .message =
+                std::string("provider '") + e.name + "' is reserved but not available in this llmgate build yet"});
     return slot.get();
 }
 
@@ -70,7 +71,8 @@ std::pair<const Entry*, std::string> resolve(const std::string& model, const std
         if (const Entry* e = find_entry(std::string_view(model).substr(0, slash))) {
             std::string id = model.substr(slash + 1);
             if (id.empty())
-                throw InvalidRequestError(ErrorInfo{.provider = e->name, .model = model, .message = "model id missing after '/'"});
+                throw InvalidRequestError(
+                    ErrorInfo{.provider = e->name, .model = model, .message = "model id missing after '/'"});
             return {e, std::move(id)};
         }
     }

@@ -6,10 +6,11 @@
 namespace llmgate::detail {
 
 void stream_cut_short(const std::string& provider, const std::string& model, std::string_view missing_end) {
-    throw ResponseParseError(ErrorInfo{.provider = provider,
-                                       .model = model,
-                                       .status = 200,
-                                       .message = "stream ended " + std::string(missing_end) + ": the reply is incomplete"});
+    throw ResponseParseError(
+        ErrorInfo{.provider = provider,
+                  .model = model,
+                  .status = 200,
+                  .message = "stream ended " + std::string(missing_end) + ": the reply is incomplete"});
 }
 
 void check_budget_not_spent(const std::string& provider, const std::string& model, const std::string& finish_reason,

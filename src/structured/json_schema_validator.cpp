@@ -16,15 +16,23 @@ constexpr std::size_t kBudget = 200000;
 
 const char* type_of(const json& v) {
     switch (v.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::boolean: return "boolean";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return "boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned: return "integer";
-        case json::value_t::number_float: return "number";
-        case json::value_t::string: return "string";
-        case json::value_t::array: return "array";
-        case json::value_t::object: return "object";
-        default: return "binary";
+        case json::value_t::number_unsigned:
+            return "integer";
+        case json::value_t::number_float:
+            return "number";
+        case json::value_t::string:
+            return "string";
+        case json::value_t::array:
+            return "array";
+        case json::value_t::object:
+            return "object";
+        default:
+            return "binary";
     }
 }
 
@@ -212,15 +220,20 @@ private:
             }
             if (extra == s.end() || has_patterns) continue;
             if (extra->is_boolean()) {
-                if (!extra->get<bool>()) add(out, child_path(path, key), "property is not allowed (additionalProperties is false)");
+                if (!extra->get<bool>())
+                    add(out, child_path(path, key), "property is not allowed (additionalProperties is false)");
             } else {
                 validate(item, *extra, child_path(path, key), depth + 1, out);
             }
         }
-        if (const auto mn = s.find("minProperties"); mn != s.end() && mn->is_number() && static_cast<double>(v.size()) < mn->get<double>())
-            add(out, path, "has " + std::to_string(v.size()) + " properties, fewer than minProperties " + short_dump(*mn));
-        if (const auto mx = s.find("maxProperties"); mx != s.end() && mx->is_number() && static_cast<double>(v.size()) > mx->get<double>())
-            add(out, path, "has " + std::to_string(v.size()) + " properties, more than maxProperties " + short_dump(*mx));
+        if (const auto mn = s.find("minProperties");
+            mn != s.end() && mn->is_number() && static_cast<double>(v.size()) < mn->get<double>())
+            add(out, path,
+                "has " + std::to_string(v.size()) + " properties, fewer than minProperties " + short_dump(*mn));
+        if (const auto mx = s.find("maxProperties");
+            mx != s.end() && mx->is_number() && static_cast<double>(v.size()) > mx->get<double>())
+            add(out, path,
+                "has " + std::to_string(v.size()) + " properties, more than maxProperties " + short_dump(*mx));
     }
 
     void check_array(const json& v, const json& s, const std::string& path, int depth, std::vector<std::string>& out) {
@@ -238,9 +251,11 @@ private:
             for (std::size_t i = prefix; i < v.size() && !exhausted_; ++i)
                 validate(v[i], *items, path + "[" + std::to_string(i) + "]", depth + 1, out);
         }
-        if (const auto mn = s.find("minItems"); mn != s.end() && mn->is_number() && static_cast<double>(v.size()) < mn->get<double>())
+        if (const auto mn = s.find("minItems");
+            mn != s.end() && mn->is_number() && static_cast<double>(v.size()) < mn->get<double>())
             add(out, path, "has " + std::to_string(v.size()) + " items, fewer than minItems " + short_dump(*mn));
-        if (const auto mx = s.find("maxItems"); mx != s.end() && mx->is_number() && static_cast<double>(v.size()) > mx->get<double>())
+        if (const auto mx = s.find("maxItems");
+            mx != s.end() && mx->is_number() && static_cast<double>(v.size()) > mx->get<double>())
             add(out, path, "has " + std::to_string(v.size()) + " items, more than maxItems " + short_dump(*mx));
         if (true_flag(s, "uniqueItems")) {
             for (std::size_t i = 0; i < v.size(); ++i) {
@@ -250,7 +265,8 @@ private:
                         return;
                     }
                     if (v[i] == v[j]) {
-                        add(out, path, "items " + std::to_string(i) + " and " + std::to_string(j) + " are equal (uniqueItems)");
+                        add(out, path,
+                            "items " + std::to_string(i) + " and " + std::to_string(j) + " are equal (uniqueItems)");
                         return;
                     }
                 }
@@ -260,9 +276,11 @@ private:
 
     void check_string(const json& v, const json& s, const std::string& path, std::vector<std::string>& out) const {
         const std::size_t n = code_points(v.get_ref<const std::string&>());
-        if (const auto mn = s.find("minLength"); mn != s.end() && mn->is_number() && static_cast<double>(n) < mn->get<double>())
+        if (const auto mn = s.find("minLength");
+            mn != s.end() && mn->is_number() && static_cast<double>(n) < mn->get<double>())
             add(out, path, "is " + std::to_string(n) + " characters long, shorter than minLength " + short_dump(*mn));
-        if (const auto mx = s.find("maxLength"); mx != s.end() && mx->is_number() && static_cast<double>(n) > mx->get<double>())
+        if (const auto mx = s.find("maxLength");
+            mx != s.end() && mx->is_number() && static_cast<double>(n) > mx->get<double>())
             add(out, path, "is " + std::to_string(n) + " characters long, longer than maxLength " + short_dump(*mx));
     }
 
@@ -277,11 +295,15 @@ private:
         const std::string shown = short_dump(v);
         if (const auto m = num("minimum")) {
             if (flag("exclusiveMinimum") ? !(d > *m) : !(d >= *m))
-                add(out, path, shown + " is less than " + (flag("exclusiveMinimum") ? "or equal to " : "") + "minimum " + format_number(*m));
+                add(out, path,
+                    shown + " is less than " + (flag("exclusiveMinimum") ? "or equal to " : "") + "minimum " +
+                        format_number(*m));
         }
         if (const auto m = num("maximum")) {
             if (flag("exclusiveMaximum") ? !(d < *m) : !(d <= *m))
-                add(out, path, shown + " is greater than " + (flag("exclusiveMaximum") ? "or equal to " : "") + "maximum " + format_number(*m));
+                add(out, path,
+                    shown + " is greater than " + (flag("exclusiveMaximum") ? "or equal to " : "") + "maximum " +
+                        format_number(*m));
         }
         if (const auto m = num("exclusiveMinimum"); m && !(d > *m))
             add(out, path, shown + " is not greater than exclusiveMinimum " + format_number(*m));
@@ -309,7 +331,8 @@ private:
         return b;
     }
 
-    void check_combinators(const json& v, const json& s, const std::string& path, int depth, std::vector<std::string>& out) {
+    void check_combinators(const json& v, const json& s, const std::string& path, int depth,
+                           std::vector<std::string>& out) {
         if (const auto all = s.find("allOf"); all != s.end() && all->is_array()) {
             for (const auto& sub : *all) validate(v, sub, path, depth + 1, out);
         }
@@ -339,7 +362,8 @@ private:
             if (matches == 0)
                 report_alternatives(failed, "oneOf", path, out);
             else if (matches > 1)
-                add(out, path, "matches " + std::to_string(matches) + " of the oneOf alternatives, exactly one allowed");
+                add(out, path,
+                    "matches " + std::to_string(matches) + " of the oneOf alternatives, exactly one allowed");
         }
         if (const auto no = s.find("not"); no != s.end()) {
             std::vector<std::string> sub;
@@ -366,12 +390,14 @@ private:
                 const std::string prefix = path + ": expected ";
                 if (p.rfind(prefix, 0) != 0) continue;
                 const auto end = p.find(", got ");
-                const std::string t = p.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
+                const std::string t =
+                    p.substr(prefix.size(), end == std::string::npos ? std::string::npos : end - prefix.size());
                 if (types.find(t) == std::string::npos) types += (types.empty() ? "" : " or ") + t;
             }
         }
-        add(out, path, std::string("matches none of the ") + keyword + " alternatives" +
-                           (types.empty() ? std::string() : " (expected " + types + ")"));
+        add(out, path,
+            std::string("matches none of the ") + keyword + " alternatives" +
+                (types.empty() ? std::string() : " (expected " + types + ")"));
     }
 
     const json& root_;

@@ -18,7 +18,8 @@ namespace llmgate::detail {
 // minimum, maximum, exclusiveMinimum/exclusiveMaximum (number or draft-4 boolean), multipleOf;
 // anyOf, oneOf, allOf, not; $ref to "#", "#/$defs/...", "#/definitions/..." (any JSON pointer into the
 // root schema); OpenAPI's "nullable": true. A null value for a property that is not required counts as
-// absent (strict provider modes send every property, null for the ones the model leaves out). Keywords it does not know (format, pattern, ...) are ignored.
+// absent (strict provider modes send every property, null for the ones the model leaves out). Keywords it does not know
+// (format, pattern, ...) are ignored.
 //
 // Bounded: nesting past `max_depth` and work past an internal budget are reported as problems instead
 // of recursing further, so a hostile schema or value cannot exhaust the stack or the CPU.

@@ -10,9 +10,12 @@ namespace llmgate::detail {
 
 const char* strategy_name(Strategy s) {
     switch (s) {
-        case Strategy::native: return "native";
-        case Strategy::json_mode: return "json_mode";
-        case Strategy::prompt: return "prompt";
+        case Strategy::native:
+            return "native";
+        case Strategy::json_mode:
+            return "json_mode";
+        case Strategy::prompt:
+            return "prompt";
     }
     return "prompt";
 }
@@ -23,16 +26,20 @@ std::vector<Strategy> structured_plan(const ResponseFormat& format, const Capabi
         return InvalidRequestError(ErrorInfo{.provider = provider, .model = model, .message = std::move(message)});
     };
     if (!format.schema.is_object())
-        throw invalid("response_format.schema must be a JSON Schema object, got " + std::string(format.schema.type_name()));
+        throw invalid("response_format.schema must be a JSON Schema object, got " +
+                      std::string(format.schema.type_name()));
     switch (format.strategy) {
         case StructuredStrategy::native:
-            if (!caps.native_schema) throw invalid(provider + " has no native schema-constrained output for this model");
+            if (!caps.native_schema)
+                throw invalid(provider + " has no native schema-constrained output for this model");
             return {Strategy::native};
         case StructuredStrategy::json_mode:
             if (!caps.json_mode) throw invalid(provider + " has no JSON output mode for this model");
             return {Strategy::json_mode};
-        case StructuredStrategy::prompt: return {Strategy::prompt};
-        case StructuredStrategy::automatic: break;
+        case StructuredStrategy::prompt:
+            return {Strategy::prompt};
+        case StructuredStrategy::automatic:
+            break;
     }
     std::vector<Strategy> plan;
     if (caps.native_schema) plan.push_back(Strategy::native);
@@ -44,7 +51,9 @@ std::vector<Strategy> structured_plan(const ResponseFormat& format, const Capabi
 ChatRequest structured_request(const ChatRequest& base, Strategy s) {
     ChatRequest r = base;
     switch (s) {
-        case Strategy::native: r.structured = StructuredMode::native_schema; break;
+        case Strategy::native:
+            r.structured = StructuredMode::native_schema;
+            break;
         case Strategy::json_mode:
             r.structured = StructuredMode::json_mode;
             r.messages = with_schema_instructions(std::move(r.messages), *base.options.response_format);
@@ -79,7 +88,8 @@ std::string refusal_of(const CompletionResponse& resp) {
     if (!resp.choices.empty()) {
         const json& data = resp.choices.front().message.provider_data;
         if (data.is_object())
-            if (const auto r = data.find("refusal"); r != data.end() && r->is_string() && !r->get_ref<const std::string&>().empty())
+            if (const auto r = data.find("refusal");
+                r != data.end() && r->is_string() && !r->get_ref<const std::string&>().empty())
                 return r->get<std::string>();
     }
     const json& raw = resp.raw.get();

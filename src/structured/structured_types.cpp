@@ -22,7 +22,9 @@ std::optional<json> SchemaBuilder::enter(std::string_view type_name) {
 
 json SchemaBuilder::leave(std::string_view type_name, json properties, std::vector<std::string> required,
                           const FieldDescriptions* descriptions) {
-    json schema{{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)},
+    json schema{{"type", "object"},
+                {"properties", std::move(properties)},
+                {"required", std::move(required)},
                 // Strict modes (OpenAI, Azure) require additionalProperties false on every object.
                 {"additionalProperties", false}};
     if (descriptions) {
@@ -84,7 +86,8 @@ json SchemaBuilder::enum_of(const std::vector<std::string_view>& names) {
     return json{{"type", "string"}, {"enum", std::move(values)}};
 }
 
-void start_completion_async(CompletionRequest request, std::function<void(std::exception_ptr, CompletionResponse)> done) {
+void start_completion_async(CompletionRequest request,
+                            std::function<void(std::exception_ptr, CompletionResponse)> done) {
     // No gate or batch middleware: the free functions' chain, as acompletion() runs it.
     static const MiddlewareList& no_outer_middleware = *new MiddlewareList();  // leaked: used until exit
     run_complete_async(no_outer_middleware, std::move(request), std::move(done));

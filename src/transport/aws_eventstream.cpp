@@ -51,23 +51,38 @@ void read_headers(const char* p, const char* end, std::vector<std::pair<std::str
             std::uint64_t v = 0;
             for (std::size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
             // Sign-extend: byte, short, integer and long are signed two's complement.
-            const std::int64_t s = n == 8 ? static_cast<std::int64_t>(v)
-                                          : static_cast<std::int64_t>(v << (64 - 8 * n)) >> (64 - 8 * n);
+            const std::int64_t s =
+                n == 8 ? static_cast<std::int64_t>(v) : static_cast<std::int64_t>(v << (64 - 8 * n)) >> (64 - 8 * n);
             p += n;
             return std::to_string(s);
         };
         switch (type) {
-            case 0: value = "true"; break;
-            case 1: value = "false"; break;
-            case 2: value = fixed_int(1); break;
-            case 3: value = fixed_int(2); break;
-            case 4: value = fixed_int(4); break;
-            case 5: value = fixed_int(8); break;
-            case 8: value = fixed_int(8); break;  // timestamp: milliseconds since the epoch
+            case 0:
+                value = "true";
+                break;
+            case 1:
+                value = "false";
+                break;
+            case 2:
+                value = fixed_int(1);
+                break;
+            case 3:
+                value = fixed_int(2);
+                break;
+            case 4:
+                value = fixed_int(4);
+                break;
+            case 5:
+                value = fixed_int(8);
+                break;
+            case 8:
+                value = fixed_int(8);
+                break;  // timestamp: milliseconds since the epoch
             case 6:
             case 7: {
                 need(2);
-                const std::size_t len = (std::size_t(static_cast<unsigned char>(p[0])) << 8) | static_cast<unsigned char>(p[1]);
+                const std::size_t len =
+                    (std::size_t(static_cast<unsigned char>(p[0])) << 8) | static_cast<unsigned char>(p[1]);
                 p += 2;
                 need(len);
                 value.assign(p, len);
@@ -109,10 +124,12 @@ void EventStreamDecoder::feed(std::string_view bytes, std::vector<EventStreamMes
         const std::uint32_t total = read_u32(frame);
         const std::uint32_t headers_len = read_u32(frame + 4);
         if (crc32_ieee(std::string_view(frame, 8)) != read_u32(frame + 8)) bad_frame("prelude CRC mismatch");
-        if (total < kMinFrameBytes || total > kMaxFrameBytes) bad_frame("frame length " + std::to_string(total) + " is impossible");
+        if (total < kMinFrameBytes || total > kMaxFrameBytes)
+            bad_frame("frame length " + std::to_string(total) + " is impossible");
         if (headers_len > total - kMinFrameBytes) bad_frame("headers length exceeds the frame");
         if (buffer_.size() - pos < total) break;
-        if (crc32_ieee(std::string_view(frame, total - 4)) != read_u32(frame + total - 4)) bad_frame("message CRC mismatch");
+        if (crc32_ieee(std::string_view(frame, total - 4)) != read_u32(frame + total - 4))
+            bad_frame("message CRC mismatch");
         EventStreamMessage msg;
         read_headers(frame + kPreludeBytes, frame + kPreludeBytes + headers_len, msg.headers);
         msg.payload.assign(frame + kPreludeBytes + headers_len, total - kMinFrameBytes - headers_len);

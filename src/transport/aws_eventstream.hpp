@@ -31,7 +31,8 @@ public:
     // True when bytes of an unfinished frame are buffered (the body ended mid-frame).
     bool mid_frame() const { return !buffer_.empty(); }
 
-    static constexpr std::uint32_t kMaxFrameBytes = 16u * 1024u * 1024u + 128u * 1024u;  // AWS: 16 MiB payload + 128 KiB headers
+    static constexpr std::uint32_t kMaxFrameBytes =
+        16u * 1024u * 1024u + 128u * 1024u;  // AWS: 16 MiB payload + 128 KiB headers
 
 private:
     std::string buffer_{};

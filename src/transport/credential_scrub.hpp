@@ -17,8 +17,10 @@ inline std::vector<std::string> credential_values(const Headers& request_headers
         std::string v = find_header(request_headers, name);
         if (std::string_view(name) == "authorization") {
             // "Bearer <token>"; AWS SigV4's Authorization holds only a derived signature and the key id.
-            if (v.rfind("Bearer ", 0) == 0) v = v.substr(7);
-            else if (v.rfind("AWS4-", 0) == 0) continue;
+            if (v.rfind("Bearer ", 0) == 0)
+                v = v.substr(7);
+            else if (v.rfind("AWS4-", 0) == 0)
+                continue;
         }
         if (v.size() >= 8) out.push_back(std::move(v));  // shorter values would scrub ordinary words
     }

@@ -52,7 +52,8 @@ std::uint64_t settings_generation = 1;  // guarded by settings_mutex; bumped by 
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -65,7 +66,8 @@ constexpr std::size_t kMaxReserve = 1u << 20;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == '\r' || s.back() == '\n' || s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -81,8 +83,7 @@ TransportSettings current_transport_settings() {
 
 std::string find_header(const Headers& headers, std::string_view name) {
     for (const auto& [k, v] : headers) {
-        if (k.size() == name.size() &&
-            std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+        if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
                 return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
             }))
             return v;
@@ -255,7 +256,8 @@ void Transfer::build_header_list(EasySlot& slot) const {
     for (const auto& [k, v] : request_.headers) add(k, v, true);
     if (!has_user_agent) add(kUserAgent);
     add(kNoExpect);
-    for (std::size_t i = 0; i + 1 < slot.header_nodes.size(); ++i) slot.header_nodes[i].next = &slot.header_nodes[i + 1];
+    for (std::size_t i = 0; i + 1 < slot.header_nodes.size(); ++i)
+        slot.header_nodes[i].next = &slot.header_nodes[i + 1];
 }
 
 bool Transfer::exceeds_limit(std::size_t more) {

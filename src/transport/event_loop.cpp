@@ -72,7 +72,9 @@ public:
     }
     // The loop if it has been started, else nullptr (settings changes need not start it).
     static EventLoop* if_started() { return created.load(); }
-    bool on_loop_thread() const { return std::this_thread::get_id() == loop_thread_id_.load(std::memory_order_relaxed); }
+    bool on_loop_thread() const {
+        return std::this_thread::get_id() == loop_thread_id_.load(std::memory_order_relaxed);
+    }
 
     void apply_connection_limits() {
         post([this] {
@@ -425,9 +427,9 @@ void post_to_event_loop_after(std::chrono::milliseconds delay, std::function<voi
 void refuse_to_wait_on_event_loop() {
     const EventLoop* loop = EventLoop::if_started();
     if (loop != nullptr && loop->on_loop_thread())
-        throw InvalidRequestError(ErrorInfo{
-            .message = "a stream cannot be read on llmgate's event loop thread (inside an llmgate callback), "
-                       "where it would wait for itself: hand it to a thread of your own"});
+        throw InvalidRequestError(
+            ErrorInfo{.message = "a stream cannot be read on llmgate's event loop thread (inside an llmgate callback), "
+                                 "where it would wait for itself: hand it to a thread of your own"});
 }
 
 void transport_settings_changed() {

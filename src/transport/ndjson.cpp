@@ -40,8 +40,6 @@ void NdjsonParser::feed(std::string_view bytes, std::vector<std::string>& out) {
     }
 }
 
-void NdjsonParser::finish(std::vector<std::string>& out) {
-    emit(out);
-}
+void NdjsonParser::finish(std::vector<std::string>& out) { emit(out); }
 
 }  // namespace llmgate::detail

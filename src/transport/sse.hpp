@@ -25,7 +25,7 @@ private:
     void line(std::string_view l, std::vector<SseEvent>& out);
 
     std::string partial_{};  // an unterminated line carried to the next feed
-    bool skip_lf_ = false;  // the previous slice ended in CR: a leading LF belongs to that line end
+    bool skip_lf_ = false;   // the previous slice ended in CR: a leading LF belongs to that line end
     SseEvent current_{};
     bool has_data_ = false;
 };

@@ -70,8 +70,7 @@ protected:
 
 class SyncBodyReader final : public BodyReader {
 public:
-    explicit SyncBodyReader(HttpRequest request)
-        : session_(pool().take()), transfer_(std::move(request)) {
+    explicit SyncBodyReader(HttpRequest request) : session_(pool().take()), transfer_(std::move(request)) {
         transfer_.configure(session_->slot, false);
         curl_multi_add_handle(session_->multi, session_->easy());
         pump_until([this] { return transfer_.headers_done(); });

@@ -93,8 +93,9 @@ std::string event(const std::string& event_type, json payload) {
 }
 
 std::string exception(const std::string& exception_type, const std::string& message) {
-    return frame({{":exception-type", exception_type}, {":content-type", "application/json"}, {":message-type", "exception"}},
-                 json{{"message", message}}.dump());
+    return frame(
+        {{":exception-type", exception_type}, {":content-type", "application/json"}, {":message-type", "exception"}},
+        json{{"message", message}}.dump());
 }
 
 Reply stream(std::vector<std::string> frames, bool drop_connection) {
@@ -109,7 +110,8 @@ Reply stream(std::vector<std::string> frames, bool drop_connection) {
 std::vector<std::string> text_frames(const std::vector<std::string>& pieces, const std::string& stop_reason,
                                      bool send_stop, bool send_metadata) {
     std::vector<std::string> frames{event("messageStart", {{"role", "assistant"}})};
-    for (const auto& p : pieces) frames.push_back(event("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", p}}}}));
+    for (const auto& p : pieces)
+        frames.push_back(event("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", p}}}}));
     frames.push_back(event("contentBlockStop", {{"contentBlockIndex", 0}}));
     if (send_stop) frames.push_back(event("messageStop", {{"stopReason", stop_reason}}));
     if (send_metadata)
@@ -131,12 +133,14 @@ Reply stream_tool_use(const std::vector<std::pair<std::string, std::vector<std::
         block = 1;
     }
     for (std::size_t i = 0; i < name_and_fragments.size(); ++i, ++block) {
-        frames.push_back(event("contentBlockStart",
-                               {{"contentBlockIndex", block},
-                                {"start", {{"toolUse", {{"toolUseId", "tooluse_" + std::to_string(i)},
-                                                        {"name", name_and_fragments[i].first}}}}}}));
+        frames.push_back(event(
+            "contentBlockStart",
+            {{"contentBlockIndex", block},
+             {"start",
+              {{"toolUse", {{"toolUseId", "tooluse_" + std::to_string(i)}, {"name", name_and_fragments[i].first}}}}}}));
         for (const auto& f : name_and_fragments[i].second)
-            frames.push_back(event("contentBlockDelta", {{"contentBlockIndex", block}, {"delta", {{"toolUse", {{"input", f}}}}}}));
+            frames.push_back(
+                event("contentBlockDelta", {{"contentBlockIndex", block}, {"delta", {{"toolUse", {{"input", f}}}}}}));
         frames.push_back(event("contentBlockStop", {{"contentBlockIndex", block}}));
     }
     frames.push_back(event("messageStop", {{"stopReason", "tool_use"}}));
@@ -151,7 +155,8 @@ Reply error(int status, const std::string& error_type, const std::string& messag
 }
 
 Reply titan_embedding(const std::vector<float>& vector, int input_tokens) {
-    Reply r = json_reply({{"embedding", vector}, {"embeddingsByType", {{"float", vector}}}, {"inputTextTokenCount", input_tokens}});
+    Reply r = json_reply(
+        {{"embedding", vector}, {"embeddingsByType", {{"float", vector}}}, {"inputTextTokenCount", input_tokens}});
     r.headers.emplace_back("X-Amzn-Bedrock-Input-Token-Count", std::to_string(input_tokens));
     return r;
 }

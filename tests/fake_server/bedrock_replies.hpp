@@ -38,8 +38,9 @@ std::string exception(const std::string& exception_type, const std::string& mess
 // A stream reply: one HTTP chunk per element.
 Reply stream(std::vector<std::string> frames, bool drop_connection = false);
 // messageStart, contentBlockDelta per piece, contentBlockStop, messageStop, metadata (unless left out).
-std::vector<std::string> text_frames(const std::vector<std::string>& pieces, const std::string& stop_reason = "end_turn",
-                                     bool send_stop = true, bool send_metadata = true);
+std::vector<std::string> text_frames(const std::vector<std::string>& pieces,
+                                     const std::string& stop_reason = "end_turn", bool send_stop = true,
+                                     bool send_metadata = true);
 Reply stream_text(const std::vector<std::string>& pieces, const std::string& stop_reason = "end_turn");
 // Per tool: contentBlockStart with toolUse {toolUseId "tooluse_<i>", name}, one delta per input fragment,
 // contentBlockStop; then messageStop "tool_use" and metadata. Text first when given.
@@ -47,7 +48,8 @@ Reply stream_tool_use(const std::vector<std::pair<std::string, std::vector<std::
                       const std::string& text = "");
 
 // --- errors and embeddings ---
-// AWS restJson1 error: {"message": ...} with x-amzn-ErrorType "<type>:http://internal.amazon.com/coral/com.amazon.bedrock/".
+// AWS restJson1 error: {"message": ...} with x-amzn-ErrorType
+// "<type>:http://internal.amazon.com/coral/com.amazon.bedrock/".
 Reply error(int status, const std::string& error_type, const std::string& message);
 Reply titan_embedding(const std::vector<float>& vector, int input_tokens = 3);
 // Cohere on Bedrock: {"embeddings": [[...]]} (v3, embeddings_floats) or {"embeddings": {"float": [[...]]}} (v4).

@@ -42,8 +42,9 @@ Reply stream_thinking(const std::vector<std::string>& thinking, const std::vecto
 
 // A streamed tool-call reply: tool-plan-delta events, then per call tool-call-start (id, name,
 // arguments ""), one tool-call-delta per argument fragment, tool-call-end; message-end TOOL_CALL.
-Reply stream_tool_calls(const std::string& tool_plan,
-                        const std::vector<std::pair<std::string, std::vector<std::string>>>& name_and_argument_fragments);
+Reply stream_tool_calls(
+    const std::string& tool_plan,
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& name_and_argument_fragments);
 
 // A Cohere error body {"message": "..."} with the trace-id header; add retry-after yourself.
 Reply error(int status, const std::string& message);

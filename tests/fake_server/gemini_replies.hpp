@@ -40,8 +40,7 @@ Reply embedding(const std::vector<float>& values);
 Reply batch_embeddings(const std::vector<std::vector<float>>& vectors);
 
 // A google.rpc.Status error body {"error":{code,message,status[,details]}}.
-Reply error(int status, const std::string& message, const std::string& grpc_status,
-            nlohmann::json details = nullptr);
+Reply error(int status, const std::string& message, const std::string& grpc_status, nlohmann::json details = nullptr);
 // 400 INVALID_ARGUMENT with ErrorInfo reason API_KEY_INVALID, exactly what Gemini sends for a bad key.
 Reply invalid_api_key();
 // 429 RESOURCE_EXHAUSTED with QuotaFailure and RetryInfo.retryDelay (e.g. "12s").

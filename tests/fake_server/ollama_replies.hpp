@@ -23,7 +23,8 @@ Reply chat_tool_calls(const std::vector<std::pair<std::string, nlohmann::json>>&
 
 // One NDJSON line: compact JSON and "\n".
 std::string line(const nlohmann::json& object);
-// A non-final stream line {model, created_at, message:{role:"assistant", content[, thinking][, tool_calls]}, done:false}.
+// A non-final stream line {model, created_at, message:{role:"assistant", content[, thinking][, tool_calls]},
+// done:false}.
 nlohmann::json delta_line(const std::string& model, const std::string& content, const std::string& thinking = "",
                           nlohmann::json tool_calls = nullptr);
 // The final stream line: empty message, done:true, done_reason and the metrics.

@@ -15,8 +15,8 @@ namespace llmgate::testing::openai {
 nlohmann::json default_usage();  // {prompt_tokens:10, completion_tokens:5, total_tokens:15}
 
 // A complete chat.completion object with one assistant text message.
-Reply chat_text(const std::string& text, const std::string& model = "gpt-4o-mini",
-                std::string finish_reason = "stop", nlohmann::json usage = default_usage());
+Reply chat_text(const std::string& text, const std::string& model = "gpt-4o-mini", std::string finish_reason = "stop",
+                nlohmann::json usage = default_usage());
 
 // A chat.completion whose message refuses a structured-output request: content null and the
 // refusal text in message.refusal, as OpenAI sends it for response_format json_schema.
@@ -50,8 +50,8 @@ Reply error(int status, const std::string& message, const std::string& type = "i
 
 // An embeddings list; with base64 each embedding is the base64 of little-endian float32s,
 // as OpenAI sends for encoding_format "base64".
-Reply embeddings(const std::vector<std::vector<float>>& vectors,
-                 const std::string& model = "text-embedding-3-small", bool base64 = false);
+Reply embeddings(const std::vector<std::vector<float>>& vectors, const std::string& model = "text-embedding-3-small",
+                 bool base64 = false);
 
 // Status 200 with a JSON body cut off mid-array.
 Reply malformed_json();

@@ -47,7 +47,8 @@ protected:
     FakeServer server;
 };
 
-const json kThinking = {{"type", "thinking"}, {"thinking", "The user wants Paris weather."}, {"signature", "EqQBCkgIARABGAIiQL+sig=="}};
+const json kThinking = {
+    {"type", "thinking"}, {"thinking", "The user wants Paris weather."}, {"signature", "EqQBCkgIARABGAIiQL+sig=="}};
 const json kRedacted = {{"type", "redacted_thinking"}, {"data", "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT"}};
 
 }  // namespace
@@ -116,9 +117,12 @@ TEST_F(AnthropicHttp, MissingKeyIsAnAuthErrorBeforeAnythingIsSent) {
 }
 
 TEST_F(AnthropicHttp, ParsesToolUseAndSendsToolsAndToolChoice) {
-    server.enqueue(fake::message_tool_use({{"get_weather", {{"city", "Paris"}}}, {"get_time", json::object()}}, "Let me check."));
-    Tool weather{.name = "get_weather", .description = "Get current weather for a city",
-                 .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    server.enqueue(
+        fake::message_tool_use({{"get_weather", {{"city", "Paris"}}}, {"get_time", json::object()}}, "Let me check."));
+    Tool weather{
+        .name = "get_weather",
+        .description = "Get current weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
     auto r = completion(kModel, hello(), {.tools = {weather}, .tool_choice = "required", .parallel_tool_calls = false});
     ASSERT_EQ(r.tool_calls().size(), 2u);
     EXPECT_EQ(r.tool_calls()[0].id, "toolu_01");
@@ -154,8 +158,10 @@ TEST_F(AnthropicHttp, SendsToolResultTurnWithToolUseBlocksAndToolUseId) {
 }
 
 TEST_F(AnthropicHttp, ThinkingBlocksAreSurfacedAndReplayedVerbatimInTheNextTurn) {
-    json content = json::array({kThinking, kRedacted,
-                                {{"type", "tool_use"}, {"id", "toolu_01"}, {"name", "get_weather"}, {"input", {{"city", "Paris"}}}}});
+    json content = json::array(
+        {kThinking,
+         kRedacted,
+         {{"type", "tool_use"}, {"id", "toolu_01"}, {"name", "get_weather"}, {"input", {{"city", "Paris"}}}}});
     server.enqueue(fake::message(content, "tool_use"));
     const json thinking = {{"type", "enabled"}, {"budget_tokens", 2048}};
     auto first = completion(kModel, hello(), {.extra = {{"thinking", thinking}}});
@@ -176,7 +182,9 @@ TEST_F(AnthropicHttp, ThinkingBlocksAreSurfacedAndReplayedVerbatimInTheNextTurn)
 
 TEST_F(AnthropicHttp, CacheTokensAreCountedInPromptTokens) {
     server.enqueue(fake::message_text("ok", kModel, "end_turn",
-                                      {{"input_tokens", 20}, {"cache_creation_input_tokens", 100}, {"cache_read_input_tokens", 900},
+                                      {{"input_tokens", 20},
+                                       {"cache_creation_input_tokens", 100},
+                                       {"cache_read_input_tokens", 900},
                                        {"output_tokens", 3}}));
     auto r = completion(kModel, hello());
     EXPECT_EQ(r.usage.prompt_tokens, 1020);
@@ -186,7 +194,8 @@ TEST_F(AnthropicHttp, CacheTokensAreCountedInPromptTokens) {
 }
 
 TEST_F(AnthropicHttp, EmptyReplyCutByMaxTokensIsAnIncompleteResponseError) {
-    server.enqueue(fake::message(json::array({kThinking}), "max_tokens", {{"input_tokens", 5}, {"output_tokens", 100}}));
+    server.enqueue(
+        fake::message(json::array({kThinking}), "max_tokens", {{"input_tokens", 5}, {"output_tokens", 100}}));
     try {
         completion(kModel, hello(), {.max_tokens = 100});
         FAIL() << "expected IncompleteResponseError";
@@ -218,7 +227,8 @@ TEST_F(AnthropicHttp, StreamsTextWithUsageAndSendsStreamTrue) {
 }
 
 TEST_F(AnthropicHttp, StreamedToolUseFragmentsAreAssembledPerTool) {
-    server.enqueue(fake::stream_tool_use({{"get_weather", {"{\"ci", "ty\": \"Pa", "ris\"}"}}, {"get_time", {"{\"tz\":", "\"CET\"}"}}}));
+    server.enqueue(fake::stream_tool_use(
+        {{"get_weather", {"{\"ci", "ty\": \"Pa", "ris\"}"}}, {"get_time", {"{\"tz\":", "\"CET\"}"}}}));
     auto s = stream(kModel, hello());
     auto c = drain(s);
     ASSERT_EQ(c.tool_calls.size(), 2u);
@@ -256,7 +266,9 @@ TEST_F(AnthropicHttp, PingEventsMidStreamAreIgnored) {
 TEST_F(AnthropicHttp, ErrorEventMidStreamIsATypedError) {
     auto overloaded = fake::stream_text({"par", "tial"});
     overloaded.chunks.resize(5);  // message_start, block start, ping, two deltas
-    overloaded.chunks.push_back("event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}\n\n");
+    overloaded.chunks.push_back(
+        "event: error\ndata: {\"type\": \"error\", \"error\": {\"type\": \"overloaded_error\", \"message\": "
+        "\"Overloaded\"}}\n\n");
     server.enqueue(overloaded);
     std::string text;
     try {
@@ -270,7 +282,9 @@ TEST_F(AnthropicHttp, ErrorEventMidStreamIsATypedError) {
 
     auto api = fake::stream_text({"x"});
     api.chunks.resize(2);
-    api.chunks.push_back("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}\n\n");
+    api.chunks.push_back(
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server "
+        "error\"}}\n\n");
     server.enqueue(api);
     EXPECT_THROW(
         {
@@ -282,10 +296,16 @@ TEST_F(AnthropicHttp, ErrorEventMidStreamIsATypedError) {
 TEST_F(AnthropicHttp, StreamedThinkingIsSurfacedAsReasoningAndReplayedWithItsSignature) {
     server.enqueue(fake::event_stream(
         {fake::message_start(),
-         {{"type", "content_block_start"}, {"index", 0}, {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}},
-         {{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "thinking_delta"}, {"thinking", "Hmm, "}}}},
+         {{"type", "content_block_start"},
+          {"index", 0},
+          {"content_block", {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}}},
+         {{"type", "content_block_delta"},
+          {"index", 0},
+          {"delta", {{"type", "thinking_delta"}, {"thinking", "Hmm, "}}}},
          {{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "thinking_delta"}, {"thinking", "42."}}}},
-         {{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "signature_delta"}, {"signature", "EqQBsig=="}}}},
+         {{"type", "content_block_delta"},
+          {"index", 0},
+          {"delta", {{"type", "signature_delta"}, {"signature", "EqQBsig=="}}}},
          {{"type", "content_block_stop"}, {"index", 0}},
          {{"type", "content_block_start"}, {"index", 1}, {"content_block", {{"type", "text"}, {"text", ""}}}},
          {{"type", "content_block_delta"}, {"index", 1}, {"delta", {{"type", "text_delta"}, {"text", "42"}}}},
@@ -350,7 +370,8 @@ TEST_F(AnthropicHttp, HttpErrorsMapToTypedErrorsWithProviderMessageAndRequestId)
         EXPECT_EQ(e.request_id(), fake::kRequestId);
         EXPECT_EQ(std::string(e.what()).find(kKey), std::string::npos);
     }
-    server.enqueue(fake::error(403, "permission_error", "Your API key does not have permission to use the specified resource."));
+    server.enqueue(
+        fake::error(403, "permission_error", "Your API key does not have permission to use the specified resource."));
     EXPECT_THROW(completion(kModel, hello()), AuthError);
     server.enqueue(fake::error(404, "not_found_error", "model: claude-9"));
     try {
@@ -435,9 +456,11 @@ TEST_F(AnthropicHttp, AsyncCompletionAndStreamWork) {
 
 TEST_F(AnthropicHttp, ExtraParamsAndHeadersPassThroughUntouched) {
     server.enqueue(fake::message_text("ok"));
-    completion(kModel, hello(),
-               {.max_tokens = 50, .extra = {{"top_k", 5}, {"max_tokens", 60}},
-                .extra_headers = {{"anthropic-beta", "prompt-caching-2024-07-31"}, {"anthropic-version", "2023-01-01"}}});
+    completion(
+        kModel, hello(),
+        {.max_tokens = 50,
+         .extra = {{"top_k", 5}, {"max_tokens", 60}},
+         .extra_headers = {{"anthropic-beta", "prompt-caching-2024-07-31"}, {"anthropic-version", "2023-01-01"}}});
     auto req = server.last_request();
     EXPECT_EQ(req.json()["top_k"], 5);
     EXPECT_EQ(req.json()["max_tokens"], 60);  // extra wins

@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kMovieJson = R"({"title":"Alien","year":1979})";
 
 json movie_schema() {
-    return json::parse(R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"}},"required":["title"]})");
+    return json::parse(
+        R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"}},"required":["title"]})");
 }
 
 CompletionResponse call(const std::string& model, detail::StructuredMode mode, Options options = {}) {
@@ -65,9 +66,10 @@ TEST_F(AnthropicStructuredHttp, CapabilitiesFollowTheModel) {
 
 TEST_F(AnthropicStructuredHttp, ImagesByUrlAndByBytes) {
     server.enqueue(fake::message_text("a cat"));
-    auto r = completion("claude-sonnet-4-5", {Message::user({ContentPart::text_part("What is in the image?"),
-                                                            ContentPart::image_from_url("https://example.com/cat.jpg", "low"),
-                                                            ContentPart::image_from_bytes("/9j/4AAQSkZJRg==", "image/jpeg")})});
+    auto r = completion("claude-sonnet-4-5",
+                        {Message::user({ContentPart::text_part("What is in the image?"),
+                                        ContentPart::image_from_url("https://example.com/cat.jpg", "low"),
+                                        ContentPart::image_from_bytes("/9j/4AAQSkZJRg==", "image/jpeg")})});
     EXPECT_EQ(r.text(), "a cat");
     json content = server.last_request().json()["messages"][0]["content"];
     EXPECT_EQ(content, json::parse(R"([{"type":"text","text":"What is in the image?"},
@@ -77,14 +79,16 @@ TEST_F(AnthropicStructuredHttp, ImagesByUrlAndByBytes) {
 
 TEST_F(AnthropicStructuredHttp, EndToEndNativeOnNewModelsPromptOnOlderOnes) {
     const ResponseFormat format{.schema = json::parse(R"({"type":"object","properties":{"title":{"type":"string"},
-        "year":{"type":"integer"}},"required":["title","year"]})"), .name = "film"};
+        "year":{"type":"integer"}},"required":["title","year"]})"),
+                                .name = "film"};
     server.enqueue(fake::message_text(kMovieJson));
     auto r = completion("claude-sonnet-4-5", {Message::user("Name a film")}, {.response_format = format});
     EXPECT_EQ(r.structured_strategy, "native");
     EXPECT_EQ(r.parsed_json, json::parse(kMovieJson));
     EXPECT_TRUE(server.last_request().json()["output_config"].contains("format"));
 
-    server.enqueue(fake::message_text(std::string("Here it is:\n```json\n") + kMovieJson + "\n```", "claude-3-5-haiku-latest"));
+    server.enqueue(
+        fake::message_text(std::string("Here it is:\n```json\n") + kMovieJson + "\n```", "claude-3-5-haiku-latest"));
     r = completion("claude-3-5-haiku-latest", {Message::user("Name a film")}, {.response_format = format});
     EXPECT_EQ(r.structured_strategy, "prompt");
     EXPECT_EQ(r.parsed_json, json::parse(kMovieJson));

@@ -6,9 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <future>
 #include <mutex>
 
@@ -41,13 +41,15 @@ public:
             dup2(fds[1], STDOUT_FILENO);
             close(fds[0]);
             const std::string delay = std::to_string(delay_ms);
-            execl(LLMGATE_FAKE_SERVER_BIN, LLMGATE_FAKE_SERVER_BIN, "--delay-ms", delay.c_str(), static_cast<char*>(nullptr));
+            execl(LLMGATE_FAKE_SERVER_BIN, LLMGATE_FAKE_SERVER_BIN, "--delay-ms", delay.c_str(),
+                  static_cast<char*>(nullptr));
             _exit(127);
         }
         close(fds[1]);
         FILE* out = fdopen(fds[0], "r");
         char line[256] = {};
-        if (out == nullptr || fgets(line, sizeof line, out) == nullptr) throw std::runtime_error("fake server did not start");
+        if (out == nullptr || fgets(line, sizeof line, out) == nullptr)
+            throw std::runtime_error("fake server did not start");
         std::string l(line);
         const auto at = l.find("http://");
         url_ = l.substr(at, l.find_first_of("\r\n", at) - at);
@@ -162,7 +164,8 @@ TEST(AsyncConcurrency, ThousandInFlightCallsUseOneLoopThreadNotAThreadEach) {
 
     std::vector<std::future<CompletionResponse>> futures;
     futures.reserve(1000);
-    for (int i = 0; i < 1000; ++i) futures.push_back(acompletion("gpt-4o-mini", {Message::user(std::to_string(i))}, opts));
+    for (int i = 0; i < 1000; ++i)
+        futures.push_back(acompletion("gpt-4o-mini", {Message::user(std::to_string(i))}, opts));
     const std::size_t during = thread_count();
     std::size_t ok = 0;
     for (auto& f : futures) ok += f.get().text() == "Hello from the fake server";

@@ -37,7 +37,8 @@ protected:
         server.set_handler([this](const RecordedRequest& req) {
             const int i = index_of(req);
             std::lock_guard lock(attempts_mutex_);
-            return ++attempts_[i] == 1 ? fake::error(503, "busy", "server_error") : fake::chat_text("ok-" + std::to_string(i));
+            return ++attempts_[i] == 1 ? fake::error(503, "busy", "server_error")
+                                       : fake::chat_text("ok-" + std::to_string(i));
         });
     }
 
@@ -91,7 +92,8 @@ TEST_F(BatchHttp, AThousandRequestsWithInjectedFailuresAreAccountedForExactly) {
     EXPECT_EQ(result.failed, expected_failed);
     EXPECT_EQ(result.total_tokens, static_cast<std::int64_t>(result.successful) * 15);
     EXPECT_DOUBLE_EQ(result.success_rate(), static_cast<double>(kTotal - expected_failed) / kTotal);
-    for (std::size_t k = 1; k < result.errors.size(); ++k) EXPECT_LT(result.errors[k - 1].index, result.errors[k].index);
+    for (std::size_t k = 1; k < result.errors.size(); ++k)
+        EXPECT_LT(result.errors[k - 1].index, result.errors[k].index);
     for (const auto& e : result.errors) {
         if (fails_with_500(static_cast<int>(e.index)))
             EXPECT_EQ(e.error_type, "ProviderAPIError");
@@ -167,7 +169,8 @@ TEST_F(BatchHttp, ALargeDictBatchSendsEachRequestOnceAndKeepsEveryIndex) {
     constexpr int kTotal = 1500;
     json requests = json::array();
     for (int i = 0; i < kTotal; ++i) {
-        json entry = {{"model", "gpt-4o-mini"}, {"messages", {{{"role", "user"}, {"content", "req-" + std::to_string(i)}}}}};
+        json entry = {{"model", "gpt-4o-mini"},
+                      {"messages", {{{"role", "user"}, {"content", "req-" + std::to_string(i)}}}}};
         if (i % 97 == 13) entry.erase("model");
         requests.push_back(std::move(entry));
     }
@@ -197,7 +200,8 @@ TEST_F(BatchHttp, ProgressIsReportedOncePerRequest) {
     });
     std::mutex m;
     std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> calls;
-    auto result = batch(numbered(10), {.max_concurrency = 3, .on_progress = [&](std::size_t done, std::size_t total, std::size_t failed) {
+    auto result = batch(numbered(10), {.max_concurrency = 3,
+                                       .on_progress = [&](std::size_t done, std::size_t total, std::size_t failed) {
                                            std::lock_guard lock(m);
                                            calls.emplace_back(done, total, failed);
                                        }});
@@ -228,25 +232,26 @@ TEST_F(BatchHttp, BatchAndGateMiddlewareApplyToEveryRequest) {
 // The on-demand form: each request is made just before it is sent, so at most the window's worth exist
 // ahead of the replies; every index is made once, in order, on one thread that is not the caller's.
 TEST_F(BatchHttp, OnDemandRequestsAreMadeJustInTimeInOrderAndAnsweredInInputOrder) {
-    server.set_handler([&](const RecordedRequest& req) { return fake::chat_text("ans-" + std::to_string(index_of(req))); });
+    server.set_handler(
+        [&](const RecordedRequest& req) { return fake::chat_text("ans-" + std::to_string(index_of(req))); });
     constexpr std::size_t kTotal = 300, kWindow = 4;
     std::mutex m;
     std::vector<std::size_t> made;
     std::set<std::thread::id> maker_threads;
     std::size_t finished = 0, most_ahead = 0;
-    auto result = batch(
-        kTotal,
-        [&](std::size_t i) {
-            std::lock_guard lock(m);
-            made.push_back(i);
-            maker_threads.insert(std::this_thread::get_id());
-            most_ahead = std::max(most_ahead, made.size() - finished);  // made but not yet answered, this one included
-            return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}};
-        },
-        {.max_concurrency = kWindow, .on_progress = [&](std::size_t done, std::size_t, std::size_t) {
-             std::lock_guard lock(m);
-             finished = done;
-         }});
+    auto result = batch(kTotal,
+                        [&](std::size_t i) {
+                            std::lock_guard lock(m);
+                            made.push_back(i);
+                            maker_threads.insert(std::this_thread::get_id());
+                            most_ahead = std::max(
+                                most_ahead, made.size() - finished);  // made but not yet answered, this one included
+                            return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}};
+                        },
+                        {.max_concurrency = kWindow, .on_progress = [&](std::size_t done, std::size_t, std::size_t) {
+                             std::lock_guard lock(m);
+                             finished = done;
+                         }});
     ASSERT_EQ(made.size(), kTotal);
     for (std::size_t i = 0; i < kTotal; ++i) EXPECT_EQ(made[i], i);
     EXPECT_LE(most_ahead, kWindow);
@@ -258,7 +263,8 @@ TEST_F(BatchHttp, OnDemandRequestsAreMadeJustInTimeInOrderAndAnsweredInInputOrde
 }
 
 TEST_F(BatchHttp, AnOnDemandMakerThatThrowsFailsOnlyThatIndexAndSendsNothingForIt) {
-    server.set_handler([&](const RecordedRequest& req) { return fake::chat_text("ans-" + std::to_string(index_of(req))); });
+    server.set_handler(
+        [&](const RecordedRequest& req) { return fake::chat_text("ans-" + std::to_string(index_of(req))); });
     auto result = abatch(20,
                          [](std::size_t i) {
                              if (i % 5 == 2) throw std::runtime_error("no prompt for row " + std::to_string(i));
@@ -295,7 +301,9 @@ TEST_F(BatchHttp, OnDemandFormsCheckTheirMakerAndGoThroughTheGate) {
     fail_each_once();
     auto retry = std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0});
     LLMGate gate(MiddlewareList{retry});
-    auto maker = [](std::size_t i) { return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}}; };
+    auto maker = [](std::size_t i) {
+        return CompletionRequest{"gpt-4o-mini", {Message::user("req-" + std::to_string(i))}, {}};
+    };
     auto gated = gate.batch(12, maker, {.max_concurrency = 5});
     EXPECT_EQ(gated.successful, 12u);
     EXPECT_EQ(gated.results[11]->text(), "ok-11");

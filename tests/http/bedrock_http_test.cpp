@@ -22,8 +22,9 @@ class BedrockHttp : public ::testing::Test {
 protected:
     void SetUp() override {
         clear_provider_env(env);
-        for (const char* v : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
-                              "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL", "AWS_PROFILE"})
+        for (const char* v :
+             {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
+              "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL", "AWS_PROFILE"})
             env.set(v, nullptr);
         env.set("AWS_ACCESS_KEY_ID", kAccessKey);
         env.set("AWS_SECRET_ACCESS_KEY", kSecret);
@@ -39,8 +40,10 @@ protected:
         r.url = base + encoded_path;
         r.body = req.body;
         r.headers = {{"content-type", req.header("content-type")}, {"accept", req.header("accept")}};
-        detail::sigv4_sign(r, detail::AwsCredentials{.access_key_id = kAccessKey, .secret_access_key = kSecret, .session_token = token},
-                           detail::SigV4Scope{.region = "eu-west-3", .service = "bedrock"}, req.header("x-amz-date"));
+        detail::sigv4_sign(
+            r,
+            detail::AwsCredentials{.access_key_id = kAccessKey, .secret_access_key = kSecret, .session_token = token},
+            detail::SigV4Scope{.region = "eu-west-3", .service = "bedrock"}, req.header("x-amz-date"));
         return detail::find_header(r.headers, "authorization");
     }
 
@@ -85,9 +88,12 @@ TEST_F(BedrockHttp, SendsSignedConverseRequestAndParsesTheReply) {
     EXPECT_EQ(req.header("x-amz-security-token"), "");
     const std::string auth = req.header("authorization");
     EXPECT_EQ(auth.rfind("AWS4-HMAC-SHA256 Credential=AKIDTESTEXAMPLE/", 0), 0u) << auth;
-    EXPECT_NE(auth.find("/eu-west-3/bedrock/aws4_request, SignedHeaders=accept;content-type;host;x-amz-date, Signature="),
-              std::string::npos) << auth;
-    EXPECT_EQ(auth, expected_authorization(req, "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse", server.base_url()));
+    EXPECT_NE(
+        auth.find("/eu-west-3/bedrock/aws4_request, SignedHeaders=accept;content-type;host;x-amz-date, Signature="),
+        std::string::npos)
+        << auth;
+    EXPECT_EQ(auth, expected_authorization(req, "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse",
+                                           server.base_url()));
     EXPECT_EQ(auth.find(kSecret), std::string::npos);
     EXPECT_EQ(req.json(), json::parse(R"({"messages":[{"role":"user","content":[{"text":"Capital of France?"}]}],
         "system":[{"text":"be brief"}],
@@ -96,7 +102,8 @@ TEST_F(BedrockHttp, SendsSignedConverseRequestAndParsesTheReply) {
 
 TEST_F(BedrockHttp, InferenceProfileArnIsEncodedInThePathAndSigned) {
     server.enqueue(fake::converse_text("ok"));
-    const std::string arn = "arn:aws:bedrock:eu-west-3:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-20250514-v1:0";
+    const std::string arn =
+        "arn:aws:bedrock:eu-west-3:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-20250514-v1:0";
     completion("bedrock/" + arn, hello());
     auto req = server.last_request();
     EXPECT_EQ(req.path, "/model/" + arn + "/converse");  // one path label: its '/' arrived as %2F
@@ -110,11 +117,12 @@ TEST_F(BedrockHttp, SessionTokenIsSentAsSecurityTokenAndSigned) {
     completion(kModel, hello());
     auto req = server.last_request();
     EXPECT_EQ(req.header("x-amz-security-token"), "FwoGZXIvYXdzTESTTOKEN");
-    EXPECT_NE(req.header("authorization").find("SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token,"),
-              std::string::npos);
+    EXPECT_NE(
+        req.header("authorization").find("SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token,"),
+        std::string::npos);
     EXPECT_EQ(req.header("authorization"),
-              expected_authorization(req, "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse", server.base_url(),
-                                     "FwoGZXIvYXdzTESTTOKEN"));
+              expected_authorization(req, "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse",
+                                     server.base_url(), "FwoGZXIvYXdzTESTTOKEN"));
 }
 
 TEST_F(BedrockHttp, TransportHeadersAddedAfterSigningAreNotSigned) {
@@ -131,7 +139,8 @@ TEST_F(BedrockHttp, TransportHeadersAddedAfterSigningAreNotSigned) {
 TEST_F(BedrockHttp, PerCallApiBaseAndKeyOverrideTheEnvironment) {
     FakeServer other;
     other.enqueue(fake::converse_text("from other"));
-    auto r = completion(kModel, hello(), {.api_key = "AKIDPERCALL:percallsecret:percalltoken", .api_base = other.base_url() + "/"});
+    auto r = completion(kModel, hello(),
+                        {.api_key = "AKIDPERCALL:percallsecret:percalltoken", .api_base = other.base_url() + "/"});
     EXPECT_EQ(r.text(), "from other");
     auto req = other.last_request();
     EXPECT_NE(req.header("authorization").find("Credential=AKIDPERCALL/"), std::string::npos);
@@ -146,7 +155,8 @@ TEST_F(BedrockHttp, GenericEndpointAndDefaultRegionVariablesAreUsedAsFallbacks) 
     env.set("AWS_DEFAULT_REGION", "ap-south-1");
     server.enqueue(fake::converse_text("ok"));
     completion(kModel, hello());
-    EXPECT_NE(server.last_request().header("authorization").find("/ap-south-1/bedrock/aws4_request"), std::string::npos);
+    EXPECT_NE(server.last_request().header("authorization").find("/ap-south-1/bedrock/aws4_request"),
+              std::string::npos);
 }
 
 TEST_F(BedrockHttp, MissingCredentialsIsAnAuthErrorNamingTheVariablesBeforeAnythingIsSent) {
@@ -168,8 +178,10 @@ TEST_F(BedrockHttp, MissingRegionIsAnInvalidRequestNamingTheVariables) {
 
 TEST_F(BedrockHttp, ParsesToolUseAndSendsToolConfig) {
     server.enqueue(fake::converse_tool_use({{"get_weather", {{"city", "Paris"}}}}, "Let me check."));
-    Tool weather{.name = "get_weather", .description = "Weather for a city",
-                 .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    Tool weather{
+        .name = "get_weather",
+        .description = "Weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
     auto r = completion(kModel, hello(), {.tools = {weather}, .tool_choice = "get_weather"});
     EXPECT_EQ(r.finish_reason, "tool_calls");
     EXPECT_EQ(r.text(), "Let me check.");
@@ -208,7 +220,8 @@ TEST_F(BedrockHttp, ToolResultTurnReplaysToolUseAndSendsToolResults) {
 TEST_F(BedrockHttp, EveryToolUseNeedsItsToolResultOrNothingIsSent) {
     server.enqueue(fake::converse_tool_use({{"a", json::object()}, {"b", json::object()}}));
     auto first = completion(kModel, hello());
-    std::vector<Message> history{Message::user("Hi"), first.choices[0].message, Message::tool(first.tool_calls()[0].id, "x")};
+    std::vector<Message> history{Message::user("Hi"), first.choices[0].message,
+                                 Message::tool(first.tool_calls()[0].id, "x")};
     expect_error<InvalidRequestError>([&] { completion(kModel, history); });
     EXPECT_EQ(server.request_count(), 1u);
 }
@@ -238,7 +251,8 @@ TEST_F(BedrockHttp, StreamsBinaryEventFramesIntoChunks) {
     auto req = server.last_request();
     EXPECT_EQ(req.path, "/model/anthropic.claude-3-5-haiku-20241022-v1:0/converse-stream");
     EXPECT_EQ(req.header("authorization"),
-              expected_authorization(req, "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream", server.base_url()));
+              expected_authorization(req, "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse-stream",
+                                     server.base_url()));
     EXPECT_FALSE(req.json().contains("stream"));
 }
 
@@ -254,7 +268,8 @@ TEST_F(BedrockHttp, FramesSplitAcrossReadsAtEveryByteBoundaryDecodeTheSame) {
 }
 
 TEST_F(BedrockHttp, StreamsToolUseAssembledFromInputFragments) {
-    server.enqueue(fake::stream_tool_use({{"get_weather", {"{\"ci", "ty\": \"Pa", "ris\"}"}}, {"get_time", {}}}, "Checking."));
+    server.enqueue(
+        fake::stream_tool_use({{"get_weather", {"{\"ci", "ty\": \"Pa", "ris\"}"}}, {"get_time", {}}}, "Checking."));
     auto s = stream(kModel, hello(), {.tools = {Tool{.name = "get_weather"}, Tool{.name = "get_time"}}});
     std::vector<ToolCall> calls;
     for (const auto& c : s)
@@ -356,14 +371,14 @@ TEST_F(BedrockHttp, HttpErrorsAreTypedWithMessageAndRequestId) {
         const char* type;
         const char* expected;
     };
-    for (const Case& c : {Case{401, "UnrecognizedClientException", "AuthError"},
-                          Case{403, "AccessDeniedException", "AuthError"},
-                          Case{403, "InvalidSignatureException", "AuthError"},
-                          Case{404, "ResourceNotFoundException", "ModelNotFoundError"},
-                          Case{429, "ThrottlingException", "RateLimitError"},
-                          Case{503, "ServiceUnavailableException", "RateLimitError"},
-                          Case{400, "ValidationException", "ProviderAPIError"},
-                          Case{500, "InternalServerException", "ProviderAPIError"}}) {
+    for (const Case& c :
+         {Case{401, "UnrecognizedClientException", "AuthError"}, Case{403, "AccessDeniedException", "AuthError"},
+          Case{403, "InvalidSignatureException", "AuthError"},
+          Case{404, "ResourceNotFoundException", "ModelNotFoundError"},
+          Case{429, "ThrottlingException", "RateLimitError"},
+          Case{503, "ServiceUnavailableException", "RateLimitError"},
+          Case{400, "ValidationException", "ProviderAPIError"},
+          Case{500, "InternalServerException", "ProviderAPIError"}}) {
         SCOPED_TRACE(c.type);
         server.enqueue(fake::error(c.status, c.type, std::string("message for ") + c.type));
         try {
@@ -399,7 +414,8 @@ TEST_F(BedrockHttp, MalformedJsonIsResponseParseError) {
 TEST_F(BedrockHttp, TitanEmbedsOneTextPerRequestInInputOrder) {
     server.enqueue(fake::titan_embedding({0.1f, 0.2f}, 2));
     server.enqueue(fake::titan_embedding({0.3f, 0.4f}, 3));
-    auto r = embed("bedrock/amazon.titan-embed-text-v2:0", std::vector<std::string>{"first", "second"}, {.dimensions = 256});
+    auto r =
+        embed("bedrock/amazon.titan-embed-text-v2:0", std::vector<std::string>{"first", "second"}, {.dimensions = 256});
     ASSERT_EQ(r.embeddings.size(), 2u);
     EXPECT_NEAR(r.embeddings[0][0], 0.1, 1e-6);
     EXPECT_NEAR(r.embeddings[1][1], 0.4, 1e-6);
@@ -424,13 +440,15 @@ TEST_F(BedrockHttp, AsyncTitanEmbeddingsKeepOrderAndStopAtTheFirstError) {
     server.clear();
     server.enqueue(fake::titan_embedding({1.0f}));
     server.enqueue(fake::error(429, "ThrottlingException", "slow down"));
-    EXPECT_THROW(aembed("bedrock/amazon.titan-embed-text-v1", std::vector<std::string>{"a", "b", "c"}).get(), RateLimitError);
+    EXPECT_THROW(aembed("bedrock/amazon.titan-embed-text-v1", std::vector<std::string>{"a", "b", "c"}).get(),
+                 RateLimitError);
     EXPECT_EQ(server.request_count(), 2u);
 }
 
 TEST_F(BedrockHttp, CohereEmbedsAllTextsInOneRequestWithInputType) {
     server.enqueue(fake::cohere_embeddings({{0.1f}, {0.2f}}));
-    auto r = embed("bedrock/cohere.embed-english-v3", std::vector<std::string>{"a", "b"}, {.input_type = "search_query"});
+    auto r =
+        embed("bedrock/cohere.embed-english-v3", std::vector<std::string>{"a", "b"}, {.input_type = "search_query"});
     ASSERT_EQ(r.embeddings.size(), 2u);
     EXPECT_EQ(r.usage.prompt_tokens, 7);
     EXPECT_EQ(server.last_request().json(), json::parse(R"({"texts":["a","b"],"input_type":"search_query"})"));
@@ -448,14 +466,18 @@ TEST_F(BedrockHttp, OtherModelsHaveNoEmbeddingsAndNothingIsSent) {
 }
 
 TEST_F(BedrockHttp, StreamedSignedReasoningIsReplayedInTheNextTurn) {
-    server.enqueue(fake::stream({fake::event("messageStart", {{"role", "assistant"}}),
-                                 fake::event("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"text", "Think"}}}}}}),
-                                 fake::event("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"text", "ing"}}}}}}),
-                                 fake::event("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"signature", "U0lH"}}}}}}),
-                                 fake::event("contentBlockStop", {{"contentBlockIndex", 0}}),
-                                 fake::event("contentBlockDelta", {{"contentBlockIndex", 1}, {"delta", {{"text", "42"}}}}),
-                                 fake::event("messageStop", {{"stopReason", "end_turn"}}),
-                                 fake::event("metadata", {{"usage", fake::default_usage()}})}));
+    server.enqueue(
+        fake::stream({fake::event("messageStart", {{"role", "assistant"}}),
+                      fake::event("contentBlockDelta",
+                                  {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"text", "Think"}}}}}}),
+                      fake::event("contentBlockDelta",
+                                  {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"text", "ing"}}}}}}),
+                      fake::event("contentBlockDelta", {{"contentBlockIndex", 0},
+                                                        {"delta", {{"reasoningContent", {{"signature", "U0lH"}}}}}}),
+                      fake::event("contentBlockStop", {{"contentBlockIndex", 0}}),
+                      fake::event("contentBlockDelta", {{"contentBlockIndex", 1}, {"delta", {{"text", "42"}}}}),
+                      fake::event("messageStop", {{"stopReason", "end_turn"}}),
+                      fake::event("metadata", {{"usage", fake::default_usage()}})}));
     auto s = stream(kModel, hello());
     std::string reasoning;
     for (const auto& c : s) reasoning += c.reasoning;

@@ -50,10 +50,11 @@ protected:
         r.url = server.base_url() + "/model/" + detail::aws_uri_encode(kModelId) + "/converse";
         r.body = req.body;
         r.headers = {{"content-type", req.header("content-type")}, {"accept", req.header("accept")}};
-        detail::sigv4_sign(r,
-                           detail::AwsCredentials{.access_key_id = kAccessKey, .secret_access_key = kSecret,
-                                                  .session_token = "SESSION-TOKEN-SECRET"},
-                           detail::SigV4Scope{.region = "us-east-1", .service = "bedrock"}, req.header("x-amz-date"));
+        detail::sigv4_sign(
+            r,
+            detail::AwsCredentials{
+                .access_key_id = kAccessKey, .secret_access_key = kSecret, .session_token = "SESSION-TOKEN-SECRET"},
+            detail::SigV4Scope{.region = "us-east-1", .service = "bedrock"}, req.header("x-amz-date"));
         return detail::find_header(r.headers, "authorization");
     }
 
@@ -66,18 +67,22 @@ protected:
 
 TEST_F(BedrockStructuredVisionHttp, NativeSchemaSendsOutputConfigTextFormatWithTheSchemaAsAString) {
     server.enqueue(fake::converse_text(R"({"city":"Paris"})"));
-    auto r = call_adapter(detail::StructuredMode::native_schema,
-                          {.max_tokens = 100,
-                           .response_format = ResponseFormat{.schema = kSchema, .name = "place", .description = "Where it is"}});
+    auto r = call_adapter(
+        detail::StructuredMode::native_schema,
+        {.max_tokens = 100,
+         .response_format = ResponseFormat{.schema = kSchema, .name = "place", .description = "Where it is"}});
     EXPECT_EQ(r.text(), R"({"city":"Paris"})");
     const auto req = server.last_request();
     const json body = req.json();
     EXPECT_EQ(body["outputConfig"], json::parse(R"({"textFormat":{"type":"json_schema","structure":{"jsonSchema":{
-        "schema":)" + json(kSchema.dump()).dump() + R"(,"name":"place","description":"Where it is"}}}})"));
+        "schema":)" + json(kSchema.dump()).dump() +
+                                                R"(,"name":"place","description":"Where it is"}}}})"));
     // JsonSchemaDefinition.schema is a String: it must parse back to the very schema given.
-    EXPECT_EQ(json::parse(body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]["schema"].get<std::string>()), kSchema);
+    EXPECT_EQ(json::parse(body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]["schema"].get<std::string>()),
+              kSchema);
     EXPECT_EQ(body["inferenceConfig"], json({{"maxTokens", 100}}));
-    EXPECT_EQ(req.header("authorization"), expected_authorization(req));  // the signed body is the one with outputConfig
+    EXPECT_EQ(req.header("authorization"),
+              expected_authorization(req));  // the signed body is the one with outputConfig
 }
 
 TEST_F(BedrockStructuredVisionHttp, EmptyDescriptionIsLeftOut) {
@@ -103,14 +108,16 @@ TEST_F(BedrockStructuredVisionHttp, CapabilitiesSayNativeSchemaNoJsonModeAndByte
     EXPECT_FALSE(caps.image_urls);
     EXPECT_EQ(detail::bedrock_capabilities("cohere.embed-english-v3").max_embedding_inputs, 96u);
     EXPECT_EQ(detail::bedrock_capabilities("us.cohere.embed-v4:0").max_embedding_inputs, 96u);
-    EXPECT_EQ(detail::bedrock_capabilities("amazon.titan-embed-text-v2:0").max_embedding_inputs, 0u);  // one call per text anyway
+    EXPECT_EQ(detail::bedrock_capabilities("amazon.titan-embed-text-v2:0").max_embedding_inputs,
+              0u);  // one call per text anyway
 }
 
 TEST_F(BedrockStructuredVisionHttp, ImageUrlIsDownloadedAndSentAsBytesWithoutAwsCredentials) {
     images.route("GET", "/chart", host::image("GIF89a-bytes", "image/gif"));
     server.enqueue(fake::converse_text("a chart"));
     auto r = completion(std::string("bedrock/") + kModelId,
-                        {Message::user({ContentPart::image_from_url(images.base_url() + "/chart"), ContentPart::text_part("Explain")})});
+                        {Message::user({ContentPart::image_from_url(images.base_url() + "/chart"),
+                                        ContentPart::text_part("Explain")})});
     EXPECT_EQ(r.text(), "a chart");
     ASSERT_EQ(images.request_count(), 1u);
     host::expect_anonymous_get(images.last_request());
@@ -123,16 +130,19 @@ TEST_F(BedrockStructuredVisionHttp, ImageUrlIsDownloadedAndSentAsBytesWithoutAws
 TEST_F(BedrockStructuredVisionHttp, ImageBytesAreSentAsAnImageBlock) {
     server.enqueue(fake::converse_text("ok"));
     (void)completion(std::string("bedrock/") + kModelId,
-                     {Message::user({ContentPart::text_part("Describe"), ContentPart::image_from_bytes(host::kPngBase64, "image/png")})});
+                     {Message::user({ContentPart::text_part("Describe"),
+                                     ContentPart::image_from_bytes(host::kPngBase64, "image/png")})});
     EXPECT_EQ(images.request_count(), 0u);
-    EXPECT_EQ(server.last_request().json()["messages"][0]["content"][1],
-              json::parse(R"({"image":{"format":"png","source":{"bytes":")" + std::string(host::kPngBase64) + R"("}}})"));
+    EXPECT_EQ(
+        server.last_request().json()["messages"][0]["content"][1],
+        json::parse(R"({"image":{"format":"png","source":{"bytes":")" + std::string(host::kPngBase64) + R"("}}})"));
 }
 
 TEST_F(BedrockStructuredVisionHttp, DownloadedImageOfAFormatConverseRefusesIsAnInvalidRequest) {
     images.route("GET", "/logo.svg", host::image("<svg/>", "image/svg+xml"));
     try {
-        (void)completion(std::string("bedrock/") + kModelId, {Message::user({ContentPart::image_from_url(images.base_url() + "/logo.svg")})});
+        (void)completion(std::string("bedrock/") + kModelId,
+                         {Message::user({ContentPart::image_from_url(images.base_url() + "/logo.svg")})});
         ADD_FAILURE() << "no error";
     } catch (const InvalidRequestError& e) {
         EXPECT_STREQ(e.type_name(), "InvalidRequestError");  // fetched fine; Converse has no svg format

@@ -37,7 +37,8 @@ public:
         };
     }
     Outcome<T> wait() {
-        if (future_.wait_for(kPatience) != std::future_status::ready) throw std::runtime_error("the handler was never called");
+        if (future_.wait_for(kPatience) != std::future_status::ready)
+            throw std::runtime_error("the handler was never called");
         return future_.get();
     }
     int calls() const { return calls_.load(); }
@@ -126,10 +127,11 @@ TEST_F(AsyncCallback, ACallMadeInsideAHandlerCallsItsOwnHandlerAfterwards) {
     Catcher<CompletionResponse> inner;
     acompletion("gpt-4o-mini", hello(), {}, [&](std::exception_ptr, CompletionResponse) {
         record("outer begins");
-        acompletion("gpt-4o-mini", std::vector<Message>{}, {}, [&, h = inner.handler()](std::exception_ptr e, CompletionResponse r) {
-            record("inner");
-            h(std::move(e), std::move(r));
-        });
+        acompletion("gpt-4o-mini", std::vector<Message>{}, {},
+                    [&, h = inner.handler()](std::exception_ptr e, CompletionResponse r) {
+                        record("inner");
+                        h(std::move(e), std::move(r));
+                    });
         record("outer ends");
     });
     auto out = inner.wait();
@@ -321,8 +323,8 @@ TEST_F(AsyncCallback, AnEmptyHandlerIsRefusedAtOnceAndNothingIsSent) {
 TEST_F(AsyncCallback, GateAppliesItsMiddlewareAndChainToCallbackCalls) {
     server.enqueue(fake::error(500, "blip"));
     server.enqueue(fake::chat_text("after a retry"));
-    LLMGate gate(GateConfig{.middleware = {std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{
-                                .max_retries = 1, .backoff_factor = 0.01, .jitter = false})},
+    LLMGate gate(GateConfig{.middleware = {std::make_shared<RetryMiddleware>(
+                                RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0.01, .jitter = false})},
                             .fallback_chain = {"gpt-4o-mini"}});
     Catcher<CompletionResponse> c;
     gate.acompletion(hello(), {}, c.handler());  // the chain's model

@@ -45,7 +45,8 @@ protected:
     // Waits until the server has received `n` requests (the call is in flight, not merely queued).
     void wait_for_requests(std::size_t n) {
         const auto give_up = std::chrono::steady_clock::now() + 10s;
-        while (server.request_count() < n && std::chrono::steady_clock::now() < give_up) std::this_thread::sleep_for(5ms);
+        while (server.request_count() < n && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(5ms);
         ASSERT_GE(server.request_count(), n);
     }
     // The first reply is a retryable 503 and the second would succeed; the returned RetryMiddleware waits
@@ -172,7 +173,8 @@ TEST_F(Cancel, ABlockingCallIsCancelledFromAnotherThread) {
         wait_for_requests(1);
         token.cancel();
     });
-    const auto took = elapsed([&] { EXPECT_THROW(completion("gpt-4o-mini", hello(), {.cancel = token}), CancelledError); });
+    const auto took =
+        elapsed([&] { EXPECT_THROW(completion("gpt-4o-mini", hello(), {.cancel = token}), CancelledError); });
     canceller.join();
     EXPECT_LT(took, kPrompt);
 }

@@ -28,9 +28,10 @@ protected:
 };
 
 Tool weather() {
-    return Tool{.name = "get_weather",
-                .description = "Get current weather for a city",
-                .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    return Tool{
+        .name = "get_weather",
+        .description = "Get current weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
 }
 
 template <class E>
@@ -74,7 +75,8 @@ TEST_F(CohereHttp, ReplyTextUnderMessageContent) {
     // The v2 reply has no top-level "text": the answer is the text blocks of message.content[].
     Reply r = fake::chat_text("ignored");
     json body = json::parse(r.body);
-    body["message"]["content"] = json::parse(R"([{"type":"text","text":"Part one. "},{"type":"text","text":"Part two."}])");
+    body["message"]["content"] =
+        json::parse(R"([{"type":"text","text":"Part one. "},{"type":"text","text":"Part two."}])");
     r.body = body.dump();
     server.enqueue(r);
     EXPECT_EQ(completion(kModel, hello()).text(), "Part one. Part two.");
@@ -135,7 +137,8 @@ TEST_F(CohereHttp, ToolResultsLinkedByToolCallId) {
     ASSERT_EQ(msgs.size(), 3u);
     EXPECT_EQ(msgs[1], json::parse(R"({"role":"assistant","tool_plan":"I will check the weather.",
         "tool_calls":[{"id":"get_weather_0fk0q","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]})"));
-    EXPECT_EQ(msgs[2], (json{{"role", "tool"}, {"tool_call_id", "get_weather_0fk0q"}, {"content", R"({"temp_c": 21})"}}));
+    EXPECT_EQ(msgs[2],
+              (json{{"role", "tool"}, {"tool_call_id", "get_weather_0fk0q"}, {"content", R"({"temp_c": 21})"}}));
 }
 
 TEST_F(CohereHttp, ReasoningFromThinkingBlocks) {

@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kMovieJson = R"({"title":"Alien","year":1979})";
 
 json movie_schema() {
-    return json::parse(R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"}},"required":["title"]})");
+    return json::parse(
+        R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"}},"required":["title"]})");
 }
 
 CompletionResponse call(detail::StructuredMode mode) {

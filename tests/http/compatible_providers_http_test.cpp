@@ -34,7 +34,9 @@ TEST_F(CompatibleHttp, GroqStreamsWithoutStreamOptionsAndReadsXGroqUsage) {
     r.chunks = {fake::sse({{"id", "c"}, {"choices", {{{"index", 0}, {"delta", {{"content", "fast"}}}}}}}),
                 fake::sse({{"id", "c"},
                            {"choices", {{{"index", 0}, {"delta", json::object()}, {"finish_reason", "stop"}}}},
-                           {"x_groq", {{"id", "req_x"}, {"usage", {{"prompt_tokens", 3}, {"completion_tokens", 1}, {"total_tokens", 4}}}}}}),
+                           {"x_groq",
+                            {{"id", "req_x"},
+                             {"usage", {{"prompt_tokens", 3}, {"completion_tokens", 1}, {"total_tokens", 4}}}}}}),
                 fake::sse_done()};
     server.enqueue(r);
     auto s = stream("groq/llama-3.1-8b-instant", hello());
@@ -115,7 +117,10 @@ TEST_F(CompatibleHttp, MistralErrorBodiesOfEveryShapeKeepTheMessage) {
     } catch (const AuthError& e) {
         EXPECT_EQ(e.provider_message(), "Unauthorized");
     }
-    Reply rl{.status = 429, .body = R"({"object":"error","message":"Requests rate limit exceeded","type":"rate_limited","param":null,"code":"1300"})"};
+    Reply rl{
+        .status = 429,
+        .body =
+            R"({"object":"error","message":"Requests rate limit exceeded","type":"rate_limited","param":null,"code":"1300"})"};
     rl.headers.emplace_back("mistral-correlation-id", "corr-1");
     server.enqueue(rl);
     try {

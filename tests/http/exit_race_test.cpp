@@ -67,7 +67,8 @@ TEST(ExitRace, ExitingWhileTheLoopFinishesAFailedTransferDoesNotCrash) {
     }
     const int status = wait_for(pid, std::chrono::seconds(20));
     ASSERT_NE(status, -1) << "the exiting process hung";
-    EXPECT_TRUE(WIFEXITED(status)) << "the exiting process was killed by signal " << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    EXPECT_TRUE(WIFEXITED(status)) << "the exiting process was killed by signal "
+                                   << (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     if (WIFEXITED(status)) {
         EXPECT_EQ(WEXITSTATUS(status), 0);
     }

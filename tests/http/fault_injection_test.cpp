@@ -28,8 +28,9 @@ namespace {
 struct Wire {
     std::string name;
     std::string model;
-    Reply (*text)(const std::string& text);                        // a whole non-streamed reply
-    std::vector<std::string> (*stream_chunks)(const std::vector<std::string>& pieces);  // full stream, one per HTTP chunk
+    Reply (*text)(const std::string& text);  // a whole non-streamed reply
+    std::vector<std::string> (*stream_chunks)(
+        const std::vector<std::string>& pieces);  // full stream, one per HTTP chunk
     std::string stream_content_type;
 };
 
@@ -39,7 +40,9 @@ Reply ollama_text(const std::string& t) { return ollama::chat_text(t); }
 Reply bedrock_text(const std::string& t) { return bedrock::converse_text(t); }
 
 std::vector<std::string> openai_chunks(const std::vector<std::string>& p) { return openai::stream_text(p).chunks; }
-std::vector<std::string> anthropic_chunks(const std::vector<std::string>& p) { return anthropic::stream_text(p).chunks; }
+std::vector<std::string> anthropic_chunks(const std::vector<std::string>& p) {
+    return anthropic::stream_text(p).chunks;
+}
 std::vector<std::string> ollama_chunks(const std::vector<std::string>& p) { return ollama::stream_text(p).chunks; }
 std::vector<std::string> bedrock_chunks(const std::vector<std::string>& p) { return bedrock::text_frames(p); }
 
@@ -164,9 +167,25 @@ TEST_P(FaultInjection, ConnectionRefusedIsAConnectionErrorEverywhere) {
     env.set("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", url.c_str());
     const auto& m = wire().model;
     expect_error<ConnectionError>([&] { completion(m, hello()); }, "completion");
-    expect_error<ConnectionError>([&] { auto s = stream(m, hello()); drain(s); }, "stream");
-    expect_error<ConnectionError>([&] { auto f = acompletion(m, hello()); get_bounded(f); }, "acompletion");
-    expect_error<ConnectionError>([&] { auto f = astream(m, hello()); auto s = get_bounded(f); drain(s); }, "astream");
+    expect_error<ConnectionError>(
+        [&] {
+            auto s = stream(m, hello());
+            drain(s);
+        },
+        "stream");
+    expect_error<ConnectionError>(
+        [&] {
+            auto f = acompletion(m, hello());
+            get_bounded(f);
+        },
+        "acompletion");
+    expect_error<ConnectionError>(
+        [&] {
+            auto f = astream(m, hello());
+            auto s = get_bounded(f);
+            drain(s);
+        },
+        "astream");
 }
 
 // The connection is reset (RST) after part of the stream: the caller has seen the first pieces, then a
@@ -206,7 +225,12 @@ TEST_P(FaultInjection, ResetMidBodyIsAConnectionError) {
     server.enqueue(r);
     expect_error<ConnectionError>([&] { completion(wire().model, hello()); }, "completion");
     server.enqueue(r);
-    expect_error<ConnectionError>([&] { auto f = acompletion(wire().model, hello()); get_bounded(f); }, "acompletion");
+    expect_error<ConnectionError>(
+        [&] {
+            auto f = acompletion(wire().model, hello());
+            get_bounded(f);
+        },
+        "acompletion");
 }
 
 // The provider goes silent mid-stream without closing: the stream times out after Options::timeout of
@@ -250,11 +274,17 @@ TEST_P(FaultInjection, StallMidBodyTimesOut) {
     r.stall_after_chunks = 60s;
     const Options opts{.timeout = 400ms};
     server.enqueue(r);
-    auto took = elapsed([&] { expect_error<TimeoutError>([&] { completion(wire().model, hello(), opts); }, "completion"); });
+    auto took =
+        elapsed([&] { expect_error<TimeoutError>([&] { completion(wire().model, hello(), opts); }, "completion"); });
     EXPECT_LT(took, kBound);
     server.enqueue(r);
     took = elapsed([&] {
-        expect_error<TimeoutError>([&] { auto f = acompletion(wire().model, hello(), opts); get_bounded(f); }, "acompletion");
+        expect_error<TimeoutError>(
+            [&] {
+                auto f = acompletion(wire().model, hello(), opts);
+                get_bounded(f);
+            },
+            "acompletion");
     });
     EXPECT_LT(took, kBound);
 }
@@ -272,14 +302,34 @@ TEST_P(FaultInjection, SlowHeadersTimeOut) {
     auto took = elapsed([&] { expect_error<TimeoutError>([&] { completion(m, hello(), opts); }, "completion"); });
     EXPECT_LT(took, 2500ms);
     server.enqueue(slow);
-    took = elapsed([&] { expect_error<TimeoutError>([&] { auto f = acompletion(m, hello(), opts); get_bounded(f); }, "acompletion"); });
-    EXPECT_LT(took, 2500ms);
-    server.enqueue(slow_stream);
-    took = elapsed([&] { expect_error<TimeoutError>([&] { auto s = stream(m, hello(), opts); drain(s); }, "stream"); });
+    took = elapsed([&] {
+        expect_error<TimeoutError>(
+            [&] {
+                auto f = acompletion(m, hello(), opts);
+                get_bounded(f);
+            },
+            "acompletion");
+    });
     EXPECT_LT(took, 2500ms);
     server.enqueue(slow_stream);
     took = elapsed([&] {
-        expect_error<TimeoutError>([&] { auto f = astream(m, hello(), opts); auto s = get_bounded(f); drain(s); }, "astream");
+        expect_error<TimeoutError>(
+            [&] {
+                auto s = stream(m, hello(), opts);
+                drain(s);
+            },
+            "stream");
+    });
+    EXPECT_LT(took, 2500ms);
+    server.enqueue(slow_stream);
+    took = elapsed([&] {
+        expect_error<TimeoutError>(
+            [&] {
+                auto f = astream(m, hello(), opts);
+                auto s = get_bounded(f);
+                drain(s);
+            },
+            "astream");
     });
     EXPECT_LT(took, 2500ms);
 }
@@ -307,11 +357,27 @@ TEST_P(FaultInjection, HugeBodyIsBoundedByTheResponseSizeCap) {
             EXPECT_NE(std::string(e->what()).find("size limit"), std::string::npos) << e->what();
         }
         server.enqueue(huge);
-        expect_error<ResponseParseError>([&] { auto f = acompletion(m, hello()); get_bounded(f); }, "acompletion");
+        expect_error<ResponseParseError>(
+            [&] {
+                auto f = acompletion(m, hello());
+                get_bounded(f);
+            },
+            "acompletion");
         server.enqueue(huge_stream);
-        expect_error<ResponseParseError>([&] { auto st = stream(m, hello()); drain(st); }, "stream");
+        expect_error<ResponseParseError>(
+            [&] {
+                auto st = stream(m, hello());
+                drain(st);
+            },
+            "stream");
         server.enqueue(huge_stream);
-        expect_error<ResponseParseError>([&] { auto f = astream(m, hello()); auto st = get_bounded(f); drain(st); }, "astream");
+        expect_error<ResponseParseError>(
+            [&] {
+                auto f = astream(m, hello());
+                auto st = get_bounded(f);
+                drain(st);
+            },
+            "astream");
     });
     EXPECT_LT(took, kBound);
 
@@ -327,11 +393,18 @@ TEST_P(FaultInjection, InvalidUtf8InContentIsAResponseParseError) {
     Reply r = wire().text("MARK");
     const auto at = r.body.find("MARK");
     ASSERT_NE(at, std::string::npos);
-    r.body.replace(at, 4, "a\xff\xfe" "b\xc3");
+    r.body.replace(at, 4,
+                   "a\xff\xfe"
+                   "b\xc3");
     server.enqueue(r);
     expect_error<ResponseParseError>([&] { completion(wire().model, hello()); }, "completion");
     server.enqueue(r);
-    expect_error<ResponseParseError>([&] { auto f = acompletion(wire().model, hello()); get_bounded(f); }, "acompletion");
+    expect_error<ResponseParseError>(
+        [&] {
+            auto f = acompletion(wire().model, hello());
+            get_bounded(f);
+        },
+        "acompletion");
 }
 
 TEST_P(FaultInjection, InvalidUtf8InAStreamIsAResponseParseErrorAfterTheGoodChunks) {
@@ -340,14 +413,17 @@ TEST_P(FaultInjection, InvalidUtf8InAStreamIsAResponseParseErrorAfterTheGoodChun
     if (wire().name != "bedrock") {  // Bedrock frames carry a CRC: rebuild instead of editing bytes
         for (auto& c : chunks)
             if (auto at = c.find("MARK"); at != std::string::npos) {
-                c.replace(at, 4, "a\xff\xfe" "b\xc3");
+                c.replace(at, 4,
+                          "a\xff\xfe"
+                          "b\xc3");
                 marked = true;
             }
     } else {
         // The fixture's JSON builder refuses invalid UTF-8, so this delta's payload is written by hand.
         chunks[2] = bedrock::frame(
             {{":event-type", "contentBlockDelta"}, {":content-type", "application/json"}, {":message-type", "event"}},
-            "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\xff\xfe" "b\xc3\"},\"p\":\"abcd\"}");
+            "{\"contentBlockIndex\":0,\"delta\":{\"text\":\"a\xff\xfe"
+            "b\xc3\"},\"p\":\"abcd\"}");
         marked = true;
     }
     ASSERT_TRUE(marked);
@@ -422,20 +498,40 @@ TEST_P(FaultInjection, WrongContentTypeIsAParseError) {
     server.enqueue(plain);
     expect_error<ResponseParseError>([&] { completion(wire().model, hello()); }, "completion");
     server.enqueue(plain);
-    expect_error<ResponseParseError>([&] { auto f = acompletion(wire().model, hello()); get_bounded(f); }, "acompletion");
+    expect_error<ResponseParseError>(
+        [&] {
+            auto f = acompletion(wire().model, hello());
+            get_bounded(f);
+        },
+        "acompletion");
 
     // A proxy's 200 HTML page where a stream was expected.
     Reply html;
     html.content_type = "text/html; charset=utf-8";
     html.body = "<html><body><h1>Please log in to the proxy</h1></body></html>";
     server.enqueue(html);
-    expect_error<ResponseParseError>([&] { auto s = stream(wire().model, hello()); drain(s); }, "stream");
+    expect_error<ResponseParseError>(
+        [&] {
+            auto s = stream(wire().model, hello());
+            drain(s);
+        },
+        "stream");
     server.enqueue(html);
-    expect_error<ResponseParseError>([&] { auto f = astream(wire().model, hello()); auto s = get_bounded(f); drain(s); },
-                                     "astream");
+    expect_error<ResponseParseError>(
+        [&] {
+            auto f = astream(wire().model, hello());
+            auto s = get_bounded(f);
+            drain(s);
+        },
+        "astream");
     // Plain text where a stream was expected: no events, so no complete reply.
     server.enqueue(plain);
-    expect_error<ResponseParseError>([&] { auto s = stream(wire().model, hello()); drain(s); }, "stream/plain");
+    expect_error<ResponseParseError>(
+        [&] {
+            auto s = stream(wire().model, hello());
+            drain(s);
+        },
+        "stream/plain");
 }
 
 // Proxies answer 502/503/504 with HTML, not the provider's JSON error body.
@@ -443,8 +539,9 @@ TEST_P(FaultInjection, HtmlErrorPagesFromProxiesAreProviderErrorsWithTheStatus) 
     Reply page;
     page.status = 502;
     page.content_type = "text/html";
-    page.body = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
-                "<hr><center>nginx</center></body></html>";
+    page.body =
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
+        "<hr><center>nginx</center></body></html>";
     const auto& m = wire().model;
     for (int status : {502, 503, 504}) {
         page.status = status;
@@ -502,7 +599,8 @@ TEST_P(FaultInjection, ErrorStormUnderConcurrentAcompletionLosesNothing) {
                 r.headers.push_back({"retry-after", "1"});
                 return r;
             }
-            case 1: return openai::error(500, "boom", "server_error");
+            case 1:
+                return openai::error(500, "boom", "server_error");
             case 2: {
                 Reply r;
                 r.status = 503;
@@ -510,7 +608,8 @@ TEST_P(FaultInjection, ErrorStormUnderConcurrentAcompletionLosesNothing) {
                 r.body = "<html>upstream unavailable</html>";
                 return r;
             }
-            default: return wire().text("ok-" + std::to_string(n));
+            default:
+                return wire().text("ok-" + std::to_string(n));
         }
     });
     std::vector<std::future<CompletionResponse>> futures;
@@ -559,7 +658,8 @@ TEST_P(FaultInjection, ErrorStormUnderConcurrentAstreamLosesNothing) {
         return stream_reply(wire(), {"ok-", std::to_string(n)});
     });
     std::vector<std::future<Stream>> futures;
-    for (int i = 0; i < kCalls; ++i) futures.push_back(astream(wire().model, {Message::user("call-" + std::to_string(i))}));
+    for (int i = 0; i < kCalls; ++i)
+        futures.push_back(astream(wire().model, {Message::user("call-" + std::to_string(i))}));
     int ok = 0, limited = 0;
     for (int i = 0; i < kCalls; ++i) {
         ASSERT_EQ(futures[i].wait_for(30s), std::future_status::ready) << "call " << i << " never resolved";
@@ -597,7 +697,8 @@ TEST_P(FaultInjection, ErrorStormUnderBatchLosesNothing) {
     });
     std::vector<CompletionRequest> requests;
     for (int i = 0; i < kCalls; ++i)
-        requests.push_back(CompletionRequest{.model = wire().model, .messages = {Message::user("call-" + std::to_string(i))}});
+        requests.push_back(
+            CompletionRequest{.model = wire().model, .messages = {Message::user("call-" + std::to_string(i))}});
     std::future<BatchResult> pending = abatch(requests, {.max_concurrency = 32});
     ASSERT_EQ(pending.wait_for(60s), std::future_status::ready) << "batch never finished";
     const BatchResult result = pending.get();
@@ -620,7 +721,8 @@ TEST_P(FaultInjection, ErrorStormUnderBatchLosesNothing) {
         }
         const int kind = static_cast<int>(e.index % 4);
         EXPECT_NE(kind, 3) << "call " << e.index;
-        EXPECT_EQ(e.error_type, kind == 0 ? "RateLimitError" : "ProviderAPIError") << "call " << e.index << ": " << e.message;
+        EXPECT_EQ(e.error_type, kind == 0 ? "RateLimitError" : "ProviderAPIError")
+            << "call " << e.index << ": " << e.message;
         try {
             std::rethrow_exception(e.error);
         } catch (const Error& err) {

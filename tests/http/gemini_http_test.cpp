@@ -1,4 +1,5 @@
-// Gemini over real HTTP against the fake server: what is sent (path, key header, JSON), what is parsed, every failure typed.
+// Gemini over real HTTP against the fake server: what is sent (path, key header, JSON), what is parsed, every failure
+// typed.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -18,7 +19,8 @@ class GeminiHttp : public ::testing::Test {
 protected:
     void SetUp() override {
         clear_provider_env(env);
-        for (const char* v : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"}) env.set(v, nullptr);
+        for (const char* v : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"})
+            env.set(v, nullptr);
         env.set("GEMINI_API_KEY", kKey);
         env.set("GEMINI_BASE_URL", server.base_url().c_str());
     }
@@ -35,9 +37,10 @@ protected:
 };
 
 Tool weather_tool() {
-    return Tool{.name = "get_weather",
-                .description = "Weather for a city",
-                .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    return Tool{
+        .name = "get_weather",
+        .description = "Weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
 }
 
 }  // namespace
@@ -130,7 +133,8 @@ TEST_F(GeminiHttp, ParsesFunctionCallsAndSendsToolsAndToolConfig) {
     json body = server.last_request().json();
     EXPECT_EQ(body["tools"][0]["functionDeclarations"][0]["name"], "get_weather");
     EXPECT_EQ(body["tools"][0]["functionDeclarations"][0]["parametersJsonSchema"], weather_tool().parameters);
-    EXPECT_EQ(body["toolConfig"], json::parse(R"({"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["get_weather"]}})"));
+    EXPECT_EQ(body["toolConfig"],
+              json::parse(R"({"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["get_weather"]}})"));
 }
 
 TEST_F(GeminiHttp, ToolChoiceMappingUsesAllowedFunctionNamesOnlyWithAny) {
@@ -174,13 +178,16 @@ TEST_F(GeminiHttp, ThoughtSignatureIsEchoedBackVerbatimInTheNextTurn) {
     completion("gemini-3-pro-preview", history, {.tools = {weather_tool()}});
     json contents = server.last_request().json()["contents"];
     EXPECT_EQ(contents[1], (json{{"role", "model"}, {"parts", parts}}));
-    EXPECT_EQ(contents[2]["parts"][0]["functionResponse"], json::parse(R"({"name":"get_weather","response":{"temp":21}})"));
+    EXPECT_EQ(contents[2]["parts"][0]["functionResponse"],
+              json::parse(R"({"name":"get_weather","response":{"temp":21}})"));
 }
 
 TEST_F(GeminiHttp, ThoughtSignatureFromAStreamIsEchoedBackVerbatimInTheNextTurn) {
     json thought = json::parse(R"([{"text":"Calling the tool.","thought":true}])");
-    json call = json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"U2lnbmVk"}])");
-    server.enqueue(fake::event_stream({fake::stream_event(thought), fake::stream_event(call, "STOP", fake::default_usage())}));
+    json call = json::parse(
+        R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}},"thoughtSignature":"U2lnbmVk"}])");
+    server.enqueue(
+        fake::event_stream({fake::stream_event(thought), fake::stream_event(call, "STOP", fake::default_usage())}));
     std::vector<Message> history{Message::user("weather?")};
     auto s = stream("gemini-3-pro-preview", history, {.tools = {weather_tool()}});
     for (const auto& c : s) (void)c;
@@ -204,7 +211,8 @@ TEST_F(GeminiHttp, ToolCallIdsAreSynthesisedAndStableAcrossAMultiTurnConversatio
     EXPECT_EQ(a.tool_calls()[0].id, b.tool_calls()[0].id);
     // Two rounds of calls in one conversation: each result finds its own call's name.
     server.enqueue(fake::function_calls({{"get_time", {{"tz", "CET"}}}}));
-    std::vector<Message> history{Message::user("x"), a.choices[0].message, Message::tool(a.tool_calls()[0].id, "sunny")};
+    std::vector<Message> history{Message::user("x"), a.choices[0].message,
+                                 Message::tool(a.tool_calls()[0].id, "sunny")};
     auto c = completion("gemini-2.5-flash", history, {.tools = {weather_tool(), Tool{.name = "get_time"}}});
     history.push_back(c.choices[0].message);
     history.push_back(Message::tool(c.tool_calls()[0].id, "12:00"));

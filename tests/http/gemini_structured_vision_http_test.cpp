@@ -24,7 +24,8 @@ class GeminiStructuredVisionHttp : public ::testing::Test {
 protected:
     void SetUp() override {
         clear_provider_env(env);
-        for (const char* v : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"}) env.set(v, nullptr);
+        for (const char* v : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"})
+            env.set(v, nullptr);
         env.set("GEMINI_API_KEY", kKey);
         env.set("GEMINI_BASE_URL", server.base_url().c_str());
     }
@@ -51,8 +52,9 @@ TEST_F(GeminiStructuredVisionHttp, NativeSchemaSendsResponseMimeTypeAndResponseJ
                           {.max_tokens = 50, .response_format = ResponseFormat{.schema = kSchema, .name = "movie"}});
     EXPECT_EQ(r.text(), R"({"title":"Alien","year":1979})");
     const json body = server.last_request().json();
-    EXPECT_EQ(body["generationConfig"],
-              json({{"maxOutputTokens", 50}, {"responseMimeType", "application/json"}, {"responseJsonSchema", kSchema}}));
+    EXPECT_EQ(
+        body["generationConfig"],
+        json({{"maxOutputTokens", 50}, {"responseMimeType", "application/json"}, {"responseJsonSchema", kSchema}}));
     EXPECT_FALSE(body["generationConfig"].contains("responseSchema"));  // the OpenAPI-subset field stays unused
 }
 
@@ -86,34 +88,39 @@ TEST_F(GeminiStructuredVisionHttp, CapabilitiesSayBytesOnlyAndStructuredModesExc
     const auto gemma = detail::gemini_capabilities("models/gemma-3-27b-it");
     EXPECT_FALSE(gemma.native_schema);
     EXPECT_FALSE(gemma.json_mode);
-    EXPECT_EQ(detail::route("gemini/gemini-2.5-flash", "").provider->capabilities("gemini-2.5-flash").image_urls, false);
+    EXPECT_EQ(detail::route("gemini/gemini-2.5-flash", "").provider->capabilities("gemini-2.5-flash").image_urls,
+              false);
 }
 
 TEST_F(GeminiStructuredVisionHttp, ImageUrlIsDownloadedAndSentAsInlineDataWithoutTheKey) {
     images.route("GET", "/photo.jpg", host::image(host::kPngBytes, "image/png"));  // the content type wins over ".jpg"
     server.enqueue(fake::text("a photo"));
     auto r = completion("gemini/gemini-2.5-flash",
-                        {Message::user({ContentPart::text_part("Describe"), ContentPart::image_from_url(images.base_url() + "/photo.jpg")})});
+                        {Message::user({ContentPart::text_part("Describe"),
+                                        ContentPart::image_from_url(images.base_url() + "/photo.jpg")})});
     EXPECT_EQ(r.text(), "a photo");
     ASSERT_EQ(images.request_count(), 1u);
     host::expect_anonymous_get(images.last_request());
     EXPECT_EQ(server.last_request().header("x-goog-api-key"), kKey);
-    EXPECT_EQ(server.last_request().json()["contents"],
-              json::parse(R"([{"role":"user","parts":[{"text":"Describe"},
-                              {"inlineData":{"mimeType":"image/png","data":")" + std::string(host::kPngBase64) + R"("}}]}])"));
+    EXPECT_EQ(server.last_request().json()["contents"], json::parse(R"([{"role":"user","parts":[{"text":"Describe"},
+                              {"inlineData":{"mimeType":"image/png","data":")" +
+                                                                    std::string(host::kPngBase64) + R"("}}]}])"));
 }
 
 TEST_F(GeminiStructuredVisionHttp, ImageBytesAreSentAsInlineData) {
     server.enqueue(fake::text("ok"));
-    (void)completion("gemini/gemini-2.5-flash", {Message::user({ContentPart::image_from_bytes(host::kPngBase64, "image/png")})});
+    (void)completion("gemini/gemini-2.5-flash",
+                     {Message::user({ContentPart::image_from_bytes(host::kPngBase64, "image/png")})});
     EXPECT_EQ(images.request_count(), 0u);
-    EXPECT_EQ(server.last_request().json()["contents"][0]["parts"],
-              json::parse(R"([{"inlineData":{"mimeType":"image/png","data":")" + std::string(host::kPngBase64) + R"("}}])"));
+    EXPECT_EQ(
+        server.last_request().json()["contents"][0]["parts"],
+        json::parse(R"([{"inlineData":{"mimeType":"image/png","data":")" + std::string(host::kPngBase64) + R"("}}])"));
 }
 
 TEST_F(GeminiStructuredVisionHttp, FailedImageDownloadNeverReachesGemini) {
     images.route("GET", "/x.png", host::status(500));
-    EXPECT_THROW((void)completion("gemini/gemini-2.5-flash", {Message::user({ContentPart::image_from_url(images.base_url() + "/x.png")})}),
+    EXPECT_THROW((void)completion("gemini/gemini-2.5-flash",
+                                  {Message::user({ContentPart::image_from_url(images.base_url() + "/x.png")})}),
                  ImageFetchError);
     EXPECT_EQ(server.request_count(), 0u);
 }

@@ -73,12 +73,13 @@ protected:
         if (!GetParam()) return detail::open(std::move(request));
         std::promise<std::unique_ptr<detail::BodyReader>> opened;
         auto reader = opened.get_future();
-        detail::open_async(std::move(request), [&opened](std::exception_ptr error, std::unique_ptr<detail::BodyReader> r) {
-            if (error)
-                opened.set_exception(error);
-            else
-                opened.set_value(std::move(r));
-        });
+        detail::open_async(std::move(request),
+                           [&opened](std::exception_ptr error, std::unique_ptr<detail::BodyReader> r) {
+                               if (error)
+                                   opened.set_exception(error);
+                               else
+                                   opened.set_value(std::move(r));
+                           });
         return reader.get();
     }
     HttpRequest request(std::string method, const std::string& path, std::string body = {}) {
@@ -106,9 +107,9 @@ TEST_P(HandleReuse, EachRequestSendsItsOwnMethodUrlAndBody) {
         std::string method, path, body;
     };
     const Step steps[] = {
-        {"POST", "/a", "one"}, {"GET", "/b", ""},      {"GET", "/c", ""},       {"POST", "/b", ""},
-        {"POST", "/b", "two"}, {"DELETE", "/c", "x"}, {"DELETE", "/c", ""},    {"PUT", "/d", "put"},
-        {"POST", "/c", "three"}, {"GET", "/c", ""},   {"POST", "/c", "four"},
+        {"POST", "/a", "one"},   {"GET", "/b", ""},     {"GET", "/c", ""},      {"POST", "/b", ""},
+        {"POST", "/b", "two"},   {"DELETE", "/c", "x"}, {"DELETE", "/c", ""},   {"PUT", "/d", "put"},
+        {"POST", "/c", "three"}, {"GET", "/c", ""},     {"POST", "/c", "four"},
     };
     int previous_port = 0;
     for (const auto& step : steps) {
@@ -145,7 +146,8 @@ TEST_P(HandleReuse, EachRequestSendsOnlyItsOwnHeaders) {
         {},
         {{"X-One", "again"}, {"X-Five", "5"}, {"X-Six", "6"}},
     };
-    const std::vector<std::string> all = {"x-one", "x-two", "x-big", "x-big2", "x-big3", "x-three", "x-four", "x-five", "x-six"};
+    const std::vector<std::string> all = {"x-one",   "x-two",  "x-big",  "x-big2", "x-big3",
+                                          "x-three", "x-four", "x-five", "x-six"};
     for (std::size_t i = 0; i < sequence.size(); ++i) {
         SCOPED_TRACE("request " + std::to_string(i));
         HttpRequest r = request("POST", "/h", "{}");

@@ -67,8 +67,8 @@ TEST_F(ImageFetchHttp, UrlImageIsDownloadedAnonymouslyAndSentAsBase64) {
     const auto sent = provider.last_request();
     EXPECT_EQ(sent.header("authorization"), std::string("Bearer ") + kOllamaKey);
     EXPECT_EQ(sent.header("x-secret"), "caller-header-for-the-provider");
-    EXPECT_EQ(sent.json()["messages"][0],
-              json::parse(R"({"role":"user","content":"What is this?","images":[")" + std::string(host::kPngBase64) + R"("]})"));
+    EXPECT_EQ(sent.json()["messages"][0], json::parse(R"({"role":"user","content":"What is this?","images":[")" +
+                                                      std::string(host::kPngBase64) + R"("]})"));
 }
 
 TEST_F(ImageFetchHttp, AsyncCompletionFetchesEveryImageBeforeCallingTheProvider) {
@@ -76,9 +76,9 @@ TEST_F(ImageFetchHttp, AsyncCompletionFetchesEveryImageBeforeCallingTheProvider)
     images.route("GET", "/b.jpg", host::redirect("/real/b.jpg"));  // redirects work on the event loop too
     images.route("GET", "/real/b.jpg", host::image("JPEGDATA", "image/jpeg"));
     provider.enqueue(fake::chat_text("two images"));
-    std::vector<Message> msgs{Message::user({ContentPart::image_from_url(images.base_url() + "/a.png"),
-                                             ContentPart::text_part("compare"),
-                                             ContentPart::image_from_url(images.base_url() + "/b.jpg")})};
+    std::vector<Message> msgs{
+        Message::user({ContentPart::image_from_url(images.base_url() + "/a.png"), ContentPart::text_part("compare"),
+                       ContentPart::image_from_url(images.base_url() + "/b.jpg")})};
     auto r = acompletion("ollama/llava", msgs).get();
     EXPECT_EQ(r.text(), "two images");
     EXPECT_EQ(images.request_count(), 3u);
@@ -148,7 +148,8 @@ TEST_F(ImageFetchHttp, BodyExactlyAtTheCapIsAccepted) {
     const ImageBytes b = detail::fetch_image(images.base_url() + "/small.png", "ollama", "m", {.max_bytes = 1000});
     EXPECT_EQ(b.data.size(), 1336u);  // 1000 bytes → 1336 base64 characters
     images.route("GET", "/big.png", host::image(std::string(1001, 'x')));
-    EXPECT_THROW(detail::fetch_image(images.base_url() + "/big.png", "ollama", "m", {.max_bytes = 1000}), ImageFetchError);
+    EXPECT_THROW(detail::fetch_image(images.base_url() + "/big.png", "ollama", "m", {.max_bytes = 1000}),
+                 ImageFetchError);
 }
 
 TEST_F(ImageFetchHttp, RedirectLoopStopsAfterTheRedirectLimit) {
@@ -198,7 +199,8 @@ TEST_F(ImageFetchHttp, SlowImageHostTimesOut) {
     images.route("GET", "/slow.png", slow);
     const auto start = std::chrono::steady_clock::now();
     try {
-        (void)detail::fetch_image(images.base_url() + "/slow.png", "ollama", "m", {.timeout = std::chrono::milliseconds(300)});
+        (void)detail::fetch_image(images.base_url() + "/slow.png", "ollama", "m",
+                                  {.timeout = std::chrono::milliseconds(300)});
         ADD_FAILURE() << "no error";
     } catch (const ImageFetchError& e) {
         EXPECT_NE(std::string(e.what()).find("TimeoutError"), std::string::npos) << e.what();
@@ -225,7 +227,8 @@ TEST(ImageInlining, RedactedUrlKeepsSchemeHostAndPathOnly) {
 
 TEST(ImageInlining, OnlyNonDataImageUrlsNeedFetching) {
     EXPECT_FALSE(detail::has_remote_images({Message::user("hi")}));
-    EXPECT_FALSE(detail::has_remote_images({Message::user({ContentPart::image_from_url("data:image/png;base64,AAAA")})}));
+    EXPECT_FALSE(
+        detail::has_remote_images({Message::user({ContentPart::image_from_url("data:image/png;base64,AAAA")})}));
     EXPECT_FALSE(detail::has_remote_images({Message::user({ContentPart::image_from_bytes("AAAA", "image/png")})}));
     EXPECT_TRUE(detail::has_remote_images({Message::user({ContentPart::image_from_url("https://x/y.png")})}));
     EXPECT_TRUE(detail::has_remote_images({Message::user({ContentPart::image_from_url("ftp://x/y.png")})}));

@@ -84,7 +84,8 @@ TEST_F(EmbedBatchingHttp, InputsWithinTheLimitGoAsOneRequest) {
 
 TEST_F(EmbedBatchingHttp, MiddlewareAppliesToEachPart) {
     fail_first_of_each = true;  // every part fails once, then succeeds
-    LLMGate gate(MiddlewareList{std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0})});
+    LLMGate gate(MiddlewareList{
+        std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0})});
     constexpr std::size_t n = 2048 * 3;
     expect_in_order(gate.embed("text-embedding-3-small", inputs(n)), n);
     EXPECT_EQ(server.request_count(), 6u);  // three parts, each retried once — not the whole list

@@ -82,8 +82,7 @@ TEST_F(RateLimitHttp, SharedLimitHoldsUnderConcurrentSyncAndAsyncCallers) {
     std::sort(arrivals.begin(), arrivals.end());
     // The k-th request (0-based) was released no earlier than k * 50 ms after the first reservation,
     // so it cannot have arrived earlier: a lower bound, which waiting can only make later.
-    for (std::size_t k = 0; k < n; ++k)
-        EXPECT_GE(arrivals[k] - start, milliseconds(50 * static_cast<int>(k) - 5)) << k;
+    for (std::size_t k = 0; k < n; ++k) EXPECT_GE(arrivals[k] - start, milliseconds(50 * static_cast<int>(k) - 5)) << k;
     // And no 200 ms window saw more than 200/50 + 1 requests (+1 for network jitter).
     for (std::size_t k = 0; k < n; ++k) {
         const auto in_window = std::count_if(arrivals.begin(), arrivals.end(), [&](auto t) {

@@ -18,8 +18,8 @@ protected:
     RetryHttp() : OpenAIServerTest("sk-test-retry") {}
     // No backoff wait unless a test asks for one: the tests count requests, not seconds.
     static Options with_retry(int max_retries, double backoff = 0.0) {
-        return Options{.middleware = {std::make_shared<RetryMiddleware>(
-                           RetryMiddleware::Settings{.max_retries = max_retries, .backoff_factor = backoff, .jitter = false})}};
+        return Options{.middleware = {std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{
+                           .max_retries = max_retries, .backoff_factor = backoff, .jitter = false})}};
     }
     static Reply with_header(Reply r, std::string name, std::string value) {
         r.headers.emplace_back(std::move(name), std::move(value));
@@ -144,7 +144,8 @@ TEST(RetryPolicy, ClassifiesErrors) {
 }
 
 TEST(RetryPolicy, DelayDoublesIsCappedAndJitterStaysInRange) {
-    RetryMiddleware fixed({.max_retries = 5, .backoff_factor = 1.0, .max_backoff = std::chrono::milliseconds(3000), .jitter = false});
+    RetryMiddleware fixed(
+        {.max_retries = 5, .backoff_factor = 1.0, .max_backoff = std::chrono::milliseconds(3000), .jitter = false});
     auto e = std::make_exception_ptr(ProviderAPIError(ErrorInfo{.status = 500}));
     EXPECT_EQ(fixed.delay_before(1, e), std::chrono::milliseconds(1000));
     EXPECT_EQ(fixed.delay_before(2, e), std::chrono::milliseconds(2000));
@@ -155,6 +156,7 @@ TEST(RetryPolicy, DelayDoublesIsCappedAndJitterStaysInRange) {
         EXPECT_GE(d, std::chrono::milliseconds(1000));
         EXPECT_LE(d, std::chrono::milliseconds(2000));
     }
-    auto too_long = std::make_exception_ptr(RateLimitError(ErrorInfo{.status = 429}, std::chrono::milliseconds(3'600'000)));
+    auto too_long =
+        std::make_exception_ptr(RateLimitError(ErrorInfo{.status = 429}, std::chrono::milliseconds(3'600'000)));
     EXPECT_FALSE(fixed.delay_before(1, too_long).has_value());
 }

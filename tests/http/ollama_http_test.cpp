@@ -25,9 +25,10 @@ protected:
 };
 
 std::vector<Tool> weather_tool() {
-    return {Tool{.name = "get_weather",
-                 .description = "Get the weather in a city",
-                 .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")}};
+    return {Tool{
+        .name = "get_weather",
+        .description = "Get the weather in a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")}};
 }
 
 template <class Body>
@@ -63,8 +64,10 @@ TEST_F(OllamaHttp, SendsNativeChatRequestAndParsesTheReply) {
     json body = req.json();
     EXPECT_EQ(body["model"], "llama3.2");
     EXPECT_EQ(body["stream"], false);  // Ollama streams unless told not to
-    EXPECT_EQ(body["messages"], json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hello!"}])"));
-    EXPECT_EQ(body["options"], json::parse(R"({"num_predict":20,"temperature":0.2,"top_p":0.9,"stop":["END"],"seed":3})"));
+    EXPECT_EQ(body["messages"],
+              json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hello!"}])"));
+    EXPECT_EQ(body["options"],
+              json::parse(R"({"num_predict":20,"temperature":0.2,"top_p":0.9,"stop":["END"],"seed":3})"));
 }
 
 TEST_F(OllamaHttp, PerCallKeyIsSentAsBearerAndPerCallBaseOverridesOllamaHost) {
@@ -93,7 +96,8 @@ TEST_F(OllamaHttp, OllamaHostWithSchemeAndPathPrefixIsHonoured) {
 
 TEST_F(OllamaHttp, ExtraThinkAndOptionsPassThrough) {
     server.enqueue(fake::chat_text("4", "qwen3", "stop", 10, 20, "2 plus 2 is 4"));
-    auto r = completion("ollama/qwen3", hello(), {.max_tokens = 100, .extra = {{"think", true}, {"options", {{"num_ctx", 4096}}}}});
+    auto r = completion("ollama/qwen3", hello(),
+                        {.max_tokens = 100, .extra = {{"think", true}, {"options", {{"num_ctx", 4096}}}}});
     EXPECT_EQ(r.reasoning(), "2 plus 2 is 4");
     json body = server.last_request().json();
     EXPECT_EQ(body["think"], true);
@@ -187,7 +191,8 @@ TEST_F(OllamaHttp, ToolResultTurnSendsArgumentsBackAsAnObjectAndNamesTheTool) {
 }
 
 TEST_F(OllamaHttp, ToolsKeptInStreaming) {
-    server.enqueue(fake::stream_tool_calls({{"get_weather", {{"city", "Tokyo"}}}, {"get_weather", {{"city", "Paris"}}}}));
+    server.enqueue(
+        fake::stream_tool_calls({{"get_weather", {{"city", "Tokyo"}}}, {"get_weather", {{"city", "Paris"}}}}));
     auto s = stream("ollama/llama3.2", {Message::user("weather in Tokyo and Paris?")}, {.tools = weather_tool()});
     std::vector<ToolCall> calls;
     std::vector<int> indexes;
@@ -333,7 +338,8 @@ TEST_F(OllamaHttp, EmbeddingsUseApiEmbed) {
     EXPECT_EQ(r.model, "nomic-embed-text");
     auto req = server.last_request();
     EXPECT_EQ(req.path, "/api/embed");
-    EXPECT_EQ(req.json(), json::parse(R"({"model":"nomic-embed-text","input":"Hello world","truncate":false,"dimensions":3})"));
+    EXPECT_EQ(req.json(),
+              json::parse(R"({"model":"nomic-embed-text","input":"Hello world","truncate":false,"dimensions":3})"));
 
     server.enqueue(fake::embeddings({{1.0}, {2.0}}));
     auto many = aembed("ollama/nomic-embed-text", std::vector<std::string>{"a", "b"}).get();

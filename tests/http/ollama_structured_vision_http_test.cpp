@@ -15,7 +15,8 @@ namespace host = llmgate::testing::image_host;
 
 namespace {
 
-const json kSchema = json::parse(R"({"type":"object","properties":{"age":{"type":"integer"},"available":{"type":"boolean"}},
+const json kSchema =
+    json::parse(R"({"type":"object","properties":{"age":{"type":"integer"},"available":{"type":"boolean"}},
                                      "required":["age","available"]})");
 
 class OllamaStructuredVisionHttp : public ::testing::Test {
@@ -85,9 +86,9 @@ TEST_F(OllamaStructuredVisionHttp, ImageUrlIsDownloadedAndSentAsBase64WithoutThe
     env.set("OLLAMA_API_KEY", "ollama-SECRET");
     images.route("GET", "/cat.webp", host::image("RIFFxxxxWEBP", "image/webp"));
     server.enqueue(fake::chat_text("a cat", "llava"));
-    (void)completion("ollama/llava",
-                     {Message::user({ContentPart::text_part("What is in "), ContentPart::image_from_url(images.base_url() + "/cat.webp"),
-                                     ContentPart::text_part("this picture?")})});
+    (void)completion("ollama/llava", {Message::user({ContentPart::text_part("What is in "),
+                                                     ContentPart::image_from_url(images.base_url() + "/cat.webp"),
+                                                     ContentPart::text_part("this picture?")})});
     ASSERT_EQ(images.request_count(), 1u);
     host::expect_anonymous_get(images.last_request());
     EXPECT_EQ(server.last_request().header("authorization"), "Bearer ollama-SECRET");
@@ -100,8 +101,9 @@ TEST_F(OllamaStructuredVisionHttp, ImageBytesAreSentAsBase64) {
     (void)completion("ollama/llava", {Message::user({ContentPart::text_part("Describe"),
                                                      ContentPart::image_from_bytes(host::kPngBase64, "image/png")})});
     EXPECT_EQ(images.request_count(), 0u);
-    EXPECT_EQ(server.last_request().json()["messages"][0],
-              json::parse(R"({"role":"user","content":"Describe","images":[")" + std::string(host::kPngBase64) + R"("]})"));
+    EXPECT_EQ(
+        server.last_request().json()["messages"][0],
+        json::parse(R"({"role":"user","content":"Describe","images":[")" + std::string(host::kPngBase64) + R"("]})"));
 }
 
 // Through the public API: the dispatch layer picks the native mode from ollama_capabilities and validates.
@@ -123,8 +125,9 @@ TEST_F(OllamaStructuredVisionHttp, ReplyNotFittingTheSchemaIsAStructuredOutputEr
 
 TEST_F(OllamaStructuredVisionHttp, JsonModeStrategySendsFormatJson) {
     server.enqueue(fake::chat_text(R"({"age":22,"available":true})", "llama3.1"));
-    auto r = completion("ollama/llama3.1", {Message::user("Ollama is 22.")},
-                        {.response_format = ResponseFormat{.schema = kSchema, .strategy = StructuredStrategy::json_mode}});
+    auto r =
+        completion("ollama/llama3.1", {Message::user("Ollama is 22.")},
+                   {.response_format = ResponseFormat{.schema = kSchema, .strategy = StructuredStrategy::json_mode}});
     EXPECT_EQ(r.structured_strategy, "json_mode");
     EXPECT_EQ(server.last_request().json()["format"], "json");
 }

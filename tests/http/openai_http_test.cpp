@@ -46,7 +46,8 @@ TEST_F(OpenAIHttp, SendsChatRequestLikeTheOfficialSDKAndParsesTheReply) {
     EXPECT_EQ(req.header("content-type"), "application/json");
     json body = req.json();
     EXPECT_EQ(body["model"], "gpt-4o-mini");
-    EXPECT_EQ(body["messages"], json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hello!"}])"));
+    EXPECT_EQ(body["messages"],
+              json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hello!"}])"));
     EXPECT_EQ(body["max_tokens"], 20);
     EXPECT_EQ(body["temperature"], 0.2);
     EXPECT_EQ(body["top_p"], 0.9);
@@ -129,7 +130,9 @@ TEST_F(OpenAIHttp, ReasoningModelsGetMaxCompletionTokensAndReasoningEffort) {
 
 TEST_F(OpenAIHttp, EmptyReplyCutByLengthIsReportedNotReturnedAsSuccess) {
     server.enqueue(fake::chat_text("", "o3-mini", "length",
-                                   json{{"prompt_tokens", 10}, {"completion_tokens", 100}, {"total_tokens", 110},
+                                   json{{"prompt_tokens", 10},
+                                        {"completion_tokens", 100},
+                                        {"total_tokens", 110},
                                         {"completion_tokens_details", {{"reasoning_tokens", 100}}}}));
     try {
         completion("o3-mini", hello(), {.max_tokens = 100});
@@ -147,9 +150,10 @@ TEST_F(OpenAIHttp, EmptyReplyCutByLengthIsReportedNotReturnedAsSuccess) {
 
 TEST_F(OpenAIHttp, ParsesToolCallsAndSendsToolsAndToolChoice) {
     server.enqueue(fake::chat_tool_calls({{"get_weather", R"({"city":"Paris"})"}, {"get_time", R"({"tz":"CET"})"}}));
-    Tool weather{.name = "get_weather",
-                 .description = "Get current weather for a city",
-                 .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    Tool weather{
+        .name = "get_weather",
+        .description = "Get current weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
     auto r = completion("gpt-4o-mini", hello(), {.tools = {weather}, .tool_choice = "auto"});
     ASSERT_EQ(r.tool_calls().size(), 2u);
     EXPECT_EQ(r.tool_calls()[0].function, "get_weather");
@@ -177,7 +181,8 @@ TEST_F(OpenAIHttp, SendsToolResultTurnWithAssistantToolCallsAndToolCallId) {
     EXPECT_TRUE(msgs[1]["content"].is_null());
     EXPECT_EQ(msgs[1]["tool_calls"][0]["id"], first.tool_calls()[0].id);
     EXPECT_EQ(msgs[1]["tool_calls"][0]["function"]["arguments"], R"({"city":"Paris"})");
-    EXPECT_EQ(msgs[2], (json{{"role", "tool"}, {"content", R"({"temp_c": 21})"}, {"tool_call_id", first.tool_calls()[0].id}}));
+    EXPECT_EQ(msgs[2],
+              (json{{"role", "tool"}, {"content", R"({"temp_c": 21})"}, {"tool_call_id", first.tool_calls()[0].id}}));
 }
 
 TEST_F(OpenAIHttp, StreamsDeltasWithUsageAndIncludeUsageRequested) {
@@ -346,9 +351,11 @@ TEST_F(OpenAIHttp, ParseErrorsNameTheProviderAndModel) {
     server.enqueue(Reply{.status = 200, .body = R"({"object":"chat.completion","choices":"none"})"});
     expect_named([&] { acompletion("gpt-4o-mini", hello()).get(); }, "async, wrong shape");
     server.enqueue(Reply{.status = 200, .content_type = "text/event-stream", .body = "data: {not json\n\n"});
-    expect_named([&] {
-        for (const auto& c : stream("gpt-4o-mini", hello())) (void)c;
-    }, "stream event");
+    expect_named(
+        [&] {
+            for (const auto& c : stream("gpt-4o-mini", hello())) (void)c;
+        },
+        "stream event");
     server.enqueue(Reply{.status = 200, .body = R"({"object":"list","data":"none"})"});
     expect_named([&] { embed("gpt-4o-mini", {"x"}); }, "embeddings");
 }
@@ -409,7 +416,8 @@ TEST_F(OpenAIHttp, EmbeddingsSendBase64LikeTheSDKAndDecodeIt) {
 
 TEST_F(OpenAIHttp, EmbeddingsBatchWithFloatFormatAndUser) {
     server.enqueue(fake::embeddings({{0.25f}, {0.75f}}));
-    auto r = embed("text-embedding-3-small", std::vector<std::string>{"a", "b"}, {.encoding_format = "float", .user = "u1"});
+    auto r =
+        embed("text-embedding-3-small", std::vector<std::string>{"a", "b"}, {.encoding_format = "float", .user = "u1"});
     ASSERT_EQ(r.embeddings.size(), 2u);
     EXPECT_EQ(r.embeddings[1], (std::vector<double>{0.75}));
     json body = server.last_request().json();

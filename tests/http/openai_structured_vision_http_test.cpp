@@ -71,12 +71,11 @@ TEST_F(OpenAIStructuredHttp, OpenAINativeSchemaSendsStrictJsonSchemaAndKeepsTheR
     auto r = call("gpt-4o-mini", detail::StructuredMode::native_schema, ask());
     EXPECT_EQ(r.text(), kMovieJson);
     json body = server.last_request().json();
-    EXPECT_EQ(body["response_format"], (json{{"type", "json_schema"},
-                                             {"json_schema",
-                                              {{"name", "movie"},
-                                               {"description", "A film"},
-                                               {"strict", true},
-                                               {"schema", strict_movie_schema()}}}}));
+    EXPECT_EQ(
+        body["response_format"],
+        (json{{"type", "json_schema"},
+              {"json_schema",
+               {{"name", "movie"}, {"description", "A film"}, {"strict", true}, {"schema", strict_movie_schema()}}}}));
     EXPECT_EQ(body["messages"][0], (json{{"role", "system"}, {"content", "Reply in JSON."}}));
 }
 
@@ -124,7 +123,8 @@ TEST_F(OpenAIStructuredHttp, AzureSendsTheSameShapesAsOpenAI) {
     server.enqueue(fake::chat_text("a cat"));
     (void)completion("azure/my-gpt4o", look());
     json content = server.last_request().json()["messages"][0]["content"];
-    EXPECT_EQ(content[1], json::parse(R"({"type":"image_url","image_url":{"url":"https://example.com/cat.jpg","detail":"low"}})"));
+    EXPECT_EQ(content[1],
+              json::parse(R"({"type":"image_url","image_url":{"url":"https://example.com/cat.jpg","detail":"low"}})"));
     EXPECT_EQ(content[2]["image_url"]["url"], "data:image/jpeg;base64,/9j/4AAQSkZJRg==");
 }
 
@@ -156,8 +156,10 @@ TEST_F(OpenAIStructuredHttp, GroqSendsBestEffortSchemaOnOtherModels) {
     server.enqueue(fake::chat_text(kMovieJson, "moonshotai/kimi-k2-instruct-0905"));
     (void)call("groq/moonshotai/kimi-k2-instruct-0905", detail::StructuredMode::native_schema, ask());
     json format = server.last_request().json()["response_format"];
-    EXPECT_EQ(format, (json{{"type", "json_schema"},
-                            {"json_schema", {{"name", "movie"}, {"description", "A film"}, {"strict", false}, {"schema", movie_schema()}}}}));
+    EXPECT_EQ(format,
+              (json{{"type", "json_schema"},
+                    {"json_schema",
+                     {{"name", "movie"}, {"description", "A film"}, {"strict", false}, {"schema", movie_schema()}}}}));
 }
 
 TEST_F(OpenAIStructuredHttp, GroqJsonModeAndImages) {
@@ -169,8 +171,10 @@ TEST_F(OpenAIStructuredHttp, GroqJsonModeAndImages) {
     auto r = completion("groq/meta-llama/llama-4-scout-17b-16e-instruct", look());
     EXPECT_EQ(r.text(), "a cat");
     json content = server.last_request().json()["messages"][0]["content"];
-    EXPECT_EQ(content[1], json::parse(R"({"type":"image_url","image_url":{"url":"https://example.com/cat.jpg","detail":"low"}})"));
-    EXPECT_EQ(content[2], json::parse(R"({"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQSkZJRg=="}})"));
+    EXPECT_EQ(content[1],
+              json::parse(R"({"type":"image_url","image_url":{"url":"https://example.com/cat.jpg","detail":"low"}})"));
+    EXPECT_EQ(content[2],
+              json::parse(R"({"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQSkZJRg=="}})"));
 }
 
 TEST_F(OpenAIStructuredHttp, MistralSendsJsonSchemaWithClosedObjectsButOptionalFieldsKept) {
@@ -179,9 +183,10 @@ TEST_F(OpenAIStructuredHttp, MistralSendsJsonSchemaWithClosedObjectsButOptionalF
     EXPECT_EQ(r.text(), kMovieJson);
     json schema = movie_schema();
     schema["additionalProperties"] = false;
-    EXPECT_EQ(server.last_request().json()["response_format"],
-              (json{{"type", "json_schema"},
-                    {"json_schema", {{"name", "movie"}, {"description", "A film"}, {"strict", true}, {"schema", schema}}}}));
+    EXPECT_EQ(
+        server.last_request().json()["response_format"],
+        (json{{"type", "json_schema"},
+              {"json_schema", {{"name", "movie"}, {"description", "A film"}, {"strict", true}, {"schema", schema}}}}));
 
     server.enqueue(fake::chat_text(kMovieJson, "mistral-small-latest"));
     (void)call("mistral/mistral-small-latest", detail::StructuredMode::native_schema, ask(), movie_format(false));
@@ -218,7 +223,8 @@ namespace {
 // Every property required, so a strict reply and the caller's schema agree without null handling.
 ResponseFormat film_format() {
     return ResponseFormat{.schema = json::parse(R"({"type":"object","properties":{"title":{"type":"string"},
-        "year":{"type":"integer"}},"required":["title","year"]})"), .name = "film"};
+        "year":{"type":"integer"}},"required":["title","year"]})"),
+                          .name = "film"};
 }
 
 constexpr const char* kFilmJson = R"({"title":"Alien","year":1979})";

@@ -38,24 +38,47 @@ struct ProviderCase {
 std::vector<ProviderCase> cases() {
     auto openai_reply = [](const std::string& t) { return openai::chat_text(t); };
     return {
-        {"openai", "gpt-4o-mini", [](EnvGuard& e, const std::string& u) { e.set("OPENAI_API_KEY", "sk-m"); e.set("OPENAI_BASE_URL", u.c_str()); },
+        {"openai", "gpt-4o-mini",
+         [](EnvGuard& e, const std::string& u) {
+             e.set("OPENAI_API_KEY", "sk-m");
+             e.set("OPENAI_BASE_URL", u.c_str());
+         },
          openai_reply, true},
         {"azure", "azure/my-deployment",
-         [](EnvGuard& e, const std::string& u) { e.set("AZURE_OPENAI_API_KEY", "az-m"); e.set("AZURE_OPENAI_ENDPOINT", u.c_str()); },
+         [](EnvGuard& e, const std::string& u) {
+             e.set("AZURE_OPENAI_API_KEY", "az-m");
+             e.set("AZURE_OPENAI_ENDPOINT", u.c_str());
+         },
          openai_reply, true},
         {"groq", "groq/llama-3.1-8b-instant",
-         [](EnvGuard& e, const std::string& u) { e.set("GROQ_API_KEY", "gsk-m"); e.set("GROQ_BASE_URL", u.c_str()); }, openai_reply, true},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("GROQ_API_KEY", "gsk-m");
+             e.set("GROQ_BASE_URL", u.c_str());
+         },
+         openai_reply, true},
         {"mistral", "mistral/mistral-small-latest",
-         [](EnvGuard& e, const std::string& u) { e.set("MISTRAL_API_KEY", "mi-m"); e.set("MISTRAL_BASE_URL", u.c_str()); }, openai_reply,
-         true},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("MISTRAL_API_KEY", "mi-m");
+             e.set("MISTRAL_BASE_URL", u.c_str());
+         },
+         openai_reply, true},
         {"anthropic", "claude-haiku-4-5",
-         [](EnvGuard& e, const std::string& u) { e.set("ANTHROPIC_API_KEY", "sk-ant-m"); e.set("ANTHROPIC_BASE_URL", u.c_str()); },
+         [](EnvGuard& e, const std::string& u) {
+             e.set("ANTHROPIC_API_KEY", "sk-ant-m");
+             e.set("ANTHROPIC_BASE_URL", u.c_str());
+         },
          [](const std::string& t) { return anthropic::message_text(t); }, true},
         {"gemini", "gemini/gemini-2.5-flash",
-         [](EnvGuard& e, const std::string& u) { e.set("GEMINI_API_KEY", "AIza-m"); e.set("GEMINI_BASE_URL", u.c_str()); },
+         [](EnvGuard& e, const std::string& u) {
+             e.set("GEMINI_API_KEY", "AIza-m");
+             e.set("GEMINI_BASE_URL", u.c_str());
+         },
          [](const std::string& t) { return gemini::text(t); }, false},
         {"cohere", "cohere/command-a-vision-07-2025",
-         [](EnvGuard& e, const std::string& u) { e.set("COHERE_API_KEY", "co-m"); e.set("COHERE_BASE_URL", u.c_str()); },
+         [](EnvGuard& e, const std::string& u) {
+             e.set("COHERE_API_KEY", "co-m");
+             e.set("COHERE_BASE_URL", u.c_str());
+         },
          [](const std::string& t) { return cohere::chat_text(t); }, true},
         {"ollama", "ollama/llama3.2-vision", [](EnvGuard& e, const std::string& u) { e.set("OLLAMA_HOST", u.c_str()); },
          [](const std::string& t) { return ollama::chat_text(t); }, false},
@@ -78,7 +101,8 @@ protected:
         GetParam().configure(env, server.base_url());
     }
     std::vector<Message> ask_about_image(ContentPart image) {
-        return {Message::user(std::vector<ContentPart>{ContentPart::text_part("What is in this image?"), std::move(image)})};
+        return {Message::user(
+            std::vector<ContentPart>{ContentPart::text_part("What is in this image?"), std::move(image)})};
     }
 
     EnvGuard env;
@@ -90,7 +114,8 @@ protected:
 
 TEST_P(ProviderMatrix, SchemaReplyIsParsedIntoTheStruct) {
     server.enqueue(GetParam().reply(R"({"title":"Alien","year":1979,"director":null})"));
-    const auto r = completion(GetParam().model, {Message::user("Name a film.")}, {.response_format = ResponseFormat::of<Film>()});
+    const auto r =
+        completion(GetParam().model, {Message::user("Name a film.")}, {.response_format = ResponseFormat::of<Film>()});
     const Film f = r.parsed<Film>();
     EXPECT_EQ(f.title, "Alien");
     EXPECT_EQ(f.year, 1979);
@@ -134,7 +159,8 @@ TEST_P(ProviderMatrix, ImageByUrlReachesTheProvider) {
 
 TEST_P(ProviderMatrix, ImageByBytesReachesTheProvider) {
     server.enqueue(GetParam().reply("A cat."));
-    const auto r = completion(GetParam().model, ask_about_image(ContentPart::image_from_bytes(host::kPngBase64, "image/png")));
+    const auto r =
+        completion(GetParam().model, ask_about_image(ContentPart::image_from_bytes(host::kPngBase64, "image/png")));
     EXPECT_EQ(r.text(), "A cat.");
     EXPECT_NE(server.last_request().body.find(host::kPngBase64), std::string::npos) << server.last_request().body;
 }

@@ -62,19 +62,23 @@ TEST_F(RequestTextHttp, EveryByteOfTheCallersTextArrivesAsSent) {
 }
 
 TEST_F(RequestTextHttp, InvalidUtf8InAMessageIsRefusedNamingTheFieldAndNothingIsSent) {
-    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {Message::user("ok"), Message::user(kInvalid)}); })
-                  .find("messages[1].content is not valid UTF-8"),
+    EXPECT_NE(refusal([&] {
+                  (void)completion("gpt-4o-mini", {Message::user("ok"), Message::user(kInvalid)});
+              }).find("messages[1].content is not valid UTF-8"),
               std::string::npos);
-    EXPECT_NE(refusal([&] { (void)acompletion("gpt-4o-mini", {Message::user(kInvalid)}).get(); })
-                  .find("messages[0].content"),
-              std::string::npos);
-    EXPECT_NE(refusal([&] { (void)stream("anthropic/claude-3-5-haiku-latest", {Message::user(kInvalid)}); })
-                  .find("messages[0].content"),
+    EXPECT_NE(
+        refusal([&] { (void)acompletion("gpt-4o-mini", {Message::user(kInvalid)}).get(); }).find("messages[0].content"),
+        std::string::npos);
+    EXPECT_NE(refusal([&] {
+                  (void)stream("anthropic/claude-3-5-haiku-latest", {Message::user(kInvalid)});
+              }).find("messages[0].content"),
               std::string::npos);
     Message named = Message::user("ok");
     named.name = kInvalid;
     EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {named}); }).find("messages[0].name"), std::string::npos);
-    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", hello(), {.stop = {"ok", kInvalid}}); }).find("options.stop[1]"),
+    EXPECT_NE(refusal([&] {
+                  (void)completion("gpt-4o-mini", hello(), {.stop = {"ok", kInvalid}});
+              }).find("options.stop[1]"),
               std::string::npos);
     EXPECT_EQ(server.request_count(), 0u);
 }
@@ -93,23 +97,28 @@ TEST_F(RequestTextHttp, InvalidUtf8InsideAJsonValueIsRefusedWhenTheBodyIsEncoded
     Tool tool{.name = "lookup", .parameters = json{{"type", "object"}, {"description", kInvalid}}};
     EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", hello(), {.tools = {tool}}); }).find("not valid UTF-8"),
               std::string::npos);
-    EXPECT_NE(refusal([&] { (void)completion("anthropic/claude-3-5-haiku-latest", hello(), {.tools = {tool}}); })
-                  .find("not valid UTF-8"),
+    EXPECT_NE(refusal([&] {
+                  (void)completion("anthropic/claude-3-5-haiku-latest", hello(), {.tools = {tool}});
+              }).find("not valid UTF-8"),
               std::string::npos);
-    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", hello(), {.extra = json{{"metadata", kInvalid}}}); })
-                  .find("not valid UTF-8"),
+    EXPECT_NE(refusal([&] {
+                  (void)completion("gpt-4o-mini", hello(), {.extra = json{{"metadata", kInvalid}}});
+              }).find("not valid UTF-8"),
               std::string::npos);
-    EXPECT_NE(refusal([&] { (void)acompletion("gpt-4o-mini", hello(), {.extra = json{{"metadata", kInvalid}}}).get(); })
-                  .find("not valid UTF-8"),
+    EXPECT_NE(refusal([&] {
+                  (void)acompletion("gpt-4o-mini", hello(), {.extra = json{{"metadata", kInvalid}}}).get();
+              }).find("not valid UTF-8"),
               std::string::npos);
     EXPECT_EQ(server.request_count(), 0u);
 }
 
 TEST_F(RequestTextHttp, InvalidUtf8InAnEmbeddingInputIsRefusedNamingIt) {
-    EXPECT_NE(refusal([&] { (void)embed("text-embedding-3-small", std::vector<std::string>{"ok", "ok", kInvalid}); })
-                  .find("inputs[2] is not valid UTF-8"),
+    EXPECT_NE(refusal([&] {
+                  (void)embed("text-embedding-3-small", std::vector<std::string>{"ok", "ok", kInvalid});
+              }).find("inputs[2] is not valid UTF-8"),
               std::string::npos);
-    EXPECT_NE(refusal([&] { (void)aembed("text-embedding-3-small", kInvalid).get(); }).find("inputs[0]"), std::string::npos);
+    EXPECT_NE(refusal([&] { (void)aembed("text-embedding-3-small", kInvalid).get(); }).find("inputs[0]"),
+              std::string::npos);
     // More inputs than one request takes (OpenAI: 2048) are sent in parts; the index is still the caller's.
     std::vector<std::string> many(2500, "ok");
     many[2400] = kInvalid;
@@ -127,11 +136,13 @@ TEST_F(RequestTextHttp, ValidTextAfterARefusalStillWorks) {
 
 TEST_F(RequestTextHttp, ExtraThatIsNotAnObjectIsRefusedAndNothingIsSent) {
     server.enqueue(fake::chat_text("never"));
-    EXPECT_NE(refusal([&] { (void)completion("gpt-4o-mini", {Message::user("hi")}, {.extra = json::array({1, 2})}); })
-                  .find("options.extra must be a JSON object"),
+    EXPECT_NE(refusal([&] {
+                  (void)completion("gpt-4o-mini", {Message::user("hi")}, {.extra = json::array({1, 2})});
+              }).find("options.extra must be a JSON object"),
               std::string::npos);
-    EXPECT_NE(refusal([&] { (void)embed("text-embedding-3-small", {"a"}, {.extra = "dimensions=3"}); })
-                  .find("options.extra must be a JSON object"),
+    EXPECT_NE(refusal([&] {
+                  (void)embed("text-embedding-3-small", {"a"}, {.extra = "dimensions=3"});
+              }).find("options.extra must be a JSON object"),
               std::string::npos);
     EXPECT_EQ(server.request_count(), 0u);
 }

@@ -34,11 +34,13 @@ struct ProviderCase {
 
 // An embedding model per provider that has an embeddings API (Anthropic and Groq have none).
 std::string embed_model(const std::string& provider) {
-    static const std::map<std::string, std::string> models{
-        {"openai", "text-embedding-3-small"},   {"azure", "azure/my-embedding"},
-        {"mistral", "mistral/mistral-embed"},   {"gemini", "gemini/text-embedding-004"},
-        {"cohere", "cohere/embed-english-v3.0"}, {"ollama", "ollama/nomic-embed-text"},
-        {"bedrock", "bedrock/amazon.titan-embed-text-v2:0"}};
+    static const std::map<std::string, std::string> models{{"openai", "text-embedding-3-small"},
+                                                           {"azure", "azure/my-embedding"},
+                                                           {"mistral", "mistral/mistral-embed"},
+                                                           {"gemini", "gemini/text-embedding-004"},
+                                                           {"cohere", "cohere/embed-english-v3.0"},
+                                                           {"ollama", "ollama/nomic-embed-text"},
+                                                           {"bedrock", "bedrock/amazon.titan-embed-text-v2:0"}};
     auto it = models.find(provider);
     return it == models.end() ? std::string() : it->second;
 }
@@ -46,31 +48,72 @@ std::string embed_model(const std::string& provider) {
 std::vector<ProviderCase> cases() {
     auto openai_reply = [](const std::string& t) { return openai::chat_text(t); };
     return {
-        {"openai", "gpt-4o-mini", {"sk-SECRET-openai-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("OPENAI_API_KEY", "sk-SECRET-openai-0123456789"); e.set("OPENAI_BASE_URL", u.c_str()); },
+        {"openai",
+         "gpt-4o-mini",
+         {"sk-SECRET-openai-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("OPENAI_API_KEY", "sk-SECRET-openai-0123456789");
+             e.set("OPENAI_BASE_URL", u.c_str());
+         },
          openai_reply},
-        {"azure", "azure/my-deployment", {"SECRET-azure-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("AZURE_OPENAI_API_KEY", "SECRET-azure-0123456789"); e.set("AZURE_OPENAI_ENDPOINT", u.c_str()); },
+        {"azure",
+         "azure/my-deployment",
+         {"SECRET-azure-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("AZURE_OPENAI_API_KEY", "SECRET-azure-0123456789");
+             e.set("AZURE_OPENAI_ENDPOINT", u.c_str());
+         },
          openai_reply},
-        {"groq", "groq/llama-3.1-8b-instant", {"gsk_SECRET-groq-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("GROQ_API_KEY", "gsk_SECRET-groq-0123456789"); e.set("GROQ_BASE_URL", u.c_str()); },
+        {"groq",
+         "groq/llama-3.1-8b-instant",
+         {"gsk_SECRET-groq-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("GROQ_API_KEY", "gsk_SECRET-groq-0123456789");
+             e.set("GROQ_BASE_URL", u.c_str());
+         },
          openai_reply},
-        {"mistral", "mistral/mistral-small-latest", {"SECRET-mistral-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("MISTRAL_API_KEY", "SECRET-mistral-0123456789"); e.set("MISTRAL_BASE_URL", u.c_str()); },
+        {"mistral",
+         "mistral/mistral-small-latest",
+         {"SECRET-mistral-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("MISTRAL_API_KEY", "SECRET-mistral-0123456789");
+             e.set("MISTRAL_BASE_URL", u.c_str());
+         },
          openai_reply},
-        {"anthropic", "claude-haiku-4-5", {"sk-ant-SECRET-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("ANTHROPIC_API_KEY", "sk-ant-SECRET-0123456789"); e.set("ANTHROPIC_BASE_URL", u.c_str()); },
+        {"anthropic",
+         "claude-haiku-4-5",
+         {"sk-ant-SECRET-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("ANTHROPIC_API_KEY", "sk-ant-SECRET-0123456789");
+             e.set("ANTHROPIC_BASE_URL", u.c_str());
+         },
          [](const std::string& t) { return anthropic::message_text(t); }},
-        {"gemini", "gemini/gemini-2.5-flash", {"AIzaSECRET-gemini-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("GEMINI_API_KEY", "AIzaSECRET-gemini-0123456789"); e.set("GEMINI_BASE_URL", u.c_str()); },
+        {"gemini",
+         "gemini/gemini-2.5-flash",
+         {"AIzaSECRET-gemini-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("GEMINI_API_KEY", "AIzaSECRET-gemini-0123456789");
+             e.set("GEMINI_BASE_URL", u.c_str());
+         },
          [](const std::string& t) { return gemini::text(t); }},
-        {"cohere", "cohere/command-r-plus", {"SECRET-cohere-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("COHERE_API_KEY", "SECRET-cohere-0123456789"); e.set("COHERE_BASE_URL", u.c_str()); },
+        {"cohere",
+         "cohere/command-r-plus",
+         {"SECRET-cohere-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("COHERE_API_KEY", "SECRET-cohere-0123456789");
+             e.set("COHERE_BASE_URL", u.c_str());
+         },
          [](const std::string& t) { return cohere::chat_text(t); }},
-        {"ollama", "ollama/llama3.2", {"SECRET-ollama-0123456789"},
-         [](EnvGuard& e, const std::string& u) { e.set("OLLAMA_HOST", u.c_str()); e.set("OLLAMA_API_KEY", "SECRET-ollama-0123456789"); },
+        {"ollama",
+         "ollama/llama3.2",
+         {"SECRET-ollama-0123456789"},
+         [](EnvGuard& e, const std::string& u) {
+             e.set("OLLAMA_HOST", u.c_str());
+             e.set("OLLAMA_API_KEY", "SECRET-ollama-0123456789");
+         },
          [](const std::string& t) { return ollama::chat_text(t); }},
-        {"bedrock", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
+        {"bedrock",
+         "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
          // The access key id is an identifier AWS itself puts in every signed Authorization header; the
          // secret key and the session token are the credentials.
          {"SECRET-aws-secret-access-key-0123456789", "SECRET-aws-session-token-0123456789"},
@@ -139,9 +182,10 @@ protected:
         logger->set_level(spdlog::level::trace);
         spdlog::register_logger(logger);
         store = std::make_shared<RecordingStore>();
-        middleware = {std::make_shared<LoggingMiddleware>("trace", true),
-                      std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0.001}),
-                      std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 100, store)};
+        middleware = {
+            std::make_shared<LoggingMiddleware>("trace", true),
+            std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0.001}),
+            std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 100, store)};
     }
     void TearDown() override { spdlog::drop("llmgate"); }
 
@@ -152,7 +196,8 @@ protected:
     }
 
     void expect_clean(const std::string& text, const std::string& where) {
-        for (const auto& s : GetParam().secrets) EXPECT_EQ(text.find(s), std::string::npos) << where << " leaks a secret: " << text;
+        for (const auto& s : GetParam().secrets)
+            EXPECT_EQ(text.find(s), std::string::npos) << where << " leaks a secret: " << text;
     }
     void expect_clean(const Error& e) {
         expect_clean(e.what(), std::string("what() of ") + e.type_name());
@@ -193,26 +238,32 @@ TEST_P(Secrets, NoKeyInLogsErrorsOrCacheKeysOnAnyPath) {
     for (int status : {400, 401, 403, 404, 422, 429, 500, 503}) {
         server.clear();
         server.set_handler([&](const RecordedRequest&) { return status_reply(status, err_json); });
-        expect_failure_is_clean([&] { completion(p.model, {Message::user("status " + std::to_string(status))}, options()); });
-        expect_failure_is_clean([&] { acompletion(p.model, {Message::user("async " + std::to_string(status))}, options()).get(); });
+        expect_failure_is_clean(
+            [&] { completion(p.model, {Message::user("status " + std::to_string(status))}, options()); });
+        expect_failure_is_clean(
+            [&] { acompletion(p.model, {Message::user("async " + std::to_string(status))}, options()).get(); });
         expect_failure_is_clean([&] {
-            for (const auto& c : stream(p.model, {Message::user("stream " + std::to_string(status))}, options())) (void)c;
+            for (const auto& c : stream(p.model, {Message::user("stream " + std::to_string(status))}, options()))
+                (void)c;
         });
     }
 
     // An HTML page from a proxy, a malformed 200, a structured reply that does not fit.
-    server.set_handler([](const RecordedRequest&) { return status_reply(502, "<html><body>Bad gateway</body></html>", "text/html"); });
+    server.set_handler(
+        [](const RecordedRequest&) { return status_reply(502, "<html><body>Bad gateway</body></html>", "text/html"); });
     expect_failure_is_clean([&] { completion(p.model, {Message::user("html")}, options()); });
     server.set_handler([](const RecordedRequest&) { return status_reply(200, "{not json"); });
     expect_failure_is_clean([&] { completion(p.model, {Message::user("malformed")}, options()); });
     server.set_handler([&](const RecordedRequest&) { return p.reply("not the JSON you asked for"); });
     expect_failure_is_clean([&] {
         completion(p.model, {Message::user("structured")},
-                   options({.response_format = ResponseFormat{.schema = json::parse(R"({"type":"object","required":["a"]})")}}));
+                   options({.response_format =
+                                ResponseFormat{.schema = json::parse(R"({"type":"object","required":["a"]})")}}));
     });
 
     // Nobody listening: the connection is refused.
-    expect_failure_is_clean([&] { completion(p.model, {Message::user("refused")}, options({.api_base = "http://127.0.0.1:9"})); });
+    expect_failure_is_clean(
+        [&] { completion(p.model, {Message::user("refused")}, options({.api_base = "http://127.0.0.1:9"})); });
 
     // A stall longer than the timeout.
     server.set_handler([&](const RecordedRequest&) {
@@ -259,4 +310,5 @@ TEST_P(Secrets, CacheKeyDoesNotDependOnTheKey) {
     EXPECT_EQ(CacheMiddleware::key_for(a).find("key-A"), std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllProviders, Secrets, ::testing::ValuesIn(cases()), [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(AllProviders, Secrets, ::testing::ValuesIn(cases()),
+                         [](const auto& info) { return info.param.name; });

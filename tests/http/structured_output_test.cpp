@@ -116,9 +116,13 @@ TEST_F(StructuredHttp, ReplyWithoutJsonOrEmptyOrRefusedIsAStructuredOutputError)
     EXPECT_THROW(parse<shop::Movie>("gpt-4o-mini", ask()), StructuredOutputError);
 
     Reply refusal;
-    refusal.body = json{{"id", "chatcmpl-1"}, {"object", "chat.completion"}, {"model", "gpt-4o-mini"},
-                        {"choices", json::array({json{{"index", 0}, {"finish_reason", "stop"},
-                                                      {"message", json{{"role", "assistant"}, {"content", nullptr},
+    refusal.body = json{{"id", "chatcmpl-1"},
+                        {"object", "chat.completion"},
+                        {"model", "gpt-4o-mini"},
+                        {"choices", json::array({json{{"index", 0},
+                                                      {"finish_reason", "stop"},
+                                                      {"message", json{{"role", "assistant"},
+                                                                       {"content", nullptr},
                                                                        {"refusal", "I can't help with that."}}}}})},
                         {"usage", fake::default_usage()}}
                        .dump();
@@ -150,7 +154,8 @@ TEST_F(StructuredHttp, PromptStrategyPutsTheSchemaInTheSystemMessageAndExtractsF
 
 TEST_F(StructuredHttp, PromptStrategyFindsAnObjectInPlainProse) {
     server.enqueue(fake::chat_text(std::string("Sure. ") + kAlien + " Hope that helps {:"));
-    auto r = completion("gpt-4o-mini", ask(), {.response_format = response_format<shop::Movie>({}, StructuredStrategy::prompt)});
+    auto r = completion("gpt-4o-mini", ask(),
+                        {.response_format = response_format<shop::Movie>({}, StructuredStrategy::prompt)});
     EXPECT_EQ(r.parsed<shop::Movie>().title, "Alien");
     EXPECT_NE(system_text(server.last_request().json()).find("JSON"), std::string::npos);
     EXPECT_EQ(server.last_request().json()["messages"][0]["role"], "system");  // added when the caller had none
@@ -158,7 +163,8 @@ TEST_F(StructuredHttp, PromptStrategyFindsAnObjectInPlainProse) {
 
 TEST_F(StructuredHttp, JsonModeSendsJsonObjectAndMentionsJsonInTheSystemMessage) {
     server.enqueue(fake::chat_text(kAlien));
-    auto r = completion("gpt-4o-mini", ask(), {.response_format = response_format<shop::Movie>({}, StructuredStrategy::json_mode)});
+    auto r = completion("gpt-4o-mini", ask(),
+                        {.response_format = response_format<shop::Movie>({}, StructuredStrategy::json_mode)});
     EXPECT_EQ(r.structured_strategy, "json_mode");
     const json body = server.last_request().json();
     EXPECT_EQ(body["response_format"], (json{{"type", "json_object"}}));
@@ -167,8 +173,9 @@ TEST_F(StructuredHttp, JsonModeSendsJsonObjectAndMentionsJsonInTheSystemMessage)
 
 TEST_F(StructuredHttp, RawSchemaWorksWithoutAStruct) {
     server.enqueue(fake::chat_text(R"({"answer": 42})"));
-    ResponseFormat f{.schema = json::parse(R"({"type":"object","properties":{"answer":{"type":"integer"}},"required":["answer"]})"),
-                     .name = "answer"};
+    ResponseFormat f{
+        .schema = json::parse(R"({"type":"object","properties":{"answer":{"type":"integer"}},"required":["answer"]})"),
+        .name = "answer"};
     auto r = completion("gpt-4o-mini", ask(), {.response_format = f});
     EXPECT_EQ(r.parsed<json>()["answer"], 42);
     EXPECT_EQ(server.last_request().json()["response_format"]["json_schema"]["name"], "answer");
@@ -232,8 +239,9 @@ TEST_F(StructuredHttp, ExplicitStrategyIsNeverSteppedDown) {
 
 TEST_F(StructuredHttp, ExplicitStrategyTheModelLacksIsAnInvalidRequest) {
     // OpenAI's original gpt-4 takes neither json_schema nor json_object (capabilities say so).
-    EXPECT_THROW(completion("gpt-4", ask(), {.response_format = response_format<shop::Movie>({}, StructuredStrategy::native)}),
-                 InvalidRequestError);
+    EXPECT_THROW(
+        completion("gpt-4", ask(), {.response_format = response_format<shop::Movie>({}, StructuredStrategy::native)}),
+        InvalidRequestError);
     server.enqueue(fake::chat_text(kAlien));
     auto r = completion("gpt-4", ask(), {.response_format = response_format<shop::Movie>()});
     EXPECT_EQ(r.structured_strategy, "prompt");  // automatic goes straight to the prompt

@@ -21,8 +21,13 @@ std::string sse(const json& event) { return "event: " + event.value("type", "") 
 std::string message_start(json usage = {{"input_tokens", 10}, {"output_tokens", 1}}) {
     return sse({{"type", "message_start"},
                 {"message",
-                 {{"id", "msg_01"}, {"type", "message"}, {"role", "assistant"}, {"model", "claude-sonnet-4-5-20250929"},
-                  {"content", json::array()}, {"stop_reason", nullptr}, {"usage", usage}}}});
+                 {{"id", "msg_01"},
+                  {"type", "message"},
+                  {"role", "assistant"},
+                  {"model", "claude-sonnet-4-5-20250929"},
+                  {"content", json::array()},
+                  {"stop_reason", nullptr},
+                  {"usage", usage}}}});
 }
 
 std::string block_start(int index, json block) {
@@ -36,7 +41,9 @@ std::string block_delta(int index, json delta) {
 std::string block_stop(int index) { return sse({{"type", "content_block_stop"}, {"index", index}}); }
 
 std::string message_end(const std::string& stop_reason, json usage) {
-    return sse({{"type", "message_delta"}, {"delta", {{"stop_reason", stop_reason}, {"stop_sequence", nullptr}}}, {"usage", usage}}) +
+    return sse({{"type", "message_delta"},
+                {"delta", {{"stop_reason", stop_reason}, {"stop_sequence", nullptr}}},
+                {"usage", usage}}) +
            sse({{"type", "message_stop"}});
 }
 
@@ -72,7 +79,8 @@ Decoded decode(const std::string& body) {
     return d;
 }
 
-const json kThinking = {{"type", "thinking"}, {"thinking", "Let me check the weather tool."}, {"signature", "EqQBCkgIARABGAIiQL+sig=="}};
+const json kThinking = {
+    {"type", "thinking"}, {"thinking", "Let me check the weather tool."}, {"signature", "EqQBCkgIARABGAIiQL+sig=="}};
 const json kRedacted = {{"type", "redacted_thinking"}, {"data", "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT"}};
 
 }  // namespace
@@ -86,7 +94,8 @@ TEST(AnthropicRequest, LiftsSystemMessagesToTopLevelSystem) {
     EXPECT_EQ(body["model"], "claude-sonnet-4-5");
     EXPECT_FALSE(body.contains("stream"));
 
-    body = anthropic_chat_body(request({Message::system("one"), Message::user("hi"), Message{.role = "developer", .content = "two"}}), true);
+    body = anthropic_chat_body(
+        request({Message::system("one"), Message::user("hi"), Message{.role = "developer", .content = "two"}}), true);
     EXPECT_EQ(body["system"], json::parse(R"([{"type":"text","text":"one"},{"type":"text","text":"two"}])"));
     EXPECT_EQ(body["messages"].size(), 1u);
     EXPECT_EQ(body["stream"], true);
@@ -106,8 +115,12 @@ TEST(AnthropicRequest, DefaultMaxTokensIsRaisedAboveACallerThinkingBudget) {
 }
 
 TEST(AnthropicRequest, MapsSamplingStopUserAndEffortFields) {
-    json body = anthropic_chat_body(request({Message::user("hi")}, {.temperature = 0.2, .top_p = 0.9, .stop = {"END", "STOP"},
-                                                                    .seed = 7, .reasoning_effort = "high", .user = "user-42"}),
+    json body = anthropic_chat_body(request({Message::user("hi")}, {.temperature = 0.2,
+                                                                    .top_p = 0.9,
+                                                                    .stop = {"END", "STOP"},
+                                                                    .seed = 7,
+                                                                    .reasoning_effort = "high",
+                                                                    .user = "user-42"}),
                                     false);
     EXPECT_EQ(body["temperature"], 0.2);
     EXPECT_EQ(body["top_p"], 0.9);
@@ -116,12 +129,16 @@ TEST(AnthropicRequest, MapsSamplingStopUserAndEffortFields) {
     EXPECT_FALSE(body.contains("seed"));  // the Messages API has no seed
     EXPECT_EQ(body["metadata"], (json{{"user_id", "user-42"}}));
     EXPECT_EQ(body["output_config"], (json{{"effort", "high"}}));
-    EXPECT_EQ(anthropic_chat_body(request({Message::user("hi")}, {.reasoning_effort = "minimal"}), false)["output_config"]["effort"], "low");
+    EXPECT_EQ(anthropic_chat_body(request({Message::user("hi")}, {.reasoning_effort = "minimal"}),
+                                  false)["output_config"]["effort"],
+              "low");
 }
 
 TEST(AnthropicRequest, ToolsUseInputSchema) {
-    Tool weather{.name = "get_weather", .description = "Weather for a city",
-                 .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    Tool weather{
+        .name = "get_weather",
+        .description = "Weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
     json body = anthropic_chat_body(request({Message::user("hi")}, {.tools = {weather, Tool{.name = "now"}}}), false);
     EXPECT_EQ(body["tools"][0], json::parse(R"({"name":"get_weather","description":"Weather for a city",
         "input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}})"));
@@ -131,7 +148,8 @@ TEST(AnthropicRequest, ToolsUseInputSchema) {
 
 TEST(AnthropicRequest, ToolChoiceMapsToAnthropicTypes) {
     auto choice = [](const std::string& c) {
-        return anthropic_chat_body(request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .tool_choice = c}), false)["tool_choice"];
+        return anthropic_chat_body(request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .tool_choice = c}),
+                                   false)["tool_choice"];
     };
     EXPECT_EQ(choice("auto"), (json{{"type", "auto"}}));
     EXPECT_EQ(choice("required"), (json{{"type", "any"}}));
@@ -140,24 +158,38 @@ TEST(AnthropicRequest, ToolChoiceMapsToAnthropicTypes) {
 }
 
 TEST(AnthropicRequest, ParallelToolCallsFalseSetsDisableParallelToolUse) {
-    json body = anthropic_chat_body(request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .parallel_tool_calls = false}), false);
+    json body = anthropic_chat_body(
+        request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .parallel_tool_calls = false}), false);
     EXPECT_EQ(body["tool_choice"], (json{{"type", "auto"}, {"disable_parallel_tool_use", true}}));
-    body = anthropic_chat_body(request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .tool_choice = "required", .parallel_tool_calls = false}), false);
+    body = anthropic_chat_body(
+        request({Message::user("hi")},
+                {.tools = {Tool{.name = "f"}}, .tool_choice = "required", .parallel_tool_calls = false}),
+        false);
     EXPECT_EQ(body["tool_choice"], (json{{"type", "any"}, {"disable_parallel_tool_use", true}}));
-    body = anthropic_chat_body(request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .tool_choice = "none", .parallel_tool_calls = false}), false);
+    body = anthropic_chat_body(
+        request({Message::user("hi")},
+                {.tools = {Tool{.name = "f"}}, .tool_choice = "none", .parallel_tool_calls = false}),
+        false);
     EXPECT_EQ(body["tool_choice"], (json{{"type", "none"}}));
-    body = anthropic_chat_body(request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .parallel_tool_calls = true}), false);
+    body = anthropic_chat_body(
+        request({Message::user("hi")}, {.tools = {Tool{.name = "f"}}, .parallel_tool_calls = true}), false);
     EXPECT_FALSE(body.contains("tool_choice"));
 }
 
 TEST(AnthropicRequest, AssistantToolCallsBecomeToolUseBlocksAndToolResultsAUserTurn) {
-    Message assistant{.role = "assistant", .content = "Checking.",
-                      .tool_calls = {ToolCall{.id = "toolu_01", .function = "get_weather", .arguments = {{"city", "Paris"}},
-                                              .arguments_raw = R"({"city":"Paris"})"},
-                                     ToolCall{.id = "toolu_02", .function = "now", .arguments = nullptr, .arguments_raw = "not json"}}};
-    json body = anthropic_chat_body(request({Message::user("Weather?"), assistant, Message::tool("toolu_01", R"({"temp_c":21})"),
-                                             Message::tool("toolu_02", "12:00"), Message::user("Thanks; and tomorrow?")}),
-                                    false);
+    Message assistant{
+        .role = "assistant",
+        .content = "Checking.",
+        .tool_calls = {
+            ToolCall{.id = "toolu_01",
+                     .function = "get_weather",
+                     .arguments = {{"city", "Paris"}},
+                     .arguments_raw = R"({"city":"Paris"})"},
+            ToolCall{.id = "toolu_02", .function = "now", .arguments = nullptr, .arguments_raw = "not json"}}};
+    json body = anthropic_chat_body(
+        request({Message::user("Weather?"), assistant, Message::tool("toolu_01", R"({"temp_c":21})"),
+                 Message::tool("toolu_02", "12:00"), Message::user("Thanks; and tomorrow?")}),
+        false);
     json msgs = body["messages"];
     ASSERT_EQ(msgs.size(), 3u);
     EXPECT_EQ(msgs[1], json::parse(R"({"role":"assistant","content":[{"type":"text","text":"Checking."},
@@ -171,14 +203,17 @@ TEST(AnthropicRequest, AssistantToolCallsBecomeToolUseBlocksAndToolResultsAUserT
 }
 
 TEST(AnthropicRequest, AssistantTurnWithOnlyToolCallsSendsNoEmptyTextBlock) {
-    Message assistant{.role = "assistant", .tool_calls = {ToolCall{.id = "toolu_01", .function = "f", .arguments = json::object()}}};
-    json msgs = anthropic_chat_body(request({Message::user("go"), assistant, Message::tool("toolu_01", "")}), false)["messages"];
+    Message assistant{.role = "assistant",
+                      .tool_calls = {ToolCall{.id = "toolu_01", .function = "f", .arguments = json::object()}}};
+    json msgs = anthropic_chat_body(request({Message::user("go"), assistant, Message::tool("toolu_01", "")}),
+                                    false)["messages"];
     EXPECT_EQ(msgs[1]["content"], json::parse(R"([{"type":"tool_use","id":"toolu_01","name":"f","input":{}}])"));
     EXPECT_EQ(msgs[2]["content"], json::parse(R"([{"type":"tool_result","tool_use_id":"toolu_01"}])"));
 }
 
 TEST(AnthropicRequest, ImagesBecomeBase64OrUrlSources) {
-    Message m = Message::user({ContentPart::text_part("What is this?"), ContentPart::image_from_url("https://example.com/cat.png"),
+    Message m = Message::user({ContentPart::text_part("What is this?"),
+                               ContentPart::image_from_url("https://example.com/cat.png"),
                                ContentPart::image_from_url("data:image/png;base64,iVBORw0KGgo="),
                                ContentPart::image_from_bytes("R0lGODlh", "image/gif")});
     json content = anthropic_chat_body(request({m}), false)["messages"][0]["content"];
@@ -189,15 +224,19 @@ TEST(AnthropicRequest, ImagesBecomeBase64OrUrlSources) {
 }
 
 TEST(AnthropicRequest, UnknownRoleIsAnInvalidRequest) {
-    EXPECT_THROW(anthropic_chat_body(request({Message{.role = "narrator", .content = "x"}}), false), InvalidRequestError);
+    EXPECT_THROW(anthropic_chat_body(request({Message{.role = "narrator", .content = "x"}}), false),
+                 InvalidRequestError);
 }
 
 TEST(AnthropicThinking, ThinkingBlocksAreReplayedFirstAndVerbatimWithSignature) {
-    Message assistant{.role = "assistant", .content = "Let me look.",
-                      .tool_calls = {ToolCall{.id = "toolu_01", .function = "get_weather", .arguments = {{"city", "Paris"}}}},
-                      .reasoning = "Let me check the weather tool.",
-                      .provider_data = {{"anthropic", {{"content", json::array({kThinking, kRedacted})}}}}};
-    json msgs = anthropic_chat_body(request({Message::user("Weather?"), assistant, Message::tool("toolu_01", "21C")}), false)["messages"];
+    Message assistant{
+        .role = "assistant",
+        .content = "Let me look.",
+        .tool_calls = {ToolCall{.id = "toolu_01", .function = "get_weather", .arguments = {{"city", "Paris"}}}},
+        .reasoning = "Let me check the weather tool.",
+        .provider_data = {{"anthropic", {{"content", json::array({kThinking, kRedacted})}}}}};
+    json msgs = anthropic_chat_body(request({Message::user("Weather?"), assistant, Message::tool("toolu_01", "21C")}),
+                                    false)["messages"];
     json content = msgs[1]["content"];
     ASSERT_EQ(content.size(), 4u);
     EXPECT_EQ(content[0], kThinking);
@@ -209,7 +248,8 @@ TEST(AnthropicThinking, ThinkingBlocksAreReplayedFirstAndVerbatimWithSignature) 
 // --- buffered replies ---
 
 TEST(AnthropicReply, ParsesTextUsageAndStopReason) {
-    auto r = anthropic_parse_chat(R"({"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
+    auto r =
+        anthropic_parse_chat(R"({"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
         "content":[{"type":"text","text":"Hi "},{"type":"text","text":"there"}],"stop_reason":"end_turn","stop_sequence":null,
         "usage":{"input_tokens":12,"output_tokens":6}})");
     EXPECT_EQ(r.id, "msg_01");
@@ -234,7 +274,10 @@ TEST(AnthropicReply, PromptTokensIncludeCacheReadAndCacheCreation) {
     EXPECT_EQ(u.completion_tokens, 7);
     EXPECT_EQ(u.total_tokens, 367);
     EXPECT_EQ(u.reasoning_tokens, 4);
-    EXPECT_EQ(anthropic_parse_usage(json::parse(R"({"input_tokens":3,"cache_read_input_tokens":null,"output_tokens":1})")).prompt_tokens, 3);
+    EXPECT_EQ(
+        anthropic_parse_usage(json::parse(R"({"input_tokens":3,"cache_read_input_tokens":null,"output_tokens":1})"))
+            .prompt_tokens,
+        3);
 }
 
 TEST(AnthropicReply, StopReasonsMapToUnifiedFinishReasons) {
@@ -264,13 +307,18 @@ TEST(AnthropicReply, ToolUseBlocksBecomeToolCalls) {
 }
 
 TEST(AnthropicThinking, ThinkingAndRedactedThinkingSurfaceAsReasoningAndProviderData) {
-    json reply{{"id", "msg_01"}, {"type", "message"}, {"role", "assistant"}, {"model", "claude-x"},
+    json reply{{"id", "msg_01"},
+               {"type", "message"},
+               {"role", "assistant"},
+               {"model", "claude-x"},
                {"content", json::array({kThinking, kRedacted, {{"type", "text"}, {"text", "Sunny."}}})},
-               {"stop_reason", "end_turn"}, {"usage", {{"input_tokens", 1}, {"output_tokens", 1}}}};
+               {"stop_reason", "end_turn"},
+               {"usage", {{"input_tokens", 1}, {"output_tokens", 1}}}};
     auto r = anthropic_parse_chat(reply.dump());
     EXPECT_EQ(r.reasoning(), "Let me check the weather tool.");
     EXPECT_EQ(r.text(), "Sunny.");
-    EXPECT_EQ(r.choices[0].message.provider_data, (json{{"anthropic", {{"content", json::array({kThinking, kRedacted})}}}}));
+    EXPECT_EQ(r.choices[0].message.provider_data,
+              (json{{"anthropic", {{"content", json::array({kThinking, kRedacted})}}}}));
 }
 
 TEST(AnthropicReply, MalformedRepliesAreParseErrors) {
@@ -285,7 +333,8 @@ TEST(AnthropicReply, MalformedRepliesAreParseErrors) {
 
 TEST(AnthropicStream, TextDeltasUsageAndFinishReason) {
     auto d = decode(message_start({{"input_tokens", 25}, {"cache_read_input_tokens", 100}, {"output_tokens", 1}}) +
-                    block_start(0, {{"type", "text"}, {"text", ""}}) + block_delta(0, {{"type", "text_delta"}, {"text", "Hel"}}) +
+                    block_start(0, {{"type", "text"}, {"text", ""}}) +
+                    block_delta(0, {{"type", "text_delta"}, {"text", "Hel"}}) +
                     block_delta(0, {{"type", "text_delta"}, {"text", "lo"}}) + block_stop(0) +
                     message_end("end_turn", {{"output_tokens", 15}}));
     EXPECT_EQ(d.text, "Hello");
@@ -301,8 +350,9 @@ TEST(AnthropicStream, TextDeltasUsageAndFinishReason) {
 }
 
 TEST(AnthropicStream, MessageDeltaUsageFieldsReplaceThoseOfMessageStart) {
-    auto d = decode(message_start({{"input_tokens", 0}, {"output_tokens", 0}}) +
-                    message_end("end_turn", {{"input_tokens", 40}, {"cache_creation_input_tokens", 8}, {"output_tokens", 3}}));
+    auto d = decode(
+        message_start({{"input_tokens", 0}, {"output_tokens", 0}}) +
+        message_end("end_turn", {{"input_tokens", 40}, {"cache_creation_input_tokens", 8}, {"output_tokens", 3}}));
     EXPECT_EQ(d.usage->prompt_tokens, 48);
     EXPECT_EQ(d.usage->cache_creation_tokens, 8);
     EXPECT_EQ(d.usage->completion_tokens, 3);
@@ -312,8 +362,9 @@ TEST(AnthropicStream, AccumulatesToolArgumentsAcrossDeltas) {
     auto d = decode(message_start() + block_start(0, {{"type", "text"}, {"text", ""}}) +
                     block_delta(0, {{"type", "text_delta"}, {"text", "Checking."}}) + block_stop(0) +
                     tool_start(1, "toolu_01", "get_weather") + json_delta(1, "") + json_delta(1, "{\"ci") +
-                    json_delta(1, "ty\": \"Pa") + json_delta(1, "ris\"}") + block_stop(1) + tool_start(2, "toolu_02", "get_time") +
-                    json_delta(2, "{\"tz\":\"CET\"}") + block_stop(2) + message_end("tool_use", {{"output_tokens", 30}}));
+                    json_delta(1, "ty\": \"Pa") + json_delta(1, "ris\"}") + block_stop(1) +
+                    tool_start(2, "toolu_02", "get_time") + json_delta(2, "{\"tz\":\"CET\"}") + block_stop(2) +
+                    message_end("tool_use", {{"output_tokens", 30}}));
     ASSERT_EQ(d.tool_calls.size(), 2u);
     EXPECT_EQ(d.tool_calls[0].id, "toolu_01");
     EXPECT_EQ(d.tool_calls[0].function, "get_weather");
@@ -354,7 +405,10 @@ TEST(AnthropicStream, OverloadedErrorEventMidStreamIsARateLimitError) {
                       block_delta(0, {{"type", "text_delta"}, {"text", "par"}}),
                   out);
     try {
-        decoder->feed("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n", out);
+        decoder->feed(
+            "event: error\ndata: "
+            "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+            out);
         FAIL() << "expected RateLimitError";
     } catch (const RateLimitError& e) {
         EXPECT_EQ(e.provider_message(), "Overloaded");
@@ -368,7 +422,11 @@ TEST(AnthropicStream, OtherErrorEventsMidStreamAreProviderAPIErrors) {
     auto decoder = make_anthropic_stream_decoder("claude-x");
     std::deque<StreamChunk> out;
     // The message_start chunk decoded from the same bytes is handed out first; the error follows.
-    decoder->feed(message_start() + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}\n\n", out);
+    decoder->feed(
+        message_start() +
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server "
+            "error\"}}\n\n",
+        out);
     EXPECT_EQ(out.size(), 1u);
     try {
         decoder->finish(out);
@@ -384,8 +442,11 @@ TEST(AnthropicStream, OtherErrorEventsMidStreamAreProviderAPIErrors) {
 TEST(AnthropicStream, EndWithoutMessageStopIsAParseError) {
     auto decoder = make_anthropic_stream_decoder("claude-x");
     std::deque<StreamChunk> out;
-    decoder->feed(message_start() + block_start(0, {{"type", "text"}, {"text", ""}}) + block_delta(0, {{"type", "text_delta"}, {"text", "Hi"}}) +
-                      sse({{"type", "message_delta"}, {"delta", {{"stop_reason", "end_turn"}}}, {"usage", {{"output_tokens", 2}}}}),
+    decoder->feed(message_start() + block_start(0, {{"type", "text"}, {"text", ""}}) +
+                      block_delta(0, {{"type", "text_delta"}, {"text", "Hi"}}) +
+                      sse({{"type", "message_delta"},
+                           {"delta", {{"stop_reason", "end_turn"}}},
+                           {"usage", {{"output_tokens", 2}}}}),
                   out);
     EXPECT_THROW(decoder->finish(out), ResponseParseError);
 }
@@ -393,7 +454,8 @@ TEST(AnthropicStream, EndWithoutMessageStopIsAParseError) {
 TEST(AnthropicStream, MalformedEventDataIsAParseError) {
     auto decoder = make_anthropic_stream_decoder("claude-x");
     std::deque<StreamChunk> out;
-    EXPECT_THROW(decoder->feed("event: message_start\ndata: {\"type\":\"message_start\",\n\n", out), ResponseParseError);
+    EXPECT_THROW(decoder->feed("event: message_start\ndata: {\"type\":\"message_start\",\n\n", out),
+                 ResponseParseError);
     auto other = make_anthropic_stream_decoder("claude-x");
     EXPECT_THROW(  // no tool_use block 0
         {
@@ -404,12 +466,13 @@ TEST(AnthropicStream, MalformedEventDataIsAParseError) {
 }
 
 TEST(AnthropicThinking, ThinkingDeltasSurfaceAsReasoningAndBlocksAreKeptWithSignature) {
-    auto d = decode(message_start() + block_start(0, {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}) +
-                    block_delta(0, {{"type", "thinking_delta"}, {"thinking", "Let me check "}}) +
-                    block_delta(0, {{"type", "thinking_delta"}, {"thinking", "the weather tool."}}) +
-                    block_delta(0, {{"type", "signature_delta"}, {"signature", "EqQBCkgIARABGAIiQL+sig=="}}) + block_stop(0) +
-                    block_start(1, kRedacted) + block_stop(1) + tool_start(2, "toolu_01", "get_weather") +
-                    json_delta(2, R"({"city":"Paris"})") + block_stop(2) + message_end("tool_use", {{"output_tokens", 50}}));
+    auto d =
+        decode(message_start() + block_start(0, {{"type", "thinking"}, {"thinking", ""}, {"signature", ""}}) +
+               block_delta(0, {{"type", "thinking_delta"}, {"thinking", "Let me check "}}) +
+               block_delta(0, {{"type", "thinking_delta"}, {"thinking", "the weather tool."}}) +
+               block_delta(0, {{"type", "signature_delta"}, {"signature", "EqQBCkgIARABGAIiQL+sig=="}}) +
+               block_stop(0) + block_start(1, kRedacted) + block_stop(1) + tool_start(2, "toolu_01", "get_weather") +
+               json_delta(2, R"({"city":"Paris"})") + block_stop(2) + message_end("tool_use", {{"output_tokens", 50}}));
     EXPECT_EQ(d.reasoning, "Let me check the weather tool.");
     EXPECT_EQ(d.provider_data, (json{{"anthropic", {{"content", json::array({kThinking, kRedacted})}}}}));
     ASSERT_EQ(d.tool_calls.size(), 1u);

@@ -29,8 +29,9 @@ json image_block(ContentPart part) {
 }  // namespace
 
 TEST(AnthropicStructured, ModelsFromSonnet45Opus41Haiku45TakeStructuredOutputs) {
-    for (const char* yes : {"claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805", "claude-opus-4-5",
-                            "claude-haiku-4-5", "claude-haiku-4-5-20251001", "claude-opus-4-7", "claude-sonnet-5"})
+    for (const char* yes :
+         {"claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-opus-4-1-20250805", "claude-opus-4-5",
+          "claude-haiku-4-5", "claude-haiku-4-5-20251001", "claude-opus-4-7", "claude-sonnet-5"})
         EXPECT_TRUE(anthropic_supports_structured_output(yes)) << yes;
     for (const char* no : {"claude-sonnet-4-20250514", "claude-opus-4-20250514", "claude-3-5-sonnet-20241022",
                            "claude-3-7-sonnet-latest", "claude-3-5-haiku-latest", "claude-haiku-4", "claude-instant-1"})
@@ -49,7 +50,8 @@ TEST(AnthropicStructured, SchemaGetsClosedObjectsAndUnenforcedKeywordsInTheDescr
     EXPECT_EQ(s["additionalProperties"], false);
     EXPECT_EQ(s["required"], json::array({"title"}));  // optional stays optional
     EXPECT_EQ(s["title"], "Movie");
-    EXPECT_EQ(s["properties"]["title"], json::parse(R"({"type":"string","description":"The title\n\n{minLength: 1}"})"));
+    EXPECT_EQ(s["properties"]["title"],
+              json::parse(R"({"type":"string","description":"The title\n\n{minLength: 1}"})"));
     EXPECT_EQ(s["properties"]["year"], json::parse(R"({"type":"integer","description":"{minimum: 1888}"})"));
     EXPECT_EQ(s["properties"]["released"]["format"], "date");
     const json& cast = s["properties"]["cast"];
@@ -67,7 +69,8 @@ TEST(AnthropicStructured, RefsAndDefsAreKept) {
 }
 
 TEST(AnthropicStructured, NativeSchemaGoesToOutputConfigFormatBesideEffort) {
-    ChatRequest r = request(StructuredMode::native_schema, json::parse(R"({"type":"object","properties":{"t":{"type":"string"}}})"));
+    ChatRequest r = request(StructuredMode::native_schema,
+                            json::parse(R"({"type":"object","properties":{"t":{"type":"string"}}})"));
     r.options.reasoning_effort = "high";
     json body = anthropic_chat_body(r, false);
     EXPECT_EQ(body["output_config"], json::parse(R"({"effort":"high","format":{"type":"json_schema",
@@ -84,12 +87,15 @@ TEST(AnthropicStructured, OtherModesSendNoFormat) {
 TEST(AnthropicVision, UrlBytesAndDataUriSources) {
     EXPECT_EQ(image_block(ContentPart::image_from_url("https://example.com/cat.jpg", "high")),
               json::parse(R"({"type":"image","source":{"type":"url","url":"https://example.com/cat.jpg"}})"));
-    EXPECT_EQ(image_block(ContentPart::image_from_bytes("iVBORw0KGgo=", "image/png")),
-              json::parse(R"({"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}})"));
-    EXPECT_EQ(image_block(ContentPart::image_from_url("data:image/webp;base64,UklGRg==")),
-              json::parse(R"({"type":"image","source":{"type":"base64","media_type":"image/webp","data":"UklGRg=="}})"));
+    EXPECT_EQ(
+        image_block(ContentPart::image_from_bytes("iVBORw0KGgo=", "image/png")),
+        json::parse(R"({"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}})"));
+    EXPECT_EQ(
+        image_block(ContentPart::image_from_url("data:image/webp;base64,UklGRg==")),
+        json::parse(R"({"type":"image","source":{"type":"base64","media_type":"image/webp","data":"UklGRg=="}})"));
     // Parameters after the media type are not part of it.
-    EXPECT_EQ(image_block(ContentPart::image_from_url("data:image/png;name=a.png;base64,AAAA"))["source"]["media_type"], "image/png");
+    EXPECT_EQ(image_block(ContentPart::image_from_url("data:image/png;name=a.png;base64,AAAA"))["source"]["media_type"],
+              "image/png");
 }
 
 TEST(AnthropicVision, DataUrisThatAreNotBase64OrHaveNoMediaTypeAreRejected) {

@@ -14,7 +14,8 @@ std::string u32(std::uint32_t v) {
 
 // A frame from a raw headers block (any types), CRCs computed.
 std::string raw_frame(const std::string& headers, const std::string& payload) {
-    std::string out = u32(static_cast<std::uint32_t>(16 + headers.size() + payload.size())) + u32(static_cast<std::uint32_t>(headers.size()));
+    std::string out = u32(static_cast<std::uint32_t>(16 + headers.size() + payload.size())) +
+                      u32(static_cast<std::uint32_t>(headers.size()));
     out += u32(crc32_ieee(out));
     out += headers + payload;
     return out + u32(crc32_ieee(out));
@@ -60,7 +61,12 @@ TEST(AwsEventStream, EncodedFrameHasTheDocumentedLayout) {
     ASSERT_EQ(f.size(), 24u);
     EXPECT_EQ(f.substr(0, 8), u32(24) + u32(6));
     EXPECT_EQ(f.substr(8, 4), u32(crc32_ieee(f.substr(0, 8))));
-    EXPECT_EQ(f.substr(12, 6), std::string("\x01" "a" "\x07" "\x00\x01" "b", 6));
+    EXPECT_EQ(f.substr(12, 6), std::string("\x01"
+                                           "a"
+                                           "\x07"
+                                           "\x00\x01"
+                                           "b",
+                                           6));
     EXPECT_EQ(f.substr(18, 2), "xy");
     EXPECT_EQ(f.substr(20), u32(crc32_ieee(f.substr(0, 20))));
 }
@@ -156,12 +162,17 @@ TEST(AwsEventStream, UnknownHeaderTypeAndOverrunningHeaderAreErrors) {
     std::vector<EventStreamMessage> out;
     EXPECT_THROW(a.feed(raw_frame(std::string("\x01x\x0a", 3), ""), out), llmgate::ResponseParseError);
     EventStreamDecoder b;
-    EXPECT_THROW(b.feed(raw_frame(std::string("\x01x\x07\x00\x09" "ab", 7), ""), out), llmgate::ResponseParseError);
+    EXPECT_THROW(b.feed(raw_frame(std::string("\x01x\x07\x00\x09"
+                                              "ab",
+                                              7),
+                                  ""),
+                        out),
+                 llmgate::ResponseParseError);
 }
 
 TEST(AwsEventStream, ImpossibleLengthsAreErrorsNotAllocations) {
-    for (const auto& [total, headers] : std::vector<std::pair<std::uint32_t, std::uint32_t>>{
-             {8, 0}, {0xFFFFFFFFu, 0}, {16, 1}, {20, 5}}) {
+    for (const auto& [total, headers] :
+         std::vector<std::pair<std::uint32_t, std::uint32_t>>{{8, 0}, {0xFFFFFFFFu, 0}, {16, 1}, {20, 5}}) {
         std::string prelude = u32(total) + u32(headers);
         prelude += u32(crc32_ieee(prelude));
         EventStreamDecoder d;

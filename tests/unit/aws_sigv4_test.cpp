@@ -143,9 +143,10 @@ HttpRequest request_from(const json& in) {
 }
 
 AwsCredentials credentials_from(const json& in) {
-    return AwsCredentials{.access_key_id = in["access_key_id"],
-                          .secret_access_key = in["secret_access_key"],
-                          .session_token = in["session_token"].is_string() ? in["session_token"].get<std::string>() : ""};
+    return AwsCredentials{
+        .access_key_id = in["access_key_id"],
+        .secret_access_key = in["secret_access_key"],
+        .session_token = in["session_token"].is_string() ? in["session_token"].get<std::string>() : ""};
 }
 
 }  // namespace
@@ -157,7 +158,8 @@ TEST(AwsSigV4, SignerMatchesEveryVector) {
         SCOPED_TRACE(c["name"].get<std::string>());
         const json& in = c["input"];
         HttpRequest r = request_from(in);
-        sigv4_sign(r, credentials_from(in), SigV4Scope{.region = in["region"], .service = in["service"]}, in["amz_date"]);
+        sigv4_sign(r, credentials_from(in), SigV4Scope{.region = in["region"], .service = in["service"]},
+                   in["amz_date"]);
         EXPECT_EQ(find_header(r.headers, "authorization"), c["expected"]["authorization"].get<std::string>());
         EXPECT_EQ(find_header(r.headers, "x-amz-date"), c["expected"]["x-amz-date"].get<std::string>());
         const json& token = c["expected"]["x-amz-security-token"];
@@ -166,8 +168,10 @@ TEST(AwsSigV4, SignerMatchesEveryVector) {
 }
 
 TEST(AwsSigV4, InferenceProfileArnIsSignedWithEachSegmentEncodedTwice) {
-    EXPECT_EQ(sigv4_canonical_path("/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.x-v1%3A0/converse"),
-              "/model/arn%253Aaws%253Abedrock%253Aus-east-1%253A123456789012%253Ainference-profile%252Fus.x-v1%253A0/converse");
+    EXPECT_EQ(sigv4_canonical_path(
+                  "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.x-v1%3A0/converse"),
+              "/model/arn%253Aaws%253Abedrock%253Aus-east-1%253A123456789012%253Ainference-profile%252Fus.x-v1%253A0/"
+              "converse");
 }
 
 TEST(AwsSigV4, SessionTokenIsSentAndSigned) {
@@ -175,7 +179,8 @@ TEST(AwsSigV4, SessionTokenIsSentAndSigned) {
     const json& c = vectors["cases"][4];
     ASSERT_EQ(c["name"], "with_session_token");
     HttpRequest r = request_from(c["input"]);
-    sigv4_sign(r, credentials_from(c["input"]), SigV4Scope{.region = "us-east-1", .service = "bedrock"}, "20261124T123456Z");
+    sigv4_sign(r, credentials_from(c["input"]), SigV4Scope{.region = "us-east-1", .service = "bedrock"},
+               "20261124T123456Z");
     EXPECT_EQ(find_header(r.headers, "x-amz-security-token"), "FwoGZXIvYXdzEXAMPLETOKEN");
     EXPECT_NE(find_header(r.headers, "authorization").find("x-amz-date;x-amz-security-token"), std::string::npos);
 }

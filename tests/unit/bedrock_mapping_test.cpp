@@ -11,24 +11,28 @@ using namespace llmgate::detail;
 namespace {
 
 ChatRequest chat(std::vector<Message> messages, Options options = {}) {
-    return ChatRequest{.model = "anthropic.claude-3-5-haiku-20241022-v1:0", .messages = std::move(messages), .options = std::move(options)};
+    return ChatRequest{.model = "anthropic.claude-3-5-haiku-20241022-v1:0",
+                       .messages = std::move(messages),
+                       .options = std::move(options)};
 }
 
 Message assistant_calling(std::vector<std::pair<std::string, std::string>> id_and_name) {
     Message m{.role = "assistant", .content = std::string()};
     for (auto& [id, name] : id_and_name)
-        m.tool_calls.push_back(ToolCall{.id = id, .function = name, .arguments = json{{"city", "Paris"}}, .arguments_raw = R"({"city":"Paris"})"});
+        m.tool_calls.push_back(ToolCall{
+            .id = id, .function = name, .arguments = json{{"city", "Paris"}}, .arguments_raw = R"({"city":"Paris"})"});
     return m;
 }
 
 std::string ev(const std::string& type, const json& payload) {
-    return encode_event_stream_message({{":event-type", type}, {":content-type", "application/json"}, {":message-type", "event"}},
-                                       payload.dump());
+    return encode_event_stream_message(
+        {{":event-type", type}, {":content-type", "application/json"}, {":message-type", "event"}}, payload.dump());
 }
 
 std::string exception_frame(const std::string& type, const std::string& message) {
-    return encode_event_stream_message({{":exception-type", type}, {":content-type", "application/json"}, {":message-type", "exception"}},
-                                       json{{"message", message}}.dump());
+    return encode_event_stream_message(
+        {{":exception-type", type}, {":content-type", "application/json"}, {":message-type", "exception"}},
+        json{{"message", message}}.dump());
 }
 
 std::string text_stream() {
@@ -36,7 +40,8 @@ std::string text_stream() {
            ev("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", "Hel"}}}, {"p", "abcd"}}) +
            ev("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", "lo"}}}}) +
            ev("contentBlockStop", {{"contentBlockIndex", 0}}) + ev("messageStop", {{"stopReason", "end_turn"}}) +
-           ev("metadata", {{"usage", {{"inputTokens", 10}, {"outputTokens", 2}, {"totalTokens", 12}}}, {"metrics", {{"latencyMs", 5}}}});
+           ev("metadata", {{"usage", {{"inputTokens", 10}, {"outputTokens", 2}, {"totalTokens", 12}}},
+                           {"metrics", {{"latencyMs", 5}}}});
 }
 
 std::deque<StreamChunk> decode(const std::string& bytes, std::size_t slice = 0) {
@@ -52,11 +57,12 @@ std::deque<StreamChunk> decode(const std::string& bytes, std::size_t slice = 0) 
 }
 
 HttpResponse error_response(long status, const std::string& type, const std::string& message) {
-    return HttpResponse{.status = status,
-                        .headers = {{"x-amzn-errortype", type + ":http://internal.amazon.com/coral/com.amazon.bedrock/"},
-                                    {"x-amzn-requestid", "req-1"},
-                                    {"retry-after", "3"}},
-                        .body = json{{"message", message}}.dump()};
+    return HttpResponse{
+        .status = status,
+        .headers = {{"x-amzn-errortype", type + ":http://internal.amazon.com/coral/com.amazon.bedrock/"},
+                    {"x-amzn-requestid", "req-1"},
+                    {"retry-after", "3"}},
+        .body = json{{"message", message}}.dump()};
 }
 
 }  // namespace
@@ -64,38 +70,53 @@ HttpResponse error_response(long status, const std::string& type, const std::str
 TEST(BedrockRequest, ModelIdIsUriEncodedAsOnePathLabel) {
     EXPECT_EQ(bedrock_model_path("anthropic.claude-3-5-haiku-20241022-v1:0", "converse"),
               "/model/anthropic.claude-3-5-haiku-20241022-v1%3A0/converse");
-    EXPECT_EQ(bedrock_model_path("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0",
-                                 "converse-stream"),
-              "/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-sonnet-4-20250514-v1%3A0/converse-stream");
+    EXPECT_EQ(bedrock_model_path(
+                  "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0",
+                  "converse-stream"),
+              "/model/"
+              "arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.anthropic.claude-sonnet-4-"
+              "20250514-v1%3A0/converse-stream");
 }
 
 TEST(BedrockRequest, MapsSystemMessagesAndInferenceConfig) {
-    json body = bedrock_converse_body(chat({Message::system("be brief"), Message::user("Hi")},
-                                           {.max_tokens = 64, .temperature = 0.5, .top_p = 0.9, .stop = {"END"}, .seed = 1}));
+    json body =
+        bedrock_converse_body(chat({Message::system("be brief"), Message::user("Hi")},
+                                   {.max_tokens = 64, .temperature = 0.5, .top_p = 0.9, .stop = {"END"}, .seed = 1}));
     EXPECT_EQ(body["system"], json::parse(R"([{"text":"be brief"}])"));
     EXPECT_EQ(body["messages"], json::parse(R"([{"role":"user","content":[{"text":"Hi"}]}])"));
-    EXPECT_EQ(body["inferenceConfig"], json::parse(R"({"maxTokens":64,"temperature":0.5,"topP":0.9,"stopSequences":["END"]})"));
+    EXPECT_EQ(body["inferenceConfig"],
+              json::parse(R"({"maxTokens":64,"temperature":0.5,"topP":0.9,"stopSequences":["END"]})"));
     EXPECT_FALSE(body.contains("toolConfig"));
     EXPECT_FALSE(body.contains("seed"));  // Converse has no seed
 }
 
 TEST(BedrockRequest, ToolsBecomeToolSpecsAndToolChoiceMaps) {
-    Tool weather{.name = "get_weather", .description = "Weather", .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}}})")};
+    Tool weather{.name = "get_weather",
+                 .description = "Weather",
+                 .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}}})")};
     json body = bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}, .tool_choice = "auto"}));
-    EXPECT_EQ(body["toolConfig"]["tools"][0],
-              json::parse(R"({"toolSpec":{"name":"get_weather","description":"Weather","inputSchema":{"json":{"type":"object","properties":{"city":{"type":"string"}}}}}})"));
+    EXPECT_EQ(
+        body["toolConfig"]["tools"][0],
+        json::parse(
+            R"({"toolSpec":{"name":"get_weather","description":"Weather","inputSchema":{"json":{"type":"object","properties":{"city":{"type":"string"}}}}}})"));
     EXPECT_EQ(body["toolConfig"]["toolChoice"], json::parse(R"({"auto":{}})"));
-    EXPECT_EQ(bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}, .tool_choice = "required"}))["toolConfig"]["toolChoice"],
+    EXPECT_EQ(bedrock_converse_body(chat({Message::user("Hi")},
+                                         {.tools = {weather}, .tool_choice = "required"}))["toolConfig"]["toolChoice"],
               json::parse(R"({"any":{}})"));
-    EXPECT_EQ(bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}, .tool_choice = "get_weather"}))["toolConfig"]["toolChoice"],
-              json::parse(R"({"tool":{"name":"get_weather"}})"));
-    EXPECT_FALSE(bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}, .tool_choice = "none"})).contains("toolConfig"));
-    EXPECT_FALSE(bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}}))["toolConfig"].contains("toolChoice"));
+    EXPECT_EQ(
+        bedrock_converse_body(chat({Message::user("Hi")},
+                                   {.tools = {weather}, .tool_choice = "get_weather"}))["toolConfig"]["toolChoice"],
+        json::parse(R"({"tool":{"name":"get_weather"}})"));
+    EXPECT_FALSE(bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}, .tool_choice = "none"}))
+                     .contains("toolConfig"));
+    EXPECT_FALSE(
+        bedrock_converse_body(chat({Message::user("Hi")}, {.tools = {weather}}))["toolConfig"].contains("toolChoice"));
 }
 
 TEST(BedrockRequest, EveryToolUseNeedsItsToolResultConsecutiveResultsMergeIntoOneUserMessage) {
-    json body = bedrock_converse_body(chat({Message::user("Weather?"), assistant_calling({{"t1", "get_weather"}, {"t2", "get_weather"}}),
-                                            Message::tool("t1", "sunny"), Message::tool("t2", "rain"), Message::user("thanks")}));
+    json body = bedrock_converse_body(
+        chat({Message::user("Weather?"), assistant_calling({{"t1", "get_weather"}, {"t2", "get_weather"}}),
+              Message::tool("t1", "sunny"), Message::tool("t2", "rain"), Message::user("thanks")}));
     ASSERT_EQ(body["messages"].size(), 3u);
     EXPECT_EQ(body["messages"][1], json::parse(R"({"role":"assistant","content":[
         {"toolUse":{"toolUseId":"t1","name":"get_weather","input":{"city":"Paris"}}},
@@ -108,19 +129,23 @@ TEST(BedrockRequest, EveryToolUseNeedsItsToolResultConsecutiveResultsMergeIntoOn
 
 TEST(BedrockRequest, EveryToolUseNeedsItsToolResultMissingOneIsInvalidRequest) {
     try {
-        bedrock_converse_body(chat({Message::user("Weather?"), assistant_calling({{"t1", "a"}, {"t2", "b"}}), Message::tool("t1", "sunny")}));
+        bedrock_converse_body(chat(
+            {Message::user("Weather?"), assistant_calling({{"t1", "a"}, {"t2", "b"}}), Message::tool("t1", "sunny")}));
         FAIL() << "expected InvalidRequestError";
     } catch (const InvalidRequestError& e) {
         EXPECT_NE(std::string(e.what()).find("t2"), std::string::npos);
     }
-    EXPECT_THROW(bedrock_converse_body(chat({Message::user("Weather?"), assistant_calling({{"t1", "a"}}), Message::user("never mind")})),
+    EXPECT_THROW(bedrock_converse_body(
+                     chat({Message::user("Weather?"), assistant_calling({{"t1", "a"}}), Message::user("never mind")})),
                  InvalidRequestError);
-    EXPECT_THROW(bedrock_converse_body(chat({Message::user("Weather?"), assistant_calling({{"t1", "a"}})})), InvalidRequestError);
+    EXPECT_THROW(bedrock_converse_body(chat({Message::user("Weather?"), assistant_calling({{"t1", "a"}})})),
+                 InvalidRequestError);
 }
 
 TEST(BedrockRequest, ToolResultWithoutItsToolUseIsInvalidRequest) {
-    EXPECT_THROW(bedrock_converse_body(chat({Message::user("Hi"), Message::assistant("hello"), Message::tool("ghost", "x")})),
-                 InvalidRequestError);
+    EXPECT_THROW(
+        bedrock_converse_body(chat({Message::user("Hi"), Message::assistant("hello"), Message::tool("ghost", "x")})),
+        InvalidRequestError);
 }
 
 TEST(BedrockRequest, ToolCallWithUnparsableArgumentsSendsAnEmptyObject) {
@@ -134,20 +159,25 @@ TEST(BedrockRequest, ToolCallWithUnparsableArgumentsSendsAnEmptyObject) {
 TEST(BedrockRequest, SignedReasoningIsReplayedBeforeTextAndToolUse) {
     Message a = assistant_calling({{"t1", "f"}});
     a.reasoning = "thinking";
-    a.provider_data = json::parse(R"({"reasoningContent":[{"reasoningText":{"text":"thinking","signature":"sig=="}}]})");
+    a.provider_data =
+        json::parse(R"({"reasoningContent":[{"reasoningText":{"text":"thinking","signature":"sig=="}}]})");
     json body = bedrock_converse_body(chat({Message::user("Hi"), a, Message::tool("t1", "ok")}));
-    EXPECT_EQ(body["messages"][1]["content"][0], json::parse(R"({"reasoningContent":{"reasoningText":{"text":"thinking","signature":"sig=="}}})"));
+    EXPECT_EQ(body["messages"][1]["content"][0],
+              json::parse(R"({"reasoningContent":{"reasoningText":{"text":"thinking","signature":"sig=="}}})"));
     EXPECT_TRUE(body["messages"][1]["content"][1].contains("toolUse"));
 }
 
 TEST(BedrockRequest, ImagesAreSentAsBytesAndUrlsAreRefused) {
-    json body = bedrock_converse_body(chat({Message::user({ContentPart::text_part("what is it"),
-                                                           ContentPart::image_from_url("data:image/png;base64,iVBORw0K"),
-                                                           ContentPart::image_from_bytes("/9j/4AAQ", "image/jpeg")})}));
-    EXPECT_EQ(body["messages"][0]["content"][1], json::parse(R"({"image":{"format":"png","source":{"bytes":"iVBORw0K"}}})"));
-    EXPECT_EQ(body["messages"][0]["content"][2], json::parse(R"({"image":{"format":"jpeg","source":{"bytes":"/9j/4AAQ"}}})"));
-    EXPECT_THROW(bedrock_converse_body(chat({Message::user({ContentPart::image_from_url("https://example.com/cat.png")})})),
-                 InvalidRequestError);
+    json body = bedrock_converse_body(chat({Message::user(
+        {ContentPart::text_part("what is it"), ContentPart::image_from_url("data:image/png;base64,iVBORw0K"),
+         ContentPart::image_from_bytes("/9j/4AAQ", "image/jpeg")})}));
+    EXPECT_EQ(body["messages"][0]["content"][1],
+              json::parse(R"({"image":{"format":"png","source":{"bytes":"iVBORw0K"}}})"));
+    EXPECT_EQ(body["messages"][0]["content"][2],
+              json::parse(R"({"image":{"format":"jpeg","source":{"bytes":"/9j/4AAQ"}}})"));
+    EXPECT_THROW(
+        bedrock_converse_body(chat({Message::user({ContentPart::image_from_url("https://example.com/cat.png")})})),
+        InvalidRequestError);
 }
 
 TEST(BedrockReply, ParsesTextToolUseReasoningAndUsage) {
@@ -223,8 +253,10 @@ TEST(BedrockStream, AccumulatesToolInputFragmentsByContentBlockIndex) {
         ev("messageStart", {{"role", "assistant"}}) +
         ev("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", "Checking."}}}}) +
         ev("contentBlockStop", {{"contentBlockIndex", 0}}) +
-        ev("contentBlockStart", {{"contentBlockIndex", 1}, {"start", {{"toolUse", {{"toolUseId", "tu_a"}, {"name", "get_weather"}}}}}}) +
-        ev("contentBlockStart", {{"contentBlockIndex", 2}, {"start", {{"toolUse", {{"toolUseId", "tu_b"}, {"name", "get_time"}}}}}}) +
+        ev("contentBlockStart",
+           {{"contentBlockIndex", 1}, {"start", {{"toolUse", {{"toolUseId", "tu_a"}, {"name", "get_weather"}}}}}}) +
+        ev("contentBlockStart",
+           {{"contentBlockIndex", 2}, {"start", {{"toolUse", {{"toolUseId", "tu_b"}, {"name", "get_time"}}}}}}) +
         ev("contentBlockDelta", {{"contentBlockIndex", 1}, {"delta", {{"toolUse", {{"input", "{\"city\":"}}}}}}) +
         ev("contentBlockDelta", {{"contentBlockIndex", 2}, {"delta", {{"toolUse", {{"input", "{\"tz\":\"CET\"}"}}}}}}) +
         ev("contentBlockDelta", {{"contentBlockIndex", 1}, {"delta", {{"toolUse", {{"input", "\"Paris\"}"}}}}}}) +
@@ -247,8 +279,10 @@ TEST(BedrockStream, AccumulatesToolInputFragmentsByContentBlockIndex) {
 
 TEST(BedrockStream, ToolUseWithoutInputAssemblesToEmptyObject) {
     const std::string bytes =
-        ev("contentBlockStart", {{"contentBlockIndex", 0}, {"start", {{"toolUse", {{"toolUseId", "tu"}, {"name", "now"}}}}}}) +
-        ev("contentBlockStop", {{"contentBlockIndex", 0}}) + ev("messageStop", {{"stopReason", "tool_use"}}) + ev("metadata", {{"usage", json::object()}});
+        ev("contentBlockStart",
+           {{"contentBlockIndex", 0}, {"start", {{"toolUse", {{"toolUseId", "tu"}, {"name", "now"}}}}}}) +
+        ev("contentBlockStop", {{"contentBlockIndex", 0}}) + ev("messageStop", {{"stopReason", "tool_use"}}) +
+        ev("metadata", {{"usage", json::object()}});
     auto chunks = decode(bytes);
     EXPECT_EQ(chunks[1].tool_calls.at(0).arguments, json::object());
 }
@@ -258,13 +292,15 @@ TEST(BedrockStream, ReasoningDeltasAreSurfaced) {
         ev("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"text", "Hmm"}}}}}}) +
         ev("contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"reasoningContent", {{"signature", "sig"}}}}}}) +
         ev("contentBlockDelta", {{"contentBlockIndex", 1}, {"delta", {{"text", "42"}}}}) +
-        ev("messageStop", {{"stopReason", "end_turn"}}) + ev("metadata", {{"usage", {{"inputTokens", 1}, {"outputTokens", 1}}}});
+        ev("messageStop", {{"stopReason", "end_turn"}}) +
+        ev("metadata", {{"usage", {{"inputTokens", 1}, {"outputTokens", 1}}}});
     auto chunks = decode(bytes);
     EXPECT_EQ(chunks[0].reasoning, "Hmm");
     EXPECT_EQ(chunks[1].raw["delta"]["reasoningContent"]["signature"], "sig");
     EXPECT_EQ(chunks[2].delta, "42");
     EXPECT_EQ(chunks[3].finish_reason, "stop");
-    EXPECT_EQ(chunks[3].provider_data, json::parse(R"({"reasoningContent":[{"reasoningText":{"text":"Hmm","signature":"sig"}}]})"));
+    EXPECT_EQ(chunks[3].provider_data,
+              json::parse(R"({"reasoningContent":[{"reasoningText":{"text":"Hmm","signature":"sig"}}]})"));
 }
 
 TEST(BedrockStream, ExceptionFramesBecomeTypedErrors) {
@@ -332,7 +368,8 @@ TEST(BedrockStream, BadMessageCrcIsResponseParseError) {
 }
 
 TEST(BedrockStream, NonJsonEventPayloadIsResponseParseError) {
-    const std::string bytes = encode_event_stream_message({{":message-type", "event"}, {":event-type", "contentBlockDelta"}}, "not json");
+    const std::string bytes =
+        encode_event_stream_message({{":message-type", "event"}, {":event-type", "contentBlockDelta"}}, "not json");
     EXPECT_THROW(decode(bytes), ResponseParseError);
 }
 
@@ -368,7 +405,10 @@ TEST(BedrockErrors, ThrottleCarriesRetryAfterAndTypeFallsBackToTheBody) {
         ASSERT_TRUE(e.retry_after().has_value());
         EXPECT_EQ(e.retry_after()->count(), 3000);
     }
-    HttpResponse r{.status = 400, .headers = {}, .body = R"({"__type":"com.amazon.coral.service#UnrecognizedClientException","Message":"bad token"})"};
+    HttpResponse r{
+        .status = 400,
+        .headers = {},
+        .body = R"({"__type":"com.amazon.coral.service#UnrecognizedClientException","Message":"bad token"})"};
     try {
         bedrock_raise_http_error("m", r);
         FAIL();
@@ -383,12 +423,21 @@ TEST(BedrockEmbeddings, FamiliesAndBodies) {
     EXPECT_EQ(bedrock_embed_family("cohere.embed-english-v3"), BedrockEmbedFamily::cohere);
     EXPECT_EQ(bedrock_embed_family("us.cohere.embed-v4:0"), BedrockEmbedFamily::cohere);
     EXPECT_EQ(bedrock_embed_family("anthropic.claude-3-haiku"), BedrockEmbedFamily::unsupported);
-    EXPECT_EQ(bedrock_titan_embed_body("Hello", {.dimensions = 256}), json::parse(R"({"inputText":"Hello","dimensions":256})"));
-    EmbedRequest v3{.model = "cohere.embed-english-v3", .inputs = {"a", "b"}, .single_input = false, .options = {.truncate = "END"}};
-    EXPECT_EQ(bedrock_cohere_embed_body(v3), json::parse(R"({"texts":["a","b"],"input_type":"search_document","truncate":"END"})"));
-    EmbedRequest v4{.model = "cohere.embed-v4:0", .inputs = {"a"}, .single_input = true, .options = {.dimensions = 512, .input_type = "search_query"}};
+    EXPECT_EQ(bedrock_titan_embed_body("Hello", {.dimensions = 256}),
+              json::parse(R"({"inputText":"Hello","dimensions":256})"));
+    EmbedRequest v3{.model = "cohere.embed-english-v3",
+                    .inputs = {"a", "b"},
+                    .single_input = false,
+                    .options = {.truncate = "END"}};
+    EXPECT_EQ(bedrock_cohere_embed_body(v3),
+              json::parse(R"({"texts":["a","b"],"input_type":"search_document","truncate":"END"})"));
+    EmbedRequest v4{.model = "cohere.embed-v4:0",
+                    .inputs = {"a"},
+                    .single_input = true,
+                    .options = {.dimensions = 512, .input_type = "search_query"}};
     EXPECT_EQ(bedrock_cohere_embed_body(v4),
-              json::parse(R"({"texts":["a"],"input_type":"search_query","embedding_types":["float"],"output_dimension":512})"));
+              json::parse(
+                  R"({"texts":["a"],"input_type":"search_query","embedding_types":["float"],"output_dimension":512})"));
 }
 
 TEST(BedrockEmbeddings, ParsesTitanAndBothCohereShapes) {

@@ -16,9 +16,10 @@ ChatRequest chat(std::vector<Message> messages, Options o = {}) {
 }
 
 Tool weather() {
-    return Tool{.name = "get_weather",
-                .description = "Weather for a city",
-                .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
+    return Tool{
+        .name = "get_weather",
+        .description = "Weather for a city",
+        .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
 }
 
 std::deque<StreamChunk> decode(const std::string& body) {
@@ -34,8 +35,10 @@ std::string ev(const std::string& data) {
     return "event: " + j.value("type", std::string()) + "\ndata: " + data + "\n\n";
 }
 
-const std::string kStart = ev(R"({"id":"m1","type":"message-start","delta":{"message":{"role":"assistant","content":[],"tool_plan":"","tool_calls":[],"citations":[]}}})");
-const std::string kEnd = ev(R"({"type":"message-end","delta":{"finish_reason":"COMPLETE","usage":{"billed_units":{"input_tokens":5,"output_tokens":2},"tokens":{"input_tokens":70,"output_tokens":2},"cached_tokens":64}}})");
+const std::string kStart = ev(
+    R"({"id":"m1","type":"message-start","delta":{"message":{"role":"assistant","content":[],"tool_plan":"","tool_calls":[],"citations":[]}}})");
+const std::string kEnd = ev(
+    R"({"type":"message-end","delta":{"finish_reason":"COMPLETE","usage":{"billed_units":{"input_tokens":5,"output_tokens":2},"tokens":{"input_tokens":70,"output_tokens":2},"cached_tokens":64}}})");
 
 }  // namespace
 
@@ -44,7 +47,8 @@ TEST(CohereRequest, MapsOptionsToCohereFieldNames) {
                                       {.max_tokens = 50, .temperature = 0.3, .top_p = 0.8, .stop = {"END"}, .seed = 7}),
                                  false);
     EXPECT_EQ(body["model"], "command-a-03-2025");
-    EXPECT_EQ(body["messages"], json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hi"}])"));
+    EXPECT_EQ(body["messages"],
+              json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hi"}])"));
     EXPECT_EQ(body["max_tokens"], 50);
     EXPECT_EQ(body["temperature"], 0.3);
     EXPECT_EQ(body["p"], 0.8);
@@ -57,19 +61,23 @@ TEST(CohereRequest, MapsOptionsToCohereFieldNames) {
 
 TEST(CohereRequest, ToolsAndToolChoiceModes) {
     Tool other{.name = "get_time"};
-    auto body = cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "auto"}), false);
+    auto body =
+        cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "auto"}), false);
     EXPECT_EQ(body["tools"].size(), 2u);
-    EXPECT_EQ(body["tools"][0], json::parse(R"({"type":"function","function":{"name":"get_weather","description":"Weather for a city",
+    EXPECT_EQ(body["tools"][0],
+              json::parse(R"({"type":"function","function":{"name":"get_weather","description":"Weather for a city",
         "parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}})"));
     EXPECT_FALSE(body.contains("tool_choice"));  // auto is Cohere's default
 
-    body = cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "required"}), false);
+    body =
+        cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "required"}), false);
     EXPECT_EQ(body["tool_choice"], "REQUIRED");
     body = cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "none"}), false);
     EXPECT_EQ(body["tool_choice"], "NONE");
 
     // One named tool: REQUIRED, and only that tool is offered.
-    body = cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "get_time"}), false);
+    body =
+        cohere_chat_body(chat({Message::user("Hi")}, {.tools = {weather(), other}, .tool_choice = "get_time"}), false);
     EXPECT_EQ(body["tool_choice"], "REQUIRED");
     ASSERT_EQ(body["tools"].size(), 1u);
     EXPECT_EQ(body["tools"][0]["function"]["name"], "get_time");
@@ -88,18 +96,23 @@ TEST(CohereRequest, StrictToolIsTheRequestWideStrictToolsFlag) {
 
 TEST(CohereRequest, ToolResultsLinkedByToolCallId) {
     Message call{.role = "assistant"};
-    call.tool_calls.push_back(ToolCall{.id = "get_weather_0fk0q", .function = "get_weather",
-                                       .arguments = {{"city", "Paris"}}, .arguments_raw = R"({"city":"Paris"})"});
+    call.tool_calls.push_back(ToolCall{.id = "get_weather_0fk0q",
+                                       .function = "get_weather",
+                                       .arguments = {{"city", "Paris"}},
+                                       .arguments_raw = R"({"city":"Paris"})"});
     call.provider_data = {{"tool_plan", "I will check the weather."}};
-    auto body = cohere_chat_body(chat({Message::user("Weather?"), call, Message::tool("get_weather_0fk0q", R"({"temp_c":21})")}), false);
+    auto body = cohere_chat_body(
+        chat({Message::user("Weather?"), call, Message::tool("get_weather_0fk0q", R"({"temp_c":21})")}), false);
     const json& msgs = body["messages"];
     ASSERT_EQ(msgs.size(), 3u);
     EXPECT_EQ(msgs[1], json::parse(R"({"role":"assistant","tool_plan":"I will check the weather.",
         "tool_calls":[{"id":"get_weather_0fk0q","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]})"));
-    EXPECT_EQ(msgs[2], json::parse(R"({"role":"tool","tool_call_id":"get_weather_0fk0q","content":"{\"temp_c\":21}"})"));
+    EXPECT_EQ(msgs[2],
+              json::parse(R"({"role":"tool","tool_call_id":"get_weather_0fk0q","content":"{\"temp_c\":21}"})"));
 
     // Without its id a result cannot be linked to its call: refused before sending.
-    EXPECT_THROW(cohere_chat_body(chat({Message{.role = "tool", .content = std::string("x")}}), false), InvalidRequestError);
+    EXPECT_THROW(cohere_chat_body(chat({Message{.role = "tool", .content = std::string("x")}}), false),
+                 InvalidRequestError);
 }
 
 TEST(CohereRequest, StreamedToolTurnReplaysReasoningAsToolPlan) {
@@ -120,10 +133,10 @@ TEST(CohereRequest, ThinkingIsReplayedAsAThinkingBlock) {
 }
 
 TEST(CohereRequest, UserPartsBecomeContentBlocks) {
-    auto body = cohere_chat_body(
-        chat({Message::user({ContentPart::text_part("What is this?"), ContentPart::image_from_url("https://x/y.png", "low"),
-                             ContentPart::image_from_bytes("QUJD", "image/png")})}),
-        false);
+    auto body = cohere_chat_body(chat({Message::user({ContentPart::text_part("What is this?"),
+                                                      ContentPart::image_from_url("https://x/y.png", "low"),
+                                                      ContentPart::image_from_bytes("QUJD", "image/png")})}),
+                                 false);
     EXPECT_EQ(body["messages"][0]["content"], json::parse(R"([{"type":"text","text":"What is this?"},
         {"type":"image_url","image_url":{"url":"https://x/y.png","detail":"low"}},
         {"type":"image_url","image_url":{"url":"data:image/png;base64,QUJD"}}])"));
@@ -142,7 +155,8 @@ TEST(CohereReply, ReplyTextIsUnderMessageContent) {
     EXPECT_EQ(r.usage.completion_tokens, 2);
     EXPECT_EQ(r.usage.total_tokens, 73);
     // A v1-style top-level "text" is not the reply.
-    auto v1 = cohere_parse_chat(R"({"id":"x","text":"v1 text","finish_reason":"COMPLETE","message":{"role":"assistant","content":[]}})");
+    auto v1 = cohere_parse_chat(
+        R"({"id":"x","text":"v1 text","finish_reason":"COMPLETE","message":{"role":"assistant","content":[]}})");
     EXPECT_EQ(v1.text(), "");
     EXPECT_THROW(cohere_parse_chat(R"({"text":"v1 only","finish_reason":"COMPLETE"})"), ResponseParseError);
 }
@@ -179,7 +193,8 @@ TEST(CohereReply, FinishReasonsMapToUnifiedNames) {
 }
 
 TEST(CohereReply, UsageFallsBackToBilledUnitsAndKeepsCachedTokens) {
-    auto u = cohere_parse_usage(json::parse(R"({"billed_units":{"input_tokens":5.0,"output_tokens":7.0},"cached_tokens":3})"));
+    auto u = cohere_parse_usage(
+        json::parse(R"({"billed_units":{"input_tokens":5.0,"output_tokens":7.0},"cached_tokens":3})"));
     EXPECT_EQ(u.prompt_tokens, 5);
     EXPECT_EQ(u.completion_tokens, 7);
     EXPECT_EQ(u.total_tokens, 12);
@@ -192,11 +207,11 @@ TEST(CohereReply, MalformedJsonIsAParseError) {
 }
 
 TEST(CohereStream, TextDeltasUsageAndFinish) {
-    const std::string body = kStart +
-                             ev(R"({"type":"content-start","index":0,"delta":{"message":{"content":{"type":"text","text":""}}}})") +
-                             ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"Hel"}}}})") +
-                             ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"lo"}}}})") +
-                             ev(R"({"type":"content-end","index":0})") + kEnd + "data: [DONE]\n\n";
+    const std::string body =
+        kStart + ev(R"({"type":"content-start","index":0,"delta":{"message":{"content":{"type":"text","text":""}}}})") +
+        ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"Hel"}}}})") +
+        ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"lo"}}}})") +
+        ev(R"({"type":"content-end","index":0})") + kEnd + "data: [DONE]\n\n";
     auto chunks = decode(body);
     std::string text;
     for (const auto& c : chunks) text += c.delta;
@@ -252,7 +267,8 @@ TEST(CohereStream, ToolEventsWithoutIndexFollowTheirStart) {
 
 TEST(CohereStream, ThinkingDeltasAreReasoning) {
     const std::string body =
-        kStart + ev(R"({"type":"content-start","index":0,"delta":{"message":{"content":{"type":"thinking","thinking":""}}}})") +
+        kStart +
+        ev(R"({"type":"content-start","index":0,"delta":{"message":{"content":{"type":"thinking","thinking":""}}}})") +
         ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"thinking":"Hmm."}}}})") +
         ev(R"({"type":"content-delta","index":1,"delta":{"message":{"content":{"text":"Yes."}}}})") + kEnd;
     std::string text, reasoning;
@@ -265,14 +281,16 @@ TEST(CohereStream, ThinkingDeltasAreReasoning) {
 }
 
 TEST(CohereStream, EndingWithoutMessageEndIsAParseError) {
-    const std::string body = kStart + ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"Hel"}}}})");
+    const std::string body =
+        kStart + ev(R"({"type":"content-delta","index":0,"delta":{"message":{"content":{"text":"Hel"}}}})");
     EXPECT_THROW(decode(body), ResponseParseError);
     // [DONE] alone does not stand in for message-end.
     EXPECT_THROW(decode(body + "data: [DONE]\n\n"), ResponseParseError);
 }
 
 TEST(CohereStream, ErrorInMessageEndIsAProviderError) {
-    const std::string body = kStart + ev(R"({"type":"message-end","delta":{"finish_reason":"ERROR","error":"internal failure"}})");
+    const std::string body =
+        kStart + ev(R"({"type":"message-end","delta":{"finish_reason":"ERROR","error":"internal failure"}})");
     try {
         decode(body);
         FAIL();
@@ -286,7 +304,9 @@ TEST(CohereStream, MalformedEventIsAParseError) {
 }
 
 TEST(CohereStream, MaxTokensBeforeAnyOutputIsIncomplete) {
-    const std::string body = kStart + ev(R"({"type":"message-end","delta":{"finish_reason":"MAX_TOKENS","usage":{"tokens":{"input_tokens":9,"output_tokens":100}}}})");
+    const std::string body =
+        kStart +
+        ev(R"({"type":"message-end","delta":{"finish_reason":"MAX_TOKENS","usage":{"tokens":{"input_tokens":9,"output_tokens":100}}}})");
     EXPECT_THROW(decode(body), IncompleteResponseError);
 }
 

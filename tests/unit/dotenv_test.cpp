@@ -48,9 +48,7 @@ TEST(Dotenv, FileFillsGapsButNeverOverridesTheEnvironment) {
     const auto dir = std::filesystem::temp_directory_path() / ("llmgate-dotenv-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     std::filesystem::current_path(dir);
-    {
-        std::ofstream(".env") << "LLMGATE_TEST_FROM_FILE=file\nLLMGATE_TEST_BOTH=file\n";
-    }
+    { std::ofstream(".env") << "LLMGATE_TEST_FROM_FILE=file\nLLMGATE_TEST_BOTH=file\n"; }
     ::setenv("LLMGATE_TEST_BOTH", "process", 1);
     llmgate::reload_dotenv();
     EXPECT_EQ(llmgate::getenv("LLMGATE_TEST_FROM_FILE").value_or(""), "file");
@@ -73,9 +71,7 @@ TEST(Dotenv, ReloadSeesAFileThatAppearsOrGoesAway) {
     std::filesystem::current_path(dir);
     llmgate::reload_dotenv();
     EXPECT_FALSE(llmgate::getenv("LLMGATE_TEST_LATE").has_value());
-    {
-        std::ofstream(".env") << "LLMGATE_TEST_LATE=arrived\n";
-    }
+    { std::ofstream(".env") << "LLMGATE_TEST_LATE=arrived\n"; }
     EXPECT_FALSE(llmgate::getenv("LLMGATE_TEST_LATE").has_value());  // read once, until a reload
     llmgate::reload_dotenv();
     EXPECT_EQ(llmgate::getenv("LLMGATE_TEST_LATE").value_or(""), "arrived");

@@ -48,8 +48,13 @@ TEST(ErrorText, InvalidBytesBecomeReplacementCharacters) {
 
 TEST(ErrorText, EveryFieldIsChecked) {
     const std::string bad = "x\xFFy";
-    AuthError e(ErrorInfo{.provider = bad, .model = bad, .status = 401, .request_id = bad, .message = bad,
-                          .error_type = bad, .body = bad});
+    AuthError e(ErrorInfo{.provider = bad,
+                          .model = bad,
+                          .status = 401,
+                          .request_id = bad,
+                          .message = bad,
+                          .error_type = bad,
+                          .body = bad});
     for (const std::string& field : {e.provider(), e.model(), e.request_id(), e.provider_message(), e.error_type(),
                                      e.body(), std::string(e.what())})
         EXPECT_TRUE(dumps(field)) << field;

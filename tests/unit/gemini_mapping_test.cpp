@@ -43,7 +43,8 @@ Message assistant_calling(std::vector<ToolCall> calls) {
 }  // namespace
 
 TEST(GeminiRequest, MapsMessagesSystemInstructionAndGenerationConfig) {
-    ChatRequest r = chat({Message::system("be brief"), Message::user("hi"), Message::assistant("hello"), Message::user("again")});
+    ChatRequest r =
+        chat({Message::system("be brief"), Message::user("hi"), Message::assistant("hello"), Message::user("again")});
     r.options.max_tokens = 50;
     r.options.temperature = 0.5;
     r.options.top_p = 0.9;
@@ -72,13 +73,14 @@ TEST(GeminiRequest, AssistantHistoryIsSentAsParts) {
 
 TEST(GeminiRequest, ToolsUseParametersJsonSchema) {
     ChatRequest r = chat({Message::user("weather?")});
-    json schema = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false})");
+    json schema = json::parse(
+        R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"],"additionalProperties":false})");
     r.options.tools = {Tool{.name = "get_weather", .description = "Weather for a city", .parameters = schema}};
     json body = gemini_chat_body(r);
-    EXPECT_EQ(body["tools"], (json::array({{{"functionDeclarations",
-                                             json::array({{{"name", "get_weather"},
-                                                           {"description", "Weather for a city"},
-                                                           {"parametersJsonSchema", schema}}})}}})));
+    EXPECT_EQ(body["tools"],
+              (json::array({{{"functionDeclarations", json::array({{{"name", "get_weather"},
+                                                                    {"description", "Weather for a city"},
+                                                                    {"parametersJsonSchema", schema}}})}}})));
     EXPECT_FALSE(body.contains("toolConfig"));
 }
 
@@ -97,10 +99,11 @@ TEST(GeminiRequest, ToolChoiceMapsToFunctionCallingConfigWithAllowedNamesOnlyWit
 }
 
 TEST(GeminiRequest, ToolResultTurnIsAUserFunctionResponseNamedFromTheEarlierCall) {
-    ChatRequest r = chat({Message::user("weather in Paris and Rome?"),
-                          assistant_calling({ToolCall{.id = "call_a", .function = "get_weather", .arguments = {{"city", "Paris"}}},
-                                             ToolCall{.id = "call_b", .function = "get_time", .arguments = {{"tz", "CET"}}}}),
-                          Message::tool("call_a", R"({"temp":21})"), Message::tool("call_b", "12:00")});
+    ChatRequest r =
+        chat({Message::user("weather in Paris and Rome?"),
+              assistant_calling({ToolCall{.id = "call_a", .function = "get_weather", .arguments = {{"city", "Paris"}}},
+                                 ToolCall{.id = "call_b", .function = "get_time", .arguments = {{"tz", "CET"}}}}),
+              Message::tool("call_a", R"({"temp":21})"), Message::tool("call_b", "12:00")});
     json contents = gemini_chat_body(r)["contents"];
     ASSERT_EQ(contents.size(), 3u);
     EXPECT_EQ(contents[1], json::parse(R"({"role":"model","parts":[
@@ -145,13 +148,15 @@ TEST(GeminiRequest, CallIdsFromTheApiAreUsedAndEchoedInTheFunctionResponse) {
     ChatRequest next = chat({Message::user("x"), resp.choices[0].message, Message::tool("fc-77", "{}")});
     json contents = gemini_chat_body(next)["contents"];
     EXPECT_EQ(contents[1]["parts"][0]["functionCall"]["id"], "fc-77");
-    EXPECT_EQ(contents[2]["parts"][0]["functionResponse"], json::parse(R"({"name":"lookup","response":{},"id":"fc-77"})"));
+    EXPECT_EQ(contents[2]["parts"][0]["functionResponse"],
+              json::parse(R"({"name":"lookup","response":{},"id":"fc-77"})"));
 }
 
 TEST(GeminiRequest, ImagesBecomeInlineDataOrFileData) {
-    Message m = Message::user({ContentPart::text_part("what is this?"), ContentPart::image_from_bytes("QUJD", "image/png"),
-                               ContentPart::image_from_url("data:image/jpeg;base64,REVG"),
-                               ContentPart::image_from_url("https://example.com/cat.webp")});
+    Message m =
+        Message::user({ContentPart::text_part("what is this?"), ContentPart::image_from_bytes("QUJD", "image/png"),
+                       ContentPart::image_from_url("data:image/jpeg;base64,REVG"),
+                       ContentPart::image_from_url("https://example.com/cat.webp")});
     json parts = gemini_chat_body(chat({m}))["contents"][0]["parts"];
     EXPECT_EQ(parts, json::parse(R"([{"text":"what is this?"},
         {"inlineData":{"mimeType":"image/png","data":"QUJD"}},
@@ -220,8 +225,10 @@ TEST(GeminiReply, ToolCallIdsAreSynthesisedWhereTheApiGivesNoneAndStableAcrossTu
     EXPECT_EQ(a.tool_calls()[0].arguments, json::parse(R"({"city":"Paris"})"));
     EXPECT_EQ(a.tool_calls()[0].arguments_raw, R"({"city":"Paris"})");
     // The streamed form of the same reply gives the same ids.
-    auto chunks = decode(sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}])"))) +
-                         sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}])"), "STOP")));
+    auto chunks = decode(
+        sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}])"))) +
+        sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}])"),
+                            "STOP")));
     ASSERT_EQ(chunks.back().tool_calls.size(), 2u);
     EXPECT_EQ(chunks.back().tool_calls[0].id, a.tool_calls()[0].id);
     EXPECT_EQ(chunks.back().tool_calls[1].id, a.tool_calls()[1].id);
@@ -235,7 +242,8 @@ TEST(GeminiReply, ToolCallIdsAreSynthesisedWhereTheApiGivesNoneAndStableAcrossTu
 
 TEST(GeminiReply, PromptBlockedWithNoCandidatesIsAProviderError) {
     try {
-        gemini_parse_chat("gemini-2.5-flash", R"({"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":3}})");
+        gemini_parse_chat("gemini-2.5-flash",
+                          R"({"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":3}})");
         FAIL() << "expected ProviderAPIError";
     } catch (const ProviderAPIError& e) {
         EXPECT_NE(std::string(e.what()).find("blocked"), std::string::npos);
@@ -259,11 +267,12 @@ TEST(GeminiReply, SafetyStopWithoutContentIsContentFilter) {
 
 TEST(GeminiStream, MapsTextReasoningAndFinalUsage) {
     auto chunks = decode(sse(candidate_event(json::parse(R"([{"text":"hmm","thought":true}])"))) +
-                         sse(candidate_event(json::parse(R"([{"text":"Hel"}])"))) +
-                         [] {
+                         sse(candidate_event(json::parse(R"([{"text":"Hel"}])"))) + [] {
                              json e = candidate_event(json::parse(R"([{"text":"lo"}])"), "STOP");
-                             e["usageMetadata"] = {{"promptTokenCount", 4}, {"candidatesTokenCount", 2},
-                                                   {"thoughtsTokenCount", 3}, {"totalTokenCount", 9}};
+                             e["usageMetadata"] = {{"promptTokenCount", 4},
+                                                   {"candidatesTokenCount", 2},
+                                                   {"thoughtsTokenCount", 3},
+                                                   {"totalTokenCount", 9}};
                              return sse(e);
                          }());
     ASSERT_EQ(chunks.size(), 3u);
@@ -279,8 +288,10 @@ TEST(GeminiStream, MapsTextReasoningAndFinalUsage) {
 }
 
 TEST(GeminiStream, ParallelFunctionCallsInSeparateChunksGetTheirOwnIndexAndId) {
-    auto chunks = decode(sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}])"))) +
-                         sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Rome"}}}])"), "STOP")));
+    auto chunks = decode(
+        sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Paris"}}}])"))) +
+        sse(candidate_event(json::parse(R"([{"functionCall":{"name":"get_weather","args":{"city":"Rome"}}}])"),
+                            "STOP")));
     ASSERT_EQ(chunks.size(), 2u);
     ASSERT_EQ(chunks[0].tool_call_deltas.size(), 1u);
     ASSERT_EQ(chunks[1].tool_call_deltas.size(), 1u);
@@ -303,13 +314,15 @@ TEST(GeminiStream, MalformedEventIsAParseError) {
 }
 
 TEST(GeminiStream, ErrorEventMidStreamIsTyped) {
-    std::string bytes = sse(candidate_event(json::parse(R"([{"text":"Hel"}])"))) +
-                        sse(json::parse(R"({"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}})"));
+    std::string bytes =
+        sse(candidate_event(json::parse(R"([{"text":"Hel"}])"))) +
+        sse(json::parse(R"({"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}})"));
     EXPECT_THROW(decode(bytes), RateLimitError);
 }
 
 TEST(GeminiStream, BlockedPromptInAStreamIsAProviderError) {
-    EXPECT_THROW(decode(sse(json::parse(R"({"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"}})"))), ProviderAPIError);
+    EXPECT_THROW(decode(sse(json::parse(R"({"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"}})"))),
+                 ProviderAPIError);
 }
 
 TEST(GeminiEmbeddings, OneTextUsesEmbedContentShapeAndOptions) {
@@ -343,9 +356,12 @@ TEST(GeminiErrors, RetryDelayComesFromRetryInfo) {
     const std::string body = R"({"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
         {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"12s"}]}})";
     EXPECT_EQ(gemini_retry_delay(body), std::chrono::milliseconds(12000));
-    EXPECT_EQ(gemini_retry_delay(R"({"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0.5s"}]}})"),
-              std::chrono::milliseconds(500));
-    EXPECT_FALSE(gemini_retry_delay(R"({"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"soon"}]}})"));
+    EXPECT_EQ(
+        gemini_retry_delay(
+            R"({"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0.5s"}]}})"),
+        std::chrono::milliseconds(500));
+    EXPECT_FALSE(gemini_retry_delay(
+        R"({"error":{"details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"soon"}]}})"));
     EXPECT_FALSE(gemini_retry_delay("not json"));
 }
 
@@ -353,6 +369,7 @@ TEST(GeminiErrors, BadKeyAnsweredWith400IsAnAuthError) {
     const std::string body = R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.",
         "status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID"}]}})";
     EXPECT_THROW(gemini_raise_error("m", 400, {}, body), AuthError);
-    EXPECT_THROW(gemini_raise_error("m", 400, {}, R"({"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}})"),
-                 ProviderAPIError);
+    EXPECT_THROW(
+        gemini_raise_error("m", 400, {}, R"({"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}})"),
+        ProviderAPIError);
 }

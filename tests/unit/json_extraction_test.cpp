@@ -34,7 +34,8 @@ TEST(JsonExtraction, UnclosedFenceFromACutOffModelStillYieldsACompleteValue) {
 }
 
 TEST(JsonExtraction, FirstBalancedObjectInProseIgnoringBracesInsideStrings) {
-    const char* reply = R"(The answer is {"text": "a } tricky { \"quoted\" ] string", "n": [1, {"m": 2}]} — hope it helps {not json})";
+    const char* reply =
+        R"(The answer is {"text": "a } tricky { \"quoted\" ] string", "n": [1, {"m": 2}]} — hope it helps {not json})";
     EXPECT_EQ(extract_json(reply), json::parse(R"({"text":"a } tricky { \"quoted\" ] string","n":[1,{"m":2}]})"));
 }
 

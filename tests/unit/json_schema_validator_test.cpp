@@ -24,7 +24,8 @@ TEST(JsonSchemaValidator, ReportsEveryMismatchWithItsPath) {
                          R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"},
                              "tags":{"type":"array","items":{"type":"string"}},"odd key":{"type":"string"}},
                              "required":["title","year"],"additionalProperties":false})");
-    EXPECT_EQ(p, (Problems{"$.title: required property is missing", "$.extra: property is not allowed (additionalProperties is false)",
+    EXPECT_EQ(p, (Problems{"$.title: required property is missing",
+                           "$.extra: property is not allowed (additionalProperties is false)",
                            "$[\"odd key\"]: expected string, got boolean", "$.tags[1]: expected string, got integer",
                            "$.year: expected integer, got string"}));
 }
@@ -40,7 +41,8 @@ TEST(JsonSchemaValidator, TypeListsNullAndWholeFloatsAsIntegers) {
 
 TEST(JsonSchemaValidator, EnumAndConst) {
     EXPECT_EQ(check(R"("drama")", R"({"enum":["scifi","drama"]})"), Problems{});
-    EXPECT_EQ(check(R"("horror")", R"({"enum":["scifi","drama"]})"), Problems{R"($: "horror" is not one of ["scifi","drama"])"});
+    EXPECT_EQ(check(R"("horror")", R"({"enum":["scifi","drama"]})"),
+              Problems{R"($: "horror" is not one of ["scifi","drama"])"});
     EXPECT_EQ(check("1", R"({"const":1})"), Problems{});
     EXPECT_EQ(check("2", R"({"const":1})"), Problems{"$: expected 1, got 2"});
 }
@@ -52,7 +54,8 @@ TEST(JsonSchemaValidator, NumberBoundsBothDrafts) {
     EXPECT_EQ(check("11", s), Problems{"$: 11 is greater than maximum 10"});
     EXPECT_EQ(check("0", R"({"exclusiveMinimum":0})"), Problems{"$: 0 is not greater than exclusiveMinimum 0"});
     EXPECT_EQ(check("5", R"({"exclusiveMaximum":5})"), Problems{"$: 5 is not less than exclusiveMaximum 5"});
-    EXPECT_EQ(check("0", R"({"minimum":0,"exclusiveMinimum":true})"), Problems{"$: 0 is less than or equal to minimum 0"});
+    EXPECT_EQ(check("0", R"({"minimum":0,"exclusiveMinimum":true})"),
+              Problems{"$: 0 is less than or equal to minimum 0"});
     EXPECT_EQ(check("7", R"({"multipleOf":2})"), Problems{"$: 7 is not a multiple of 2"});
     EXPECT_EQ(check("0.3", R"({"multipleOf":0.1})"), Problems{});
 }
@@ -66,7 +69,8 @@ TEST(JsonSchemaValidator, StringLengthCountsCodePoints) {
 TEST(JsonSchemaValidator, ArrayCountsTuplesAndUniqueness) {
     EXPECT_EQ(check("[1]", R"({"minItems":2})"), Problems{"$: has 1 items, fewer than minItems 2"});
     EXPECT_EQ(check("[1,2,3]", R"({"maxItems":2})"), Problems{"$: has 3 items, more than maxItems 2"});
-    EXPECT_EQ(check(R"([1,"a",true])", R"({"prefixItems":[{"type":"integer"},{"type":"string"}],"items":{"type":"boolean"}})"),
+    EXPECT_EQ(check(R"([1,"a",true])",
+                    R"({"prefixItems":[{"type":"integer"},{"type":"string"}],"items":{"type":"boolean"}})"),
               Problems{});
     EXPECT_EQ(check(R"(["a"])", R"({"items":[{"type":"integer"}]})"), Problems{"$[0]: expected integer, got string"});
     EXPECT_EQ(check("[1,2,1]", R"({"uniqueItems":true})"), Problems{"$: items 0 and 2 are equal (uniqueItems)"});
@@ -78,7 +82,8 @@ TEST(JsonSchemaValidator, AdditionalPropertiesAsASchema) {
 }
 
 TEST(JsonSchemaValidator, AnyOfReportsTheAlternativeWhoseTypeFits) {
-    const char* s = R"({"anyOf":[{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]},{"type":"null"}]})";
+    const char* s =
+        R"({"anyOf":[{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]},{"type":"null"}]})";
     EXPECT_EQ(check("null", s), Problems{});
     EXPECT_EQ(check(R"({"n":1})", s), Problems{});
     EXPECT_EQ(check(R"({"n":"x"})", s), Problems{"$.n: expected integer, got string"});
@@ -125,7 +130,9 @@ TEST(JsonSchemaValidator, SelfReferenceLoopIsBounded) {
 TEST(JsonSchemaValidator, DeepValueIsBounded) {
     std::string deep(5000, '[');
     deep += std::string(5000, ']');
-    const auto p = validate_json(json::parse(deep), json::parse(R"({"$defs":{"A":{"type":"array","items":{"$ref":"#/$defs/A"}}},"$ref":"#/$defs/A"})"));
+    const auto p = validate_json(
+        json::parse(deep),
+        json::parse(R"({"$defs":{"A":{"type":"array","items":{"$ref":"#/$defs/A"}}},"$ref":"#/$defs/A"})"));
     ASSERT_EQ(p.size(), 1u);
     EXPECT_NE(p[0].find("nesting deeper than"), std::string::npos);
 }

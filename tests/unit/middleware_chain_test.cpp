@@ -24,7 +24,8 @@ namespace {
 // Records the order in which middleware see a call, on the way in and out.
 class Recorder : public Middleware {
 public:
-    Recorder(std::string name, std::shared_ptr<std::vector<std::string>> log) : name_(std::move(name)), log_(std::move(log)) {}
+    Recorder(std::string name, std::shared_ptr<std::vector<std::string>> log)
+        : name_(std::move(name)), log_(std::move(log)) {}
     CompletionResponse complete(const CompletionRequest& r, const CompleteNext& next) override {
         add("in:" + name_);
         auto resp = next(r);
@@ -105,9 +106,11 @@ TEST(MiddlewareChain, StreamAndEmbedGoThroughTheSameChain) {
 }
 
 TEST(MiddlewareChain, MiddlewareMayRewriteTheRequestOrAnswerItself) {
-    EXPECT_EQ(completion("mock/echo", {Message::user("hi")}, {.middleware = {std::make_shared<ForceReply>("forced")}}).text(),
-              "forced");
-    EXPECT_EQ(completion("mock/echo", {Message::user("hi")}, {.middleware = {std::make_shared<ShortCircuit>()}}).text(), "short");
+    EXPECT_EQ(
+        completion("mock/echo", {Message::user("hi")}, {.middleware = {std::make_shared<ForceReply>("forced")}}).text(),
+        "forced");
+    EXPECT_EQ(completion("mock/echo", {Message::user("hi")}, {.middleware = {std::make_shared<ShortCircuit>()}}).text(),
+              "short");
 }
 
 TEST(MiddlewareChain, NullMiddlewareIsAnInvalidRequest) {
@@ -117,20 +120,30 @@ TEST(MiddlewareChain, NullMiddlewareIsAnInvalidRequest) {
 
 TEST(MiddlewareChain, LoggingPassesRepliesAndErrorsThrough) {
     auto logging = std::make_shared<LoggingMiddleware>("off");
-    EXPECT_EQ(completion("mock/echo", {Message::user("hi")}, {.extra = {{"mock_response", "x"}}, .middleware = {logging}}).text(), "x");
-    EXPECT_THROW(completion("mock/echo", {Message::user("hi")}, {.extra = {{"mock_error", "auth"}}, .middleware = {logging}}),
-                 AuthError);
-    EXPECT_THROW(acompletion("mock/echo", {Message::user("hi")}, {.extra = {{"mock_error", "rate_limit"}}, .middleware = {logging}}).get(),
+    EXPECT_EQ(
+        completion("mock/echo", {Message::user("hi")}, {.extra = {{"mock_response", "x"}}, .middleware = {logging}})
+            .text(),
+        "x");
+    EXPECT_THROW(
+        completion("mock/echo", {Message::user("hi")}, {.extra = {{"mock_error", "auth"}}, .middleware = {logging}}),
+        AuthError);
+    EXPECT_THROW(acompletion("mock/echo", {Message::user("hi")},
+                             {.extra = {{"mock_error", "rate_limit"}}, .middleware = {logging}})
+                     .get(),
                  RateLimitError);
 }
 
 TEST(LogLine, NamesProviderModelLatencyTokensAndOutcome) {
-    detail::CallRecord r{.call = "completion", .provider = "openai", .model = "gpt-4o-mini", .latency_ms = 12, .tokens = 15};
-    EXPECT_EQ(detail::log_line(r), "llmgate call=completion provider=openai model=gpt-4o-mini latency_ms=12 tokens=15 outcome=ok");
-    r.tokens.reset();
-    r.error = std::make_exception_ptr(RateLimitError(ErrorInfo{.provider = "openai", .status = 429, .message = "slow down"}));
+    detail::CallRecord r{
+        .call = "completion", .provider = "openai", .model = "gpt-4o-mini", .latency_ms = 12, .tokens = 15};
     EXPECT_EQ(detail::log_line(r),
-              "llmgate call=completion provider=openai model=gpt-4o-mini latency_ms=12 outcome=RateLimitError status=429");
+              "llmgate call=completion provider=openai model=gpt-4o-mini latency_ms=12 tokens=15 outcome=ok");
+    r.tokens.reset();
+    r.error =
+        std::make_exception_ptr(RateLimitError(ErrorInfo{.provider = "openai", .status = 429, .message = "slow down"}));
+    EXPECT_EQ(
+        detail::log_line(r),
+        "llmgate call=completion provider=openai model=gpt-4o-mini latency_ms=12 outcome=RateLimitError status=429");
 }
 
 TEST(LogLine, ContentOnlyWhenGivenAndQuoted) {

@@ -8,7 +8,8 @@ using llmgate::detail::NdjsonParser;
 
 namespace {
 
-std::vector<std::string> frame(const std::vector<std::string>& slices, std::size_t max_line = NdjsonParser::kDefaultMaxLine) {
+std::vector<std::string> frame(const std::vector<std::string>& slices,
+                               std::size_t max_line = NdjsonParser::kDefaultMaxLine) {
     NdjsonParser p(max_line);
     std::vector<std::string> out;
     for (const auto& s : slices) p.feed(s, out);

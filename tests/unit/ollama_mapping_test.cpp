@@ -63,8 +63,10 @@ TEST(OllamaRequest, SendsStreamExplicitlyAndOptionsUnderOptions) {
     json body = ollama_chat_body(req, false);
     EXPECT_EQ(body["stream"], false);
     EXPECT_EQ(body["model"], "llama3.2");
-    EXPECT_EQ(body["messages"], json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hi"}])"));
-    EXPECT_EQ(body["options"], json::parse(R"({"num_predict":50,"temperature":0.2,"top_p":0.9,"seed":7,"stop":["END"]})"));
+    EXPECT_EQ(body["messages"],
+              json::parse(R"([{"role":"system","content":"be brief"},{"role":"user","content":"Hi"}])"));
+    EXPECT_EQ(body["options"],
+              json::parse(R"({"num_predict":50,"temperature":0.2,"top_p":0.9,"seed":7,"stop":["END"]})"));
     EXPECT_FALSE(body.contains("max_tokens"));
     EXPECT_EQ(ollama_chat_body(req, true)["stream"], true);
 }
@@ -97,7 +99,8 @@ TEST(OllamaRequest, ToolArgumentsAreSentBackAsAnObjectInHistory) {
     EXPECT_EQ(a["tool_calls"][0]["function"]["name"], "get_weather");
     EXPECT_EQ(a["tool_calls"][0]["id"], "call_0_abc");
     // The tool result names its tool (looked up from the call's id) and keeps the id.
-    EXPECT_EQ(body["messages"][2], json::parse(R"({"role":"tool","content":"22C","tool_name":"get_weather","tool_call_id":"call_0_abc"})"));
+    EXPECT_EQ(body["messages"][2],
+              json::parse(R"({"role":"tool","content":"22C","tool_name":"get_weather","tool_call_id":"call_0_abc"})"));
 }
 
 TEST(OllamaRequest, ToolArgumentsGivenOnlyAsRawTextAreStillSentAsAnObject) {
@@ -107,7 +110,8 @@ TEST(OllamaRequest, ToolArgumentsGivenOnlyAsRawTextAreStillSentAsAnObject) {
     ChatRequest req{.model = "m", .messages = {assistant}};
     EXPECT_EQ(ollama_chat_body(req, false)["messages"][0]["tool_calls"][0]["function"]["arguments"]["city"], "Tokyo");
     tc.arguments_raw = "[1,2]";
-    ChatRequest bad{.model = "m", .messages = {Message{.role = "assistant", .content = std::string(), .tool_calls = {tc}}}};
+    ChatRequest bad{.model = "m",
+                    .messages = {Message{.role = "assistant", .content = std::string(), .tool_calls = {tc}}}};
     EXPECT_THROW(ollama_chat_body(bad, false), InvalidRequestError);
 }
 
@@ -116,7 +120,10 @@ TEST(OllamaRequest, ToolsKeptInStreaming) {
     req.options.tools = {Tool{.name = "get_weather", .description = "Weather", .parameters = {{"type", "object"}}}};
     json body = ollama_chat_body(req, true);
     EXPECT_EQ(body["stream"], true);
-    EXPECT_EQ(body["tools"], json::parse(R"([{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}}])"));
+    EXPECT_EQ(
+        body["tools"],
+        json::parse(
+            R"([{"type":"function","function":{"name":"get_weather","description":"Weather","parameters":{"type":"object"}}}])"));
     req.options.tool_choice = "none";
     EXPECT_FALSE(ollama_chat_body(req, true).contains("tools"));
 }
@@ -157,7 +164,8 @@ TEST(OllamaRequest, EmbedBodyKeepsSingleStringAndMapsTruncateToABool) {
 // --- buffered reply ---
 
 TEST(OllamaReply, MapsTextDoneReasonAndCounts) {
-    auto r = ollama_parse_chat("llama3.2", R"({"model":"llama3.2","created_at":"x","message":{"role":"assistant","content":"Hello"},
+    auto r = ollama_parse_chat("llama3.2",
+                               R"({"model":"llama3.2","created_at":"x","message":{"role":"assistant","content":"Hello"},
         "done_reason":"stop","done":true,"prompt_eval_count":26,"eval_count":298})");
     EXPECT_EQ(r.text(), "Hello");
     EXPECT_EQ(r.finish_reason, "stop");
@@ -168,13 +176,16 @@ TEST(OllamaReply, MapsTextDoneReasonAndCounts) {
 }
 
 TEST(OllamaReply, MessageThinkingIsReasoningContent) {
-    auto r = ollama_parse_chat("qwen3", R"({"model":"qwen3","message":{"role":"assistant","content":"4","thinking":"2+2..."},"done":true,"done_reason":"stop"})");
+    auto r = ollama_parse_chat(
+        "qwen3",
+        R"({"model":"qwen3","message":{"role":"assistant","content":"4","thinking":"2+2..."},"done":true,"done_reason":"stop"})");
     EXPECT_EQ(r.reasoning(), "2+2...");
     EXPECT_EQ(r.text(), "4");
 }
 
 TEST(OllamaReply, LengthMapsToLength) {
-    auto r = ollama_parse_chat("m", R"({"message":{"role":"assistant","content":"Hel"},"done":true,"done_reason":"length"})");
+    auto r = ollama_parse_chat(
+        "m", R"({"message":{"role":"assistant","content":"Hel"},"done":true,"done_reason":"length"})");
     EXPECT_EQ(r.finish_reason, "length");
 }
 
@@ -192,7 +203,8 @@ TEST(OllamaReply, ToolCallArgumentsArriveAsAJsonObject) {
 }
 
 TEST(OllamaReply, SynthesisesStableToolCallIdsWhenOllamaSendsNone) {
-    const std::string body = R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":{"a":1}}},{"function":{"name":"f","arguments":{"a":1}}}]},"done":true})";
+    const std::string body =
+        R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"f","arguments":{"a":1}}},{"function":{"name":"f","arguments":{"a":1}}}]},"done":true})";
     auto a = ollama_parse_chat("m", body);
     auto b = ollama_parse_chat("m", body);
     EXPECT_EQ(a.tool_calls()[0].id, b.tool_calls()[0].id);
@@ -203,7 +215,9 @@ TEST(OllamaReply, SynthesisesStableToolCallIdsWhenOllamaSendsNone) {
 }
 
 TEST(OllamaReply, KeepsTheIdsRecentServersSend) {
-    auto r = ollama_parse_chat("m", R"({"message":{"role":"assistant","content":"","tool_calls":[{"id":"call_ab12cd34","function":{"name":"f","arguments":{}}}]},"done":true})");
+    auto r = ollama_parse_chat(
+        "m",
+        R"({"message":{"role":"assistant","content":"","tool_calls":[{"id":"call_ab12cd34","function":{"name":"f","arguments":{}}}]},"done":true})");
     EXPECT_EQ(r.tool_calls()[0].id, "call_ab12cd34");
 }
 
@@ -215,7 +229,8 @@ TEST(OllamaReply, MalformedOrShapelessRepliesAreResponseParseErrors) {
 
 TEST(OllamaReply, EmbeddingsMapVectorsAndPromptCount) {
     EmbedRequest req{.model = "nomic-embed-text", .inputs = {"a", "b"}};
-    auto r = ollama_parse_embed(req, R"({"model":"nomic-embed-text","embeddings":[[0.1,0.2],[0.3,0.4]],"prompt_eval_count":8})");
+    auto r = ollama_parse_embed(
+        req, R"({"model":"nomic-embed-text","embeddings":[[0.1,0.2],[0.3,0.4]],"prompt_eval_count":8})");
     ASSERT_EQ(r.embeddings.size(), 2u);
     EXPECT_DOUBLE_EQ(r.embeddings[1][0], 0.3);
     EXPECT_EQ(r.usage.prompt_tokens, 8);
@@ -227,12 +242,13 @@ TEST(OllamaReply, EmbeddingsMapVectorsAndPromptCount) {
 // --- stream ---
 
 TEST(OllamaStream, FinalDoneLineCarriesTheTokenCounts) {
-    auto chunks = decode({R"({"model":"llama3.2","message":{"role":"assistant","content":"Hel"},"done":false})"
-                          "\n",
-                          R"({"model":"llama3.2","message":{"role":"assistant","content":"lo"},"done":false})"
-                          "\n",
-                          R"({"model":"llama3.2","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":26,"eval_count":282})"
-                          "\n"});
+    auto chunks = decode(
+        {R"({"model":"llama3.2","message":{"role":"assistant","content":"Hel"},"done":false})"
+         "\n",
+         R"({"model":"llama3.2","message":{"role":"assistant","content":"lo"},"done":false})"
+         "\n",
+         R"({"model":"llama3.2","message":{"role":"assistant","content":""},"done_reason":"stop","done":true,"prompt_eval_count":26,"eval_count":282})"
+         "\n"});
     ASSERT_EQ(chunks.size(), 3u);
     EXPECT_EQ(chunks[0].delta + chunks[1].delta, "Hello");
     EXPECT_FALSE(chunks[0].usage.has_value());
@@ -255,12 +271,13 @@ TEST(OllamaStream, MessageThinkingIsReasoningContent) {
 }
 
 TEST(OllamaStream, ToolCallsArrivingWholeGetTheirOwnIndexAndAreAssembled) {
-    auto chunks = decode({R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"index":0,"name":"get_weather","arguments":{"city":"Tokyo"}}}]},"done":false})"
-                          "\n"
-                          R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"index":0,"name":"get_weather","arguments":{"city":"Paris"}}}]},"done":false})"
-                          "\n"
-                          R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":169,"eval_count":15})"
-                          "\n"});
+    auto chunks = decode(
+        {R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"index":0,"name":"get_weather","arguments":{"city":"Tokyo"}}}]},"done":false})"
+         "\n"
+         R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"index":0,"name":"get_weather","arguments":{"city":"Paris"}}}]},"done":false})"
+         "\n"
+         R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop","prompt_eval_count":169,"eval_count":15})"
+         "\n"});
     ASSERT_EQ(chunks.size(), 3u);
     ASSERT_EQ(chunks[0].tool_call_deltas.size(), 1u);
     EXPECT_EQ(chunks[0].tool_call_deltas[0].index, 0);
@@ -274,7 +291,9 @@ TEST(OllamaStream, ToolCallsArrivingWholeGetTheirOwnIndexAndAreAssembled) {
 }
 
 TEST(OllamaStream, BodyEndingWithoutDoneLineIsAResponseParseError) {
-    EXPECT_THROW(decode({R"({"message":{"role":"assistant","content":"Hel"},"done":false})" "\n"}), ResponseParseError);
+    EXPECT_THROW(decode({R"({"message":{"role":"assistant","content":"Hel"},"done":false})"
+                         "\n"}),
+                 ResponseParseError);
     EXPECT_THROW(decode({}), ResponseParseError);
 }
 
@@ -288,9 +307,13 @@ TEST(OllamaStream, FinalLineWithoutNewlineStillEndsTheStream) {
 TEST(OllamaStream, ErrorLineMidStreamIsAProviderAPIError) {
     auto d = make_ollama_stream_decoder("llama3.2");
     std::deque<StreamChunk> out;
-    d->feed(R"({"message":{"role":"assistant","content":"Hel"},"done":false})" "\n", out);
+    d->feed(R"({"message":{"role":"assistant","content":"Hel"},"done":false})"
+            "\n",
+            out);
     try {
-        d->feed(R"({"error":"an error was encountered while running the model"})" "\n", out);
+        d->feed(R"({"error":"an error was encountered while running the model"})"
+                "\n",
+                out);
         FAIL();
     } catch (const ProviderAPIError& e) {
         EXPECT_EQ(e.provider_message(), "an error was encountered while running the model");
@@ -300,7 +323,9 @@ TEST(OllamaStream, ErrorLineMidStreamIsAProviderAPIError) {
 }
 
 TEST(OllamaStream, ModelNotFoundErrorLineIsAModelNotFoundError) {
-    EXPECT_THROW(decode({R"({"error":"model 'nope' not found"})" "\n"}), ModelNotFoundError);
+    EXPECT_THROW(decode({R"({"error":"model 'nope' not found"})"
+                         "\n"}),
+                 ModelNotFoundError);
 }
 
 TEST(OllamaStream, MalformedLineIsAResponseParseError) {
@@ -309,13 +334,18 @@ TEST(OllamaStream, MalformedLineIsAResponseParseError) {
 }
 
 TEST(OllamaStream, LengthWithoutOutputIsAnIncompleteResponse) {
-    EXPECT_THROW(decode({R"({"message":{"role":"assistant","content":"","thinking":"long..."},"done":false})" "\n"
-                         R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"length","eval_count":10})" "\n"}),
-                 IncompleteResponseError);
+    EXPECT_THROW(
+        decode({R"({"message":{"role":"assistant","content":"","thinking":"long..."},"done":false})"
+                "\n"
+                R"({"message":{"role":"assistant","content":""},"done":true,"done_reason":"length","eval_count":10})"
+                "\n"}),
+        IncompleteResponseError);
 }
 
 TEST(OllamaStream, CrlfLineEndsAndAnySplitGiveTheSameChunks) {
-    const std::string body = "{\"message\":{\"content\":\"a\"},\"done\":false}\r\n{\"message\":{\"content\":\"b\"},\"done\":true,\"done_reason\":\"stop\"}\r\n";
+    const std::string body =
+        "{\"message\":{\"content\":\"a\"},\"done\":false}\r\n{\"message\":{\"content\":\"b\"},\"done\":true,\"done_"
+        "reason\":\"stop\"}\r\n";
     auto whole = decode({body});
     std::vector<std::string> bytes;
     for (char c : body) bytes.emplace_back(1, c);

@@ -67,7 +67,8 @@ TEST(OpenAIBodyText, EscapesEveryControlCharacterAndKeepsUnicode) {
 
 TEST(OpenAIBodyText, ToolTurnsAndToolCalls) {
     Message call = Message::assistant("");
-    call.tool_calls.push_back(ToolCall{.id = "call_1", .function = "get_weather", .arguments_raw = R"({"city":"Paris"})"});
+    call.tool_calls.push_back(
+        ToolCall{.id = "call_1", .function = "get_weather", .arguments_raw = R"({"city":"Paris"})"});
     call.tool_calls.push_back(ToolCall{.id = "call_2", .function = "get_time", .arguments_raw = "{}"});
     Message with_text = Message::assistant("Let me check.");
     with_text.tool_calls.push_back(ToolCall{.id = "call_3", .function = "f", .arguments_raw = "not json \"at all\""});
@@ -92,11 +93,12 @@ TEST(OpenAIBodyText, ToolsToolChoiceAndResponseFormat) {
         expect_same_bytes(request_with({Message::user("hi")}, o));
     }
     Options s;
-    s.response_format = ResponseFormat{.schema = json::parse(R"({"type":"object","properties":{"title":{"type":"string"},
+    s.response_format =
+        ResponseFormat{.schema = json::parse(R"({"type":"object","properties":{"title":{"type":"string"},
                                                                  "year":{"type":"integer"}},"required":["title"]})"),
-                                       .name = "film",
-                                       .description = "a film",
-                                       .strict = true};
+                       .name = "film",
+                       .description = "a film",
+                       .strict = true};
     ChatRequest native = request_with({Message::user("a film")}, s);
     native.structured = StructuredMode::native_schema;
     expect_same_bytes(native);
@@ -126,7 +128,8 @@ TEST(OpenAIBodyText, InvalidUtf8DeclinesToTheTreePathWhichRefusesIt) {
     Message named = Message::user("ok");
     named.name = bad;
     requests.push_back(request_with({named}));
-    requests.push_back(request_with({Message::user(std::vector<ContentPart>{ContentPart::image_from_bytes(bad, "image/png")})}));
+    requests.push_back(
+        request_with({Message::user(std::vector<ContentPart>{ContentPart::image_from_bytes(bad, "image/png")})}));
     requests.push_back(request_with({Message::user(std::vector<ContentPart>{ContentPart::image_from_url(bad)})}));
     Message call = Message::assistant("");
     call.tool_calls.push_back(ToolCall{.id = "c", .function = "f", .arguments_raw = bad});

@@ -106,12 +106,13 @@ TEST(OpenAIFastReply, DeclinesWhatOnlyTheFullMapperReads) {
 }
 
 TEST(OpenAIFastReply, DeclinesMalformedRepliesSoTheFullMapperReportsThem) {
-    for (const std::string& body : {std::string("{\"choices\": ["), std::string("<html>bad gateway</html>"),
-                                   std::string("{\"id\":\"x\"}"), std::string("{\"choices\":[{\"message\":{\"content\":5}}]}"),
-                                   std::string("{\"choices\":[{\"index\":\"zero\"}]}"),
-                                   std::string("{\"choices\":[{\"message\":{\"content\":\"a\"}}]} trailing"),
-                                   std::string("{\"choices\":[{\"message\":{\"content\":\"raw\ncontrol\"}}]}"),
-                                   std::string("{\"choices\":[{\"message\":{\"content\":\"\xff\xfe\"}}]}")}) {
+    for (const std::string& body :
+         {std::string("{\"choices\": ["), std::string("<html>bad gateway</html>"), std::string("{\"id\":\"x\"}"),
+          std::string("{\"choices\":[{\"message\":{\"content\":5}}]}"),
+          std::string("{\"choices\":[{\"index\":\"zero\"}]}"),
+          std::string("{\"choices\":[{\"message\":{\"content\":\"a\"}}]} trailing"),
+          std::string("{\"choices\":[{\"message\":{\"content\":\"raw\ncontrol\"}}]}"),
+          std::string("{\"choices\":[{\"message\":{\"content\":\"\xff\xfe\"}}]}")}) {
         SCOPED_TRACE(body);
         EXPECT_FALSE(openai_parse_chat_fast("openai", body).has_value());
         EXPECT_THROW(openai_parse_chat("openai", body), ResponseParseError);
@@ -171,11 +172,16 @@ TEST(OpenAIFastChunk, DeclinesErrorsPartsAndMalformedEvents) {
 
 TEST(OpenAIFastChunk, DecoderGivesTheSameChunksWithAndWithoutTheFastPath) {
     const std::string sse =
-        "data: {\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+        "data: "
+        "{\"id\":\"c\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}"
+        "\n\n"
         "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n"
-        "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}\n\n"
+        "data: "
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"t\",\"function\":{"
+        "\"name\":\"f\",\"arguments\":\"{}\"}}]}}]}\n\n"
         "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
-        "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n"
+        "data: "
+        "{\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n"
         "data: [DONE]\n\n";
     auto run = [&](bool fast) {
         auto d = make_openai_stream_decoder("openai", "m", fast);

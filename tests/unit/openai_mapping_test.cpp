@@ -58,7 +58,8 @@ TEST(OpenAIRequest, ToolChoiceKeywordsStayStrings) {
 
 TEST(OpenAIRequest, AssistantToolCallTurnHasNullContentAndToolTurnHasId) {
     Message a{.role = "assistant"};
-    a.tool_calls.push_back(ToolCall{.id = "call_1", .function = "f", .arguments = {{"x", 1}}, .arguments_raw = "{\"x\":1}"});
+    a.tool_calls.push_back(
+        ToolCall{.id = "call_1", .function = "f", .arguments = {{"x", 1}}, .arguments_raw = "{\"x\":1}"});
     json j = message_to_json(a);
     EXPECT_TRUE(j["content"].is_null());
     EXPECT_EQ(j["tool_calls"][0]["function"]["arguments"], "{\"x\":1}");
@@ -101,10 +102,14 @@ TEST(OpenAIReply, MalformedOrShapelessRepliesAreParseErrors) {
 
 TEST(OpenAIStream, AssemblesTextFinishReasonAndUsageChunkWithEmptyChoices) {
     auto chunks = decode(
-        "data: {\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}],\"usage\":null}\n\n"
+        "data: "
+        "{\"id\":\"c1\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+        "\"content\":\"\"}}],\"usage\":null}\n\n"
         "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
-        "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n"
-        "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n"
+        "data: "
+        "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n"
+        "data: "
+        "{\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n"
         "data: [DONE]\n\n");
     ASSERT_EQ(chunks.size(), 4u);
     EXPECT_EQ(chunks[1].delta + chunks[2].delta, "Hello");
@@ -116,10 +121,17 @@ TEST(OpenAIStream, AssemblesTextFinishReasonAndUsageChunkWithEmptyChoices) {
 
 TEST(OpenAIStream, AssemblesParallelToolCallFragmentsByIndex) {
     auto chunks = decode(
-        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_0\",\"type\":\"function\",\"function\":{\"name\":\"a\",\"arguments\":\"\"}}]}}]}\n\n"
-        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"b\",\"arguments\":\"{\\\"y\\\"\"}}]}}]}\n\n"
-        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"x\\\": 1}\"}}]}}]}\n\n"
-        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\": 2}\"}}]}}]}\n\n"
+        "data: "
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_0\",\"type\":\"function\","
+        "\"function\":{\"name\":\"a\",\"arguments\":\"\"}}]}}]}\n\n"
+        "data: "
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_1\",\"type\":\"function\","
+        "\"function\":{\"name\":\"b\",\"arguments\":\"{\\\"y\\\"\"}}]}}]}\n\n"
+        "data: "
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"x\\\": "
+        "1}\"}}]}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"function\":{\"arguments\":\": "
+        "2}\"}}]}}]}\n\n"
         "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n"
         "data: [DONE]\n\n");
     const auto& last = chunks.back();
@@ -133,7 +145,9 @@ TEST(OpenAIStream, AssemblesParallelToolCallFragmentsByIndex) {
 
 TEST(OpenAIStream, ToolCallWithNoArgumentFragmentsGetsEmptyObject) {
     auto chunks = decode(
-        "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"now\"}}]}}]}\n\n"
+        "data: "
+        "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":"
+        "\"now\"}}]}}]}\n\n"
         "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n");
     ASSERT_EQ(chunks.back().tool_calls.size(), 1u);
     EXPECT_EQ(chunks.back().tool_calls[0].arguments_raw, "{}");
@@ -141,12 +155,15 @@ TEST(OpenAIStream, ToolCallWithNoArgumentFragmentsGetsEmptyObject) {
 }
 
 TEST(OpenAIStream, StreamCutBeforeDoneIsAnError) {
-    EXPECT_THROW(decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"}}]}\n\n"), ResponseParseError);
+    EXPECT_THROW(decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"partial\"}}]}\n\n"),
+                 ResponseParseError);
 }
 
 TEST(OpenAIStream, ErrorEventMidStreamRaisesWithProviderMessage) {
     try {
-        decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
+        decode(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\ndata: "
+            "{\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n");
         FAIL() << "expected an error";
     } catch (const ProviderAPIError& e) {
         EXPECT_EQ(e.provider_message(), "overloaded");
@@ -160,14 +177,17 @@ TEST(OpenAIStream, MalformedEventIsAParseError) {
 
 TEST(OpenAIStream, ReadsGroqUsageFromXGroq) {
     auto chunks = decode(
-        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"x_groq\":{\"id\":\"req_1\",\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":6,\"total_tokens\":10}}}\n\n"
+        "data: "
+        "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"x_groq\":{\"id\":\"req_1\",\"usage\":{"
+        "\"prompt_tokens\":4,\"completion_tokens\":6,\"total_tokens\":10}}}\n\n"
         "data: [DONE]\n\n");
     ASSERT_TRUE(chunks[0].usage.has_value());
     EXPECT_EQ(chunks[0].usage->completion_tokens, 6);
 }
 
 TEST(OpenAIStream, ReadsReasoningDeltas) {
-    auto chunks = decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"thinking...\"}}]}\n\ndata: [DONE]\n\n");
+    auto chunks =
+        decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"thinking...\"}}]}\n\ndata: [DONE]\n\n");
     EXPECT_EQ(chunks[0].reasoning, "thinking...");
 }
 
@@ -188,16 +208,19 @@ TEST(OpenAIEmbeddings, BadBase64IsAParseError) {
 
 TEST(OpenAIStream, EmptyStreamCutByLengthIsAnIncompleteResponse) {
     try {
-        decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
-               "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
-               "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":64,\"total_tokens\":69,"
-               "\"completion_tokens_details\":{\"reasoning_tokens\":64}}}\n\ndata: [DONE]\n\n");
+        decode(
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+            "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\n"
+            "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":64,\"total_tokens\":69,"
+            "\"completion_tokens_details\":{\"reasoning_tokens\":64}}}\n\ndata: [DONE]\n\n");
         FAIL() << "expected IncompleteResponseError";
     } catch (const IncompleteResponseError& e) {
         EXPECT_EQ(e.finish_reason(), "length");
         EXPECT_EQ(e.usage().reasoning_tokens, 64);
     }
     // With some text, a length cut is an ordinary partial answer.
-    auto chunks = decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n");
+    auto chunks = decode(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"},\"finish_reason\":\"length\"}]}\n\ndata: "
+        "[DONE]\n\n");
     EXPECT_EQ(chunks.back().finish_reason, "length");
 }

@@ -16,7 +16,8 @@ json movie_schema() {
         "required":["title","year"]})");
 }
 
-ChatRequest structured(StructuredMode mode, ResponseFormat rf = ResponseFormat{.schema = movie_schema(), .name = "movie"}) {
+ChatRequest structured(StructuredMode mode,
+                       ResponseFormat rf = ResponseFormat{.schema = movie_schema(), .name = "movie"}) {
     ChatRequest r;
     r.model = "gpt-4o-mini";
     r.messages = {Message::user("a film")};
@@ -108,9 +109,11 @@ TEST(OpenAIResponseFormat, NonStrictSendsTheSchemaAsGiven) {
 
 TEST(OpenAIResponseFormat, NameIsMadeValidForTheApi) {
     ResponseFormat rf{.schema = movie_schema(), .name = "my movie/v2"};
-    EXPECT_EQ(openai_response_format(structured(StructuredMode::native_schema, rf), true)["json_schema"]["name"], "my_movie_v2");
+    EXPECT_EQ(openai_response_format(structured(StructuredMode::native_schema, rf), true)["json_schema"]["name"],
+              "my_movie_v2");
     rf.name = "";
-    EXPECT_EQ(openai_response_format(structured(StructuredMode::native_schema, rf), true)["json_schema"]["name"], "response");
+    EXPECT_EQ(openai_response_format(structured(StructuredMode::native_schema, rf), true)["json_schema"]["name"],
+              "response");
 }
 
 TEST(OpenAIResponseFormat, JsonModeIsJsonObjectAndNoneSendsNothing) {
@@ -137,8 +140,10 @@ TEST(OpenAIVision, ImageUrlKeepsDetailAndBytesBecomeADataUri) {
                                  ContentPart::image_from_bytes("iVBORw0KGgo=", "image/png")})};
     json content = openai_chat_body(r, false, false)["messages"][0]["content"];
     EXPECT_EQ(content[0], json::parse(R"({"type":"text","text":"what is it?"})"));
-    EXPECT_EQ(content[1], json::parse(R"({"type":"image_url","image_url":{"url":"https://example.com/cat.png","detail":"high"}})"));
-    EXPECT_EQ(content[2], json::parse(R"({"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}})"));
+    EXPECT_EQ(content[1],
+              json::parse(R"({"type":"image_url","image_url":{"url":"https://example.com/cat.png","detail":"high"}})"));
+    EXPECT_EQ(content[2],
+              json::parse(R"({"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}})"));
 }
 
 TEST(OpenAICapabilities, StructuredModesFollowTheModelFamily) {

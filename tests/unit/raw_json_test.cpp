@@ -14,7 +14,8 @@ namespace {
 
 // Deliberately not in nlohmann's compact form (spaces, a newline, key order) so dump() can show it is
 // the original bytes and not a re-serialisation.
-const std::string kReply = "{\"object\": \"chat.completion\",\n \"choices\": [{\"index\": 0}], \"id\": \"c-1\", \"n\": 2.5}";
+const std::string kReply =
+    "{\"object\": \"chat.completion\",\n \"choices\": [{\"index\": 0}], \"id\": \"c-1\", \"n\": 2.5}";
 
 TEST(RawJson, DefaultIsNull) {
     RawJson r;
@@ -42,7 +43,7 @@ TEST(RawJson, TextParsesToTheSameValueAsEagerParsing) {
 
 TEST(RawJson, RepeatedReadsReturnTheSameParsedObject) {
     const RawJson r = RawJson::from_text(kReply);
-    EXPECT_FALSE(r.empty());  // held text is not empty, before any parse
+    EXPECT_FALSE(r.empty());        // held text is not empty, before any parse
     EXPECT_EQ(&r.get(), &r.get());  // parsed once, not on every read
 }
 
@@ -98,7 +99,7 @@ TEST(RawJson, IndexingAbsentKeysOrWrongTypesGivesNullWithoutAsserting) {
     EXPECT_TRUE(obj[std::size_t{0}].is_null());  // an object is not an array
     const RawJson arr = RawJson(json::array({1, 2}));
     EXPECT_EQ(arr[1], 2);
-    EXPECT_TRUE(arr[2].is_null());  // out of range
+    EXPECT_TRUE(arr[2].is_null());    // out of range
     EXPECT_TRUE(arr["a"].is_null());  // an array is not an object
     EXPECT_FALSE(arr.contains("a"));
     const RawJson scalar = RawJson(json("text"));

@@ -62,7 +62,8 @@ TEST(SseParser, EventWithoutDataIsNotDispatched) {
 }
 
 TEST(SseParser, SameEventsWhateverTheSliceBoundaries) {
-    const std::string stream = "event: a\r\ndata: {\"x\": 1}\r\n\r\ndata: line1\ndata: line2\n\n: c\n\rdata: [DONE]\r\n\r\n";
+    const std::string stream =
+        "event: a\r\ndata: {\"x\": 1}\r\n\r\ndata: line1\ndata: line2\n\n: c\n\rdata: [DONE]\r\n\r\n";
     const auto whole = parse_all(stream);
     ASSERT_EQ(whole.size(), 3u);
     for (std::size_t cut1 = 0; cut1 <= stream.size(); ++cut1) {

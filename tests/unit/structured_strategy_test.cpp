@@ -12,8 +12,10 @@ using namespace llmgate::detail;
 namespace {
 
 ResponseFormat format(StructuredStrategy s = StructuredStrategy::automatic) {
-    return ResponseFormat{.schema = json::parse(R"({"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]})"),
-                          .name = "answer", .strategy = s};
+    return ResponseFormat{
+        .schema = json::parse(R"({"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]})"),
+        .name = "answer",
+        .strategy = s};
 }
 Capabilities caps(bool native, bool json_mode) {
     Capabilities c;
@@ -23,7 +25,8 @@ Capabilities caps(bool native, bool json_mode) {
 }
 std::exception_ptr error_with_status(int status, bool invalid_request) {
     ErrorInfo info{.provider = "p", .status = status};
-    return invalid_request ? std::make_exception_ptr(InvalidRequestError(info)) : std::make_exception_ptr(ProviderAPIError(info));
+    return invalid_request ? std::make_exception_ptr(InvalidRequestError(info))
+                           : std::make_exception_ptr(ProviderAPIError(info));
 }
 CompletionResponse reply(std::string text, std::string finish = "stop") {
     CompletionResponse r;
@@ -38,7 +41,8 @@ CompletionResponse reply(std::string text, std::string finish = "stop") {
 
 TEST(StructuredPlan, AutomaticGoesFromTheStrongestModeTheProviderHasDownToThePrompt) {
     using V = std::vector<Strategy>;
-    EXPECT_EQ(structured_plan(format(), caps(true, true), "p", "m"), (V{Strategy::native, Strategy::json_mode, Strategy::prompt}));
+    EXPECT_EQ(structured_plan(format(), caps(true, true), "p", "m"),
+              (V{Strategy::native, Strategy::json_mode, Strategy::prompt}));
     EXPECT_EQ(structured_plan(format(), caps(true, false), "p", "m"), (V{Strategy::native, Strategy::prompt}));
     EXPECT_EQ(structured_plan(format(), caps(false, true), "p", "m"), (V{Strategy::json_mode, Strategy::prompt}));
     EXPECT_EQ(structured_plan(format(), caps(false, false), "p", "m"), (V{Strategy::prompt}));
@@ -46,10 +50,12 @@ TEST(StructuredPlan, AutomaticGoesFromTheStrongestModeTheProviderHasDownToThePro
 
 TEST(StructuredPlan, ExplicitStrategyIsTheOnlyOneAndMustBeAvailable) {
     using V = std::vector<Strategy>;
-    EXPECT_EQ(structured_plan(format(StructuredStrategy::json_mode), caps(true, true), "p", "m"), V{Strategy::json_mode});
+    EXPECT_EQ(structured_plan(format(StructuredStrategy::json_mode), caps(true, true), "p", "m"),
+              V{Strategy::json_mode});
     EXPECT_EQ(structured_plan(format(StructuredStrategy::prompt), caps(true, true), "p", "m"), V{Strategy::prompt});
     EXPECT_THROW(structured_plan(format(StructuredStrategy::native), caps(false, true), "p", "m"), InvalidRequestError);
-    EXPECT_THROW(structured_plan(format(StructuredStrategy::json_mode), caps(true, false), "p", "m"), InvalidRequestError);
+    EXPECT_THROW(structured_plan(format(StructuredStrategy::json_mode), caps(true, false), "p", "m"),
+                 InvalidRequestError);
     ResponseFormat no_schema;
     EXPECT_THROW(structured_plan(no_schema, caps(true, true), "p", "m"), InvalidRequestError);
 }
@@ -94,7 +100,8 @@ TEST(StructuredStepDown, OnlyARejected400Or422ModeStepsDown) {
     EXPECT_FALSE(should_step_down(error_with_status(500, false)));
     EXPECT_FALSE(should_step_down(error_with_status(0, true)));  // our own argument checks
     EXPECT_FALSE(should_step_down(std::make_exception_ptr(AuthError(ErrorInfo{.status = 401}))));
-    EXPECT_FALSE(should_step_down(std::make_exception_ptr(RateLimitError(ErrorInfo{.status = 429}, std::chrono::milliseconds(0)))));
+    EXPECT_FALSE(should_step_down(
+        std::make_exception_ptr(RateLimitError(ErrorInfo{.status = 429}, std::chrono::milliseconds(0)))));
     EXPECT_FALSE(should_step_down(std::make_exception_ptr(StructuredOutputError(ErrorInfo{.status = 400}, "", {"x"}))));
     EXPECT_FALSE(should_step_down(std::make_exception_ptr(std::runtime_error("other"))));
 }
@@ -112,7 +119,9 @@ TEST(StructuredReply, CutOffReplySaysSo) {
         apply_structured_reply(r, format(), Strategy::native, "m");
         FAIL();
     } catch (const StructuredOutputError& e) {
-        EXPECT_EQ(e.problems(), std::vector<std::string>{"$: the reply contains no JSON value (the reply was cut off: finish_reason length)"});
+        EXPECT_EQ(e.problems(),
+                  std::vector<std::string>{
+                      "$: the reply contains no JSON value (the reply was cut off: finish_reason length)"});
         EXPECT_EQ(e.raw_text(), "{\"n\": ");
     }
 }

@@ -79,9 +79,15 @@ TEST(StructuredTypes, SchemaOfScalarsEnumsVectorsAndOptionals) {
 }
 
 TEST(StructuredTypes, RoundTripsThroughJson) {
-    films::Movie m{.title = "Alien", .year = 1979, .rating = 8.5, .released = true, .genre = films::Genre::scifi,
-                   .cast = {{"Sigourney Weaver", 1949}, {"Ian Holm", std::nullopt}}, .tagline = std::nullopt,
-                   .director = films::Person{"Ridley Scott", 1937}, .grid = {{1, 2}, {}}};
+    films::Movie m{.title = "Alien",
+                   .year = 1979,
+                   .rating = 8.5,
+                   .released = true,
+                   .genre = films::Genre::scifi,
+                   .cast = {{"Sigourney Weaver", 1949}, {"Ian Holm", std::nullopt}},
+                   .tagline = std::nullopt,
+                   .director = films::Person{"Ridley Scott", 1937},
+                   .grid = {{1, 2}, {}}};
     const json j = m;
     EXPECT_EQ(j["genre"], "scifi");
     EXPECT_TRUE(j["tagline"].is_null());

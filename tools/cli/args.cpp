@@ -81,17 +81,28 @@ bool takes_value(std::string_view name) {
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
-    if (name == "-m" || name == "--model") args.model = value;
-    else if (name == "--system") args.system = value;
-    else if (name == "--max-tokens") args.max_tokens = parse_positive_int(name, value);
-    else if (name == "--temperature") args.temperature = parse_number(name, value, true);
-    else if (name == "--provider") args.provider = value;
-    else if (name == "--api-base") args.api_base = value;
-    else if (name == "--timeout") args.timeout_seconds = parse_number(name, value, false);
-    else if (name == "--dimensions") args.dimensions = parse_positive_int(name, value);
-    else if (name == "--concurrency") args.concurrency = parse_positive_int(name, value);
-    else if (name == "--schema") args.schema_file = value;
-    else if (name == "--image") args.images.push_back(value);
+    if (name == "-m" || name == "--model")
+        args.model = value;
+    else if (name == "--system")
+        args.system = value;
+    else if (name == "--max-tokens")
+        args.max_tokens = parse_positive_int(name, value);
+    else if (name == "--temperature")
+        args.temperature = parse_number(name, value, true);
+    else if (name == "--provider")
+        args.provider = value;
+    else if (name == "--api-base")
+        args.api_base = value;
+    else if (name == "--timeout")
+        args.timeout_seconds = parse_number(name, value, false);
+    else if (name == "--dimensions")
+        args.dimensions = parse_positive_int(name, value);
+    else if (name == "--concurrency")
+        args.concurrency = parse_positive_int(name, value);
+    else if (name == "--schema")
+        args.schema_file = value;
+    else if (name == "--image")
+        args.images.push_back(value);
 }
 
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
@@ -100,7 +111,8 @@ void check_command_options(const CliArgs& args) {
     if (!args.schema_file.empty() && args.command != Command::complete)
         throw UsageError("--schema only applies to a completion");
     if (!args.schema_file.empty() && args.stream) throw UsageError("--schema cannot be used with --stream");
-    if (!args.images.empty() && args.command != Command::complete) throw UsageError("--image only applies to a completion");
+    if (!args.images.empty() && args.command != Command::complete)
+        throw UsageError("--image only applies to a completion");
     if (args.command != Command::batch && (args.concurrency || args.fail_fast))
         throw UsageError("--concurrency and --fail-fast only apply to batch");
     if (args.command == Command::batch) {

@@ -28,11 +28,11 @@ struct CliArgs {
     std::string provider{};
     std::string api_base{};
     std::optional<double> timeout_seconds{};
-    std::optional<int> concurrency{};  // batch: requests in flight at once
-    bool fail_fast = false;            // batch: stop at the first failure
-    std::string schema_file{};         // --schema FILE.json: structured output validated against it
+    std::optional<int> concurrency{};   // batch: requests in flight at once
+    bool fail_fast = false;             // batch: stop at the first failure
+    std::string schema_file{};          // --schema FILE.json: structured output validated against it
     std::vector<std::string> images{};  // --image PATH|URL (repeatable): images sent with the prompt
-    std::vector<std::string> words{};  // prompt words (completion) or texts (embed); empty: read stdin
+    std::vector<std::string> words{};   // prompt words (completion) or texts (embed); empty: read stdin
 };
 
 // Throws UsageError. Never reads the environment, so it stays testable and side-effect free.

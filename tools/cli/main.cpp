@@ -66,7 +66,8 @@ llmgate::ResponseFormat read_schema(const std::string& path) {
     if (schema.is_discarded() || !schema.is_object())
         throw UsageError("--schema file '" + path + "' is not a JSON Schema object");
     llmgate::ResponseFormat format{.schema = schema};
-    if (const auto title = schema.find("title"); title != schema.end() && title->is_string()) format.name = title->get<std::string>();
+    if (const auto title = schema.find("title"); title != schema.end() && title->is_string())
+        format.name = title->get<std::string>();
     return format;
 }
 
@@ -105,8 +106,10 @@ int run_completion(const CliArgs& args) {
     if (options.response_format) {
         try {
             const auto response = llmgate::completion(model, messages, options);
-            if (args.json) std::cout << dump(llmgate::response_to_json(response)) << '\n';
-            else std::cout << response.parsed_json.dump(2, ' ', false, llmgate::json::error_handler_t::replace) << '\n';
+            if (args.json)
+                std::cout << dump(llmgate::response_to_json(response)) << '\n';
+            else
+                std::cout << response.parsed_json.dump(2, ' ', false, llmgate::json::error_handler_t::replace) << '\n';
         } catch (const llmgate::StructuredOutputError& e) {
             for (const auto& problem : e.problems()) std::cerr << "  " << problem << '\n';
             throw;
@@ -115,8 +118,10 @@ int run_completion(const CliArgs& args) {
     }
     if (!args.stream) {
         const auto response = llmgate::completion(model, messages, options);
-        if (args.json) std::cout << dump(llmgate::response_to_json(response)) << '\n';
-        else print_reply(response);
+        if (args.json)
+            std::cout << dump(llmgate::response_to_json(response)) << '\n';
+        else
+            print_reply(response);
         return 0;
     }
 
@@ -128,9 +133,12 @@ int run_completion(const CliArgs& args) {
         printed_text = true;
     }
     const auto response = stream.response();
-    if (args.json) std::cout << dump(llmgate::response_to_json(response)) << '\n';
-    else if (printed_text) std::cout << '\n';
-    else print_reply(response);  // no text streamed: show tool calls (or the empty line)
+    if (args.json)
+        std::cout << dump(llmgate::response_to_json(response)) << '\n';
+    else if (printed_text)
+        std::cout << '\n';
+    else
+        print_reply(response);  // no text streamed: show tool calls (or the empty line)
     return 0;
 }
 
@@ -176,7 +184,8 @@ int run_batch(const CliArgs& args) {
         // A line that is not JSON stays in place as a null: it fails at its own index, the rest run.
         if (request.is_discarded()) request = nullptr;
         if (request.is_object()) {
-            if (!request.contains("model")) request["model"] = args.model.empty() ? llmgate::default_model() : args.model;
+            if (!request.contains("model"))
+                request["model"] = args.model.empty() ? llmgate::default_model() : args.model;
             if (!args.provider.empty() && !request.contains("provider")) request["provider"] = args.provider;
             if (!args.api_base.empty() && !request.contains("api_base")) request["api_base"] = args.api_base;
             if (args.timeout_seconds && !request.contains("timeout")) request["timeout"] = *args.timeout_seconds;
@@ -215,7 +224,8 @@ int run_batch(const CliArgs& args) {
             while (next_error < result.errors.size() && result.errors[next_error].index < i) ++next_error;
             line["ok"] = false;
             if (next_error < result.errors.size() && result.errors[next_error].index == i)
-                line["error"] = {{"type", result.errors[next_error].error_type}, {"message", result.errors[next_error].message}};
+                line["error"] = {{"type", result.errors[next_error].error_type},
+                                 {"message", result.errors[next_error].message}};
         }
         std::cout << dump(line) << '\n';
     }

@@ -22,7 +22,7 @@ namespace llmgate {
 class RetryMiddleware : public Middleware {
 public:
     struct Settings {
-        int max_retries = 3;  // retries after the first attempt
+        int max_retries = 3;          // retries after the first attempt
         double backoff_factor = 0.5;  // seconds
         std::chrono::milliseconds max_backoff{30000};
         bool jitter = true;
