@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/base64.hpp"
+#include "util/base64.hpp"
 #include "fuzz_check.hpp"
 
 // No catch: base64_decode reports bad input as nullopt, so any exception is a bug.

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/dotenv.hpp"
+#include "util/dotenv.hpp"
 #include "fuzz_check.hpp"
 
 // No catch: parse_dotenv promises never to throw (unreadable lines are skipped), so any exception is a bug.

@@ -1,4 +1,4 @@
-// Differential fuzz target for is_valid_utf8 (src/core/utf8.cpp), which checks the caller's text
+// Differential fuzz target for is_valid_utf8 (src/util/utf8.cpp), which checks the caller's text
 // before a request is built and every error message: for any bytes it must agree with simdjson's
 // validator, and with nlohmann's serializer, which refuses (type_error 316) exactly the invalid text.
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
-#include "core/utf8.hpp"
+#include "util/utf8.hpp"
 #include "fuzz_check.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

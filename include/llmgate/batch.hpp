@@ -15,7 +15,7 @@
 #include "llmgate/requests.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // One failed request of a batch.
 struct BatchError {

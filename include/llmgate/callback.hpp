@@ -4,7 +4,7 @@
 #include <exception>
 #include <functional>
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // Called exactly once: with (nullptr, value) on success, or with the typed llmgate::Error (and an empty
 // value) on failure. Handlers run on llmgate's event loop thread, so they must not block: hand long work

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // Pass one in Options::cancel (or BatchOptions::cancel) and call cancel() from any thread (a handler, a
 // UI thread, a signal-watching thread) to stop every call that carries it:

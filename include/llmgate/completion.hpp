@@ -12,7 +12,7 @@
 #include "llmgate/stream.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // Sends the conversation to the provider the model string names ("gpt-4o-mini",
 // "groq/llama-3.1-8b-instant", "mock/echo", ...) and returns the unified response.

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // Reads a variable the way llmgate does: the process environment first, then a `.env` file in the
 // working directory (read once, never overriding a variable that is already set).

@@ -10,7 +10,7 @@
 #include "llmgate/options.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // One vector per input text, in input order. Providers without an embeddings API raise
 // EmbeddingsNotSupported.

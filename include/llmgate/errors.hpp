@@ -11,7 +11,7 @@
 
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // What every llmgate error carries. No field ever holds an API key.
 struct ErrorInfo {

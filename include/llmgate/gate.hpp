@@ -11,7 +11,7 @@
 #include "llmgate/middleware.hpp"
 #include "llmgate/structured.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // LLMGate gate({.middleware = {std::make_shared<RetryMiddleware>(3), std::make_shared<LoggingMiddleware>()},
 //               .fallback_chain = {"gpt-4o-mini", "groq/llama-3.1-8b-instant"}});

@@ -12,7 +12,7 @@
 #include "llmgate/stream.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // A decorator around the call to the provider. Each method receives the request as a value and `next`,
 // the rest of the chain (the following middleware, then the provider). A middleware may change the

@@ -12,7 +12,7 @@
 #include "llmgate/cancel.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 class Middleware;  // llmgate/middleware.hpp
 class Error;       // llmgate/errors.hpp

@@ -7,7 +7,7 @@
 #include "llmgate/options.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // completion(model, messages, options) as one value (Python's CompletionRequest).
 struct CompletionRequest {

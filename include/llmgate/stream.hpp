@@ -8,7 +8,7 @@
 
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 namespace detail {
 // Produces chunks one at a time; nullopt at the (verified) end of the stream. Throws llmgate::Error.

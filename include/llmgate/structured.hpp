@@ -36,7 +36,7 @@
 #include "llmgate/requests.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // {field name, description} pairs given with LLMGATE_DESCRIBE.
 using FieldDescriptions = std::vector<std::pair<std::string_view, std::string_view>>;

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 using json = nlohmann::json;
 
@@ -137,7 +137,7 @@ public:
     friend std::ostream& operator<<(std::ostream& os, const RawJson& r);
 
 private:
-    struct Text;  // src/core/types.cpp: the text, a once_flag, the parsed value
+    struct Text;  // src/types/types.cpp: the text, a once_flag, the parsed value
     json value_{};
     std::shared_ptr<const Text> text_{};  // copies share it; immutable apart from the one parse
 };

@@ -6,6 +6,6 @@
 #define LLMGATE_VERSION_PATCH 0
 #define LLMGATE_VERSION_STRING "0.1.0"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 inline constexpr const char* version = LLMGATE_VERSION_STRING;
 }

@@ -9,7 +9,7 @@
 #include "core/window.hpp"
 #include "llmgate/errors.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace detail {
 namespace {
 

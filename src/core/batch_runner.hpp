@@ -5,7 +5,7 @@
 
 #include "llmgate/batch.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Runs one request through `outer` middleware (the batch's, already appended to the caller's own).
 // The request is handed on by reference down to where it is used: each by-value hop would move its

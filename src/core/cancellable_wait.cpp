@@ -6,7 +6,7 @@
 
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 void sleep_unless_cancelled(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel) {
     if (!cancel) {

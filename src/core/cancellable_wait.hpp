@@ -8,7 +8,7 @@
 
 #include "llmgate/cancel.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Sleeps the calling thread for `delay`, or until `cancel` reads cancelled.
 void sleep_unless_cancelled(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel);

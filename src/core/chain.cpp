@@ -6,7 +6,7 @@
 #include "llmgate/errors.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 void run_after(std::chrono::milliseconds delay, std::function<void()> task) {
     detail::post_to_event_loop_after(delay, std::move(task));
@@ -14,7 +14,7 @@ void run_after(std::chrono::milliseconds delay, std::function<void()> task) {
 
 }  // namespace llmgate
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 using List = std::shared_ptr<const MiddlewareList>;

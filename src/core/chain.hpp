@@ -8,7 +8,7 @@
 #include "llmgate/middleware.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // `outer` (gate middleware, then batch middleware) wraps the request's own Options::middleware.
 // A null entry in either list is an InvalidRequestError.

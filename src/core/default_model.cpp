@@ -1,7 +1,7 @@
 // The model used when the caller names none: LLMGATE_MODEL, else the first provider with a key, else mock/.
 #include "llmgate/config.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 // An empty variable (KEY= in .env) counts as unset: it could never authenticate.

@@ -6,12 +6,12 @@
 #include <type_traits>
 
 #include "core/image_inlining.hpp"
-#include "core/utf8.hpp"
+#include "util/utf8.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/registry.hpp"
 #include "structured/strategy.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 [[noreturn]] void invalid(const Route& route, const std::string& model, std::string message) {

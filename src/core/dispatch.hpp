@@ -7,7 +7,7 @@
 #include "llmgate/stream.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 CompletionResponse dispatch_completion(const CompletionRequest& request);
 void dispatch_completion_async(CompletionRequest&& request, Callback<CompletionResponse> done);

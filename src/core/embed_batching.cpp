@@ -8,7 +8,7 @@
 #include "core/window.hpp"
 #include "providers/registry.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // At most this many parts of one embed call in flight at once: parallel, without flooding a provider.

@@ -6,7 +6,7 @@
 
 #include "llmgate/middleware.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // The parts `request` must be sent as: one part (the request itself) when the provider has no limit
 // (Capabilities::max_embedding_inputs == 0) or the inputs fit.

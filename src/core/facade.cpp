@@ -9,7 +9,7 @@
 #include "llmgate/completion.hpp"
 #include "llmgate/embeddings.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 const MiddlewareList kNone{};

@@ -6,7 +6,7 @@
 
 #include "core/stream_puller.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 using ModelErrors = std::vector<AllProvidersFailedError::ModelError>;

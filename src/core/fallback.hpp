@@ -9,7 +9,7 @@
 #include "llmgate/errors.hpp"
 #include "llmgate/middleware.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 using FallbackOn = std::function<bool(const Error&)>;
 

@@ -6,7 +6,7 @@
 #include "core/fallback.hpp"
 #include "core/handler.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 template <class T>

@@ -10,7 +10,7 @@
 #include "llmgate/errors.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // The caller's handler, shielded: an exception it throws is caught here, at the boundary, so it never
 // unwinds through llmgate's own code (a middleware's bookkeeping, a fallback chain deciding whether to try

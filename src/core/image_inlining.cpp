@@ -7,10 +7,10 @@
 #include <mutex>
 #include <utility>
 
-#include "core/base64.hpp"
+#include "util/base64.hpp"
 #include "llmgate/errors.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 std::string lower(std::string s) {

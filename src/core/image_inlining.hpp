@@ -10,7 +10,7 @@
 #include "llmgate/types.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Bounds of one image download. The image host is a third party: nothing but these limits and a plain
 // GET (no provider key, no extra_headers) ever reaches it.

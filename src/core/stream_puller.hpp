@@ -6,7 +6,7 @@
 
 #include "llmgate/stream.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 class StreamPuller {
 public:

@@ -11,7 +11,7 @@
 #include "core/chain.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 template <class T>
 struct Window {

@@ -3,7 +3,7 @@
 
 #include "core/fallback.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 CompletionResponse FallbackMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
     return detail::complete_with_fallback(request, detail::fallback_candidates(request.model, models_),

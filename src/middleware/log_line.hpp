@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 struct CallRecord {
     std::string call{};  // "completion" | "stream" | "embedding"

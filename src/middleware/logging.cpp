@@ -13,7 +13,7 @@
 #include "llmgate/errors.hpp"
 #include "middleware/log_line.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace detail {
 
 namespace {

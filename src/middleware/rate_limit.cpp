@@ -9,7 +9,7 @@
 #include "core/chain.hpp"
 #include "core/stream_puller.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 using Clock = std::chrono::steady_clock;

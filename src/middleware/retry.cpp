@@ -11,7 +11,7 @@
 #include "core/stream_puller.hpp"
 #include "llmgate/errors.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 double random_unit() {

@@ -15,7 +15,7 @@
 #include <optional>
 #include <utility>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
@@ -23,7 +23,7 @@
 #include "providers/http_provider.hpp"
 #include "transport/sse.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kProvider = "anthropic";

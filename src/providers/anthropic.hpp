@@ -7,7 +7,7 @@
 #include "providers/provider.hpp"
 #include "providers/stream_decoder.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Sent when the caller gives no max_tokens (the API requires the field). LiteLLM's
 // DEFAULT_ANTHROPIC_CHAT_MAX_TOKENS; the Python llmgate sends 1024, too small for extended thinking,

@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kAlgorithm = "AWS4-HMAC-SHA256";

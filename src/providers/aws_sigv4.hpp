@@ -6,7 +6,7 @@
 
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 struct AwsCredentials {
     std::string access_key_id{};

@@ -1,14 +1,14 @@
 // Azure OpenAI: {AZURE_OPENAI_ENDPOINT}/openai/deployments/{deployment}/...?api-version=, `api-key` header.
 #include <curl/curl.h>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/openai_compatible.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // The Python library's documented default; override with AZURE_OPENAI_API_VERSION.

@@ -6,9 +6,9 @@
 #include <string_view>
 #include <utility>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 inline std::string strip_trailing_slashes(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();

@@ -10,7 +10,7 @@
 #include <set>
 #include <utility>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/aws_sigv4.hpp"
 #include "providers/base_url.hpp"
@@ -19,7 +19,7 @@
 #include "providers/http_provider.hpp"
 #include "transport/aws_eventstream.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kProvider = "bedrock";

@@ -7,7 +7,7 @@
 #include "providers/provider.hpp"
 #include "providers/stream_decoder.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // What Converse and InvokeModel take for `model`: outputConfig.textFormat json_schema (no JSON mode), images
 // only as bytes (URLs are fetched client-side), 96 texts per Cohere embed request, Titan any (one call each).

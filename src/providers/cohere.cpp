@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
@@ -14,7 +14,7 @@
 #include "providers/http_provider.hpp"
 #include "transport/sse.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kProvider = "cohere";

@@ -7,7 +7,7 @@
 #include "providers/provider.hpp"
 #include "providers/stream_decoder.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // The POST /v2/chat body (stream true or false, as the SDK always sends the flag). Throws
 // InvalidRequestError for a tool message without tool_call_id or a tool_choice naming no given tool.

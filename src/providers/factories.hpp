@@ -5,7 +5,7 @@
 
 #include "providers/provider.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 std::unique_ptr<Provider> make_openai_provider();
 std::unique_ptr<Provider> make_groq_provider();

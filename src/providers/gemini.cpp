@@ -6,7 +6,7 @@
 // as {"result": ...}, FunctionDeclaration.parametersJsonSchema for standard JSON Schema.
 #include "providers/gemini.hpp"
 
-#include "core/json_numbers.hpp"
+#include "util/json_numbers.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -14,7 +14,7 @@
 #include <map>
 #include <set>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
@@ -22,7 +22,7 @@
 #include "providers/http_provider.hpp"
 #include "transport/sse.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kProvider = "gemini";

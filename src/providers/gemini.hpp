@@ -11,7 +11,7 @@
 #include "providers/stream_decoder.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // What the Gemini Developer API takes for `model`: native JSON Schema output and JSON mode (not for Gemma),
 // images only as bytes (URLs are fetched client-side), at most 100 texts per batchEmbedContents.

@@ -3,7 +3,7 @@
 #include "providers/factories.hpp"
 #include "providers/openai_compatible.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // console.groq.com/docs/structured-outputs: json_schema on these models only; strict:true

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <ctime>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // A finite, non-negative number of at most a day (in the header's unit); anything else is ignored.

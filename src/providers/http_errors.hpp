@@ -9,7 +9,7 @@
 #include "llmgate/errors.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Retry-After as a delay: `retry-after-ms`, then `retry-after` in seconds or as an HTTP date.
 std::optional<std::chrono::milliseconds> parse_retry_after(const Headers& headers);

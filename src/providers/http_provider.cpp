@@ -10,7 +10,7 @@
 
 #include "llmgate/errors.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // The HTTP request `build` makes for `request` (a ChatRequest or EmbedRequest), carrying the call's

@@ -10,7 +10,7 @@
 #include "providers/stream_decoder.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 class HttpProvider : public Provider {
 public:

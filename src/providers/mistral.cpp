@@ -4,7 +4,7 @@
 #include "providers/http_errors.hpp"
 #include "providers/openai_compatible.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // mistralai/client-python extra/utils/_pydantic_helper.py rec_strict_json_schema: for strict mode

@@ -18,7 +18,7 @@
 #include "providers/factories.hpp"
 #include "providers/stream_decoder.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 std::int64_t count_words(const std::string& s) {

@@ -12,14 +12,14 @@
 #include <map>
 #include <utility>
 
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
 #include "transport/ndjson.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kProvider = "ollama";

@@ -8,7 +8,7 @@
 #include "providers/provider.hpp"
 #include "providers/stream_decoder.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Normalises an OLLAMA_HOST value exactly as ollama-python's _parse_host does: scheme optional
 // ("http" when absent), port 11434 when neither port nor scheme is given (80/443 with an explicit

@@ -1,10 +1,10 @@
 // OpenAI: api.openai.com (or OPENAI_BASE_URL), Bearer key, optional organization and project headers.
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/openai_compatible.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }

@@ -4,10 +4,10 @@
 #include <charconv>
 #include <string_view>
 
-#include "core/utf8.hpp"
+#include "util/utf8.hpp"
 #include "providers/openai_compatible.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // Appends the bytes of `s` escaped the way nlohmann's serializer escapes them (ensure_ascii off): the

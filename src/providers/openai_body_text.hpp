@@ -14,7 +14,7 @@
 
 #include "providers/provider.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // The body, or nullopt when some text is not valid UTF-8: then the tree path decides (and reports it).
 // Parts written by nlohmann (tools, stop, tool_choice, response_format) throw its json::type_error

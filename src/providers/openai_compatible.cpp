@@ -5,16 +5,16 @@
 #include <cctype>
 #include <cstring>
 
-#include "core/base64.hpp"
-#include "core/environment.hpp"
-#include "core/json_numbers.hpp"
+#include "util/base64.hpp"
+#include "util/environment.hpp"
+#include "util/json_numbers.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/openai_body_text.hpp"
 #include "providers/openai_fast_reply.hpp"
 #include "transport/sse.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // (The buffered parsers know no model; HttpProvider::finish_chat / finish_embed add the request's.)

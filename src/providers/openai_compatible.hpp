@@ -7,7 +7,7 @@
 
 #include "providers/http_provider.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 class OpenAICompatibleProvider : public HttpProvider {
 public:

@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <limits>
 
-#include "core/json_numbers.hpp"
+#include "util/json_numbers.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 using simdjson::dom::element;

@@ -17,7 +17,7 @@
 
 #include "llmgate/types.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // The mapped reply (without `raw`), or nullopt when the full mapper must decide.
 std::optional<CompletionResponse> openai_parse_chat_fast(const std::string& provider, std::string_view body);

@@ -11,7 +11,7 @@
 #include "llmgate/types.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // What the adapter must ask the provider for when options.response_format is set. The dispatch layer
 // (src/core/dispatch.cpp) picks it from the provider's Capabilities; for the prompt strategy it has

@@ -9,7 +9,7 @@
 #include "llmgate/errors.hpp"
 #include "providers/factories.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 struct Entry {
@@ -93,7 +93,7 @@ Route route(const std::string& model, const std::string& provider_override) {
 
 }  // namespace llmgate::detail
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 std::vector<std::string> providers() {
     std::vector<std::string> out;

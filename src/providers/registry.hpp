@@ -5,7 +5,7 @@
 
 #include "providers/provider.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 struct Route {
     Provider* provider;  // owned by the registry, lives for the whole process

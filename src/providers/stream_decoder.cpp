@@ -3,7 +3,7 @@
 
 #include "llmgate/errors.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 void stream_cut_short(const std::string& provider, const std::string& model, std::string_view missing_end) {
     throw ResponseParseError(

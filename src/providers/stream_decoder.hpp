@@ -9,7 +9,7 @@
 
 #include "llmgate/types.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 class StreamDecoder {
 public:

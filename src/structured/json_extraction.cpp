@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // How many opening brackets are tried as the start of a JSON value before giving up; a reply with

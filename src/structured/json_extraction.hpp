@@ -7,7 +7,7 @@
 
 #include "llmgate/types.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // The JSON value the reply carries, or nullopt when there is none. Tried in order: the whole text
 // (trimmed); each ``` fenced block (```json first); the first balanced object or array that parses,

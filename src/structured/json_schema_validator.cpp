@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // Work limit per validation: each (value, schema) visit costs one unit. Ordinary replies use a few

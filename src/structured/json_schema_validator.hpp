@@ -7,7 +7,7 @@
 
 #include "llmgate/types.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Checks `value` against `schema` and returns every mismatch as "<path>: <what>", the path in
 // JSONPath style ("$.cast[2].name"); empty means the value fits.

@@ -1,7 +1,7 @@
 // Puts the schema and the "reply with JSON only" instruction into the system message.
 #include "structured/schema_prompt.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 std::string schema_instructions(const ResponseFormat& format) {
     std::string out =

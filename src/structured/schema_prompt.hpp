@@ -7,7 +7,7 @@
 #include "llmgate/options.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Instructions naming the schema. They always contain the word "JSON": OpenAI-compatible json_object
 // modes reject a request whose messages do not mention it.

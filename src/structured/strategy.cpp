@@ -6,7 +6,7 @@
 #include "structured/json_schema_validator.hpp"
 #include "structured/schema_prompt.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 const char* strategy_name(Strategy s) {
     switch (s) {

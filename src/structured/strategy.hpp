@@ -10,7 +10,7 @@
 #include "llmgate/types.hpp"
 #include "providers/provider.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 enum class Strategy { native, json_mode, prompt };
 

@@ -4,7 +4,7 @@
 #include "core/chain.hpp"
 #include "llmgate/structured.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 std::optional<json> SchemaBuilder::enter(std::string_view type_name) {
     const auto on_stack = std::find(stack_.begin(), stack_.end(), type_name);

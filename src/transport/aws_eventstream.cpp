@@ -5,7 +5,7 @@
 
 #include "llmgate/errors.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr std::size_t kPreludeBytes = 12;  // total length, headers length, prelude CRC

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // One decoded frame. Header values of type string (7) keep their text; other types are rendered as
 // text too (booleans "true"/"false", integers in decimal, byte arrays and UUIDs as raw bytes), since

@@ -9,7 +9,7 @@
 
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 inline std::vector<std::string> credential_values(const Headers& request_headers) {
     std::vector<std::string> out;

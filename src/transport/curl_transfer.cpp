@@ -10,7 +10,7 @@
 #include "llmgate/errors.hpp"
 #include "llmgate/version.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace detail {
 namespace {
 

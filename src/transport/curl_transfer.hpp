@@ -14,7 +14,7 @@
 #include "llmgate/config.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Process-wide libcurl state: global init, and a share handle for DNS and TLS sessions.
 void ensure_curl_initialised();

@@ -19,7 +19,7 @@
 #include "transport/curl_transfer.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // Shared between the loop (producer) and the caller iterating a stream (consumer).

@@ -13,7 +13,7 @@
 
 #include "llmgate/cancel.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;  // names lower-cased on responses
 

@@ -3,7 +3,7 @@
 
 #include "llmgate/errors.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 bool blank(std::string_view s) {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 class NdjsonParser {
 public:

@@ -1,7 +1,7 @@
 // Server-Sent Events framing, incremental and allocation-light.
 #include "transport/sse.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
     if (bytes.empty()) return;  // keeps a pending CR's "skip the next LF" for the next real slice

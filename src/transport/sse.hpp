@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 struct SseEvent {
     std::string event{};  // "" when the event had no "event:" line

@@ -11,7 +11,7 @@
 #include "transport/curl_transfer.hpp"
 #include "transport/http.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 // A multi handle owns a connection cache; keeping (multi, easy) pairs alive keeps connections warm.

@@ -1,7 +1,7 @@
 // Base64 round trips and rejection of bad input.
 #include <gtest/gtest.h>
 
-#include "core/base64.hpp"
+#include "util/base64.hpp"
 
 using llmgate::detail::base64_decode;
 using llmgate::detail::base64_encode;

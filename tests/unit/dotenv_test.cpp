@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/dotenv.hpp"
+#include "util/dotenv.hpp"
 #include "llmgate/config.hpp"
 
 using llmgate::detail::parse_dotenv;

@@ -1,4 +1,4 @@
-// is_valid_utf8 (src/core/utf8.cpp) against RFC 3629's table and against simdjson's validator as an
+// is_valid_utf8 (src/util/utf8.cpp) against RFC 3629's table and against simdjson's validator as an
 // oracle, on every short sequence and on random text.
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include <simdjson.h>
 
-#include "core/utf8.hpp"
+#include "util/utf8.hpp"
 
 using llmgate::detail::is_valid_utf8;
 

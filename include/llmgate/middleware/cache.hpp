@@ -10,7 +10,7 @@
 
 #include "llmgate/middleware.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // What a cache holds: a completion (streams are stored as their assembled reply) or an embedding reply.
 using CachedReply = std::variant<CompletionResponse, EmbeddingResponse>;

@@ -8,7 +8,7 @@
 #include "llmgate/errors.hpp"
 #include "llmgate/middleware.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // A fallback_on predicate matching any of the given error classes (and their subclasses):
 // .fallback_on = llmgate::fallback_on_errors<RateLimitError>()  — only rate limits move on.

@@ -5,7 +5,7 @@
 
 #include "llmgate/middleware.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // Logs through spdlog's logger named "llmgate" (created on first use, printing to stderr, unless the
 // application registered its own under that name). Each call gives one line, for example

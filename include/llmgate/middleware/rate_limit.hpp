@@ -7,7 +7,7 @@
 
 #include "llmgate/middleware.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // The shared budget: token buckets refilled continuously. Thread-safe; one limiter may back several
 // middleware (or gates) that must share a provider quota.

@@ -6,7 +6,7 @@
 
 #include "llmgate/middleware.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 // Retries RateLimitError, ProviderAPIError with a 5xx status, TimeoutError and ConnectionError; never
 // AuthError, InvalidRequestError, other 4xx replies, StructuredOutputError or anything else.

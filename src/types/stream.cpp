@@ -3,7 +3,7 @@
 
 #include "providers/stream_decoder.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace detail {
 
 class StreamAccumulator {

@@ -1,9 +1,9 @@
 // Base64 (RFC 4648, standard alphabet) encoding and decoding.
-#include "core/base64.hpp"
+#include "util/base64.hpp"
 
 #include <array>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

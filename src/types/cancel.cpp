@@ -6,7 +6,7 @@
 
 #include "transport/http.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 
 struct CancelToken::State {
     std::atomic<bool> flag{false};

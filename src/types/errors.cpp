@@ -1,9 +1,9 @@
 // Builds the human-readable what() of llmgate errors from their structured fields.
 #include "llmgate/errors.hpp"
 
-#include "core/utf8.hpp"
+#include "util/utf8.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 // Provider bodies end up in error messages. A reply cut mid-character, or sent in another encoding, must

@@ -6,7 +6,7 @@
 
 #include "llmgate/config.hpp"
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // First non-empty value among the given variable names.
 std::optional<std::string> first_env(std::initializer_list<const char*> names);

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // A token count: absent, null or non-integer values read as 0; negative ones too (counts cannot be);
 // values beyond int64 are clamped.

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // Never throws: lines it cannot read are skipped, as python-dotenv does.
 std::map<std::string, std::string> parse_dotenv(std::string_view text);

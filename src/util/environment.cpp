@@ -1,5 +1,5 @@
 // Environment lookup: process variables win; a `.env` in the working directory fills the gaps.
-#include "core/environment.hpp"
+#include "util/environment.hpp"
 
 #include <atomic>
 #include <cstdlib>
@@ -9,9 +9,9 @@
 #include <mutex>
 #include <sstream>
 
-#include "core/dotenv.hpp"
+#include "util/dotenv.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 struct DotenvCache {

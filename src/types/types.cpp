@@ -5,7 +5,7 @@
 #include <mutex>
 #include <ostream>
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 [[noreturn]] void bad_message(const std::string& why) {

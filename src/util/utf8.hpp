@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 // RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view s) noexcept;

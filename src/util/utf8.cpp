@@ -1,9 +1,9 @@
-#include "core/utf8.hpp"
+#include "util/utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
     const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 
 std::string base64_encode(std::string_view bytes);
 // nullopt on characters outside the alphabet or a bad length; padding optional; whitespace ignored.

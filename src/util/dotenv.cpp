@@ -1,9 +1,9 @@
 // Parses the `.env` file format the way python-dotenv reads the common cases.
-#include "core/dotenv.hpp"
+#include "util/dotenv.hpp"
 
 #include <cctype>
 
-namespace llmgate::detail {
+namespace llmgate::inline v1::detail {
 namespace {
 
 std::string_view trim(std::string_view s) {

@@ -3,11 +3,11 @@
 #include <iterator>
 #include <string_view>
 
-#include "core/base64.hpp"
+#include "util/base64.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/types.hpp"
 
-namespace llmgate {
+namespace llmgate::inline v1 {
 namespace {
 
 constexpr std::size_t kMaxImageFileBytes = 20u << 20;  // the same cap as client-side image fetching
