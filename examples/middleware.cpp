@@ -9,15 +9,29 @@
 
 using llmgate::Message;
 
-// Your own middleware: override only what you need; `next` is the rest of the chain. This one makes
-// the model "mock/flaky" fail with a rate limit, so the fallback below has something to do.
+// Your own middleware: one hook per operation (completions, streams, embeddings), each seeing every form
+// of its calls (blocking, async, callback, batch, through a gate). `next` is the rest of the chain and
+// `done` receives the result; all three hooks must be written, so none is forgotten. This one makes the
+// model "mock/flaky" fail with a rate limit, so the fallback below has something to do.
 class FlakyModel : public llmgate::Middleware {
 public:
-    llmgate::CompletionResponse complete(const llmgate::CompletionRequest& request, const CompleteNext& next) override {
-        if (request.model != "mock/flaky") return next(request);
-        llmgate::CompletionRequest failing = request;
-        failing.options.extra["mock_error"] = "rate_limit";
-        return next(failing);
+    void complete(llmgate::CompletionRequest request, CompleteNext next,
+                  llmgate::Callback<llmgate::CompletionResponse> done) override {
+        make_flaky(request);
+        next(std::move(request), std::move(done));
+    }
+    void stream(llmgate::CompletionRequest request, StreamNext next, llmgate::Callback<llmgate::Stream> done) override {
+        make_flaky(request);
+        next(std::move(request), std::move(done));
+    }
+    void embed(llmgate::EmbeddingRequest request, EmbedNext next,
+               llmgate::Callback<llmgate::EmbeddingResponse> done) override {
+        next(std::move(request), std::move(done));  // embeddings pass through unchanged
+    }
+
+private:
+    static void make_flaky(llmgate::CompletionRequest& request) {
+        if (request.model == "mock/flaky") request.options.extra["mock_error"] = "rate_limit";
     }
 };
 

@@ -8,6 +8,7 @@
 #include <future>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "llmgate/cancel.hpp"
@@ -53,12 +54,28 @@ struct BatchOptions {
     std::function<void(std::size_t done, std::size_t total, std::size_t failed)> on_progress{};
 };
 
-// Runs every request (each with its own model, messages and options) with at most max_concurrency in
-// flight on llmgate's event loop (no thread per request). Results come back in input order.
+// The requests of a batch: a list of CompletionRequest (each with its own model, messages and options),
+// or the dict shape [{"model": "gpt-4o-mini", "messages": [...], "max_tokens": 50}, ...], where a
+// malformed entry fails at its own index (InvalidRequestError) without stopping the others.
 // Taken by value: pass std::move(requests) when you no longer need them, and each request's memory is
 // released as soon as it has been sent instead of the whole list being copied.
-BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options = {});
-std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options = {});
+class BatchRequests {
+public:
+    BatchRequests(std::vector<CompletionRequest> requests) : value_(std::move(requests)) {}  // NOLINT
+    BatchRequests(std::initializer_list<CompletionRequest> requests)  // NOLINT
+        : value_(std::vector<CompletionRequest>(requests)) {}
+    BatchRequests(json requests) : value_(std::move(requests)) {}  // NOLINT(google-explicit-constructor)
+
+    std::variant<std::vector<CompletionRequest>, json>& value() noexcept { return value_; }
+
+private:
+    std::variant<std::vector<CompletionRequest>, json> value_;
+};
+
+// Runs every request with at most max_concurrency in flight on llmgate's event loop (no thread per
+// request). Results come back in input order.
+BatchResult batch(BatchRequests requests, const BatchOptions& options = {});
+std::future<BatchResult> abatch(BatchRequests requests, const BatchOptions& options = {});
 
 // Makes request `index` of a batch fed on demand (see below).
 using RequestMaker = std::function<CompletionRequest(std::size_t index)>;
@@ -71,11 +88,6 @@ using RequestMaker = std::function<CompletionRequest(std::size_t index)>;
 // An empty make_request raises InvalidRequestError.
 BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {});
 std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {});
-
-// Requests in the dict shape: [{"model": "gpt-4o-mini", "messages": [...], "max_tokens": 50}, ...].
-// A malformed entry fails at its own index (InvalidRequestError) without stopping the others.
-BatchResult batch(const json& requests, const BatchOptions& options = {});
-std::future<BatchResult> abatch(const json& requests, const BatchOptions& options = {});
 
 // One request in the dict shape: "model" and "messages" (OpenAI shape) plus options by their Python
 // names: provider, api_key, api_base, max_tokens, temperature, top_p, stop (string or list), seed,

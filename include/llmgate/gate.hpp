@@ -33,64 +33,66 @@ public:
     explicit LLMGate(MiddlewareList middleware, std::vector<std::string> fallback_chain = {})
         : config_{std::move(middleware), std::move(fallback_chain)} {}
 
-    CompletionResponse completion(const std::string& model, const std::vector<Message>& messages,
-                                  const Options& options = {}) const;
-    CompletionResponse completion(const std::string& model, const json& messages, const Options& options = {}) const;
-    // The fallback chain's models only (InvalidRequestError when the gate has none).
-    CompletionResponse completion(const std::vector<Message>& messages, const Options& options = {}) const;
-    CompletionResponse completion(const json& messages, const Options& options = {}) const;
+    // The free functions' forms (llmgate/completion.hpp, embeddings.hpp, structured.hpp, batch.hpp), each
+    // call run through the gate: its fallback chain after the call's own model(s), then its middleware.
+    // An empty Models ({} or "") means the fallback chain's models only (InvalidRequestError when the
+    // gate has none), as do the forms without a model.
+    CompletionResponse completion(Models models, Messages messages, Options options = {}) const;
+    Stream stream(Models models, Messages messages, Options options = {}) const;
+    std::future<CompletionResponse> acompletion(Models models, Messages messages, Options options = {}) const;
+    std::future<Stream> astream(Models models, Messages messages, Options options = {}) const;
+    // Callback forms: the handler runs once on the event loop thread, never inside this call. They hold
+    // their own copy of the gate's configuration.
+    void acompletion(Models models, Messages messages, Options options, Callback<CompletionResponse> on_done) const;
+    void astream(Models models, Messages messages, Options options, Callback<Stream> on_ready) const;
 
-    std::future<CompletionResponse> acompletion(const std::string& model, const std::vector<Message>& messages,
-                                                const Options& options = {}) const;
-    std::future<CompletionResponse> acompletion(const std::vector<Message>& messages,
-                                                const Options& options = {}) const;
-    // Callback forms, as the free functions' (llmgate/completion.hpp): the handler runs once on the event
-    // loop thread, never inside this call. They hold their own copy of the gate's configuration.
-    void acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
-                     Callback<CompletionResponse> on_done) const;
-    void acompletion(const std::vector<Message>& messages, const Options& options,
-                     Callback<CompletionResponse> on_done) const;
-
-    Stream stream(const std::string& model, const std::vector<Message>& messages, const Options& options = {}) const;
-    Stream stream(const std::vector<Message>& messages, const Options& options = {}) const;
-    std::future<Stream> astream(const std::string& model, const std::vector<Message>& messages,
-                                const Options& options = {}) const;
-    std::future<Stream> astream(const std::vector<Message>& messages, const Options& options = {}) const;
-    void astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
-                 Callback<Stream> on_ready) const;
-    void astream(const std::vector<Message>& messages, const Options& options, Callback<Stream> on_ready) const;
+    // The fallback chain's models only.
+    CompletionResponse completion(Messages messages, Options options = {}) const {
+        return completion(Models(), std::move(messages), std::move(options));
+    }
+    Stream stream(Messages messages, Options options = {}) const {
+        return stream(Models(), std::move(messages), std::move(options));
+    }
+    std::future<CompletionResponse> acompletion(Messages messages, Options options = {}) const {
+        return acompletion(Models(), std::move(messages), std::move(options));
+    }
+    std::future<Stream> astream(Messages messages, Options options = {}) const {
+        return astream(Models(), std::move(messages), std::move(options));
+    }
+    void acompletion(Messages messages, Options options, Callback<CompletionResponse> on_done) const {
+        acompletion(Models(), std::move(messages), std::move(options), std::move(on_done));
+    }
+    void astream(Messages messages, Options options, Callback<Stream> on_ready) const {
+        astream(Models(), std::move(messages), std::move(options), std::move(on_ready));
+    }
 
     // Embeddings through the gate middleware (and the fallback chain, when set). Long input lists are
     // split to the provider's batch limit first; each part goes through the middleware.
-    EmbeddingResponse embed(const std::string& model, const std::vector<std::string>& inputs,
-                            const EmbedOptions& options = {}) const;
-    EmbeddingResponse embed(const std::string& model, const std::string& input, const EmbedOptions& options = {}) const;
-    std::future<EmbeddingResponse> aembed(const std::string& model, const std::vector<std::string>& inputs,
-                                          const EmbedOptions& options = {}) const;
-    std::future<EmbeddingResponse> aembed(const std::string& model, const std::string& input,
-                                          const EmbedOptions& options = {}) const;
-    void aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
-                Callback<EmbeddingResponse> on_done) const;
-    void aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
-                Callback<EmbeddingResponse> on_done) const;
+    EmbeddingResponse embed(Models models, EmbedInputs inputs, EmbedOptions options = {}) const;
+    std::future<EmbeddingResponse> aembed(Models models, EmbedInputs inputs, EmbedOptions options = {}) const;
+    void aembed(Models models, EmbedInputs inputs, EmbedOptions options, Callback<EmbeddingResponse> on_done) const;
 
     // Structured output through the gate: the reply parsed into T (see llmgate/structured.hpp).
     template <class T>
-    T parse(const std::string& model, const std::vector<Message>& messages, Options options = {}) const {
+    T parse(Models models, Messages messages, Options options = {}) const {
         if (!options.response_format) options.response_format = response_format<T>();
-        return completion(model, messages, options).template parsed<T>();
+        return completion(std::move(models), std::move(messages), std::move(options)).template parsed<T>();
+    }
+    template <class T>
+    std::future<T> aparse(Models models, Messages messages, Options options = {}) const {
+        if (!options.response_format) options.response_format = response_format<T>();
+        auto promise = std::make_shared<std::promise<T>>();
+        std::future<T> future = promise->get_future();
+        acompletion(std::move(models), std::move(messages), std::move(options), detail::fulfil_parsed(promise));
+        return future;
     }
 
     // Every request through the gate (fallback chain, gate middleware, then BatchOptions::middleware).
-    // Requests by value, as the free batch(): pass std::move(requests) to avoid a copy of the list.
-    BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options = {}) const;
-    BatchResult batch(const json& requests, const BatchOptions& options = {}) const;
-    std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options = {}) const;
-    std::future<BatchResult> abatch(const json& requests, const BatchOptions& options = {}) const;
+    BatchResult batch(BatchRequests requests, const BatchOptions& options = {}) const;
+    std::future<BatchResult> abatch(BatchRequests requests, const BatchOptions& options = {}) const;
     // Requests made on demand, as the free batch(count, make_request).
     BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
-    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request,
-                                    const BatchOptions& options = {}) const;
+    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
 
     const GateConfig& config() const noexcept { return config_; }
 

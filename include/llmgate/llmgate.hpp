@@ -1,6 +1,7 @@
 // Umbrella header: #include <llmgate/llmgate.hpp> for the whole public API.
 #pragma once
 
+#include "llmgate/arguments.hpp"
 #include "llmgate/batch.hpp"
 #include "llmgate/cancel.hpp"
 #include "llmgate/completion.hpp"

@@ -10,13 +10,18 @@
 
 namespace llmgate::inline v1 {
 
-namespace detail {
-// Produces chunks one at a time; nullopt at the (verified) end of the stream. Throws llmgate::Error.
+// Where a Stream's chunks come from: implement it to make a Stream of your own, or to wrap one in a
+// middleware (a ChunkSource that holds the inner Stream and pulls inner.next(), changing or observing
+// each chunk). Destroying it must release what it holds (an inner stream cancels its transfer).
 class ChunkSource {
 public:
     virtual ~ChunkSource() = default;
+    // The next chunk; nullopt at the (verified) end of the stream. Throws llmgate::Error.
     virtual std::optional<StreamChunk> next() = 0;
 };
+
+namespace detail {
+using ChunkSource = llmgate::ChunkSource;
 class StreamAccumulator;
 }  // namespace detail
 
@@ -27,7 +32,7 @@ class StreamAccumulator;
 // usage, finish reason). A stream cut off by the provider throws instead of ending quietly.
 class Stream {
 public:
-    explicit Stream(std::unique_ptr<detail::ChunkSource> source);
+    explicit Stream(std::unique_ptr<ChunkSource> source);
     Stream(Stream&&) noexcept;
     Stream& operator=(Stream&&) noexcept;
     ~Stream();
@@ -61,6 +66,10 @@ public:
     iterator begin();
     std::default_sentinel_t end() const noexcept { return {}; }
 
+    // The next chunk (a copy of what iteration would show next), nullopt at the verified end: how a
+    // ChunkSource wrapping this stream pulls it. Do not mix with iterating the same stream.
+    std::optional<StreamChunk> next();
+
     // Everything received so far, assembled into one response. Complete once iteration has ended.
     CompletionResponse response() const;
     bool finished() const noexcept { return finished_; }
@@ -68,7 +77,7 @@ public:
 private:
     void advance();
 
-    std::unique_ptr<detail::ChunkSource> source_;
+    std::unique_ptr<ChunkSource> source_;
     std::unique_ptr<detail::StreamAccumulator> accumulator_;
     std::optional<StreamChunk> current_;
     bool started_ = false;

@@ -79,11 +79,6 @@ private:
 template <class E>
 using EnumNames = std::vector<std::pair<E, std::string_view>>;
 
-// acompletion() with a callback instead of a future (same middleware chain, same event loop): what
-// aparse<T> builds its future<T> on. The callback runs on the event loop thread.
-void start_completion_async(CompletionRequest request,
-                            std::function<void(std::exception_ptr, CompletionResponse)> done);
-
 [[noreturn]] void throw_enum_error(std::string_view type_name, const json& value);
 [[noreturn]] void throw_missing_field(std::string_view field);
 [[noreturn]] void throw_not_structured(const CompletionResponse& r);
@@ -260,49 +255,38 @@ T CompletionResponse::parsed() const {
 // completion() with options.response_format set to T's schema (unless the caller gave one), returning
 // the validated reply as T. Throws StructuredOutputError when the reply does not fit.
 template <class T>
-T parse(const std::string& model, const std::vector<Message>& messages, Options options = {}) {
+T parse(Models models, Messages messages, Options options = {}) {
     if (!options.response_format) options.response_format = response_format<T>();
-    return completion(model, messages, options).template parsed<T>();
+    return completion(std::move(models), std::move(messages), std::move(options)).template parsed<T>();
 }
 
+namespace detail {
+// The handler that turns a structured reply into the value of an aparse<T> future.
 template <class T>
-T parse(const std::string& model, const json& messages, Options options = {}) {
-    return parse<T>(model, messages_from_json(messages), std::move(options));
+Callback<CompletionResponse> fulfil_parsed(std::shared_ptr<std::promise<T>> promise) {
+    return [promise = std::move(promise)](std::exception_ptr err, CompletionResponse resp) {
+        if (err) {
+            promise->set_exception(err);
+            return;
+        }
+        try {
+            promise->set_value(resp.template parsed<T>());
+        } catch (...) {
+            promise->set_exception(std::current_exception());
+        }
+    };
 }
+}  // namespace detail
 
 // Asynchronous parse, on the shared event loop like acompletion; the future holds T, or the typed
 // llmgate::Error (StructuredOutputError when the reply does not fit).
 template <class T>
-std::future<T> aparse(const std::string& model, const std::vector<Message>& messages, Options options = {}) {
+std::future<T> aparse(Models models, Messages messages, Options options = {}) {
     if (!options.response_format) options.response_format = response_format<T>();
     auto promise = std::make_shared<std::promise<T>>();
     std::future<T> future = promise->get_future();
-    detail::start_completion_async(CompletionRequest{model, messages, std::move(options)},
-                                   [promise](std::exception_ptr err, CompletionResponse resp) {
-                                       if (err) {
-                                           promise->set_exception(err);
-                                           return;
-                                       }
-                                       try {
-                                           promise->set_value(resp.template parsed<T>());
-                                       } catch (...) {
-                                           promise->set_exception(std::current_exception());
-                                       }
-                                   });
+    acompletion(std::move(models), std::move(messages), std::move(options), detail::fulfil_parsed(promise));
     return future;
-}
-
-template <class T>
-std::future<T> aparse(const std::string& model, const json& messages, Options options = {}) {
-    std::vector<Message> converted;
-    try {
-        converted = messages_from_json(messages);
-    } catch (...) {
-        std::promise<T> failed;
-        failed.set_exception(std::current_exception());
-        return failed.get_future();
-    }
-    return aparse<T>(model, converted, std::move(options));
 }
 
 }  // namespace llmgate

@@ -140,12 +140,24 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
     return future;
 }
 
-std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests,
-                                     std::vector<std::exception_ptr> pre_errors, BatchOptions options,
-                                     BatchRunner run) {
-    const std::size_t count = requests.size();
-    return start_batch(count, from_list(std::move(requests), std::move(pre_errors)), std::move(options),
-                       std::move(run));
+std::future<BatchResult> start_batch(BatchRequests&& requests, BatchOptions options, BatchRunner run) {
+    std::vector<CompletionRequest> list;
+    std::vector<std::exception_ptr> pre_errors;
+    if (auto* typed = std::get_if<std::vector<CompletionRequest>>(&requests.value())) {
+        list = std::move(*typed);
+    } else {
+        try {
+            auto parsed = parse_batch(std::get<json>(requests.value()));
+            list = std::move(parsed.requests);
+            pre_errors = std::move(parsed.errors);
+        } catch (...) {
+            std::promise<BatchResult> p;
+            p.set_exception(std::current_exception());
+            return p.get_future();
+        }
+    }
+    const std::size_t count = list.size();
+    return start_batch(count, from_list(std::move(list), std::move(pre_errors)), std::move(options), std::move(run));
 }
 
 ParsedBatch parse_batch(const json& requests) {
@@ -252,9 +264,11 @@ CompletionRequest completion_request_from_json(const json& j) {
     return r;
 }
 
-std::future<BatchResult> abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
-    return detail::start_batch(std::move(requests), {}, options, run_plain);
+std::future<BatchResult> abatch(BatchRequests requests, const BatchOptions& options) {
+    return detail::start_batch(std::move(requests), options, run_plain);
 }
+
+BatchResult batch(BatchRequests requests, const BatchOptions& options) { return abatch(std::move(requests), options).get(); }
 
 std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) {
     return detail::start_batch(count, std::move(make_request), options, run_plain);
@@ -263,22 +277,5 @@ std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, co
 BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options) {
     return abatch(count, std::move(make_request), options).get();
 }
-
-BatchResult batch(std::vector<CompletionRequest> requests, const BatchOptions& options) {
-    return abatch(std::move(requests), options).get();
-}
-
-std::future<BatchResult> abatch(const json& requests, const BatchOptions& options) {
-    try {
-        auto parsed = detail::parse_batch(requests);
-        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options, run_plain);
-    } catch (...) {
-        std::promise<BatchResult> p;
-        p.set_exception(std::current_exception());
-        return p.get_future();
-    }
-}
-
-BatchResult batch(const json& requests, const BatchOptions& options) { return abatch(requests, options).get(); }
 
 }  // namespace llmgate

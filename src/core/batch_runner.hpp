@@ -16,9 +16,9 @@ using BatchRunner = std::function<void(const MiddlewareList& outer, CompletionRe
 // (in index order, one at a time). An exception from next(i) fails index i without stopping the others.
 std::future<BatchResult> start_batch(std::size_t count, RequestMaker next, BatchOptions options, BatchRunner run);
 
-// The list and dict forms: start_batch over from_list(requests, pre_errors).
-std::future<BatchResult> start_batch(std::vector<CompletionRequest> requests,
-                                     std::vector<std::exception_ptr> pre_errors, BatchOptions options, BatchRunner run);
+// The list and dict forms: start_batch over from_list(requests, pre_errors); a dict form that is not a
+// JSON array fails the whole batch (the future holds InvalidRequestError).
+std::future<BatchResult> start_batch(BatchRequests&& requests, BatchOptions options, BatchRunner run);
 
 // A maker that hands out a list's requests, each moved out as it starts, and frees the list after the
 // last. `pre_errors[i]`, when set, fails request i without sending it (a malformed dict entry).

@@ -1,4 +1,5 @@
 // Cancellable waits: the sync one sleeps in kCancelPoll steps, the async one re-arms a loop timer.
+#include "transport/event_loop.hpp"
 #include "core/cancellable_wait.hpp"
 
 #include <algorithm>

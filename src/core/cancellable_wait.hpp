@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 
+#include "transport/event_loop.hpp"
 #include "llmgate/cancel.hpp"
 
 namespace llmgate::inline v1::detail {

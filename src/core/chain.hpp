@@ -1,4 +1,7 @@
 // The middleware chain: runs one call through its middleware, outermost first, down to detail::dispatch_*.
+// A blocking call runs the chain on the caller's thread (the provider call too, through the sync
+// driver); an async call runs it on the event loop. Either way every middleware sees it through its one
+// hook per operation.
 #pragma once
 
 #include <atomic>
@@ -6,12 +9,12 @@
 #include <memory>
 
 #include "llmgate/middleware.hpp"
-#include "transport/http.hpp"
+#include "transport/event_loop.hpp"
 
 namespace llmgate::inline v1::detail {
 
-// `outer` (gate middleware, then batch middleware) wraps the request's own Options::middleware.
-// A null entry in either list is an InvalidRequestError.
+// `outer` (a fallback chain step, gate middleware, then batch middleware) wraps the request's own
+// Options::middleware. A null entry in either list is an InvalidRequestError.
 CompletionResponse run_complete(const MiddlewareList& outer, const CompletionRequest& request);
 // The async runners take the request by rvalue reference: it is moved once, where it is used.
 void run_complete_async(const MiddlewareList& outer, CompletionRequest&& request, Callback<CompletionResponse> done);
@@ -22,7 +25,8 @@ EmbeddingResponse run_embed(const MiddlewareList& outer, const EmbeddingRequest&
 void run_embed_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
 // The chain for one embeddings request as given (no splitting).
 EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request);
-void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request, Callback<EmbeddingResponse> done);
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request,
+                             Callback<EmbeddingResponse> done);
 
 // The placeholder value handed to a callback together with an error.
 template <class T>
@@ -58,19 +62,14 @@ Callback<T> once(Callback<T> done) {
     return FirstCall<T>::forwarder(std::make_shared<FirstCall<T>>(std::move(done)));
 }
 
-// Opens a stream through an async step and waits for it on the calling thread. Only for code running on
-// the caller's thread while it iterates a stream (never on the event loop thread).
-inline Stream wait_for_stream(const Middleware::StreamAsyncNext& next, const CompletionRequest& request) {
-    refuse_to_wait_on_event_loop();  // a stream iterated inside an llmgate callback, against the rules
-    auto p = std::make_shared<std::promise<Stream>>();
-    auto f = p->get_future();
-    next(request, [p](std::exception_ptr e, Stream s) {
-        if (e)
-            p->set_exception(e);
-        else
-            p->set_value(std::move(s));
-    });
-    return f.get();
-}
+// Opens a stream through the rest of a chain and waits for it on the calling thread: how a stream being
+// iterated reopens itself (retry before the first chunk, fallback to the next model). In an async chain
+// it refuses to wait on the event loop thread (a stream iterated inside an llmgate callback) instead of
+// waiting for itself.
+Stream wait_for_stream(const Middleware::StreamNext& next, CompletionRequest request);
 
-}  // namespace llmgate::detail
+// A Next over a plain function: blocking (waits sleep the calling thread) or async (waits on a timer).
+template <class Request, class Result>
+Next<Request, Result> next_to(std::function<void(Request, Callback<Result>)> fn, bool blocking);
+
+}  // namespace llmgate::inline v1::detail

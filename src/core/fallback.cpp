@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <future>
 
-#include "core/stream_puller.hpp"
+#include "core/stream_sources.hpp"  // carries_content
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -35,83 +35,16 @@ std::exception_ptr no_models() {
         InvalidRequestError(ErrorInfo{.message = "a fallback chain needs at least one model"}));
 }
 
-template <class Request, class Response>
-Response sync_chain(const Request& request, const std::vector<std::string>& models, const FallbackOn& on,
-                    const std::function<Response(const Request&)>& attempt) {
-    if (models.empty()) std::rethrow_exception(no_models());
-    ModelErrors errors;
-    for (const auto& model : models) {
-        try {
-            Response r = attempt(for_model(request, model));
-            note_attempts(r, errors);
-            return r;
-        } catch (...) {
-            auto e = std::current_exception();
-            if (!should_fall_back(on, e)) throw;
-            errors.emplace_back(model, e);
-        }
-    }
-    std::rethrow_exception(all_failed(models, std::move(errors)));
-}
-
-// Tries models[i], then the rest, each started from the previous one's callback.
-template <class Request, class Response>
-struct AsyncChain : std::enable_shared_from_this<AsyncChain<Request, Response>> {
-    Request request;
-    std::vector<std::string> models;
-    FallbackOn on;
-    Callback<Response> done;
-    std::function<void(Request, Callback<Response>)> attempt;
-    ModelErrors errors;
-
-    void try_model(std::size_t i) {
-        if (i == models.size()) {
-            done(all_failed(models, std::move(errors)), empty_value<Response>());
-            return;
-        }
-        auto self = this->shared_from_this();
-        attempt(for_model(request, models[i]), [self, i](std::exception_ptr e, Response r) {
-            if (!e) {
-                note_attempts(r, self->errors);
-                self->done(nullptr, std::move(r));
-                return;
-            }
-            if (!should_fall_back(self->on, e)) {
-                self->done(e, empty_value<Response>());
-                return;
-            }
-            self->errors.emplace_back(self->models[i], e);
-            self->try_model(i + 1);
-        });
-    }
-};
-
-template <class Request, class Response>
-void async_chain(Request request, std::vector<std::string> models, FallbackOn on, Callback<Response> done,
-                 std::function<void(Request, Callback<Response>)> attempt) {
-    if (models.empty()) {
-        done(no_models(), empty_value<Response>());
-        return;
-    }
-    auto chain = std::make_shared<AsyncChain<Request, Response>>();
-    chain->request = std::move(request);
-    chain->models = std::move(models);
-    chain->on = std::move(on);
-    chain->done = once(std::move(done));
-    chain->attempt = std::move(attempt);
-    chain->try_model(0);
-}
-
 // A stream that moves on to the next model when the current one fails. `open(request)` opens one
 // candidate (synchronously: it runs on the caller's thread as it iterates).
 class FallbackChunkSource final : public ChunkSource {
 public:
     FallbackChunkSource(CompletionRequest request, std::vector<std::string> models, std::size_t current, Stream first,
-                        FallbackOn on, ModelErrors errors, std::function<Stream(const CompletionRequest&)> open)
+                        FallbackOn on, ModelErrors errors, Middleware::StreamNext open)
         : request_(std::move(request)),
           models_(std::move(models)),
           current_(current),
-          puller_(std::make_unique<StreamPuller>(std::move(first))),
+          stream_(std::move(first)),
           on_(std::move(on)),
           errors_(std::move(errors)),
           open_(std::move(open)) {
@@ -121,7 +54,7 @@ public:
     std::optional<StreamChunk> next() override {
         for (;;) {
             try {
-                auto chunk = puller_->next();
+                auto chunk = stream_.next();
                 if (chunk && took_over_) {
                     // The first chunk from the model that took over says so (and which models failed).
                     took_over_ = false;
@@ -152,7 +85,7 @@ private:
             next.messages = resume_messages(request_.messages, delivered_text_);
         while (++current_ < models_.size()) {
             try {
-                puller_ = std::make_unique<StreamPuller>(open_(for_model(next, models_[current_])));
+                stream_ = wait_for_stream(open_, for_model(next, models_[current_]));
                 took_over_ = true;
                 restart_pending_ = delivered_ && request_.options.stream_fallback_mode == StreamFallbackMode::restart;
                 if (restart_pending_) delivered_text_.clear();
@@ -169,19 +102,94 @@ private:
     CompletionRequest request_;
     std::vector<std::string> models_;
     std::size_t current_;
-    std::unique_ptr<StreamPuller> puller_;
+    Stream stream_;
     FallbackOn on_;
     ModelErrors errors_;
-    std::function<Stream(const CompletionRequest&)> open_;
+    Middleware::StreamNext open_;
     bool delivered_ = false;
     std::string delivered_text_;
     bool took_over_ = false;        // the next chunk is the first from a model that took over
     bool restart_pending_ = false;  // ... and it starts the reply over (restart mode)
 };
 
-std::function<Stream(const CompletionRequest&)> blocking(Middleware::StreamAsyncNext attempt) {
-    return [attempt = std::move(attempt)](const CompletionRequest& r) { return wait_for_stream(attempt, r); };
+// Tries models[i], then the rest, each attempt started from the previous one's callback (inline for a
+// blocking call, on the event loop for an async one).
+template <class Request, class Result>
+struct Attempts : std::enable_shared_from_this<Attempts<Request, Result>> {
+    Request request;
+    std::vector<std::string> models;
+    FallbackOn on;
+    Next<Request, Result> next;
+    Callback<Result> done;
+    ModelErrors errors{};
+
+    Attempts(Request r, std::vector<std::string> m, FallbackOn o, Next<Request, Result> n, Callback<Result> d)
+        : request(std::move(r)), models(std::move(m)), on(std::move(o)), next(std::move(n)), done(std::move(d)) {}
+
+    void try_model(std::size_t i) {
+        if (i == models.size()) {
+            done(all_failed(models, std::move(errors)), empty_value<Result>());
+            return;
+        }
+        auto self = this->shared_from_this();
+        next(for_model(request, models[i]), [self, i](std::exception_ptr e, Result r) {
+            if (!e) {
+                self->succeeded(i, std::move(r));
+                return;
+            }
+            if (!should_fall_back(self->on, e)) {
+                self->done(e, empty_value<Result>());
+                return;
+            }
+            self->errors.emplace_back(self->models[i], e);
+            self->try_model(i + 1);
+        });
+    }
+
+    void succeeded(std::size_t i, Result r) {
+        if constexpr (std::is_same_v<Result, Stream>) {
+            // Accepted: later failures (while the caller iterates) fall back inside the stream.
+            done(nullptr, Stream(std::make_unique<FallbackChunkSource>(request, models, i, std::move(r), on,
+                                                                       std::move(errors), next)));
+        } else {
+            note_attempts(r, errors);
+            done(nullptr, std::move(r));
+        }
+    }
+};
+
+template <class Request, class Result>
+void with_fallback(Request request, std::vector<std::string> models, FallbackOn on, Next<Request, Result> next,
+                   Callback<Result> done) {
+    if (models.empty()) {
+        done(no_models(), empty_value<Result>());
+        return;
+    }
+    std::make_shared<Attempts<Request, Result>>(std::move(request), std::move(models), std::move(on), std::move(next),
+                                                std::move(done))
+        ->try_model(0);
 }
+
+// The chain a list of models makes: exactly those models, in order.
+class ModelChain final : public Middleware {
+public:
+    explicit ModelChain(std::vector<std::string> models) : models_(std::move(models)) {}
+
+    void complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) override {
+        auto on = effective_fallback_on({}, request.options.fallback_on);
+        with_fallback(std::move(request), models_, std::move(on), std::move(next), std::move(done));
+    }
+    void stream(CompletionRequest request, StreamNext next, Callback<Stream> done) override {
+        auto on = effective_fallback_on({}, request.options.fallback_on);
+        with_fallback(std::move(request), models_, std::move(on), std::move(next), std::move(done));
+    }
+    void embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) override {
+        with_fallback(std::move(request), models_, effective_fallback_on({}, {}), std::move(next), std::move(done));
+    }
+
+private:
+    std::vector<std::string> models_;
+};
 
 }  // namespace
 
@@ -240,86 +248,23 @@ std::vector<Message> resume_messages(const std::vector<Message>& original, const
     return out;
 }
 
-CompletionResponse complete_with_fallback(const CompletionRequest& request, const std::vector<std::string>& models,
-                                          const FallbackOn& on, const Middleware::CompleteNext& attempt) {
-    return sync_chain<CompletionRequest, CompletionResponse>(request, models, on, attempt);
+void complete_with_fallback(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
+                            Middleware::CompleteNext next, Callback<CompletionResponse> done) {
+    with_fallback(std::move(request), std::move(models), std::move(on), std::move(next), std::move(done));
 }
 
-void complete_with_fallback_async(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
-                                  Callback<CompletionResponse> done, Middleware::CompleteAsyncNext attempt) {
-    async_chain<CompletionRequest, CompletionResponse>(std::move(request), std::move(models), std::move(on),
-                                                       std::move(done), std::move(attempt));
+void stream_with_fallback(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
+                          Middleware::StreamNext next, Callback<Stream> done) {
+    with_fallback(std::move(request), std::move(models), std::move(on), std::move(next), std::move(done));
 }
 
-EmbeddingResponse embed_with_fallback(const EmbeddingRequest& request, const std::vector<std::string>& models,
-                                      const FallbackOn& on, const Middleware::EmbedNext& attempt) {
-    return sync_chain<EmbeddingRequest, EmbeddingResponse>(request, models, on, attempt);
+void embed_with_fallback(EmbeddingRequest request, std::vector<std::string> models, FallbackOn on,
+                         Middleware::EmbedNext next, Callback<EmbeddingResponse> done) {
+    with_fallback(std::move(request), std::move(models), std::move(on), std::move(next), std::move(done));
 }
 
-void embed_with_fallback_async(EmbeddingRequest request, std::vector<std::string> models, FallbackOn on,
-                               Callback<EmbeddingResponse> done, Middleware::EmbedAsyncNext attempt) {
-    async_chain<EmbeddingRequest, EmbeddingResponse>(std::move(request), std::move(models), std::move(on),
-                                                     std::move(done), std::move(attempt));
-}
-
-Stream stream_with_fallback(const CompletionRequest& request, const std::vector<std::string>& models,
-                            const FallbackOn& on, Middleware::StreamNext attempt) {
-    if (models.empty()) std::rethrow_exception(no_models());
-    ModelErrors errors;
-    for (std::size_t i = 0; i < models.size(); ++i) {
-        try {
-            Stream first = attempt(for_model(request, models[i]));
-            return Stream(std::make_unique<FallbackChunkSource>(request, models, i, std::move(first), on,
-                                                                std::move(errors), std::move(attempt)));
-        } catch (...) {
-            auto e = std::current_exception();
-            if (!should_fall_back(on, e)) throw;
-            errors.emplace_back(models[i], e);
-        }
-    }
-    std::rethrow_exception(all_failed(models, std::move(errors)));
-}
-
-void stream_with_fallback_async(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
-                                Callback<Stream> ready, Middleware::StreamAsyncNext attempt) {
-    if (models.empty()) {
-        ready(no_models(), Stream(nullptr));
-        return;
-    }
-    // Opening: the async chain over candidates; once one accepts, wrap it so later failures fall back.
-    struct Opened {
-        CompletionRequest request;
-        std::vector<std::string> models;
-        FallbackOn on;
-        Callback<Stream> ready;
-        Middleware::StreamAsyncNext attempt;
-        ModelErrors errors;
-    };
-    auto st = std::make_shared<Opened>(Opened{request, models, on, once(std::move(ready)), attempt, {}});
-    auto try_model = std::make_shared<std::function<void(std::size_t)>>();
-    std::weak_ptr<std::function<void(std::size_t)>> weak = try_model;
-    *try_model = [st, weak](std::size_t i) {
-        if (i == st->models.size()) {
-            st->ready(all_failed(st->models, std::move(st->errors)), Stream(nullptr));
-            return;
-        }
-        auto self = weak.lock();
-        st->attempt(for_model(st->request, st->models[i]), [st, self, i](std::exception_ptr e, Stream s) {
-            if (!e) {
-                st->ready(nullptr,
-                          Stream(std::make_unique<FallbackChunkSource>(st->request, st->models, i, std::move(s), st->on,
-                                                                       std::move(st->errors), blocking(st->attempt))));
-                return;
-            }
-            if (!should_fall_back(st->on, e)) {
-                st->ready(e, Stream(nullptr));
-                return;
-            }
-            st->errors.emplace_back(st->models[i], e);
-            if (self) (*self)(i + 1);
-        });
-    };
-    (*try_model)(0);
+std::shared_ptr<Middleware> model_chain(std::vector<std::string> models) {
+    return std::make_shared<ModelChain>(std::move(models));
 }
 
 }  // namespace llmgate::detail

@@ -23,20 +23,20 @@ std::exception_ptr all_failed(const std::vector<std::string>& models,
 // The predicate in force: the explicit one, else the request's Options::fallback_on, else the default.
 FallbackOn effective_fallback_on(const FallbackOn& explicit_on, const FallbackOn& from_options);
 
-CompletionResponse complete_with_fallback(const CompletionRequest& request, const std::vector<std::string>& models,
-                                          const FallbackOn& on, const Middleware::CompleteNext& attempt);
-void complete_with_fallback_async(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
-                                  Callback<CompletionResponse> done, Middleware::CompleteAsyncNext attempt);
-EmbeddingResponse embed_with_fallback(const EmbeddingRequest& request, const std::vector<std::string>& models,
-                                      const FallbackOn& on, const Middleware::EmbedNext& attempt);
-void embed_with_fallback_async(EmbeddingRequest request, std::vector<std::string> models, FallbackOn on,
-                               Callback<EmbeddingResponse> done, Middleware::EmbedAsyncNext attempt);
-// Streams: a failure before the first chunk moves on transparently; after it, request.options
-// .stream_fallback_mode decides (raise / restart / resume).
-Stream stream_with_fallback(const CompletionRequest& request, const std::vector<std::string>& models,
-                            const FallbackOn& on, Middleware::StreamNext attempt);
-void stream_with_fallback_async(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
-                                Callback<Stream> ready, Middleware::StreamAsyncNext attempt);
+// Each tries `request` on models[0], models[1], ... through `next`, moving on when an error matches `on`;
+// all failing gives AllProvidersFailedError. A stream that fails after it was handed back moves on (or
+// not) as request.options.stream_fallback_mode says. Blocking or async, as `next` is.
+void complete_with_fallback(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
+                            Middleware::CompleteNext next, Callback<CompletionResponse> done);
+void stream_with_fallback(CompletionRequest request, std::vector<std::string> models, FallbackOn on,
+                          Middleware::StreamNext next, Callback<Stream> done);
+void embed_with_fallback(EmbeddingRequest request, std::vector<std::string> models, FallbackOn on,
+                         Middleware::EmbedNext next, Callback<EmbeddingResponse> done);
+
+// The fallback chain of a call given a list of models (completion({"a", "b"}, ...)) or made through a
+// gate with a fallback_chain: the outermost step of the call's chain, trying exactly `models` in order
+// with the request's Options::fallback_on.
+std::shared_ptr<Middleware> model_chain(std::vector<std::string> models);
 
 // The conversation sent to the next model in `resume` mode: the original messages, the text already
 // delivered as an assistant turn, and a user turn asking to continue from exactly there.

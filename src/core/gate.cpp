@@ -1,5 +1,9 @@
-// LLMGate: every call runs the fallback chain (when configured) around the gate middleware.
+// LLMGate, and through a default gate the free functions: every call form packages its arguments as one
+// request and runs it through the call's chain — the fallback chain (a list of models, the gate's
+// fallback_chain) outermost, then the gate's middleware, then the call's own — down to dispatch.
 #include "llmgate/gate.hpp"
+
+#include <algorithm>
 
 #include "core/batch_runner.hpp"
 #include "core/chain.hpp"
@@ -19,6 +23,7 @@ Callback<T> fulfil(std::shared_ptr<std::promise<T>> promise) {
     };
 }
 
+// A future for `start(done)`; a failure found before anything was sent (bad arguments) is held by it.
 template <class T, class Start>
 std::future<T> start_async(Start start) {
     auto promise = std::make_shared<std::promise<T>>();
@@ -31,240 +36,215 @@ std::future<T> start_async(Start start) {
     return future;
 }
 
-MiddlewareList joined(const MiddlewareList& a, const MiddlewareList& b) {
-    MiddlewareList out = a;
-    out.insert(out.end(), b.begin(), b.end());
+// Where one call goes: the first model to try, and the steps around the provider (`outer`, before the
+// call's own middleware).
+struct Route {
+    std::string model;
+    std::vector<std::string> chain;  // the models a fallback chain tries; empty for a single model
+    MiddlewareList outer;
+};
+
+// The models a call tries are its own, then the gate's fallback chain (a model already tried is not
+// repeated). One model and no chain is a plain call: no fallback step, errors as the provider raised them.
+Route route_call(const GateConfig& config, Models&& models, const MiddlewareList& batch_middleware = {}) {
+    Route r;
+    const bool chain = models.is_chain() || !config.fallback_chain.empty();
+    if (!chain) {
+        r.model = models.first();
+        if (r.model.empty())
+            throw InvalidRequestError(ErrorInfo{.message = "no model given (and no fallback_chain to use instead)"});
+    } else {
+        for (const auto& m : models.list())
+            if (!m.empty()) r.chain.push_back(m);
+        for (const auto& m : config.fallback_chain)
+            if (std::find(r.chain.begin(), r.chain.end(), m) == r.chain.end()) r.chain.push_back(m);
+        if (r.chain.empty())
+            throw InvalidRequestError(ErrorInfo{.message = "a fallback chain needs at least one model"});
+        r.model = r.chain.front();
+    }
+    r.outer.reserve(1 + config.middleware.size() + batch_middleware.size());
+    r.outer.insert(r.outer.end(), config.middleware.begin(), config.middleware.end());
+    r.outer.insert(r.outer.end(), batch_middleware.begin(), batch_middleware.end());
+    return r;
+}
+
+// Completions and streams: the fallback chain is the outermost step of the call's chain.
+MiddlewareList with_chain_step(Route& r) {
+    if (r.chain.empty()) return std::move(r.outer);
+    MiddlewareList out{detail::model_chain(std::move(r.chain))};
+    out.insert(out.end(), r.outer.begin(), r.outer.end());
     return out;
 }
 
-// The candidates for a call, or an InvalidRequestError when there is neither a model nor a chain.
-std::vector<std::string> candidates(const GateConfig& c, const std::string& model) {
-    if (model.empty() && c.fallback_chain.empty())
-        throw InvalidRequestError(ErrorInfo{.message = "no model given and the gate has no fallback_chain"});
-    return detail::fallback_candidates(model, c.fallback_chain);
+// What a callback form carries to the event loop, where it starts: a copy of the gate's configuration
+// (the gate may be gone by then) and the arguments, converted there so their errors reach the handler.
+struct PendingCall {
+    GateConfig config;
+    Models models;
+    Messages messages;
+    Options options;
+};
+
+void complete_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
+                    Callback<CompletionResponse> done) {
+    auto r = route_call(config, std::move(models));
+    auto outer = with_chain_step(r);
+    detail::run_complete_async(outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)},
+                               std::move(done));
 }
 
-// The candidates into `out`, or false once the error (no model and no chain) has gone to `done`.
-template <class T>
-bool candidates_or_report(const GateConfig& c, const std::string& model, std::vector<std::string>& out,
-                          Callback<T>& done) {
-    try {
-        out = candidates(c, model);
-        return true;
-    } catch (...) {
-        done(std::current_exception(), detail::empty_value<T>());
-        return false;
-    }
+void stream_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
+                  Callback<Stream> ready) {
+    auto r = route_call(config, std::move(models));
+    auto outer = with_chain_step(r);
+    detail::run_stream_async(outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)},
+                             std::move(ready));
 }
 
-CompletionResponse gate_complete(const GateConfig& c, const MiddlewareList& outer, const CompletionRequest& r) {
-    if (c.fallback_chain.empty()) return detail::run_complete(outer, r);
-    return detail::complete_with_fallback(
-        r, candidates(c, r.model), detail::effective_fallback_on({}, r.options.fallback_on),
-        [&outer](const CompletionRequest& x) { return detail::run_complete(outer, x); });
-}
-
-void gate_complete_async(const GateConfig& c, MiddlewareList outer, CompletionRequest r,
-                         Callback<CompletionResponse> done) {
-    if (c.fallback_chain.empty()) {
-        detail::run_complete_async(outer, std::move(r), std::move(done));
-        return;
-    }
-    std::vector<std::string> models;
-    if (!candidates_or_report(c, r.model, models, done)) return;
-    auto on = detail::effective_fallback_on({}, r.options.fallback_on);
-    detail::complete_with_fallback_async(
-        std::move(r), std::move(models), std::move(on), std::move(done),
-        [outer = std::move(outer)](CompletionRequest x, Callback<CompletionResponse> d) {
-            detail::run_complete_async(outer, std::move(x), std::move(d));
+// Embeddings split long input lists to the provider's limit before the chain, so a fallback chain is
+// tried around the split (every part of one reply comes from the same model).
+EmbeddingResponse embed_blocking(const GateConfig& config, Models&& models, EmbedInputs&& inputs,
+                                 EmbedOptions&& options) {
+    auto r = route_call(config, std::move(models));
+    const bool single = inputs.single();
+    EmbeddingRequest request{std::move(r.model), std::move(inputs).take(), std::move(options), single};
+    if (r.chain.empty()) return detail::run_embed(r.outer, request);
+    auto result = std::make_shared<std::optional<EmbeddingResponse>>();
+    std::exception_ptr error;
+    detail::embed_with_fallback(
+        std::move(request), std::move(r.chain), detail::effective_fallback_on({}, {}),
+        detail::next_to<EmbeddingRequest, EmbeddingResponse>(
+            [outer = r.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
+                EmbeddingResponse reply;
+                try {
+                    reply = detail::run_embed(outer, x);
+                } catch (...) {
+                    d(std::current_exception(), {});
+                    return;
+                }
+                d(nullptr, std::move(reply));
+            },
+            true),
+        [&](std::exception_ptr e, EmbeddingResponse reply) {
+            error = e;
+            if (!e) result->emplace(std::move(reply));
         });
+    if (error) std::rethrow_exception(error);
+    return std::move(**result);
 }
 
-// The callback handlers below report every failure, the missing-candidates error included, through `ready`.
-void gate_stream_async(const GateConfig& c, CompletionRequest r, Callback<Stream> ready) {
-    MiddlewareList outer = c.middleware;
-    std::vector<std::string> models;
-    if (!candidates_or_report(c, r.model, models, ready)) return;
-    if (c.fallback_chain.empty()) {
-        detail::run_stream_async(outer, std::move(r), std::move(ready));
+void embed_async(const GateConfig& config, Models&& models, EmbedInputs&& inputs, EmbedOptions&& options,
+                 Callback<EmbeddingResponse> done) {
+    auto r = route_call(config, std::move(models));
+    const bool single = inputs.single();
+    EmbeddingRequest request{std::move(r.model), std::move(inputs).take(), std::move(options), single};
+    if (r.chain.empty()) {
+        detail::run_embed_async(r.outer, std::move(request), std::move(done));
         return;
     }
-    auto on = detail::effective_fallback_on({}, r.options.fallback_on);
-    detail::stream_with_fallback_async(std::move(r), std::move(models), std::move(on), std::move(ready),
-                                       [outer](CompletionRequest x, Callback<Stream> d) {
-                                           detail::run_stream_async(outer, std::move(x), std::move(d));
-                                       });
+    detail::embed_with_fallback(std::move(request), std::move(r.chain), detail::effective_fallback_on({}, {}),
+                                detail::next_to<EmbeddingRequest, EmbeddingResponse>(
+                                    [outer = r.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
+                                        detail::run_embed_async(outer, std::move(x), std::move(d));
+                                    },
+                                    false),
+                                std::move(done));
 }
 
-void gate_embed_async(const GateConfig& c, EmbeddingRequest r, Callback<EmbeddingResponse> done) {
-    MiddlewareList outer = c.middleware;
-    if (c.fallback_chain.empty()) {
-        detail::run_embed_async(outer, std::move(r), std::move(done));
-        return;
-    }
-    std::vector<std::string> models;
-    if (!candidates_or_report(c, r.model, models, done)) return;
-    detail::embed_with_fallback_async(std::move(r), std::move(models), detail::effective_fallback_on({}, {}),
-                                      std::move(done), [outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
-                                          detail::run_embed_async(outer, std::move(x), std::move(d));
-                                      });
-}
-
-// The callback forms start on the event loop thread with their own copy of the gate's configuration, so
-// the gate may be gone by the time they run.
-template <class T, class Request, class Run>
-void gate_start_on_loop(const GateConfig& c, Request request, Callback<T> handler, Run run) {
-    detail::start_on_loop<T>(std::move(request), std::move(handler),
-                             [c, run](Request&& r, Callback<T> d) { run(c, std::move(r), std::move(d)); });
-}
+struct PendingEmbed {
+    GateConfig config;
+    Models models;
+    EmbedInputs inputs;
+    EmbedOptions options;
+};
 
 }  // namespace
 
-CompletionResponse LLMGate::completion(const std::string& model, const std::vector<Message>& messages,
-                                       const Options& options) const {
-    if (model.empty()) candidates(config_, model);  // a clear error when there is nothing to try
-    return gate_complete(config_, config_.middleware, CompletionRequest{model, messages, options});
+CompletionResponse LLMGate::completion(Models models, Messages messages, Options options) const {
+    auto r = route_call(config_, std::move(models));
+    auto outer = with_chain_step(r);
+    return detail::run_complete(outer,
+                                CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)});
 }
 
-CompletionResponse LLMGate::completion(const std::string& model, const json& messages, const Options& options) const {
-    return completion(model, messages_from_json(messages), options);
+Stream LLMGate::stream(Models models, Messages messages, Options options) const {
+    auto r = route_call(config_, std::move(models));
+    auto outer = with_chain_step(r);
+    return detail::run_stream(outer,
+                              CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)});
 }
 
-CompletionResponse LLMGate::completion(const std::vector<Message>& messages, const Options& options) const {
-    return completion(std::string(), messages, options);
-}
-
-CompletionResponse LLMGate::completion(const json& messages, const Options& options) const {
-    return completion(std::string(), messages_from_json(messages), options);
-}
-
-std::future<CompletionResponse> LLMGate::acompletion(const std::string& model, const std::vector<Message>& messages,
-                                                     const Options& options) const {
+std::future<CompletionResponse> LLMGate::acompletion(Models models, Messages messages, Options options) const {
     return start_async<CompletionResponse>([&](Callback<CompletionResponse> done) {
-        if (model.empty()) candidates(config_, model);
-        gate_complete_async(config_, config_.middleware, CompletionRequest{model, messages, options}, std::move(done));
+        complete_async(config_, std::move(models), std::move(messages), std::move(options), std::move(done));
     });
 }
 
-std::future<CompletionResponse> LLMGate::acompletion(const std::vector<Message>& messages,
-                                                     const Options& options) const {
-    return acompletion(std::string(), messages, options);
+std::future<Stream> LLMGate::astream(Models models, Messages messages, Options options) const {
+    return start_async<Stream>([&](Callback<Stream> ready) {
+        stream_async(config_, std::move(models), std::move(messages), std::move(options), std::move(ready));
+    });
 }
 
-void LLMGate::acompletion(const std::string& model, const std::vector<Message>& messages, const Options& options,
+void LLMGate::acompletion(Models models, Messages messages, Options options,
                           Callback<CompletionResponse> on_done) const {
-    gate_start_on_loop<CompletionResponse>(
-        config_, CompletionRequest{model, messages, options}, std::move(on_done),
-        [](const GateConfig& c, CompletionRequest&& r, Callback<CompletionResponse> d) {
-            std::vector<std::string> unused;
-            if (r.model.empty() && !candidates_or_report(c, r.model, unused, d)) return;
-            gate_complete_async(c, c.middleware, std::move(r), std::move(d));
+    detail::start_on_loop<CompletionResponse>(
+        PendingCall{config_, std::move(models), std::move(messages), std::move(options)}, std::move(on_done),
+        [](PendingCall&& p, Callback<CompletionResponse> done) {
+            complete_async(p.config, std::move(p.models), std::move(p.messages), std::move(p.options), std::move(done));
         });
 }
 
-void LLMGate::acompletion(const std::vector<Message>& messages, const Options& options,
-                          Callback<CompletionResponse> on_done) const {
-    acompletion(std::string(), messages, options, std::move(on_done));
+void LLMGate::astream(Models models, Messages messages, Options options, Callback<Stream> on_ready) const {
+    detail::start_on_loop<Stream>(
+        PendingCall{config_, std::move(models), std::move(messages), std::move(options)}, std::move(on_ready),
+        [](PendingCall&& p, Callback<Stream> ready) {
+            stream_async(p.config, std::move(p.models), std::move(p.messages), std::move(p.options), std::move(ready));
+        });
 }
 
-Stream LLMGate::stream(const std::string& model, const std::vector<Message>& messages, const Options& options) const {
-    CompletionRequest r{model, messages, options};
-    const MiddlewareList& outer = config_.middleware;
-    if (config_.fallback_chain.empty()) {
-        if (model.empty()) candidates(config_, model);
-        return detail::run_stream(outer, r);
-    }
-    return detail::stream_with_fallback(r, candidates(config_, model),
-                                        detail::effective_fallback_on({}, options.fallback_on),
-                                        [outer](const CompletionRequest& x) { return detail::run_stream(outer, x); });
+EmbeddingResponse LLMGate::embed(Models models, EmbedInputs inputs, EmbedOptions options) const {
+    return embed_blocking(config_, std::move(models), std::move(inputs), std::move(options));
 }
 
-Stream LLMGate::stream(const std::vector<Message>& messages, const Options& options) const {
-    return stream(std::string(), messages, options);
-}
-
-std::future<Stream> LLMGate::astream(const std::string& model, const std::vector<Message>& messages,
-                                     const Options& options) const {
-    return start_async<Stream>([&](Callback<Stream> ready) {
-        gate_stream_async(config_, CompletionRequest{model, messages, options}, std::move(ready));
+std::future<EmbeddingResponse> LLMGate::aembed(Models models, EmbedInputs inputs, EmbedOptions options) const {
+    return start_async<EmbeddingResponse>([&](Callback<EmbeddingResponse> done) {
+        embed_async(config_, std::move(models), std::move(inputs), std::move(options), std::move(done));
     });
 }
 
-std::future<Stream> LLMGate::astream(const std::vector<Message>& messages, const Options& options) const {
-    return astream(std::string(), messages, options);
-}
-
-void LLMGate::astream(const std::string& model, const std::vector<Message>& messages, const Options& options,
-                      Callback<Stream> on_ready) const {
-    gate_start_on_loop<Stream>(config_, CompletionRequest{model, messages, options}, std::move(on_ready),
-                               gate_stream_async);
-}
-
-void LLMGate::astream(const std::vector<Message>& messages, const Options& options, Callback<Stream> on_ready) const {
-    astream(std::string(), messages, options, std::move(on_ready));
-}
-
-EmbeddingResponse LLMGate::embed(const std::string& model, const std::vector<std::string>& inputs,
-                                 const EmbedOptions& options) const {
-    EmbeddingRequest r{model, inputs, options, false};
-    const MiddlewareList& outer = config_.middleware;
-    if (config_.fallback_chain.empty()) return detail::run_embed(outer, r);
-    return detail::embed_with_fallback(r, candidates(config_, model), detail::effective_fallback_on({}, {}),
-                                       [&outer](const EmbeddingRequest& x) { return detail::run_embed(outer, x); });
-}
-
-EmbeddingResponse LLMGate::embed(const std::string& model, const std::string& input,
-                                 const EmbedOptions& options) const {
-    EmbeddingRequest r{model, {input}, options, true};
-    const MiddlewareList& outer = config_.middleware;
-    if (config_.fallback_chain.empty()) return detail::run_embed(outer, r);
-    return detail::embed_with_fallback(r, candidates(config_, model), detail::effective_fallback_on({}, {}),
-                                       [&outer](const EmbeddingRequest& x) { return detail::run_embed(outer, x); });
-}
-
-namespace {
-std::future<EmbeddingResponse> gate_aembed(const GateConfig& c, EmbeddingRequest r) {
-    return start_async<EmbeddingResponse>(
-        [&](Callback<EmbeddingResponse> done) { gate_embed_async(c, std::move(r), std::move(done)); });
-}
-}  // namespace
-
-std::future<EmbeddingResponse> LLMGate::aembed(const std::string& model, const std::vector<std::string>& inputs,
-                                               const EmbedOptions& options) const {
-    return gate_aembed(config_, EmbeddingRequest{model, inputs, options, false});
-}
-
-std::future<EmbeddingResponse> LLMGate::aembed(const std::string& model, const std::string& input,
-                                               const EmbedOptions& options) const {
-    return gate_aembed(config_, EmbeddingRequest{model, {input}, options, true});
-}
-
-void LLMGate::aembed(const std::string& model, const std::vector<std::string>& inputs, const EmbedOptions& options,
+void LLMGate::aembed(Models models, EmbedInputs inputs, EmbedOptions options,
                      Callback<EmbeddingResponse> on_done) const {
-    gate_start_on_loop<EmbeddingResponse>(config_, EmbeddingRequest{model, inputs, options, false}, std::move(on_done),
-                                          gate_embed_async);
-}
-
-void LLMGate::aembed(const std::string& model, const std::string& input, const EmbedOptions& options,
-                     Callback<EmbeddingResponse> on_done) const {
-    gate_start_on_loop<EmbeddingResponse>(config_, EmbeddingRequest{model, {input}, options, true}, std::move(on_done),
-                                          gate_embed_async);
+    detail::start_on_loop<EmbeddingResponse>(
+        PendingEmbed{config_, std::move(models), std::move(inputs), std::move(options)}, std::move(on_done),
+        [](PendingEmbed&& p, Callback<EmbeddingResponse> done) {
+            embed_async(p.config, std::move(p.models), std::move(p.inputs), std::move(p.options), std::move(done));
+        });
 }
 
 namespace {
 
-// Every request of a gate's batch goes through the gate (its middleware, then the batch's, then the
-// request's own; its fallback chain). The configuration is copied: the gate may go before the batch ends.
+// Every request of a gate's batch goes through the gate (its fallback chain, its middleware, then the
+// batch's, then the request's own). The configuration is copied: the gate may go before the batch ends.
 detail::BatchRunner gate_batch_runner(const GateConfig& config) {
-    return [c = config](const MiddlewareList& batch_mw, CompletionRequest&& r, Callback<CompletionResponse> done) {
-        gate_complete_async(c, joined(c.middleware, batch_mw), std::move(r), std::move(done));
+    return [c = config](const MiddlewareList& batch_mw, CompletionRequest&& request, Callback<CompletionResponse> done) {
+        Route r;
+        try {
+            r = route_call(c, Models(std::move(request.model)), batch_mw);
+        } catch (...) {
+            done(std::current_exception(), {});
+            return;
+        }
+        auto outer = with_chain_step(r);
+        request.model = std::move(r.model);
+        detail::run_complete_async(outer, std::move(request), std::move(done));
     };
 }
 
 }  // namespace
 
-std::future<BatchResult> LLMGate::abatch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {
-    return detail::start_batch(std::move(requests), {}, options, gate_batch_runner(config_));
+std::future<BatchResult> LLMGate::abatch(BatchRequests requests, const BatchOptions& options) const {
+    return detail::start_batch(std::move(requests), options, gate_batch_runner(config_));
 }
 
 std::future<BatchResult> LLMGate::abatch(std::size_t count, RequestMaker make_request,
@@ -272,28 +252,12 @@ std::future<BatchResult> LLMGate::abatch(std::size_t count, RequestMaker make_re
     return detail::start_batch(count, std::move(make_request), options, gate_batch_runner(config_));
 }
 
+BatchResult LLMGate::batch(BatchRequests requests, const BatchOptions& options) const {
+    return abatch(std::move(requests), options).get();
+}
+
 BatchResult LLMGate::batch(std::size_t count, RequestMaker make_request, const BatchOptions& options) const {
     return abatch(count, std::move(make_request), options).get();
 }
 
-std::future<BatchResult> LLMGate::abatch(const json& requests, const BatchOptions& options) const {
-    try {
-        auto parsed = detail::parse_batch(requests);
-        return detail::start_batch(std::move(parsed.requests), std::move(parsed.errors), options,
-                                   gate_batch_runner(config_));
-    } catch (...) {
-        std::promise<BatchResult> p;
-        p.set_exception(std::current_exception());
-        return p.get_future();
-    }
-}
-
-BatchResult LLMGate::batch(std::vector<CompletionRequest> requests, const BatchOptions& options) const {
-    return abatch(std::move(requests), options).get();
-}
-
-BatchResult LLMGate::batch(const json& requests, const BatchOptions& options) const {
-    return abatch(requests, options).get();
-}
-
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -6,6 +6,7 @@
 #include <exception>
 #include <utility>
 
+#include "transport/event_loop.hpp"
 #include "core/chain.hpp"
 #include "llmgate/errors.hpp"
 #include "transport/http.hpp"

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "transport/event_loop.hpp"
 #include "core/chain.hpp"
 #include "transport/http.hpp"
 

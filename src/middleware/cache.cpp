@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "core/stream_puller.hpp"
+#include "core/stream_sources.hpp"
 
 namespace llmgate::inline v1 {
 namespace {
@@ -67,39 +67,48 @@ std::vector<StreamChunk> replay_chunks(const CompletionResponse& r) {
 }
 
 // Passes a stream through and stores its assembled reply once it ended cleanly.
-class StoringChunkSource final : public detail::ChunkSource {
+class StoringChunkSource final : public ChunkSource {
 public:
     StoringChunkSource(Stream inner, std::shared_ptr<CacheStore> store, std::string key, std::chrono::milliseconds ttl)
-        : puller_(std::move(inner)), store_(std::move(store)), key_(std::move(key)), ttl_(ttl) {}
+        : inner_(std::move(inner)), store_(std::move(store)), key_(std::move(key)), ttl_(ttl) {}
     std::optional<StreamChunk> next() override {
-        auto chunk = puller_.next();
-        if (!chunk) store_->put(key_, CachedReply(puller_.response()), ttl_);
+        auto chunk = inner_.next();
+        if (!chunk) store_->put(key_, CachedReply(inner_.response()), ttl_);
         return chunk;
     }
 
 private:
-    detail::StreamPuller puller_;
+    Stream inner_;
     std::shared_ptr<CacheStore> store_;
     std::string key_;
     std::chrono::milliseconds ttl_;
 };
 
-std::optional<CompletionResponse> cached_completion(CacheStore& store, const std::string& key) {
+// The stored reply for `key`, when there is one of the operation's kind (a completion hit is marked).
+template <class Result>
+std::optional<Result> cached(CacheStore& store, const std::string& key) {
     auto hit = store.get(key);
     if (!hit) return std::nullopt;
-    if (auto* r = std::get_if<CompletionResponse>(&*hit)) {
-        CompletionResponse out = *r;
-        out.cache_hit = true;
-        return out;
-    }
-    return std::nullopt;
+    auto* r = std::get_if<Result>(&*hit);
+    if (!r) return std::nullopt;
+    Result out = std::move(*r);
+    if constexpr (std::is_same_v<Result, CompletionResponse>) out.cache_hit = true;
+    return out;
 }
 
-std::optional<EmbeddingResponse> cached_embedding(CacheStore& store, const std::string& key) {
-    auto hit = store.get(key);
-    if (!hit) return std::nullopt;
-    if (auto* r = std::get_if<EmbeddingResponse>(&*hit)) return *r;
-    return std::nullopt;
+// A completion or an embedding: the stored reply, or the call's reply stored once it succeeded.
+template <class Request, class Result>
+void answer_or_store(const std::shared_ptr<CacheStore>& store, std::chrono::milliseconds ttl, Request request,
+                     const Next<Request, Result>& next, Callback<Result> done) {
+    std::string key = CacheMiddleware::key_for(request);
+    if (auto hit = cached<Result>(*store, key)) {
+        done(nullptr, std::move(*hit));
+        return;
+    }
+    next(std::move(request), [store, ttl, key = std::move(key), done = std::move(done)](std::exception_ptr e, Result r) {
+        if (!e) store->put(key, CachedReply(r), ttl);
+        done(e, std::move(r));
+    });
 }
 
 }  // namespace
@@ -209,70 +218,29 @@ std::string CacheMiddleware::key_for(const EmbeddingRequest& request) {
     return sha256_hex(dump(key));
 }
 
-CompletionResponse CacheMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
-    const std::string key = key_for(request);
-    if (auto hit = cached_completion(*store_, key)) return *hit;
-    CompletionResponse r = next(request);
-    store_->put(key, CachedReply(r), ttl_);
-    return r;
+void CacheMiddleware::complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) {
+    answer_or_store(store_, ttl_, std::move(request), next, std::move(done));
 }
 
-void CacheMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
-                                     CompleteAsyncNext next) {
+// A hit is replayed as chunks; a miss is stored once the stream ended cleanly.
+void CacheMiddleware::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
     std::string key = key_for(request);
-    if (auto hit = cached_completion(*store_, key)) {
-        done(nullptr, std::move(*hit));
-        return;
-    }
-    next(std::move(request), [store = store_, ttl = ttl_, key = std::move(key), done = std::move(done)](
-                                 std::exception_ptr e, CompletionResponse r) {
-        if (!e) store->put(key, CachedReply(r), ttl);
-        done(e, std::move(r));
-    });
-}
-
-Stream CacheMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
-    std::string key = key_for(request);
-    if (auto hit = cached_completion(*store_, key))
-        return Stream(std::make_unique<detail::ReplayChunkSource>(replay_chunks(*hit)));
-    return Stream(std::make_unique<StoringChunkSource>(next(request), store_, std::move(key), ttl_));
-}
-
-void CacheMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
-    std::string key = key_for(request);
-    if (auto hit = cached_completion(*store_, key)) {
-        ready(nullptr, Stream(std::make_unique<detail::ReplayChunkSource>(replay_chunks(*hit))));
+    if (auto hit = cached<CompletionResponse>(*store_, key)) {
+        done(nullptr, Stream(std::make_unique<detail::ReplayChunkSource>(replay_chunks(*hit))));
         return;
     }
     next(std::move(request),
-         [store = store_, ttl = ttl_, key = std::move(key), ready = std::move(ready)](std::exception_ptr e, Stream s) {
+         [store = store_, ttl = ttl_, key = std::move(key), done = std::move(done)](std::exception_ptr e, Stream s) {
              if (e) {
-                 ready(e, Stream(nullptr));
+                 done(e, Stream(nullptr));
                  return;
              }
-             ready(nullptr, Stream(std::make_unique<StoringChunkSource>(std::move(s), store, key, ttl)));
+             done(nullptr, Stream(std::make_unique<StoringChunkSource>(std::move(s), store, key, ttl)));
          });
 }
 
-EmbeddingResponse CacheMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
-    const std::string key = key_for(request);
-    if (auto hit = cached_embedding(*store_, key)) return *hit;
-    EmbeddingResponse r = next(request);
-    store_->put(key, CachedReply(r), ttl_);
-    return r;
-}
-
-void CacheMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
-    std::string key = key_for(request);
-    if (auto hit = cached_embedding(*store_, key)) {
-        done(nullptr, std::move(*hit));
-        return;
-    }
-    next(std::move(request), [store = store_, ttl = ttl_, key = std::move(key), done = std::move(done)](
-                                 std::exception_ptr e, EmbeddingResponse r) {
-        if (!e) store->put(key, CachedReply(r), ttl);
-        done(e, std::move(r));
-    });
+void CacheMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {
+    answer_or_store(store_, ttl_, std::move(request), next, std::move(done));
 }
 
 }  // namespace llmgate

@@ -5,42 +5,24 @@
 
 namespace llmgate::inline v1 {
 
-CompletionResponse FallbackMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
-    return detail::complete_with_fallback(request, detail::fallback_candidates(request.model, models_),
-                                          detail::effective_fallback_on(fallback_on_, request.options.fallback_on),
-                                          next);
-}
-
-void FallbackMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
-                                        CompleteAsyncNext next) {
+void FallbackMiddleware::complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) {
     auto models = detail::fallback_candidates(request.model, models_);
     auto on = detail::effective_fallback_on(fallback_on_, request.options.fallback_on);
-    detail::complete_with_fallback_async(std::move(request), std::move(models), std::move(on), std::move(done),
-                                         std::move(next));
+    detail::complete_with_fallback(std::move(request), std::move(models), std::move(on), std::move(next),
+                                   std::move(done));
 }
 
-Stream FallbackMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
-    return detail::stream_with_fallback(request, detail::fallback_candidates(request.model, models_),
-                                        detail::effective_fallback_on(fallback_on_, request.options.fallback_on), next);
-}
-
-void FallbackMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
+void FallbackMiddleware::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
     auto models = detail::fallback_candidates(request.model, models_);
     auto on = detail::effective_fallback_on(fallback_on_, request.options.fallback_on);
-    detail::stream_with_fallback_async(std::move(request), std::move(models), std::move(on), std::move(ready),
-                                       std::move(next));
+    detail::stream_with_fallback(std::move(request), std::move(models), std::move(on), std::move(next),
+                                 std::move(done));
 }
 
-EmbeddingResponse FallbackMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
-    return detail::embed_with_fallback(request, detail::fallback_candidates(request.model, models_),
-                                       detail::effective_fallback_on(fallback_on_, {}), next);
-}
-
-void FallbackMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
+void FallbackMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {
     auto models = detail::fallback_candidates(request.model, models_);
-    detail::embed_with_fallback_async(std::move(request), std::move(models),
-                                      detail::effective_fallback_on(fallback_on_, {}), std::move(done),
-                                      std::move(next));
+    detail::embed_with_fallback(std::move(request), std::move(models), detail::effective_fallback_on(fallback_on_, {}),
+                                std::move(next), std::move(done));
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

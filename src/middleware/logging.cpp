@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "core/chain.hpp"
-#include "core/stream_puller.hpp"
+#include "core/stream_sources.hpp"
 #include "llmgate/config.hpp"
 #include "llmgate/errors.hpp"
 #include "middleware/log_line.hpp"
@@ -150,21 +150,21 @@ struct Emitter {
 };
 
 // Logs a stream once: when it ends, fails, or is dropped unfinished.
-class LoggedChunkSource final : public detail::ChunkSource {
+class LoggedChunkSource final : public ChunkSource {
 public:
     LoggedChunkSource(Stream inner, Emitter emitter, detail::CallRecord record, Clock::time_point start)
-        : puller_(std::move(inner)), emitter_(emitter), record_(std::move(record)), start_(start) {}
+        : inner_(std::move(inner)), emitter_(emitter), record_(std::move(record)), start_(start) {}
     ~LoggedChunkSource() override {
         if (logged_) return;
         record_.outcome = "cancelled";
-        emitter_.ok(std::move(record_), puller_.response(), start_);
+        emitter_.ok(std::move(record_), inner_.response(), start_);
     }
     std::optional<StreamChunk> next() override {
         try {
-            auto chunk = puller_.next();
+            auto chunk = inner_.next();
             if (!chunk) {
                 logged_ = true;
-                emitter_.ok(record_, puller_.response(), start_);
+                emitter_.ok(record_, inner_.response(), start_);
             }
             return chunk;
         } catch (...) {
@@ -175,7 +175,7 @@ public:
     }
 
 private:
-    detail::StreamPuller puller_;
+    Stream inner_;
     Emitter emitter_;
     detail::CallRecord record_;
     Clock::time_point start_;
@@ -192,90 +192,52 @@ spdlog::level::level_enum parse_level(const std::string& name) {
     return (lvl == spdlog::level::off && lower != "off") ? spdlog::level::info : lvl;
 }
 
+
+// A completion or an embedding: one line when its result is in.
+template <class Request, class Result>
+void log_call(const Emitter& em, detail::CallRecord record, Request request, const Next<Request, Result>& next,
+              Callback<Result> done) {
+    const auto start = Clock::now();
+    next(std::move(request),
+         [em, start, record = std::move(record), done = std::move(done)](std::exception_ptr e, Result r) {
+             if (e)
+                 em.failed(record, e, start);
+             else
+                 em.ok(record, r, start);
+             done(e, std::move(r));
+         });
+}
+
 }  // namespace
 
 LoggingMiddleware::LoggingMiddleware(std::string level, bool log_content)
     : level_(static_cast<int>(parse_level(level))), log_content_(log_content) {}
 
-CompletionResponse LoggingMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
+void LoggingMiddleware::complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) {
     const Emitter em{level_, log_content_};
-    const auto start = Clock::now();
     auto record = em.base("completion", request);
-    try {
-        CompletionResponse r = next(request);
-        em.ok(std::move(record), r, start);
-        return r;
-    } catch (...) {
-        em.failed(std::move(record), std::current_exception(), start);
-        throw;
-    }
+    log_call(em, std::move(record), std::move(request), next, std::move(done));
 }
 
-void LoggingMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
-                                       CompleteAsyncNext next) {
-    const Emitter em{level_, log_content_};
-    const auto start = Clock::now();
-    auto record = em.base("completion", request);
-    next(std::move(request), [em, start, record, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
-        if (e)
-            em.failed(record, e, start);
-        else
-            em.ok(record, r, start);
-        done(e, std::move(r));
-    });
-}
-
-Stream LoggingMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
+// A stream logs when it ends, fails or is dropped: its line is written by the stream handed back.
+void LoggingMiddleware::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
     const Emitter em{level_, log_content_};
     const auto start = Clock::now();
     auto record = em.base("stream", request);
-    try {
-        return Stream(std::make_unique<LoggedChunkSource>(next(request), em, record, start));
-    } catch (...) {
-        em.failed(std::move(record), std::current_exception(), start);
-        throw;
-    }
-}
-
-void LoggingMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
-    const Emitter em{level_, log_content_};
-    const auto start = Clock::now();
-    auto record = em.base("stream", request);
-    next(std::move(request), [em, start, record, ready = std::move(ready)](std::exception_ptr e, Stream s) {
+    next(std::move(request), [em, start, record, done = std::move(done)](std::exception_ptr e, Stream s) {
         if (e) {
             em.failed(record, e, start);
-            ready(e, Stream(nullptr));
+            done(e, Stream(nullptr));
             return;
         }
-        ready(nullptr, Stream(std::make_unique<LoggedChunkSource>(std::move(s), em, record, start)));
+        done(nullptr, Stream(std::make_unique<LoggedChunkSource>(std::move(s), em, record, start)));
     });
 }
 
-EmbeddingResponse LoggingMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
+void LoggingMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {
     const Emitter em{level_, log_content_};
-    const auto start = Clock::now();
     auto record = em.base(request);
-    try {
-        EmbeddingResponse r = next(request);
-        em.ok(std::move(record), r, start);
-        return r;
-    } catch (...) {
-        em.failed(std::move(record), std::current_exception(), start);
-        throw;
-    }
-}
-
-void LoggingMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
-    const Emitter em{level_, log_content_};
-    const auto start = Clock::now();
-    auto record = em.base(request);
-    next(std::move(request), [em, start, record, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
-        if (e)
-            em.failed(record, e, start);
-        else
-            em.ok(record, r, start);
-        done(e, std::move(r));
-    });
+    log_call(em, std::move(record), std::move(request), next, std::move(done));
 }
 
 }  // namespace llmgate

@@ -7,7 +7,7 @@
 
 #include "core/cancellable_wait.hpp"
 #include "core/chain.hpp"
-#include "core/stream_puller.hpp"
+#include "core/stream_sources.hpp"
 
 namespace llmgate::inline v1 {
 namespace {
@@ -35,34 +35,46 @@ std::chrono::milliseconds ceil_ms(double seconds) {
 }
 
 // Charges a stream's usage when it ends.
-class ChargingChunkSource final : public detail::ChunkSource {
+class ChargingChunkSource final : public ChunkSource {
 public:
     ChargingChunkSource(Stream inner, std::shared_ptr<RateLimiter> limiter)
-        : puller_(std::move(inner)), limiter_(std::move(limiter)) {}
+        : inner_(std::move(inner)), limiter_(std::move(limiter)) {}
     std::optional<StreamChunk> next() override {
-        auto chunk = puller_.next();
+        auto chunk = inner_.next();
         if (chunk && chunk->usage) limiter_->record_tokens(chunk->usage->total_tokens);
         return chunk;
     }
 
 private:
-    detail::StreamPuller puller_;
+    Stream inner_;
     std::shared_ptr<RateLimiter> limiter_;
 };
 
-// Waits for a slot, on a timer, then runs `go`. A call cancelled meanwhile goes on at once (and fails
-// with CancelledError before anything is sent); its reserved slot is not given back.
-void after_slot(RateLimiter& limiter, const std::optional<CancelToken>& cancel, std::function<void()> go) {
-    const auto wait = limiter.reserve();
+// Waits for a slot (next.after: the caller sleeps in a blocking call, a timer serves an async one), then
+// sends the request on, charging its tokens once its reply is in. A call cancelled meanwhile goes on at
+// once (and fails with CancelledError before anything is sent); its reserved slot is not given back.
+template <class Request, class Result>
+void after_slot(const std::shared_ptr<RateLimiter>& limiter, Request request, Next<Request, Result> next,
+                Callback<Result> done) {
+    const auto wait = limiter->reserve();
+    auto go = [limiter, request = std::move(request), next, done = std::move(done)]() mutable {
+        next(std::move(request), [limiter, done = std::move(done)](std::exception_ptr e, Result r) {
+            if (e) {
+                done(e, detail::empty_value<Result>());
+                return;
+            }
+            if constexpr (std::is_same_v<Result, Stream>)
+                done(nullptr, Stream(std::make_unique<ChargingChunkSource>(std::move(r), limiter)));
+            else {
+                limiter->record_tokens(r.usage.total_tokens);
+                done(nullptr, std::move(r));
+            }
+        });
+    };
     if (wait.count() <= 0)
         go();
     else
-        detail::run_after_unless_cancelled(wait, cancel, std::move(go));
-}
-
-void wait_for_slot(RateLimiter& limiter, const std::optional<CancelToken>& cancel) {
-    const auto wait = limiter.reserve();
-    if (wait.count() > 0) detail::sleep_unless_cancelled(wait, cancel);
+        next.after(wait, std::move(go));
 }
 
 }  // namespace
@@ -108,65 +120,16 @@ void RateLimiter::record_tokens(std::int64_t tokens) {
     impl_->tokens.level -= static_cast<double>(tokens);
 }
 
-CompletionResponse RateLimitMiddleware::complete(const CompletionRequest& request, const CompleteNext& next) {
-    wait_for_slot(*limiter_, request.options.cancel);
-    CompletionResponse r = next(request);
-    limiter_->record_tokens(r.usage.total_tokens);
-    return r;
+void RateLimitMiddleware::complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) {
+    after_slot(limiter_, std::move(request), std::move(next), std::move(done));
 }
 
-void RateLimitMiddleware::complete_async(CompletionRequest request, Callback<CompletionResponse> done,
-                                         CompleteAsyncNext next) {
-    auto limiter = limiter_;
-    auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
-    after_slot(*limiter, cancel,
-               [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
-                   next(std::move(request),
-                        [limiter, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
-                            if (!e) limiter->record_tokens(r.usage.total_tokens);
-                            done(e, std::move(r));
-                        });
-               });
+void RateLimitMiddleware::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
+    after_slot(limiter_, std::move(request), std::move(next), std::move(done));
 }
 
-Stream RateLimitMiddleware::stream(const CompletionRequest& request, const StreamNext& next) {
-    wait_for_slot(*limiter_, request.options.cancel);
-    return Stream(std::make_unique<ChargingChunkSource>(next(request), limiter_));
-}
-
-void RateLimitMiddleware::stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) {
-    auto limiter = limiter_;
-    auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
-    after_slot(*limiter, cancel,
-               [limiter, request = std::move(request), ready = std::move(ready), next = std::move(next)]() mutable {
-                   next(std::move(request), [limiter, ready = std::move(ready)](std::exception_ptr e, Stream s) {
-                       if (e) {
-                           ready(e, Stream(nullptr));
-                           return;
-                       }
-                       ready(nullptr, Stream(std::make_unique<ChargingChunkSource>(std::move(s), limiter)));
-                   });
-               });
-}
-
-EmbeddingResponse RateLimitMiddleware::embed(const EmbeddingRequest& request, const EmbedNext& next) {
-    wait_for_slot(*limiter_, request.options.cancel);
-    EmbeddingResponse r = next(request);
-    limiter_->record_tokens(r.usage.total_tokens);
-    return r;
-}
-
-void RateLimitMiddleware::embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) {
-    auto limiter = limiter_;
-    auto cancel = request.options.cancel;  // copied first: the request itself moves into the task
-    after_slot(*limiter, cancel,
-               [limiter, request = std::move(request), done = std::move(done), next = std::move(next)]() mutable {
-                   next(std::move(request),
-                        [limiter, done = std::move(done)](std::exception_ptr e, EmbeddingResponse r) {
-                            if (!e) limiter->record_tokens(r.usage.total_tokens);
-                            done(e, std::move(r));
-                        });
-               });
+void RateLimitMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {
+    after_slot(limiter_, std::move(request), std::move(next), std::move(done));
 }
 
 }  // namespace llmgate

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 
+#include "transport/event_loop.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/factories.hpp"
 #include "providers/stream_decoder.hpp"

@@ -86,13 +86,6 @@ json SchemaBuilder::enum_of(const std::vector<std::string_view>& names) {
     return json{{"type", "string"}, {"enum", std::move(values)}};
 }
 
-void start_completion_async(CompletionRequest request,
-                            std::function<void(std::exception_ptr, CompletionResponse)> done) {
-    // No gate or batch middleware: the free functions' chain, as acompletion() runs it.
-    static const MiddlewareList& no_outer_middleware = *new MiddlewareList();  // leaked: used until exit
-    run_complete_async(no_outer_middleware, std::move(request), std::move(done));
-}
-
 void throw_enum_error(std::string_view type_name, const json& value) {
     std::string shown = value.dump();
     if (shown.size() > 80) shown = shown.substr(0, 77) + "...";

@@ -1,4 +1,5 @@
 // libcurl easy-handle setup, header/body callbacks, the shared DNS/TLS cache and curl-error mapping.
+#include "transport/event_loop.hpp"
 #include "transport/curl_transfer.hpp"
 
 #include <algorithm>

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "transport/event_loop.hpp"
 #include "llmgate/errors.hpp"
 #include "transport/credential_scrub.hpp"
 #include "transport/curl_transfer.hpp"

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "transport/event_loop.hpp"
 #include "llmgate/errors.hpp"
 #include "transport/credential_scrub.hpp"
 #include "transport/curl_transfer.hpp"

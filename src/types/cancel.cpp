@@ -1,4 +1,5 @@
 // CancelToken: a shared flag, joined tokens, and the wake-up that lets the event loop abort at once.
+#include "transport/event_loop.hpp"
 #include "llmgate/cancel.hpp"
 
 #include <atomic>

@@ -61,7 +61,7 @@ private:
 
 }  // namespace detail
 
-Stream::Stream(std::unique_ptr<detail::ChunkSource> source)
+Stream::Stream(std::unique_ptr<ChunkSource> source)
     : source_(std::move(source)), accumulator_(std::make_unique<detail::StreamAccumulator>()) {}
 Stream::Stream(Stream&&) noexcept = default;
 Stream& Stream::operator=(Stream&&) noexcept = default;
@@ -73,6 +73,12 @@ Stream::iterator Stream::begin() {
         advance();
     }
     return iterator(this);
+}
+
+std::optional<StreamChunk> Stream::next() {
+    started_ = true;
+    advance();
+    return current_;
 }
 
 void Stream::advance() {

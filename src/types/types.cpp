@@ -1,5 +1,6 @@
 // Conversions between the unified types and the OpenAI dict shape, plus small accessors.
 #include "llmgate/types.hpp"
+#include "llmgate/arguments.hpp"
 #include "llmgate/errors.hpp"
 
 #include <mutex>
@@ -280,3 +281,17 @@ json embedding_response_to_json(const EmbeddingResponse& r) {
 }
 
 }  // namespace llmgate
+
+namespace llmgate::inline v1 {
+
+std::vector<Message> Messages::take() && {
+    if (auto* typed = std::get_if<std::vector<Message>>(&value_)) return std::move(*typed);
+    return messages_from_json(std::get<json>(value_));
+}
+
+std::vector<Message> Messages::get() const& {
+    if (const auto* typed = std::get_if<std::vector<Message>>(&value_)) return *typed;
+    return messages_from_json(std::get<json>(value_));
+}
+
+}  // namespace llmgate::inline v1

@@ -53,12 +53,9 @@ public:
     static std::string key_for(const CompletionRequest& request);
     static std::string key_for(const EmbeddingRequest& request);
 
-    CompletionResponse complete(const CompletionRequest& request, const CompleteNext& next) override;
-    void complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) override;
-    Stream stream(const CompletionRequest& request, const StreamNext& next) override;
-    void stream_async(CompletionRequest request, Callback<Stream> ready, StreamAsyncNext next) override;
-    EmbeddingResponse embed(const EmbeddingRequest& request, const EmbedNext& next) override;
-    void embed_async(EmbeddingRequest request, Callback<EmbeddingResponse> done, EmbedAsyncNext next) override;
+    void complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) override;
+    void stream(CompletionRequest request, StreamNext next, Callback<Stream> done) override;
+    void embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) override;
 
     const std::shared_ptr<CacheStore>& store() const noexcept { return store_; }
 

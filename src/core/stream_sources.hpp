@@ -1,4 +1,4 @@
-// Pulls chunks from a Stream one at a time: how a middleware wraps one stream inside another.
+// What the middleware that wrap streams share: whether a chunk carries content, and a replayed stream.
 #pragma once
 
 #include <memory>
@@ -7,31 +7,6 @@
 #include "llmgate/stream.hpp"
 
 namespace llmgate::inline v1::detail {
-
-class StreamPuller {
-public:
-    // Held behind a pointer: Stream's iterator points at its Stream, which must not move.
-    explicit StreamPuller(Stream s) : stream_(std::make_unique<Stream>(std::move(s))) {}
-
-    // The next chunk, nullopt at the stream's verified end; throws what the stream throws.
-    std::optional<StreamChunk> next() {
-        if (!started_) {
-            started_ = true;
-            it_ = stream_->begin();
-        } else {
-            ++it_;
-        }
-        if (it_ == std::default_sentinel) return std::nullopt;
-        return *it_;
-    }
-    // The inner stream's assembled reply (complete once next() returned nullopt).
-    CompletionResponse response() const { return stream_->response(); }
-
-private:
-    std::unique_ptr<Stream> stream_;
-    Stream::iterator it_{};
-    bool started_ = false;
-};
 
 // Whether a chunk gives the caller anything of the reply (text, reasoning, tool calls). A stream that
 // failed after only empty chunks (a role-only opening delta) has delivered nothing yet, so it can
