@@ -145,7 +145,7 @@ ImageBytes image_from_response(const std::string& url, const HttpResponse& respo
                          ? "redirected (HTTP " + std::to_string(status) + ") without a usable Location"
                          : "the image host answered HTTP " + std::to_string(status));
     std::string mime = lower(response.header("content-type"));
-    mime = mime.substr(0, mime.find(';'));
+    if (const auto semicolon = mime.find(';'); semicolon != std::string::npos) mime.resize(semicolon);
     while (!mime.empty() && (mime.back() == ' ' || mime.back() == '\t')) mime.pop_back();
     if (mime.rfind("image/", 0) != 0 || mime.size() == 6)
         fetch_failed(url, provider, model, status,

@@ -69,11 +69,17 @@ std::chrono::milliseconds elapsed(F&& f) {
 // Records how each request of a batch ended, as seen from inside the batch.
 class Outcomes : public Middleware {
 public:
-    void complete_async(CompletionRequest request, Callback<CompletionResponse> done, CompleteAsyncNext next) override {
+    void complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) override {
         next(std::move(request), [this, done = std::move(done)](std::exception_ptr e, CompletionResponse r) {
             record(e);
             done(e, std::move(r));
         });
+    }
+    void stream(CompletionRequest request, StreamNext next, Callback<Stream> done) override {
+        next(std::move(request), std::move(done));
+    }
+    void embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) override {
+        next(std::move(request), std::move(done));
     }
     int cancelled() const { return cancelled_.load(); }
     int ended() const { return ended_.load(); }

@@ -21,31 +21,36 @@ LLMGATE_STRUCT(Answer, word, number)
 
 namespace {
 
+// Passes streams and embeddings through unchanged: what a middleware writes for the operations it leaves alone.
+class CompletionsOnly : public Middleware {
+public:
+    void stream(CompletionRequest r, StreamNext next, Callback<Stream> done) override {
+        next(std::move(r), std::move(done));
+    }
+    void embed(EmbeddingRequest r, EmbedNext next, Callback<EmbeddingResponse> done) override {
+        next(std::move(r), std::move(done));
+    }
+};
+
 // Records the order in which middleware see a call, on the way in and out.
 class Recorder : public Middleware {
 public:
     Recorder(std::string name, std::shared_ptr<std::vector<std::string>> log)
         : name_(std::move(name)), log_(std::move(log)) {}
-    CompletionResponse complete(const CompletionRequest& r, const CompleteNext& next) override {
-        add("in:" + name_);
-        auto resp = next(r);
-        add("out:" + name_);
-        return resp;
-    }
-    void complete_async(CompletionRequest r, Callback<CompletionResponse> done, CompleteAsyncNext next) override {
+    void complete(CompletionRequest r, CompleteNext next, Callback<CompletionResponse> done) override {
         add("in:" + name_);
         next(std::move(r), [this, done = std::move(done)](std::exception_ptr e, CompletionResponse resp) {
             add("out:" + name_);
             done(e, std::move(resp));
         });
     }
-    EmbeddingResponse embed(const EmbeddingRequest& r, const EmbedNext& next) override {
+    void embed(EmbeddingRequest r, EmbedNext next, Callback<EmbeddingResponse> done) override {
         add("embed:" + name_);
-        return next(r);
+        next(std::move(r), std::move(done));
     }
-    Stream stream(const CompletionRequest& r, const StreamNext& next) override {
+    void stream(CompletionRequest r, StreamNext next, Callback<Stream> done) override {
         add("stream:" + name_);
-        return next(r);
+        next(std::move(r), std::move(done));
     }
 
 private:
@@ -59,13 +64,12 @@ private:
 };
 
 // Rewrites the reply text the provider will give (through mock's "mock_response").
-class ForceReply : public Middleware {
+class ForceReply : public CompletionsOnly {
 public:
     explicit ForceReply(std::string text) : text_(std::move(text)) {}
-    CompletionResponse complete(const CompletionRequest& r, const CompleteNext& next) override {
-        CompletionRequest changed = r;
-        changed.options.extra["mock_response"] = text_;
-        return next(changed);
+    void complete(CompletionRequest r, CompleteNext next, Callback<CompletionResponse> done) override {
+        r.options.extra["mock_response"] = text_;
+        next(std::move(r), std::move(done));
     }
 
 private:
@@ -73,13 +77,13 @@ private:
 };
 
 // Answers without calling next at all.
-class ShortCircuit : public Middleware {
+class ShortCircuit : public CompletionsOnly {
 public:
-    CompletionResponse complete(const CompletionRequest& r, const CompleteNext&) override {
+    void complete(CompletionRequest r, CompleteNext, Callback<CompletionResponse> done) override {
         CompletionResponse resp;
         resp.model = r.model;
         resp.choices.push_back(Choice{.message = Message::assistant("short")});
-        return resp;
+        done(nullptr, std::move(resp));
     }
 };
 
