@@ -8,6 +8,7 @@
 #include "core/chain.hpp"
 #include "core/window.hpp"
 #include "llmgate/errors.hpp"
+#include "util/json_numbers.hpp"
 
 namespace llmgate::inline v1 {
 namespace detail {
@@ -111,7 +112,7 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, Batch
                         if (!st->first_error) st->first_error = e;
                     } else {
                         ++res.successful;
-                        res.total_tokens += r.usage.total_tokens;
+                        res.total_tokens = add_counts(res.total_tokens, r.usage.total_tokens);
                         res.results[i] = std::move(r);
                     }
                     if (st->options.on_progress) {

@@ -136,7 +136,7 @@ EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     stop_if_cancelled(call.options.cancel, route, call.model);
     if (call.inputs.empty()) invalid(route, call.model, "embed needs at least one input");
     check_extra(route, call.model, call.options.extra);
-    check_embedding_inputs(call);
+    check_embedding_inputs(call, route.provider->name());
     return EmbedRequest{route.model, call.inputs, call.single_input, call.options};
 }
 
@@ -285,11 +285,13 @@ void dispatch_stream_async(CompletionRequest&& call, Callback<Stream> ready) {
         [provider](ChatRequest&& r, Callback<Stream> d) { provider->stream_async(std::move(r), std::move(d)); });
 }
 
-void check_embedding_inputs(const EmbeddingRequest& call) {
+void check_embedding_inputs(const EmbeddingRequest& call, const std::string& provider) {
     for (std::size_t i = 0; i < call.inputs.size(); ++i)
         if (!is_valid_utf8(call.inputs[i]))
-            invalid(detail::route(call.model, call.options.provider), call.model,
-                    "inputs[" + std::to_string(i) + "] is not valid UTF-8 (JSON text must be UTF-8)");
+            throw InvalidRequestError(
+                ErrorInfo{.provider = provider,
+                          .model = call.model,
+                          .message = "inputs[" + std::to_string(i) + "] is not valid UTF-8 (JSON text must be UTF-8)"});
 }
 
 EmbeddingResponse dispatch_embed(const EmbeddingRequest& call) {

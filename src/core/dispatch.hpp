@@ -17,7 +17,8 @@ EmbeddingResponse dispatch_embed(const EmbeddingRequest& request);
 void dispatch_embed_async(EmbeddingRequest&& request, Callback<EmbeddingResponse> done);
 
 // Throws InvalidRequestError naming the first input that is not valid UTF-8 ("inputs[2500]"), counted
-// in the request as the caller gave it (embedding batching checks before it splits).
-void check_embedding_inputs(const EmbeddingRequest& request);
+// in the request as the caller gave it (embedding batching checks before it splits); `provider` is the
+// name the request was routed to, for the error.
+void check_embedding_inputs(const EmbeddingRequest& request, const std::string& provider);
 
 }  // namespace llmgate::detail

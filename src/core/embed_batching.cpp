@@ -7,6 +7,7 @@
 #include "core/dispatch.hpp"
 #include "core/window.hpp"
 #include "providers/registry.hpp"
+#include "util/json_numbers.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -14,15 +15,23 @@ namespace {
 // At most this many parts of one embed call in flight at once: parallel, without flooding a provider.
 constexpr std::size_t kPartsInFlight = 4;
 
-// The provider's limit for this request, 0 when unknown (a routing error is left to dispatch to report).
-std::size_t limit_for(const EmbeddingRequest& request) {
+// Where an embeddings request goes, as far as splitting needs to know: the provider's per-request input
+// limit (0 = none or unknown: a routing error is left to dispatch to report) and its name.
+struct SplitTarget {
+    std::size_t limit = 0;
+    std::string provider;
+};
+
+SplitTarget split_target(const EmbeddingRequest& request) {
     try {
         const Route r = route(request.model, request.options.provider);
-        return r.provider->capabilities(r.model).max_embedding_inputs;
+        return {r.provider->capabilities(r.model).max_embedding_inputs, r.provider->name()};
     } catch (...) {
-        return 0;
+        return {};
     }
 }
+
+bool fits(const EmbeddingRequest& request, std::size_t limit) { return limit == 0 || request.inputs.size() <= limit; }
 
 }  // namespace
 
@@ -48,10 +57,10 @@ EmbeddingResponse merge_embedding_responses(std::vector<EmbeddingResponse> parts
         if (out.model.empty()) out.model = p.model;
         if (out.provider.empty()) out.provider = p.provider;
         for (auto& v : p.embeddings) out.embeddings.push_back(std::move(v));
-        out.usage.prompt_tokens += p.usage.prompt_tokens;
-        out.usage.completion_tokens += p.usage.completion_tokens;
-        out.usage.total_tokens += p.usage.total_tokens;
-        out.usage.cached_tokens += p.usage.cached_tokens;
+        out.usage.prompt_tokens = add_counts(out.usage.prompt_tokens, p.usage.prompt_tokens);
+        out.usage.completion_tokens = add_counts(out.usage.completion_tokens, p.usage.completion_tokens);
+        out.usage.total_tokens = add_counts(out.usage.total_tokens, p.usage.total_tokens);
+        out.usage.cached_tokens = add_counts(out.usage.cached_tokens, p.usage.cached_tokens);
         if (raw.size() > 1) raw += ',';
         raw += p.raw.dump();
     }
@@ -60,15 +69,15 @@ EmbeddingResponse merge_embedding_responses(std::vector<EmbeddingResponse> parts
     return out;
 }
 
-void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
-    auto parts = std::make_shared<std::vector<EmbeddingRequest>>(split_embedding_request(request, limit_for(request)));
-    if (parts->size() == 1) {
-        run_embed_unsplit_async(outer, std::move(parts->front()), std::move(done));
-        return;
-    }
+namespace {
+
+// The parts of a request that does not fit, sent concurrently and joined in order.
+void embed_parts_async(const MiddlewareList& outer, const EmbeddingRequest& request, const SplitTarget& target,
+                       Callback<EmbeddingResponse> done) {
+    auto parts = std::make_shared<std::vector<EmbeddingRequest>>(split_embedding_request(request, target.limit));
     // Checked whole, before the parts are sent, so an error names the input as the caller counts it.
     try {
-        check_embedding_inputs(request);
+        check_embedding_inputs(request, target.provider);
     } catch (...) {
         done(std::current_exception(), {});
         return;
@@ -106,12 +115,22 @@ void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest reques
         });
 }
 
+}  // namespace
+
+void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done) {
+    const SplitTarget target = split_target(request);
+    if (fits(request, target.limit))
+        run_embed_unsplit_async(outer, std::move(request), std::move(done));
+    else
+        embed_parts_async(outer, request, target, std::move(done));
+}
+
 EmbeddingResponse embed_in_batches(const MiddlewareList& outer, const EmbeddingRequest& request) {
-    const std::size_t limit = limit_for(request);
-    if (limit == 0 || request.inputs.size() <= limit) return run_embed_unsplit(outer, request);
+    const SplitTarget target = split_target(request);
+    if (fits(request, target.limit)) return run_embed_unsplit(outer, request);
     std::promise<EmbeddingResponse> promise;
     auto future = promise.get_future();
-    embed_in_batches_async(outer, request, [&promise](std::exception_ptr e, EmbeddingResponse r) {
+    embed_parts_async(outer, request, target, [&promise](std::exception_ptr e, EmbeddingResponse r) {
         if (e)
             promise.set_exception(e);
         else
