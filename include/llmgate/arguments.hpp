@@ -22,8 +22,8 @@ namespace llmgate::inline v1 {
 class Models {
 public:
     Models() = default;
-    Models(std::string model) : list_{std::move(model)} {}  // NOLINT(google-explicit-constructor)
-    Models(const char* model) : list_{std::string(model)} {}  // NOLINT(google-explicit-constructor)
+    Models(std::string model) : list_{std::move(model)} {}         // NOLINT(google-explicit-constructor)
+    Models(const char* model) : list_{std::string(model)} {}       // NOLINT(google-explicit-constructor)
     Models(std::string_view model) : list_{std::string(model)} {}  // NOLINT(google-explicit-constructor)
     Models(std::vector<std::string> chain) : list_(std::move(chain)), chain_(true) {}  // NOLINT
     // A braced list of names: without this, {"a", "b"} would also match std::string's (first, last)
@@ -53,7 +53,7 @@ private:
 class Messages {
 public:
     Messages() = default;
-    Messages(std::vector<Message> messages) : value_(std::move(messages)) {}  // NOLINT
+    Messages(std::vector<Message> messages) : value_(std::move(messages)) {}                       // NOLINT
     Messages(std::initializer_list<Message> messages) : value_(std::vector<Message>(messages)) {}  // NOLINT
     Messages(json messages) : value_(std::move(messages)) {}  // NOLINT(google-explicit-constructor)
     // {{{"role", "user"}, {"content", "Hi"}}}: each element one message in the OpenAI dict shape.
@@ -71,11 +71,11 @@ private:
 class EmbedInputs {
 public:
     EmbedInputs() = default;
-    EmbedInputs(std::string input) : inputs_{std::move(input)}, single_(true) {}  // NOLINT
-    EmbedInputs(const char* input) : inputs_{std::string(input)}, single_(true) {}  // NOLINT
+    EmbedInputs(std::string input) : inputs_{std::move(input)}, single_(true) {}         // NOLINT
+    EmbedInputs(const char* input) : inputs_{std::string(input)}, single_(true) {}       // NOLINT
     EmbedInputs(std::string_view input) : inputs_{std::string(input)}, single_(true) {}  // NOLINT
-    EmbedInputs(std::vector<std::string> inputs) : inputs_(std::move(inputs)) {}  // NOLINT
-    EmbedInputs(std::initializer_list<std::string> inputs) : inputs_(inputs) {}  // NOLINT
+    EmbedInputs(std::vector<std::string> inputs) : inputs_(std::move(inputs)) {}         // NOLINT
+    EmbedInputs(std::initializer_list<std::string> inputs) : inputs_(inputs) {}          // NOLINT
 
     const std::vector<std::string>& list() const noexcept { return inputs_; }
     std::vector<std::string> take() && { return std::move(inputs_); }

@@ -62,7 +62,7 @@ struct BatchOptions {
 class BatchRequests {
 public:
     BatchRequests(std::vector<CompletionRequest> requests) : value_(std::move(requests)) {}  // NOLINT
-    BatchRequests(std::initializer_list<CompletionRequest> requests)  // NOLINT
+    BatchRequests(std::initializer_list<CompletionRequest> requests)                         // NOLINT
         : value_(std::vector<CompletionRequest>(requests)) {}
     BatchRequests(json requests) : value_(std::move(requests)) {}  // NOLINT(google-explicit-constructor)
 
@@ -96,4 +96,4 @@ std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, co
 // Throws InvalidRequestError for a malformed entry.
 CompletionRequest completion_request_from_json(const json& request);
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -12,4 +12,4 @@ namespace llmgate::inline v1 {
 template <class T>
 using Callback = std::function<void(std::exception_ptr, T)>;
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

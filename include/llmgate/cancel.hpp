@@ -27,4 +27,4 @@ private:
     std::shared_ptr<State> state_;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

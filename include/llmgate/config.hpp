@@ -41,4 +41,4 @@ struct TransportSettings {
 void configure_transport(const TransportSettings& settings);
 TransportSettings transport_settings();
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

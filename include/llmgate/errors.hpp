@@ -125,4 +125,4 @@ private:
     std::vector<ModelError> errors_{};
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -92,7 +92,8 @@ public:
     std::future<BatchResult> abatch(BatchRequests requests, const BatchOptions& options = {}) const;
     // Requests made on demand, as the free batch(count, make_request).
     BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
-    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options = {}) const;
+    std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request,
+                                    const BatchOptions& options = {}) const;
 
     const GateConfig& config() const noexcept { return config_; }
 
@@ -100,4 +101,4 @@ private:
     GateConfig config_{};
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -119,4 +119,4 @@ struct EmbedOptions {
     std::optional<CancelToken> cancel{};
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

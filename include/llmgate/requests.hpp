@@ -25,4 +25,4 @@ struct EmbeddingRequest {
     bool single_input = false;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -84,4 +84,4 @@ private:
     bool finished_ = false;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -289,7 +289,7 @@ std::future<T> aparse(Models models, Messages messages, Options options = {}) {
     return future;
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1
 
 // ---- macros -------------------------------------------------------------------------------------
 

@@ -224,4 +224,4 @@ json usage_to_json(const Usage& u);
 json tool_call_to_json(const ToolCall& tc);
 json embedding_response_to_json(const EmbeddingResponse& r);
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -269,7 +269,9 @@ std::future<BatchResult> abatch(BatchRequests requests, const BatchOptions& opti
     return detail::start_batch(std::move(requests), options, run_plain);
 }
 
-BatchResult batch(BatchRequests requests, const BatchOptions& options) { return abatch(std::move(requests), options).get(); }
+BatchResult batch(BatchRequests requests, const BatchOptions& options) {
+    return abatch(std::move(requests), options).get();
+}
 
 std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, const BatchOptions& options) {
     return detail::start_batch(count, std::move(make_request), options, run_plain);
@@ -279,4 +281,4 @@ BatchResult batch(std::size_t count, RequestMaker make_request, const BatchOptio
     return abatch(count, std::move(make_request), options).get();
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

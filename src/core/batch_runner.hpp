@@ -31,4 +31,4 @@ struct ParsedBatch {
 // Throws InvalidRequestError when `requests` is not a JSON array.
 ParsedBatch parse_batch(const json& requests);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

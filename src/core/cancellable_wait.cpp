@@ -1,6 +1,6 @@
 // Cancellable waits: the sync one sleeps in kCancelPoll steps, the async one re-arms a loop timer.
-#include "transport/event_loop.hpp"
 #include "core/cancellable_wait.hpp"
+#include "transport/event_loop.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -35,4 +35,4 @@ void run_after_unless_cancelled(std::chrono::milliseconds delay, const std::opti
     }
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

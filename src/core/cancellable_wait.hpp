@@ -6,8 +6,8 @@
 #include <functional>
 #include <optional>
 
-#include "transport/event_loop.hpp"
 #include "llmgate/cancel.hpp"
+#include "transport/event_loop.hpp"
 
 namespace llmgate::inline v1::detail {
 
@@ -19,4 +19,4 @@ void sleep_unless_cancelled(std::chrono::milliseconds delay, const std::optional
 void run_after_unless_cancelled(std::chrono::milliseconds delay, const std::optional<CancelToken>& cancel,
                                 std::function<void()> task);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

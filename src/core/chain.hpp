@@ -4,10 +4,10 @@
 // hook per operation.
 #pragma once
 
-#include <atomic>
 #include <future>
 #include <memory>
 
+#include "core/callbacks.hpp"
 #include "llmgate/middleware.hpp"
 #include "transport/event_loop.hpp"
 
@@ -25,42 +25,7 @@ EmbeddingResponse run_embed(const MiddlewareList& outer, const EmbeddingRequest&
 void run_embed_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
 // The chain for one embeddings request as given (no splitting).
 EmbeddingResponse run_embed_unsplit(const MiddlewareList& outer, const EmbeddingRequest& request);
-void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request,
-                             Callback<EmbeddingResponse> done);
-
-// The placeholder value handed to a callback together with an error.
-template <class T>
-T empty_value() {
-    if constexpr (std::is_same_v<T, Stream>)
-        return Stream(nullptr);
-    else
-        return T{};
-}
-
-// The first call of a callback, and only that one: shared by the callback handed on and the caller's own
-// error path, so a step that both calls back and throws (or a cancelled batch entry) can never resolve a
-// promise twice.
-template <class T>
-struct FirstCall {
-    std::atomic<bool> fired{false};
-    Callback<T> done;
-
-    explicit FirstCall(Callback<T> d) : done(std::move(d)) {}
-    void operator()(std::exception_ptr e, T v) {
-        if (!fired.exchange(true)) done(std::move(e), std::move(v));
-    }
-    // A callback forwarding to `state`; the caller keeps `state` for its own error path instead of
-    // copying the callback (a std::function copy allocates).
-    static Callback<T> forwarder(const std::shared_ptr<FirstCall>& state) {
-        return [state](std::exception_ptr e, T v) { (*state)(std::move(e), std::move(v)); };
-    }
-};
-
-// A callback that forwards only its first call.
-template <class T>
-Callback<T> once(Callback<T> done) {
-    return FirstCall<T>::forwarder(std::make_shared<FirstCall<T>>(std::move(done)));
-}
+void run_embed_unsplit_async(const MiddlewareList& outer, EmbeddingRequest&& request, Callback<EmbeddingResponse> done);
 
 // Opens a stream through the rest of a chain and waits for it on the calling thread: how a stream being
 // iterated reopens itself (retry before the first chunk, fallback to the next model). In an async chain

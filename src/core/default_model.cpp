@@ -20,4 +20,4 @@ std::string default_model() {
     return "mock/llmgate-offline";
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -5,11 +5,12 @@
 #include <optional>
 #include <type_traits>
 
+#include "core/callbacks.hpp"
 #include "core/image_inlining.hpp"
-#include "util/utf8.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/registry.hpp"
 #include "structured/strategy.hpp"
+#include "util/utf8.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -140,15 +141,6 @@ EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
     return EmbedRequest{route.model, call.inputs, call.single_input, call.options};
 }
 
-// The placeholder value handed to a callback together with an error.
-template <class T>
-T no_value() {
-    if constexpr (std::is_same_v<T, Stream>)
-        return Stream(nullptr);
-    else
-        return T{};
-}
-
 // Runs `next(request)` once image URLs are inlined (asynchronously when there are any to fetch).
 template <class T, class Next>
 void with_inlined_images_async(ChatRequest&& req, bool needs_fetch, const Route& route, const std::string& model,
@@ -162,7 +154,7 @@ void with_inlined_images_async(ChatRequest&& req, bool needs_fetch, const Route&
                                [req = std::move(req), done = std::move(done), next = std::move(next)](
                                    std::exception_ptr err, std::vector<Message> inlined) mutable {
                                    if (err) {
-                                       done(err, no_value<T>());
+                                       done(err, empty_value<T>());
                                        return;
                                    }
                                    req.messages = std::move(inlined);
@@ -312,4 +304,4 @@ void dispatch_embed_async(EmbeddingRequest&& call, Callback<EmbeddingResponse> d
     route.provider->embed_async(std::move(req), std::move(done));
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -21,4 +21,4 @@ void dispatch_embed_async(EmbeddingRequest&& request, Callback<EmbeddingResponse
 // name the request was routed to, for the error.
 void check_embedding_inputs(const EmbeddingRequest& request, const std::string& provider);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -139,4 +139,4 @@ EmbeddingResponse embed_in_batches(const MiddlewareList& outer, const EmbeddingR
     return future.get();
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -17,4 +17,4 @@ EmbeddingResponse merge_embedding_responses(std::vector<EmbeddingResponse> parts
 EmbeddingResponse embed_in_batches(const MiddlewareList& outer, const EmbeddingRequest& request);
 void embed_in_batches_async(const MiddlewareList& outer, EmbeddingRequest request, Callback<EmbeddingResponse> done);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

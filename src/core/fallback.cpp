@@ -267,4 +267,4 @@ std::shared_ptr<Middleware> model_chain(std::vector<std::string> models) {
     return std::make_shared<ModelChain>(std::move(models));
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

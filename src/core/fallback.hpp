@@ -42,4 +42,4 @@ std::shared_ptr<Middleware> model_chain(std::vector<std::string> models);
 // delivered as an assistant turn, and a user turn asking to continue from exactly there.
 std::vector<Message> resume_messages(const std::vector<Message>& original, const std::string& delivered);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

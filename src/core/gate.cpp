@@ -78,27 +78,40 @@ MiddlewareList with_chain_step(Route& r) {
 
 // What a callback form carries to the event loop, where it starts: a copy of the gate's configuration
 // (the gate may be gone by then) and the arguments, converted there so their errors reach the handler.
+template <class Inputs, class CallOptions>
 struct PendingCall {
     GateConfig config;
     Models models;
-    Messages messages;
-    Options options;
+    Inputs inputs;
+    CallOptions options;
 };
+
+// A callback form: `run(config, models, inputs, options, handler)` on the event loop (core/handler.hpp).
+template <class T, class Inputs, class CallOptions, class Run>
+void start_on_loop(const GateConfig& config, Models&& models, Inputs&& inputs, CallOptions&& options,
+                   Callback<T> handler, Run run) {
+    using Pending = PendingCall<Inputs, CallOptions>;
+    detail::start_on_loop<T>(Pending{config, std::move(models), std::move(inputs), std::move(options)},
+                             std::move(handler), [run](Pending&& p, Callback<T> done) {
+                                 run(p.config, std::move(p.models), std::move(p.inputs), std::move(p.options),
+                                     std::move(done));
+                             });
+}
 
 void complete_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
                     Callback<CompletionResponse> done) {
     auto r = route_call(config, std::move(models));
     auto outer = with_chain_step(r);
-    detail::run_complete_async(outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)},
-                               std::move(done));
+    detail::run_complete_async(
+        outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)}, std::move(done));
 }
 
 void stream_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
                   Callback<Stream> ready) {
     auto r = route_call(config, std::move(models));
     auto outer = with_chain_step(r);
-    detail::run_stream_async(outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)},
-                             std::move(ready));
+    detail::run_stream_async(
+        outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)}, std::move(ready));
 }
 
 // Embeddings split long input lists to the provider's limit before the chain, so a fallback chain is
@@ -111,24 +124,23 @@ EmbeddingResponse embed_blocking(const GateConfig& config, Models&& models, Embe
     if (r.chain.empty()) return detail::run_embed(r.outer, request);
     auto result = std::make_shared<std::optional<EmbeddingResponse>>();
     std::exception_ptr error;
-    detail::embed_with_fallback(
-        std::move(request), std::move(r.chain), detail::effective_fallback_on({}, {}),
-        detail::next_to<EmbeddingRequest, EmbeddingResponse>(
-            [outer = r.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
-                EmbeddingResponse reply;
-                try {
-                    reply = detail::run_embed(outer, x);
-                } catch (...) {
-                    d(std::current_exception(), {});
-                    return;
-                }
-                d(nullptr, std::move(reply));
-            },
-            true),
-        [&](std::exception_ptr e, EmbeddingResponse reply) {
-            error = e;
-            if (!e) result->emplace(std::move(reply));
-        });
+    detail::embed_with_fallback(std::move(request), std::move(r.chain), detail::effective_fallback_on({}, {}),
+                                detail::next_to<EmbeddingRequest, EmbeddingResponse>(
+                                    [outer = r.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
+                                        EmbeddingResponse reply;
+                                        try {
+                                            reply = detail::run_embed(outer, x);
+                                        } catch (...) {
+                                            d(std::current_exception(), {});
+                                            return;
+                                        }
+                                        d(nullptr, std::move(reply));
+                                    },
+                                    true),
+                                [&](std::exception_ptr e, EmbeddingResponse reply) {
+                                    error = e;
+                                    if (!e) result->emplace(std::move(reply));
+                                });
     if (error) std::rethrow_exception(error);
     return std::move(**result);
 }
@@ -150,13 +162,6 @@ void embed_async(const GateConfig& config, Models&& models, EmbedInputs&& inputs
                                     false),
                                 std::move(done));
 }
-
-struct PendingEmbed {
-    GateConfig config;
-    Models models;
-    EmbedInputs inputs;
-    EmbedOptions options;
-};
 
 }  // namespace
 
@@ -188,19 +193,13 @@ std::future<Stream> LLMGate::astream(Models models, Messages messages, Options o
 
 void LLMGate::acompletion(Models models, Messages messages, Options options,
                           Callback<CompletionResponse> on_done) const {
-    detail::start_on_loop<CompletionResponse>(
-        PendingCall{config_, std::move(models), std::move(messages), std::move(options)}, std::move(on_done),
-        [](PendingCall&& p, Callback<CompletionResponse> done) {
-            complete_async(p.config, std::move(p.models), std::move(p.messages), std::move(p.options), std::move(done));
-        });
+    start_on_loop(config_, std::move(models), std::move(messages), std::move(options), std::move(on_done),
+                  complete_async);
 }
 
 void LLMGate::astream(Models models, Messages messages, Options options, Callback<Stream> on_ready) const {
-    detail::start_on_loop<Stream>(
-        PendingCall{config_, std::move(models), std::move(messages), std::move(options)}, std::move(on_ready),
-        [](PendingCall&& p, Callback<Stream> ready) {
-            stream_async(p.config, std::move(p.models), std::move(p.messages), std::move(p.options), std::move(ready));
-        });
+    start_on_loop(config_, std::move(models), std::move(messages), std::move(options), std::move(on_ready),
+                  stream_async);
 }
 
 EmbeddingResponse LLMGate::embed(Models models, EmbedInputs inputs, EmbedOptions options) const {
@@ -215,11 +214,7 @@ std::future<EmbeddingResponse> LLMGate::aembed(Models models, EmbedInputs inputs
 
 void LLMGate::aembed(Models models, EmbedInputs inputs, EmbedOptions options,
                      Callback<EmbeddingResponse> on_done) const {
-    detail::start_on_loop<EmbeddingResponse>(
-        PendingEmbed{config_, std::move(models), std::move(inputs), std::move(options)}, std::move(on_done),
-        [](PendingEmbed&& p, Callback<EmbeddingResponse> done) {
-            embed_async(p.config, std::move(p.models), std::move(p.inputs), std::move(p.options), std::move(done));
-        });
+    start_on_loop(config_, std::move(models), std::move(inputs), std::move(options), std::move(on_done), embed_async);
 }
 
 namespace {
@@ -227,18 +222,19 @@ namespace {
 // Every request of a gate's batch goes through the gate (its fallback chain, its middleware, then the
 // batch's, then the request's own). The configuration is copied: the gate may go before the batch ends.
 detail::BatchRunner gate_batch_runner(const GateConfig& config) {
-    return [c = config](const MiddlewareList& batch_mw, CompletionRequest&& request, Callback<CompletionResponse> done) {
-        Route r;
-        try {
-            r = route_call(c, Models(std::move(request.model)), batch_mw);
-        } catch (...) {
-            done(std::current_exception(), {});
-            return;
-        }
-        auto outer = with_chain_step(r);
-        request.model = std::move(r.model);
-        detail::run_complete_async(outer, std::move(request), std::move(done));
-    };
+    return
+        [c = config](const MiddlewareList& batch_mw, CompletionRequest&& request, Callback<CompletionResponse> done) {
+            Route r;
+            try {
+                r = route_call(c, Models(std::move(request.model)), batch_mw);
+            } catch (...) {
+                done(std::current_exception(), {});
+                return;
+            }
+            auto outer = with_chain_step(r);
+            request.model = std::move(r.model);
+            detail::run_complete_async(outer, std::move(request), std::move(done));
+        };
 }
 
 }  // namespace

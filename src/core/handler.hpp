@@ -6,9 +6,9 @@
 #include <exception>
 #include <utility>
 
-#include "transport/event_loop.hpp"
 #include "core/chain.hpp"
 #include "llmgate/errors.hpp"
+#include "transport/event_loop.hpp"
 #include "transport/http.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -48,4 +48,4 @@ void fail_on_loop(Callback<T> handler, std::exception_ptr error) {
     post_to_event_loop([done = shielded(std::move(handler)), error] { done(error, empty_value<T>()); });
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -7,8 +7,8 @@
 #include <mutex>
 #include <utility>
 
-#include "util/base64.hpp"
 #include "llmgate/errors.hpp"
+#include "util/base64.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -247,4 +247,4 @@ void inline_remote_images_async(std::vector<Message> messages, std::string provi
     }
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

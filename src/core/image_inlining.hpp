@@ -45,4 +45,4 @@ void inline_remote_images(std::vector<Message>& messages, const std::string& pro
 void inline_remote_images_async(std::vector<Message> messages, std::string provider, std::string model,
                                 Callback<std::vector<Message>> done);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -29,4 +29,4 @@ private:
     std::size_t pos_ = 0;
 };
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -8,8 +8,8 @@
 #include <mutex>
 #include <vector>
 
-#include "transport/event_loop.hpp"
 #include "core/chain.hpp"
+#include "transport/event_loop.hpp"
 #include "transport/http.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -110,4 +110,4 @@ void run_window(std::size_t count, std::size_t width, Window<T> w) {
     // The pump lives as long as a callback (or that first task) holds it.
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

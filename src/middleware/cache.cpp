@@ -105,10 +105,11 @@ void answer_or_store(const std::shared_ptr<CacheStore>& store, std::chrono::mill
         done(nullptr, std::move(*hit));
         return;
     }
-    next(std::move(request), [store, ttl, key = std::move(key), done = std::move(done)](std::exception_ptr e, Result r) {
-        if (!e) store->put(key, CachedReply(r), ttl);
-        done(e, std::move(r));
-    });
+    next(std::move(request),
+         [store, ttl, key = std::move(key), done = std::move(done)](std::exception_ptr e, Result r) {
+             if (!e) store->put(key, CachedReply(r), ttl);
+             done(e, std::move(r));
+         });
 }
 
 }  // namespace
@@ -243,4 +244,4 @@ void CacheMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<E
     answer_or_store(store_, ttl_, std::move(request), next, std::move(done));
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

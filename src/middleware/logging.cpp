@@ -192,7 +192,6 @@ spdlog::level::level_enum parse_level(const std::string& name) {
     return (lvl == spdlog::level::off && lower != "off") ? spdlog::level::info : lvl;
 }
 
-
 // A completion or an embedding: one line when its result is in.
 template <class Request, class Result>
 void log_call(const Emitter& em, detail::CallRecord record, Request request, const Next<Request, Result>& next,
@@ -240,4 +239,4 @@ void LoggingMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback
     log_call(em, std::move(record), std::move(request), next, std::move(done));
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

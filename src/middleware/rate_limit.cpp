@@ -132,4 +132,4 @@ void RateLimitMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callba
     after_slot(limiter_, std::move(request), std::move(next), std::move(done));
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -163,4 +163,4 @@ void RetryMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<E
     with_retries(*this, std::move(request), std::move(next), std::move(done));
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

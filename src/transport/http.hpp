@@ -90,4 +90,4 @@ std::unique_ptr<BodyReader> open(HttpRequest request);
 void perform_async(HttpRequest&& request, Callback<HttpResponse> done);
 // Calls back once headers are in (for status >= 400 the body is complete by then).
 void open_async(HttpRequest&& request, Callback<std::unique_ptr<BodyReader>> ready);
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

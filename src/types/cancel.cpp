@@ -1,6 +1,6 @@
 // CancelToken: a shared flag, joined tokens, and the wake-up that lets the event loop abort at once.
-#include "transport/event_loop.hpp"
 #include "llmgate/cancel.hpp"
+#include "transport/event_loop.hpp"
 
 #include <atomic>
 #include <vector>
@@ -42,4 +42,4 @@ CancelToken CancelToken::either(const CancelToken& a, const CancelToken& b) {
     return CancelToken(std::move(state));
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

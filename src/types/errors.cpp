@@ -69,4 +69,4 @@ Error::Error(ErrorInfo info) : Error(with_valid_utf8(std::move(info)), 0) {}
 
 Error::Error(ErrorInfo&& valid, int) : std::runtime_error(describe(valid)), info_(std::move(valid)) {}
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -3,9 +3,9 @@
 #include <iterator>
 #include <string_view>
 
-#include "util/base64.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/types.hpp"
+#include "util/base64.hpp"
 
 namespace llmgate::inline v1 {
 namespace {
@@ -39,4 +39,4 @@ ContentPart ContentPart::image_from_file(const std::string& path) {
     return image_from_bytes(detail::base64_encode(bytes), mime);
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -107,4 +107,4 @@ void Stream::advance() {
 
 CompletionResponse Stream::response() const { return accumulator_->build(current_ ? &current_->raw : nullptr); }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

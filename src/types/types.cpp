@@ -280,7 +280,7 @@ json embedding_response_to_json(const EmbeddingResponse& r) {
         {"provider", r.provider}, {"model", r.model}, {"embeddings", r.embeddings}, {"usage", usage_to_json(r.usage)}};
 }
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1
 
 namespace llmgate::inline v1 {
 

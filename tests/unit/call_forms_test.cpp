@@ -49,9 +49,8 @@ std::string drain(Stream s) {
 TEST(CallForms, PythonShapedBracedDictLiteralsAreMessages) {
     auto resp = completion("mock/echo", {{{"role", "user"}, {"content", "Hi"}}});
     EXPECT_EQ(resp.text(), "Mock reply to: Hi");
-    resp = completion(
-        "mock/echo",
-        {{{"role", "system"}, {"content", "Be brief"}}, {{"role", "user"}, {"content", "Second"}}});
+    resp = completion("mock/echo",
+                      {{{"role", "system"}, {"content", "Be brief"}}, {{"role", "user"}, {"content", "Second"}}});
     EXPECT_EQ(resp.text(), "Mock reply to: Second");
     // Content as a list of parts, as the OpenAI dict shape allows.
     resp = completion("mock/echo", {{{"role", "user"}, {"content", {{{"type", "text"}, {"text", "Parts"}}}}}});
@@ -91,8 +90,7 @@ TEST(CallForms, AListOfModelsIsAFallbackChainInEveryForm) {
                  AllProvidersFailedError);
     // One model string is not a chain: the provider's own error.
     EXPECT_THROW(completion("mock/a", {Message::user("x")}, failing_first), RateLimitError);
-    EXPECT_THROW(acompletion({"mock/a", "mock/b"}, {Message::user("x")}, failing_first).get(),
-                 AllProvidersFailedError);
+    EXPECT_THROW(acompletion({"mock/a", "mock/b"}, {Message::user("x")}, failing_first).get(), AllProvidersFailedError);
 }
 
 TEST(CallForms, EmbedInputsTakeOneStringOrAList) {
@@ -125,7 +123,9 @@ TEST(CallForms, BatchTakesAListTheDictShapeOrAMaker) {
     auto dicts = batch(json::array({{{"model", kEcho}, {"messages", {{{"role", "user"}, {"content", "d"}}}}}}));
     EXPECT_EQ(dicts.successful, 1u);
     EXPECT_THROW(batch(json("not a list")), InvalidRequestError);
-    auto made = batch(3, [](std::size_t i) { return CompletionRequest{kEcho, {Message::user(std::to_string(i))}, {}}; });
+    auto made = batch(3, [](std::size_t i) {
+        return CompletionRequest{kEcho, {Message::user(std::to_string(i))}, {}};
+    });
     EXPECT_EQ(made.successful, 3u);
     ASSERT_TRUE(made.results[2]);
     EXPECT_EQ(made.results[2]->text(), "Mock reply to: 2");

@@ -64,4 +64,4 @@ private:
     std::shared_ptr<CacheStore> store_;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -38,4 +38,4 @@ private:
     std::function<bool(const Error&)> fallback_on_;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

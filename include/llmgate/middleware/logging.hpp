@@ -27,4 +27,4 @@ private:
     bool log_content_;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

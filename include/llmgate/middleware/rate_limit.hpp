@@ -49,4 +49,4 @@ private:
     std::shared_ptr<RateLimiter> limiter_;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1

@@ -47,4 +47,4 @@ private:
     Settings settings_;
 };
 
-}  // namespace llmgate
+}  // namespace llmgate::inline v1
