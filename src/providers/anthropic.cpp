@@ -15,13 +15,16 @@
 #include <optional>
 #include <utility>
 
-#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
-#include "transport/sse.hpp"
+#include "providers/toolkit/adapter_errors.hpp"
+#include "providers/toolkit/api_key.hpp"
+#include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/sse_stream_decoder.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -29,28 +32,11 @@ namespace {
 constexpr const char* kProvider = "anthropic";
 constexpr const char* kApiVersion = "2023-06-01";
 
-[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    reply_parse_failure(kProvider, model, what, body);
-}
-
-[[noreturn]] void invalid_request(const std::string& model, const std::string& what) {
-    throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = model, .message = what});
-}
-
-// A token count. Clamped so that summing a reply's counts can never overflow, whatever the bytes say.
-std::int64_t int_field(const json& j, const char* key) {
-    constexpr std::int64_t kMax = std::int64_t{1} << 60;
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number_integer()) return 0;
-    if (it->is_number_unsigned())
-        return static_cast<std::int64_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), kMax));
-    return std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, kMax);
-}
-
-std::string string_or_empty(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The buffered reply and the stream say the same when max_tokens ran out before any output.
+constexpr OutputBudget kBudget{.name = "max_tokens",
+                               .reason = "stop_reason \"max_tokens\"",
+                               .hidden_tokens = "thinking",
+                               .stream_says_as_buffered = true};
 
 // --- request: unified messages → Anthropic turns ---
 
@@ -67,11 +53,11 @@ json image_block(const ContentPart& part, const std::string& model) {
     if (url.rfind("data:", 0) == 0) {
         const auto marker = url.find(";base64,");
         if (marker == std::string::npos)
-            invalid_request(model, "a data: image URL must be base64-encoded for Anthropic");
+            invalid_request(kProvider, model, "a data: image URL must be base64-encoded for Anthropic");
         // data:image/png[;param=value...];base64,<data>: the media type is what precedes the first ';'.
         const std::string media_type = url.substr(5, std::min(url.find(';', 5), marker) - 5);
         if (media_type.empty())
-            invalid_request(model, "a data: image URL needs a media type (data:image/png;base64,...)");
+            invalid_request(kProvider, model, "a data: image URL needs a media type (data:image/png;base64,...)");
         return json{{"type", "image"},
                     {"source", {{"type", "base64"}, {"media_type", media_type}, {"data", url.substr(marker + 8)}}}};
     }
@@ -283,36 +269,15 @@ ErrorInfo stream_error_info(const std::string& model, const std::string& data) {
     return info;
 }
 
-[[noreturn]] void incomplete(const std::string& model, const std::string& finish_reason, const Usage& usage) {
-    throw IncompleteResponseError(
-        ErrorInfo{.provider = kProvider,
-                  .model = model,
-                  .status = 200,
-                  .message = "the model hit max_tokens before producing any output (stop_reason \"max_tokens\"; " +
-                             std::to_string(usage.reasoning_tokens) + " thinking tokens): raise max_tokens"},
-        finish_reason, usage);
-}
-
-class AnthropicStreamDecoder final : public StreamDecoder {
+class AnthropicStreamDecoder final : public SseStreamDecoder {
 public:
-    explicit AnthropicStreamDecoder(std::string model) : model_(std::move(model)) {}
-
-    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
-        rethrow_pending();
-        sse_.feed(bytes, events_);
-        drain(out);
-    }
-
-    void finish(std::deque<StreamChunk>& out) override {
-        rethrow_pending();
-        sse_.finish(events_);
-        drain(out);
-        rethrow_pending();
-        if (!stopped_) stream_cut_short(kProvider, model_, "before message_stop");
-        if (finish_reason_ == "length" && !saw_output_) incomplete(model_, finish_reason_, usage_);
-    }
+    explicit AnthropicStreamDecoder(std::string model)
+        : SseStreamDecoder(kProvider, std::move(model),
+                           {.missing_end = "before message_stop", .budget = kBudget, .errors_after_chunks = true}) {}
 
 private:
+    bool ended() const override { return stopped_; }
+
     json provider_data() const {
         json kept = json::array();
         for (const auto& [index, block] : thinking_) kept.push_back(block);
@@ -324,47 +289,13 @@ private:
         int tool_index = -1;  // for tool_use blocks: the ToolCallDelta index of this call
     };
 
-    // An error event (or bad data) after chunks decoded from the same bytes is held back until the
-    // caller has taken those chunks: text that arrived before an `error` event is still delivered.
-    void drain(std::deque<StreamChunk>& out) {
-        const std::size_t before = out.size();
-        try {
-            for (auto& ev : events_) handle(ev, out);
-        } catch (const Error&) {
-            events_.clear();
-            if (out.size() == before) throw;
-            pending_ = std::current_exception();
-        }
-        events_.clear();
-    }
-
-    void rethrow_pending() {
-        if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
-    }
-
-    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (stopped_) return;  // nothing after message_stop belongs to this reply
-        json j = json::parse(ev.data, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) {
-            if (ev.event == "ping" && ev.data.empty()) return;
-            parse_failure(model_, "malformed stream event", ev.data);
-        }
+        if (ev.event == "ping" && ev.data.empty()) return;
+        json j = event_object(ev);
         std::string type = string_or_empty(j, "type");
         if (type.empty()) type = ev.event;
-        try {
-            dispatch(type, j, ev.data, out);
-        } catch (const json::exception& e) {
-            parse_failure(model_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
-        }
-    }
-
-    StreamChunk chunk(json raw) const {
-        StreamChunk c;
-        c.provider = kProvider;
-        c.id = id_;
-        c.model = reply_model_;
-        c.raw = std::move(raw);
-        return c;
+        dispatch(type, j, ev.data, out);
     }
 
     void dispatch(const std::string& type, json& j, const std::string& data, std::deque<StreamChunk>& out) {
@@ -381,7 +312,7 @@ private:
             id_ = string_or_empty(m, "id");
             reply_model_ = string_or_empty(m, "model");
             if (auto u = m.find("usage"); u != m.end() && u->is_object()) usage_json_ = *u;
-            out.push_back(chunk(std::move(j)));
+            out.push_back(chunk(id_, reply_model_, std::move(j)));
         } else if (type == "content_block_start") {
             start_block(j, out);
         } else if (type == "content_block_delta") {
@@ -392,7 +323,7 @@ private:
                 for (const auto& [k, v] : u->items())
                     if (!v.is_null()) usage_json_[k] = v;
             usage_ = anthropic_parse_usage(usage_json_);
-            StreamChunk c = chunk(nullptr);
+            StreamChunk c = chunk(id_, reply_model_);
             if (auto d = j.find("delta"); d != j.end() && d->is_object())
                 if (auto sr = d->find("stop_reason"); sr != d->end() && sr->is_string())
                     finish_reason_ = c.finish_reason = anthropic_finish_reason(sr->get<std::string>());
@@ -413,7 +344,7 @@ private:
     int block_index(const json& j) const {
         const json& index = j.at("index");
         if (!index.is_number_integer() || index.get<std::int64_t>() < 0 || index.get<std::int64_t>() > 1000000)
-            parse_failure(model_, "content block index out of range", j.dump());
+            fail("content block index out of range", j.dump());
         return static_cast<int>(index.get<std::int64_t>());
     }
 
@@ -421,17 +352,15 @@ private:
         const int index = block_index(j);
         const json& block = j.at("content_block");
         Block b{.type = string_or_empty(block, "type")};
-        StreamChunk c = chunk(nullptr);
+        StreamChunk c = chunk(id_, reply_model_);
         if (b.type == "tool_use") {
             b.tool_index = next_tool_index_++;
-            ToolCallDelta d{
-                .index = b.tool_index, .id = string_or_empty(block, "id"), .function = string_or_empty(block, "name")};
-            assembler_.add(d);
-            c.tool_call_deltas.push_back(std::move(d));
-            saw_output_ = true;
+            note_tool_call(
+                {.index = b.tool_index, .id = string_or_empty(block, "id"), .function = string_or_empty(block, "name")},
+                c);
         } else if (b.type == "text") {
             c.delta = string_or_empty(block, "text");
-            saw_output_ = saw_output_ || !c.delta.empty();
+            note_text(c.delta);
         } else if (b.type == "thinking") {
             c.reasoning = string_or_empty(block, "thinking");
             thinking_[index] = json{
@@ -448,17 +377,16 @@ private:
         const int index = block_index(j);
         const json& delta = j.at("delta");
         const std::string type = string_or_empty(delta, "type");
-        StreamChunk c = chunk(nullptr);
+        StreamChunk c = chunk(id_, reply_model_);
         if (type == "text_delta") {
             c.delta = delta.at("text").get<std::string>();
-            saw_output_ = saw_output_ || !c.delta.empty();
+            note_text(c.delta);
         } else if (type == "input_json_delta") {
             auto b = blocks_.find(index);
             if (b == blocks_.end() || b->second.tool_index < 0)
-                parse_failure(model_, "input_json_delta for a content block that is not a tool_use", j.dump());
-            ToolCallDelta d{.index = b->second.tool_index, .arguments = delta.at("partial_json").get<std::string>()};
-            assembler_.add(d);
-            c.tool_call_deltas.push_back(std::move(d));
+                fail("input_json_delta for a content block that is not a tool_use", j.dump());
+            note_tool_call({.index = b->second.tool_index, .arguments = delta.at("partial_json").get<std::string>()},
+                           c);
         } else if (type == "thinking_delta") {
             c.reasoning = delta.at("thinking").get<std::string>();
             if (auto t = thinking_.find(index); t != thinking_.end())
@@ -471,20 +399,12 @@ private:
         out.push_back(std::move(c));
     }
 
-    std::string model_;
-    SseParser sse_;
-    std::vector<SseEvent> events_;
     std::string id_, reply_model_;
     std::map<int, Block> blocks_;   // by content block index
     std::map<int, json> thinking_;  // thinking / redacted_thinking blocks, by content block index
     int next_tool_index_ = 0;
-    ToolCallAssembler assembler_;
     json usage_json_ = json::object();
-    Usage usage_;
-    std::string finish_reason_;
-    bool saw_output_ = false;
     bool stopped_ = false;
-    std::exception_ptr pending_;
 };
 
 class AnthropicProvider final : public HttpProvider {
@@ -501,29 +421,22 @@ public:
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
         const Options& o = request.options;
-        HttpRequest http;
-        http.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") + "/v1/messages";
-        http.provider = kProvider;
-        http.model = request.model;
-        http.timeout = effective_timeout(o.timeout);
-        http.streaming = stream;
         // The SDK sends Accept: application/json for streamed calls too; the reply is SSE either way.
-        http.headers = {{"Content-Type", "application/json"},
-                        {"Accept", "application/json"},
-                        {"x-api-key", require_key(o.api_key)},
-                        {"anthropic-version", kApiVersion}};
-        set_headers(http.headers, o.extra_headers);
-        json body = anthropic_chat_body(request, stream);
-        for (const auto& [k, v] : o.extra.items()) body[k] = v;
-        http.body = body.dump();
+        HttpRequest http = json_post(
+            kProvider, request.model, o.timeout,
+            {.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") + "/v1/messages",
+             .streaming = stream},
+            o.extra_headers.size());
+        http.headers.emplace_back("x-api-key", require_key(kProvider, o.api_key, {"ANTHROPIC_API_KEY"}));
+        http.headers.emplace_back("anthropic-version", kApiVersion);
+        finish_json_request(http, o.extra_headers, anthropic_chat_body(request, stream), o.extra);
         return http;
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = anthropic_parse_chat(response.body);
         if (r.model.empty()) r.model = request.model;
-        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
-            incomplete(request.model, r.finish_reason, r.usage);
+        check_reply_budget(r, {.provider = kProvider, .model = request.model, .status = 200}, kBudget);
         return r;
     }
 
@@ -544,14 +457,6 @@ protected:
                        .body = response.body};
         throw_for_status(std::move(info), response.headers, {529});  // 529: overloaded_error
     }
-
-private:
-    static std::string require_key(const std::string& override_key) {
-        if (!override_key.empty()) return override_key;
-        if (auto v = first_env({"ANTHROPIC_API_KEY"})) return *v;
-        throw AuthError(ErrorInfo{.provider = kProvider,
-                                  .message = "no API key for anthropic: set ANTHROPIC_API_KEY or pass api_key"});
-    }
 };
 
 }  // namespace
@@ -570,7 +475,7 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
         } else if (m.role == "user") {
             push_turn(turns, "user", content_of(m, request.model));
         } else {
-            invalid_request(request.model, "Anthropic takes no message role \"" + m.role + "\"");
+            invalid_request(kProvider, request.model, "Anthropic takes no message role \"" + m.role + "\"");
         }
     }
 
@@ -639,15 +544,14 @@ json anthropic_output_schema(const json& schema) { return output_schema(schema, 
 Usage anthropic_parse_usage(const json& u) {
     Usage usage;
     if (!u.is_object()) return usage;
-    const std::int64_t input = int_field(u, "input_tokens");
-    usage.cached_tokens = int_field(u, "cache_read_input_tokens");
-    usage.cache_creation_tokens = int_field(u, "cache_creation_input_tokens");
+    usage.cached_tokens = json_count(u, "cache_read_input_tokens");
+    usage.cache_creation_tokens = json_count(u, "cache_creation_input_tokens");
     // types/usage.py: total input is input_tokens + cache_creation_input_tokens + cache_read_input_tokens.
-    usage.prompt_tokens = input + usage.cached_tokens + usage.cache_creation_tokens;
-    usage.completion_tokens = int_field(u, "output_tokens");
-    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-    if (auto d = u.find("output_tokens_details"); d != u.end() && d->is_object())
-        usage.reasoning_tokens = int_field(*d, "thinking_tokens");
+    usage.prompt_tokens = add_counts(json_count(u, "input_tokens"), usage.cached_tokens, usage.cache_creation_tokens);
+    usage.completion_tokens = json_count(u, "output_tokens");
+    usage.total_tokens = add_counts(usage.prompt_tokens, usage.completion_tokens);
+    if (const json* d = object_at(u, "output_tokens_details"))
+        usage.reasoning_tokens = json_count(*d, "thinking_tokens");
     return usage;
 }
 
@@ -660,22 +564,21 @@ std::string anthropic_finish_reason(const std::string& stop_reason) {
 }
 
 CompletionResponse anthropic_parse_chat(const std::string& body) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure("", "malformed JSON reply", body);
+    const json j = reply_object(kProvider, "", body);
     CompletionResponse r;
     r.provider = kProvider;
-    try {
+    reading_shape(kProvider, r.model, body, "reply", [&] {
         if (string_or_empty(j, "type") == "error") throw ProviderAPIError(stream_error_info("", body));
         r.id = string_or_empty(j, "id");
         r.model = string_or_empty(j, "model");
         auto content = j.find("content");
-        if (content == j.end() || !content->is_array()) parse_failure(r.model, "reply has no content", body);
+        if (content == j.end() || !content->is_array()) parse_failure(kProvider, r.model, "reply has no content", body);
         Choice choice;
         choice.message.role = "assistant";
         std::string text;
         json kept = json::array();
         for (const auto& block : *content) {
-            if (!block.is_object()) parse_failure(r.model, "reply has a malformed content block", body);
+            if (!block.is_object()) parse_failure(kProvider, r.model, "reply has a malformed content block", body);
             const std::string type = string_or_empty(block, "type");
             if (type == "text") {
                 text += block.at("text").get<std::string>();
@@ -697,9 +600,7 @@ CompletionResponse anthropic_parse_chat(const std::string& body) {
         r.finish_reason = choice.finish_reason;
         r.choices.push_back(std::move(choice));
         if (auto u = j.find("usage"); u != j.end()) r.usage = anthropic_parse_usage(*u);
-    } catch (const json::exception& e) {
-        parse_failure(r.model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
@@ -710,4 +611,4 @@ std::unique_ptr<StreamDecoder> make_anthropic_stream_decoder(std::string model) 
 
 std::unique_ptr<Provider> make_anthropic_provider() { return std::make_unique<AnthropicProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

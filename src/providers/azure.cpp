@@ -1,12 +1,12 @@
 // Azure OpenAI: {AZURE_OPENAI_ENDPOINT}/openai/deployments/{deployment}/...?api-version=, `api-key` header.
 #include <curl/curl.h>
 
-#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/openai_compatible.hpp"
+#include "util/environment.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -75,13 +75,10 @@ protected:
     // stream_options arrived in api-version 2024-09-01-preview; older versions reject it.
     bool accepts_stream_usage_option(const ChatRequest&) const override { return api_version() >= "2024-09-01"; }
     void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
-        if (is_reasoning_model(request.model) && body.contains("max_tokens")) {
-            body["max_completion_tokens"] = body["max_tokens"];
-            body.erase("max_tokens");
-        }
+        rename_max_tokens(body, request);
     }
     bool adapts_chat_body(const ChatRequest& request, bool) const override {
-        return is_reasoning_model(request.model) && request.options.max_tokens.has_value();
+        return sends_max_completion_tokens(request);
     }
     std::string default_encoding_format() const override { return "base64"; }
     std::string request_id(const Headers& headers) const override {
@@ -93,4 +90,4 @@ protected:
 
 std::unique_ptr<Provider> make_azure_provider() { return std::make_unique<AzureProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

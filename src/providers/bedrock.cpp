@@ -10,38 +10,26 @@
 #include <set>
 #include <utility>
 
-#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/aws_sigv4.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/adapter_errors.hpp"
+#include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/output_budget.hpp"
 #include "transport/aws_eventstream.hpp"
+#include "util/environment.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
 
 constexpr const char* kProvider = "bedrock";
 
-[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    reply_parse_failure(kProvider, model, what, body);
-}
-
-[[noreturn]] void invalid_request(const std::string& model, const std::string& what) {
-    throw InvalidRequestError(ErrorInfo{.provider = kProvider, .model = model, .message = what});
-}
-
-std::int64_t int_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
-std::string string_or_empty(const json& j, const char* key) {
-    if (!j.is_object()) return {};
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The buffered reply's and the stream's words when maxTokens ran out before any output.
+constexpr OutputBudget kBudget{.name = "maxTokens", .reason = "stopReason \"max_tokens\""};
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
@@ -57,7 +45,8 @@ std::string image_format(const std::string& mime) {
 
 json image_block(const std::string& model, const std::string& mime, const std::string& base64) {
     const std::string format = image_format(mime);
-    if (format.empty()) invalid_request(model, "Bedrock Converse takes png, jpeg, gif or webp images, not " + mime);
+    if (format.empty())
+        invalid_request(kProvider, model, "Bedrock Converse takes png, jpeg, gif or webp images, not " + mime);
     return json{{"image", {{"format", format}, {"source", {{"bytes", base64}}}}}};
 }
 
@@ -79,7 +68,8 @@ json user_blocks(const std::string& model, const Message& m) {
             const auto semi = url.find(";base64");
             if (!starts_with(url, "data:") || comma == std::string::npos || semi == std::string::npos || semi > comma)
                 invalid_request(
-                    model, "Bedrock Converse takes images as bytes: pass a base64 data: URI or image bytes, not a URL");
+                    kProvider, model,
+                    "Bedrock Converse takes images as bytes: pass a base64 data: URI or image bytes, not a URL");
             blocks.push_back(image_block(model, url.substr(5, semi - 5), url.substr(comma + 1)));
         }
     }
@@ -119,22 +109,24 @@ void check_tool_pairs(const std::string& model, const json& messages) {
                 const std::string id = string_or_empty(*r, "toolUseId");
                 if (!open.count(id))
                     invalid_request(
-                        model, "tool result for \"" + id + "\" answers no tool call of the previous assistant turn");
+                        kProvider, model,
+                        "tool result for \"" + id + "\" answers no tool call of the previous assistant turn");
                 answered.insert(id);
             }
         }
         for (const auto& id : open)
             if (!answered.count(id))
-                invalid_request(model, "tool call \"" + id +
-                                           "\" has no tool result: Bedrock needs a tool message answering every "
-                                           "tool call, right after the assistant turn that made it");
+                invalid_request(kProvider, model,
+                                "tool call \"" + id +
+                                    "\" has no tool result: Bedrock needs a tool message answering every "
+                                    "tool call, right after the assistant turn that made it");
         open.clear();
         for (const auto& block : turn["content"])
             if (auto u = block.find("toolUse"); u != block.end()) open.insert(string_or_empty(*u, "toolUseId"));
     }
     // Tool calls in the last turn are fine only if it is the model's own turn being continued: never sent.
     if (!open.empty())
-        invalid_request(model,
+        invalid_request(kProvider, model,
                         "tool call \"" + *open.begin() + "\" has no tool result: add a tool message answering it");
 }
 
@@ -315,7 +307,7 @@ private:
     void handle_event(const std::string& event, json& payload, std::deque<StreamChunk>& out) {
         StreamChunk c;
         c.model = model_;
-        const std::int64_t block = int_field(payload, "contentBlockIndex");
+        const std::int64_t block = json_count(payload, "contentBlockIndex");
         bool emit = false;
         if (event == "contentBlockStart") {
             const json start = payload.value("start", json::object());
@@ -368,16 +360,8 @@ private:
                 emit = true;
             }
             // As for a buffered reply: a model that spent its whole budget before any output has failed.
-            if (stop_reason_ == "length" && !saw_output_) {
-                errored_ = true;
-                throw IncompleteResponseError(
-                    ErrorInfo{
-                        .provider = kProvider,
-                        .model = model_,
-                        .status = 200,
-                        .message = "the model hit maxTokens before producing any output (stopReason \"max_tokens\")"},
-                    stop_reason_, c.usage.value_or(Usage{}));
-            }
+            errored_ = stop_reason_ == "length" && !saw_output_;
+            check_stream_budget(kProvider, model_, stop_reason_, saw_output_, c.usage.value_or(Usage{}), kBudget);
         }
         // messageStart, contentBlockStop and unknown events carry nothing a chunk reports.
         if (!emit) return;
@@ -487,18 +471,12 @@ protected:
         const Options& o = request.options;
         const AwsCredentials credentials = resolve_credentials(o.api_key);
         const std::string region = resolve_region(request.model);
-        HttpRequest http;
-        http.url =
-            endpoint(o.api_base, region) + bedrock_model_path(request.model, stream ? "converse-stream" : "converse");
-        http.provider = kProvider;
-        http.model = request.model;
-        http.timeout = effective_timeout(o.timeout);
-        http.streaming = stream;
-        http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-        set_headers(http.headers, o.extra_headers);
-        json body = bedrock_converse_body(request);
-        for (const auto& [k, v] : o.extra.items()) body[k] = v;
-        http.body = body.dump();
+        HttpRequest http = json_post(kProvider, request.model, o.timeout,
+                                     {.url = endpoint(o.api_base, region) +
+                                             bedrock_model_path(request.model, stream ? "converse-stream" : "converse"),
+                                      .streaming = stream},
+                                     o.extra_headers.size());
+        finish_json_request(http, o.extra_headers, bedrock_converse_body(request), o.extra);
         sigv4_sign(http, credentials, SigV4Scope{.region = region, .service = "bedrock"});
         return http;
     }
@@ -506,14 +484,12 @@ protected:
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r =
             bedrock_parse_converse(request.model, response.body, response.header("x-amzn-requestid"));
-        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
-            throw IncompleteResponseError(ErrorInfo{.provider = kProvider,
-                                                    .model = request.model,
-                                                    .status = static_cast<int>(response.status),
-                                                    .request_id = r.id,
-                                                    .message = "the model hit maxTokens before producing any output "
-                                                               "(stopReason \"max_tokens\"): raise max_tokens"},
-                                          r.finish_reason, r.usage);
+        check_reply_budget(r,
+                           {.provider = kProvider,
+                            .model = request.model,
+                            .status = static_cast<int>(response.status),
+                            .request_id = r.id},
+                           kBudget);
         return r;
     }
 
@@ -555,7 +531,7 @@ private:
 
     static std::string resolve_region(const std::string& model) {
         if (auto r = first_env({"AWS_REGION", "AWS_DEFAULT_REGION"})) return *r;
-        invalid_request(model, "no AWS region for bedrock: set AWS_REGION or AWS_DEFAULT_REGION");
+        invalid_request(kProvider, model, "no AWS region for bedrock: set AWS_REGION or AWS_DEFAULT_REGION");
     }
 
     static std::string endpoint(const std::string& override_base, const std::string& region) {
@@ -572,7 +548,7 @@ private:
                 .model = request.model,
                 .message = "bedrock embeddings are supported for amazon.titan-embed-* and cohere.embed-* models, not " +
                            request.model});
-        if (request.inputs.empty()) invalid_request(request.model, "embed needs at least one input");
+        if (request.inputs.empty()) invalid_request(kProvider, request.model, "embed needs at least one input");
         const AwsCredentials credentials = resolve_credentials(o.api_key);
         const std::string region = resolve_region(request.model);
         std::vector<json> bodies;
@@ -582,15 +558,11 @@ private:
             bodies.push_back(bedrock_cohere_embed_body(request));
         std::vector<HttpRequest> calls;
         for (auto& body : bodies) {
-            HttpRequest http;
-            http.url = endpoint(o.api_base, region) + bedrock_model_path(request.model, "invoke");
-            http.provider = kProvider;
-            http.model = request.model;
-            http.timeout = effective_timeout(o.timeout);
-            http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-            set_headers(http.headers, o.extra_headers);
-            for (const auto& [k, v] : o.extra.items()) body[k] = v;
-            http.body = body.dump();
+            HttpRequest http =
+                json_post(kProvider, request.model, o.timeout,
+                          {.url = endpoint(o.api_base, region) + bedrock_model_path(request.model, "invoke")},
+                          o.extra_headers.size());
+            finish_json_request(http, o.extra_headers, std::move(body), o.extra);
             sigv4_sign(http, credentials, SigV4Scope{.region = region, .service = "bedrock"});
             http.cancel = o.cancel;
             calls.push_back(std::move(http));
@@ -616,17 +588,13 @@ private:
             // Cohere's body has no token count; Bedrock reports it in a header on every InvokeModel reply.
             const std::string count = response.header("x-amzn-bedrock-input-token-count");
             if (!count.empty() && count.find_first_not_of("0123456789") == std::string::npos && count.size() < 18) {
-                out.usage.prompt_tokens += std::stoll(count);
+                out.usage.prompt_tokens = add_counts(out.usage.prompt_tokens, std::stoll(count));
                 out.usage.total_tokens = out.usage.prompt_tokens;
             }
         }
         const std::size_t expected =
             bedrock_embed_family(request.model) == BedrockEmbedFamily::titan ? 1 : request.inputs.size();
-        if (out.embeddings.size() - before != expected)
-            parse_failure(request.model,
-                          "reply has " + std::to_string(out.embeddings.size() - before) + " embeddings for " +
-                              std::to_string(expected) + " inputs",
-                          response.body);
+        check_embedding_count(kProvider, request.model, out.embeddings.size() - before, expected, response.body);
     }
 };
 
@@ -663,7 +631,7 @@ json bedrock_converse_body(const ChatRequest& request) {
                 {{{"toolResult", {{"toolUseId", m.tool_call_id}, {"content", json::array({{{"text", m.text()}}})}}}}});
             history_has_tools = true;
         } else {
-            invalid_request(request.model, "bedrock has no message role \"" + m.role + "\"");
+            invalid_request(kProvider, request.model, "bedrock has no message role \"" + m.role + "\"");
         }
         // Converse wants turns to alternate: consecutive tool results (and a user message after them)
         // become one user turn with several blocks.
@@ -688,7 +656,7 @@ json bedrock_converse_body(const ChatRequest& request) {
     // Converse has no schema-less JSON mode, so StructuredMode::json_mode never reaches here (capabilities).
     if (request.structured == StructuredMode::native_schema) {
         if (!o.response_format)
-            invalid_request(request.model, "native structured output needs options.response_format");
+            invalid_request(kProvider, request.model, "native structured output needs options.response_format");
         json schema_def{{"schema", o.response_format->schema.dump()}};
         if (!o.response_format->name.empty()) schema_def["name"] = o.response_format->name;
         if (!o.response_format->description.empty()) schema_def["description"] = o.response_format->description;
@@ -707,11 +675,12 @@ Usage bedrock_parse_usage(const json& u) {
     if (!u.is_object()) return usage;
     // inputTokens counts only the uncached input; cache reads and writes come on top (as in Anthropic's
     // API that Bedrock mirrors), so prompt_tokens adds them back to mean what OpenAI means.
-    usage.cached_tokens = int_field(u, "cacheReadInputTokens");
-    usage.cache_creation_tokens = int_field(u, "cacheWriteInputTokens");
-    usage.prompt_tokens = int_field(u, "inputTokens") + usage.cached_tokens + usage.cache_creation_tokens;
-    usage.completion_tokens = int_field(u, "outputTokens");
-    usage.total_tokens = std::max(int_field(u, "totalTokens"), usage.prompt_tokens + usage.completion_tokens);
+    usage.cached_tokens = json_count(u, "cacheReadInputTokens");
+    usage.cache_creation_tokens = json_count(u, "cacheWriteInputTokens");
+    usage.prompt_tokens = add_counts(json_count(u, "inputTokens"), usage.cached_tokens, usage.cache_creation_tokens);
+    usage.completion_tokens = json_count(u, "outputTokens");
+    usage.total_tokens =
+        std::max(json_count(u, "totalTokens"), add_counts(usage.prompt_tokens, usage.completion_tokens));
     return usage;
 }
 
@@ -725,25 +694,22 @@ std::string bedrock_finish_reason(const std::string& stop_reason) {
 
 CompletionResponse bedrock_parse_converse(const std::string& model, const std::string& body,
                                           const std::string& request_id) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    const json j = reply_object(kProvider, model, body);
     CompletionResponse r;
     r.provider = kProvider;
     r.model = model;
     r.id = request_id;
-    try {
+    reading_shape(kProvider, model, body, "reply", [&] {
         const json& message = j.at("output").at("message");
         if (!message.is_object() || !message.at("content").is_array())
-            parse_failure(model, "reply has no output.message.content", body);
+            parse_failure(kProvider, model, "reply has no output.message.content", body);
         Choice choice;
         choice.message = read_message(message);
         choice.finish_reason = bedrock_finish_reason(string_or_empty(j, "stopReason"));
         r.finish_reason = choice.finish_reason;
         r.choices.push_back(std::move(choice));
         if (auto u = j.find("usage"); u != j.end()) r.usage = bedrock_parse_usage(*u);
-    } catch (const json::exception& e) {
-        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
@@ -813,15 +779,12 @@ json bedrock_cohere_embed_body(const EmbedRequest& request) {
 }
 
 void bedrock_parse_titan_embedding(const std::string& body, EmbeddingResponse& out) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(out.model, "malformed JSON reply", body);
-    try {
+    json j = reply_object(kProvider, out.model, body);
+    reading_shape(kProvider, out.model, body, "reply", [&] {
         out.embeddings.push_back(j.at("embedding").get<std::vector<double>>());
-        out.usage.prompt_tokens += int_field(j, "inputTextTokenCount");
+        out.usage.prompt_tokens = add_counts(out.usage.prompt_tokens, json_count(j, "inputTextTokenCount"));
         out.usage.total_tokens = out.usage.prompt_tokens;
-    } catch (const json::exception& e) {
-        parse_failure(out.model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     // One InvokeModel per text: raw is built in memory as the array of the replies (released, not copied).
     json all = out.raw.is_array() ? std::move(out.raw).release() : json::array();
     all.push_back(std::move(j));
@@ -829,18 +792,15 @@ void bedrock_parse_titan_embedding(const std::string& body, EmbeddingResponse& o
 }
 
 void bedrock_parse_cohere_embeddings(const std::string& body, EmbeddingResponse& out) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(out.model, "malformed JSON reply", body);
-    try {
+    const json j = reply_object(kProvider, out.model, body);
+    reading_shape(kProvider, out.model, body, "reply", [&] {
         const json& e = j.at("embeddings");
         const json& vectors = e.is_object() ? e.at("float") : e;  // embeddings_by_type or embeddings_floats
         for (const auto& v : vectors) out.embeddings.push_back(v.get<std::vector<double>>());
-    } catch (const json::exception& e) {
-        parse_failure(out.model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     out.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
 }
 
 std::unique_ptr<Provider> make_bedrock_provider() { return std::make_unique<BedrockProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

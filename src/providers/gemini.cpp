@@ -6,21 +6,22 @@
 // as {"result": ...}, FunctionDeclaration.parametersJsonSchema for standard JSON Schema.
 #include "providers/gemini.hpp"
 
-#include "util/json_numbers.hpp"
-
 #include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <map>
 #include <set>
 
-#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
-#include "transport/sse.hpp"
+#include "providers/toolkit/adapter_errors.hpp"
+#include "providers/toolkit/api_key.hpp"
+#include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/sse_stream_decoder.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -29,20 +30,9 @@ constexpr const char* kProvider = "gemini";
 constexpr const char* kDefaultBase = "https://generativelanguage.googleapis.com";
 constexpr const char* kApiVersion = "v1beta";  // what python-genai uses for the Developer API
 
-[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    reply_parse_failure(kProvider, model, what, body);
-}
-
-std::int64_t int_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-}
-
-std::string string_or_empty(const json& j, const char* key) {
-    if (!j.is_object()) return {};
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The buffered reply's and the stream's words when maxOutputTokens ran out before any output.
+constexpr OutputBudget kBudget{
+    .name = "maxOutputTokens", .reason = "finishReason MAX_TOKENS", .hidden_tokens = "thinking"};
 
 // ---------------------------------------------------------------------------------------------- requests
 
@@ -164,11 +154,9 @@ Contents build_contents(const ChatRequest& request) {
             std::string name = m.name;
             if (auto it = name_of_call.find(m.tool_call_id); it != name_of_call.end()) name = it->second;
             if (name.empty())
-                throw InvalidRequestError(
-                    ErrorInfo{.provider = kProvider,
-                              .model = request.model,
-                              .message = "tool result for \"" + m.tool_call_id +
-                                         "\" matches no tool call of an earlier assistant message"});
+                invalid_request(
+                    kProvider, request.model,
+                    "tool result for \"" + m.tool_call_id + "\" matches no tool call of an earlier assistant message");
             json fr{{"name", name}, {"response", tool_response(m)}};
             if (api_ids.count(m.tool_call_id)) fr["id"] = m.tool_call_id;
             json part{{"functionResponse", std::move(fr)}};
@@ -301,47 +289,27 @@ bool has_block_reason(const json& reply) {
     return pf != reply.end() && !string_or_empty(*pf, "blockReason").empty();
 }
 
-class GeminiStreamDecoder final : public StreamDecoder {
+class GeminiStreamDecoder final : public SseStreamDecoder {
 public:
-    explicit GeminiStreamDecoder(std::string model) : model_(std::move(model)) {}
-
-    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
-        sse_.feed(bytes, events_);
-        drain(out);
-    }
-
-    void finish(std::deque<StreamChunk>& out) override {
-        sse_.finish(events_);
-        drain(out);
-        // Gemini sends no end marker: the body just ends. Only a finishReason proves the reply is whole.
-        if (finish_reason_.empty()) stream_cut_short(kProvider, model_, "before any finishReason");
-        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "maxOutputTokens",
-                               "finishReason MAX_TOKENS");
+    // Gemini sends no end marker: the body just ends. Only a finishReason proves the reply is whole.
+    explicit GeminiStreamDecoder(std::string model)
+        : SseStreamDecoder(kProvider, std::move(model), {.missing_end = "before any finishReason", .budget = kBudget}) {
     }
 
 private:
-    void drain(std::deque<StreamChunk>& out) {
-        for (const auto& ev : events_) handle(ev, out);
-        events_.clear();
-    }
+    bool ended() const override { return !finish_reason_.empty(); }
 
-    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (ev.data.empty()) return;
         json j = json::parse(ev.data, nullptr, false);
-        if (j.is_discarded() || !(j.is_object() || j.is_array()))
-            parse_failure(model_, "malformed stream event", ev.data);
+        if (j.is_discarded() || !(j.is_object() || j.is_array())) fail("malformed stream event", ev.data);
         if (first_error_object(j)) gemini_raise_error(model_, 200, {}, ev.data);  // an error sent mid-stream
-        if (!j.is_object()) parse_failure(model_, "malformed stream event", ev.data);
-        try {
-            out.push_back(map(j, ev.data));
-        } catch (const json::exception& e) {
-            parse_failure(model_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data);
-        }
+        if (!j.is_object()) fail("malformed stream event", ev.data);
+        out.push_back(map(j, ev.data));
     }
 
     StreamChunk map(json& j, const std::string& data) {
-        StreamChunk c;
-        c.provider = kProvider;
+        StreamChunk c = chunk();
         c.id = string_or_empty(j, "responseId");
         c.model = string_or_empty(j, "modelVersion");
         auto candidates = j.find("candidates");
@@ -349,7 +317,7 @@ private:
         if (none && has_block_reason(j)) blocked(model_, j, data);
         if (!none) {
             for (const auto& cand : *candidates) {
-                if (!cand.is_object()) parse_failure(model_, "malformed candidate", data);
+                if (!cand.is_object()) fail("malformed candidate", data);
                 // StreamChunk describes the first candidate; candidateCount > 1 streams are not split out.
                 if (json_index(cand, "index", 0) != 0) continue;
                 if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
@@ -382,16 +350,10 @@ private:
         return c;
     }
 
-    std::string model_;
-    SseParser sse_;
-    std::vector<SseEvent> events_;
     std::vector<ToolCall> calls_;
     std::size_t calls_seen_ = 0;
     json stream_parts_ = json::array();  // every part received, in order
     bool replay_ = false;                // some part carries what a rebuilt part would lose (thoughtSignature)
-    bool saw_output_ = false;
-    std::string finish_reason_;
-    Usage usage_;
 };
 
 // --------------------------------------------------------------------------------------------- provider
@@ -405,34 +367,26 @@ public:
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
         const Options& o = request.options;
-        HttpRequest http;
         const std::string method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
-        http.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) + method;
-        http.provider = kProvider;
-        http.model = request.model;
-        http.timeout = effective_timeout(o.timeout);
-        http.streaming = stream;
-        http.headers = {{"Content-Type", "application/json"},
-                        {"Accept", stream ? "text/event-stream" : "application/json"}};
-        // The key goes in a header, never in the URL (?key=...), so it cannot leak through logs or error messages.
-        http.headers.emplace_back("x-goog-api-key", require_key(o.api_key, request.model));
-        set_headers(http.headers, o.extra_headers);
-        http.body = gemini_chat_body(request).dump();
+        HttpRequest http = json_post(
+            kProvider, request.model, o.timeout,
+            {.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) + method,
+             .accept = stream ? "text/event-stream" : "application/json",
+             .streaming = stream},
+            o.extra_headers.size());
+        add_key(http, o.api_key, request.model);
+        finish_json_request(http, o.extra_headers, gemini_chat_body(request));
         return http;
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = gemini_parse_chat(request.model, response.body);
-        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
-            throw IncompleteResponseError(
-                ErrorInfo{
-                    .provider = kProvider,
-                    .model = request.model,
-                    .status = static_cast<int>(response.status),
-                    .request_id = request_id(response.headers),
-                    .message = "the model hit maxOutputTokens before producing any output (finishReason MAX_TOKENS; " +
-                               std::to_string(r.usage.reasoning_tokens) + " thinking tokens): raise max_tokens"},
-                r.finish_reason, r.usage);
+        check_reply_budget(r,
+                           {.provider = kProvider,
+                            .model = request.model,
+                            .status = static_cast<int>(response.status),
+                            .request_id = first_header(response.headers, {"x-request-id"})},
+                           kBudget);
         return r;
     }
 
@@ -442,31 +396,22 @@ protected:
 
     HttpRequest build_embed(const EmbedRequest& request) const override {
         const EmbedOptions& o = request.options;
-        if (request.inputs.empty())
-            throw InvalidRequestError(
-                ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
-        HttpRequest http;
+        if (request.inputs.empty()) invalid_request(kProvider, request.model, "embed needs at least one input");
         const bool single = request.single_input && request.inputs.size() == 1;
-        http.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) +
-                   (single ? ":embedContent" : ":batchEmbedContents");
-        http.provider = kProvider;
-        http.model = request.model;
-        http.timeout = effective_timeout(o.timeout);
-        http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-        http.headers.emplace_back("x-goog-api-key", require_key(o.api_key, request.model));
-        set_headers(http.headers, o.extra_headers);
-        http.body = gemini_embed_body(request).dump();
+        HttpRequest http =
+            json_post(kProvider, request.model, o.timeout,
+                      {.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) +
+                              (single ? ":embedContent" : ":batchEmbedContents")},
+                      o.extra_headers.size());
+        add_key(http, o.api_key, request.model);
+        finish_json_request(http, o.extra_headers, gemini_embed_body(request));
         return http;
     }
 
     EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
         const bool single = request.single_input && request.inputs.size() == 1;
         EmbeddingResponse r = gemini_parse_embeddings(request.model, response.body, single);
-        if (r.embeddings.size() != request.inputs.size())
-            parse_failure(request.model,
-                          "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
-                              std::to_string(request.inputs.size()) + " inputs",
-                          response.body);
+        check_embedding_count(kProvider, request.model, r.embeddings.size(), request.inputs.size(), response.body);
         return r;
     }
 
@@ -480,22 +425,12 @@ private:
         return pick_base_url(override_base, {"GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"}, kDefaultBase);
     }
 
-    static std::string request_id(const Headers& headers) { return first_header(headers, {"x-request-id"}); }
-
-    static std::string require_key(const std::string& override_key, const std::string& model) {
-        std::string key = override_key;
-        if (key.empty()) {
-            if (auto v = first_env({"GEMINI_API_KEY", "GOOGLE_API_KEY"})) key = *v;
-        }
-        // python-genai strips the key too: a stray newline from a file would otherwise break the header.
-        while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
-        while (!key.empty() && std::isspace(static_cast<unsigned char>(key.front()))) key.erase(0, 1);
-        if (key.empty())
-            throw AuthError(
-                ErrorInfo{.provider = kProvider,
-                          .model = model,
-                          .message = "no API key for gemini: set GEMINI_API_KEY or GOOGLE_API_KEY or pass api_key"});
-        return key;
+    // The key goes in a header, never in the URL (?key=...), so it cannot leak through logs or error messages.
+    // python-genai strips the key too: a stray newline from a file would otherwise break the header.
+    static void add_key(HttpRequest& http, const std::string& override_key, const std::string& model) {
+        http.headers.emplace_back(
+            "x-goog-api-key",
+            require_key(kProvider, override_key, {"GEMINI_API_KEY", "GOOGLE_API_KEY"}, model, KeySpaces::strip));
     }
 };
 
@@ -541,9 +476,7 @@ json gemini_chat_body(const ChatRequest& request) {
     if (request.structured != StructuredMode::none) gen["responseMimeType"] = "application/json";
     if (request.structured == StructuredMode::native_schema) {
         if (!o.response_format)
-            throw InvalidRequestError(ErrorInfo{.provider = kProvider,
-                                                .model = request.model,
-                                                .message = "native structured output needs options.response_format"});
+            invalid_request(kProvider, request.model, "native structured output needs options.response_format");
         gen["responseJsonSchema"] = o.response_format->schema;
     }
     if (!gen.empty()) body["generationConfig"] = std::move(gen);
@@ -588,35 +521,36 @@ Usage gemini_parse_usage(const json& u) {
     Usage usage;
     if (!u.is_object()) return usage;
     // promptTokenCount already includes cachedContentTokenCount; tool-use prompt tokens are billed as input too.
-    usage.prompt_tokens = int_field(u, "promptTokenCount") + int_field(u, "toolUsePromptTokenCount");
+    usage.prompt_tokens = add_counts(json_count(u, "promptTokenCount"), json_count(u, "toolUsePromptTokenCount"));
     // OpenAI's completion_tokens includes reasoning; Gemini counts thoughts apart from candidates.
-    usage.reasoning_tokens = int_field(u, "thoughtsTokenCount");
-    usage.completion_tokens = int_field(u, "candidatesTokenCount") + usage.reasoning_tokens;
-    usage.cached_tokens = int_field(u, "cachedContentTokenCount");
-    usage.total_tokens = int_field(u, "totalTokenCount");
-    if (usage.total_tokens == 0) usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    usage.reasoning_tokens = json_count(u, "thoughtsTokenCount");
+    usage.completion_tokens = add_counts(json_count(u, "candidatesTokenCount"), usage.reasoning_tokens);
+    usage.cached_tokens = json_count(u, "cachedContentTokenCount");
+    usage.total_tokens = json_count(u, "totalTokenCount");
+    if (usage.total_tokens == 0) usage.total_tokens = add_counts(usage.prompt_tokens, usage.completion_tokens);
     return usage;
 }
 
 CompletionResponse gemini_parse_chat(const std::string& model, const std::string& body) {
     json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !(j.is_object() || j.is_array())) parse_failure(model, "malformed JSON reply", body);
+    if (j.is_discarded() || !(j.is_object() || j.is_array()))
+        parse_failure(kProvider, model, "malformed JSON reply", body);
     if (first_error_object(j)) gemini_raise_error(model, 200, {}, body);
-    if (!j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    if (!j.is_object()) parse_failure(kProvider, model, "malformed JSON reply", body);
     CompletionResponse r;
     r.provider = kProvider;
-    try {
+    reading_shape(kProvider, model, body, "reply", [&] {
         r.id = string_or_empty(j, "responseId");
         r.model = string_or_empty(j, "modelVersion");
         if (r.model.empty()) r.model = model;
         auto candidates = j.find("candidates");
         if (candidates == j.end() || (candidates->is_array() && candidates->empty())) {
             if (has_block_reason(j)) blocked(model, j, body);
-            parse_failure(model, "reply has no candidates", body);
+            parse_failure(kProvider, model, "reply has no candidates", body);
         }
-        if (!candidates->is_array()) parse_failure(model, "reply has malformed candidates", body);
+        if (!candidates->is_array()) parse_failure(kProvider, model, "reply has malformed candidates", body);
         for (const auto& cand : *candidates) {
-            if (!cand.is_object()) parse_failure(model, "reply has a malformed candidate", body);
+            if (!cand.is_object()) parse_failure(kProvider, model, "reply has a malformed candidate", body);
             Choice choice;
             choice.index = json_index(cand, "index", static_cast<int>(r.choices.size()));
             choice.message.role = "assistant";
@@ -638,9 +572,7 @@ CompletionResponse gemini_parse_chat(const std::string& model, const std::string
             r.choices.push_back(std::move(choice));
         }
         if (auto u = j.find("usageMetadata"); u != j.end()) r.usage = gemini_parse_usage(*u);
-    } catch (const json::exception& e) {
-        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
@@ -673,28 +605,25 @@ json gemini_embed_body(const EmbedRequest& request) {
 }
 
 EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::string& body, bool single) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    const json j = reply_object(kProvider, model, body);
     EmbeddingResponse r;
     r.provider = kProvider;
     r.model = model;
-    try {
+    reading_shape(kProvider, model, body, "reply", [&] {
         auto values = [&](const json& e) {
-            if (!e.is_object()) parse_failure(model, "reply has a malformed embedding", body);
+            if (!e.is_object()) parse_failure(kProvider, model, "reply has a malformed embedding", body);
             return e.at("values").get<std::vector<double>>();
         };
         if (single) {
             auto e = j.find("embedding");
-            if (e == j.end()) parse_failure(model, "reply has no embedding", body);
+            if (e == j.end()) parse_failure(kProvider, model, "reply has no embedding", body);
             r.embeddings.push_back(values(*e));
         } else {
             auto es = j.find("embeddings");
-            if (es == j.end() || !es->is_array()) parse_failure(model, "reply has no embeddings", body);
+            if (es == j.end() || !es->is_array()) parse_failure(kProvider, model, "reply has no embeddings", body);
             for (const auto& e : *es) r.embeddings.push_back(values(e));
         }
-    } catch (const json::exception& e) {
-        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
@@ -768,4 +697,4 @@ void gemini_raise_error(const std::string& model, int status, const Headers& hea
 
 std::unique_ptr<Provider> make_gemini_provider() { return std::make_unique<GeminiProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

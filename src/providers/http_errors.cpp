@@ -100,13 +100,4 @@ void throw_for_status(ErrorInfo info, const Headers& headers, std::initializer_l
     }
 }
 
-void reply_parse_failure(const std::string& provider, const std::string& model, const std::string& what,
-                         const std::string& body) {
-    throw ResponseParseError(ErrorInfo{.provider = provider,
-                                       .model = model,
-                                       .status = 200,
-                                       .message = what + ": " + body.substr(0, 300),
-                                       .body = body.substr(0, 2000)});
-}
-
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -23,14 +23,9 @@ std::string error_type_from_body(const std::string& body);
 // First present header among `names`.
 std::string first_header(const Headers& headers, std::initializer_list<const char*> names);
 
-// A 2xx reply (or stream event) whose bytes do not have the documented shape: ResponseParseError with
-// the start of the bytes (300 in the message, 2,000 kept as body()).
-[[noreturn]] void reply_parse_failure(const std::string& provider, const std::string& model, const std::string& what,
-                                      const std::string& body);
-
 // Throws the error class for `status`: 401/403 AuthError, 404 ModelNotFoundError, 429 (and any status
 // in `overload_statuses`) RateLimitError with retry-after, anything else ProviderAPIError.
 [[noreturn]] void throw_for_status(ErrorInfo info, const Headers& headers,
                                    std::initializer_list<int> overload_statuses = {});
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

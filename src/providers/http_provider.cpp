@@ -1,6 +1,8 @@
 // Runs an HTTP adapter's request building and reply parsing over the shared transport.
 #include "providers/http_provider.hpp"
 
+#include "providers/toolkit/deliver.hpp"
+#include "providers/toolkit/json_request.hpp"
 #include "transport/credential_scrub.hpp"
 
 #include <deque>
@@ -137,7 +139,7 @@ private:
 }  // namespace
 
 std::chrono::milliseconds HttpProvider::effective_timeout(std::chrono::milliseconds requested) {
-    return requested.count() > 0 ? requested : std::chrono::milliseconds(600000);
+    return call_timeout(requested);
 }
 
 HttpRequest HttpProvider::build_embed(const EmbedRequest& request) const {
@@ -188,15 +190,8 @@ void HttpProvider::complete_async(ChatRequest&& request, Callback<CompletionResp
     // for the lambda anyway); it is never copied, only moved.
     perform_async(std::move(*http),
                   [this, req = std::move(request), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
-                      CompletionResponse out;
-                      if (!err) {
-                          try {
-                              out = finish_chat(req, resp);
-                          } catch (...) {
-                              err = std::current_exception();
-                          }
-                      }
-                      done(err, std::move(out));
+                      if (err) return done(err, {});
+                      deliver(done, [&] { return finish_chat(req, resp); });
                   });
 }
 
@@ -211,15 +206,8 @@ void HttpProvider::embed_async(EmbedRequest request, Callback<EmbeddingResponse>
     auto req = std::make_shared<EmbedRequest>(std::move(request));
     perform_async(std::move(http),
                   [this, req = std::move(req), done = std::move(done)](std::exception_ptr err, HttpResponse resp) {
-                      EmbeddingResponse out;
-                      if (!err) {
-                          try {
-                              out = finish_embed(*req, resp);
-                          } catch (...) {
-                              err = std::current_exception();
-                          }
-                      }
-                      done(err, std::move(out));
+                      if (err) return done(err, {});
+                      deliver(done, [&] { return finish_embed(*req, resp); });
                   });
 }
 
@@ -254,21 +242,9 @@ void HttpProvider::stream_async(ChatRequest request, Callback<Stream> ready) {
     auto secrets = credential_values(http.headers);
     open_async(std::move(http), [this, req, secrets = std::move(secrets), ready = std::move(ready)](
                                     std::exception_ptr err, std::unique_ptr<BodyReader> body) {
-        if (err) {
-            ready(err, Stream(nullptr));
-            return;
-        }
-        std::optional<Stream> s;
-        try {
-            s.emplace(make_stream(*req, std::move(body), secrets));
-        } catch (...) {
-            err = std::current_exception();
-        }
-        if (err)
-            ready(err, Stream(nullptr));
-        else
-            ready(nullptr, std::move(*s));
+        if (err) return ready(err, Stream(nullptr));
+        deliver(ready, [&] { return make_stream(*req, std::move(body), secrets); });
     });
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

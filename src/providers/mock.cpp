@@ -18,6 +18,9 @@
 #include "llmgate/errors.hpp"
 #include "providers/factories.hpp"
 #include "providers/stream_decoder.hpp"
+#include "providers/toolkit/deliver.hpp"
+#include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/output_budget.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -210,7 +213,7 @@ CompletionResponse mock_reply(const ChatRequest& request) {
     }
 
     std::int64_t prompt_words = 0;
-    for (const auto& m : request.messages) prompt_words += count_words(m.text()) + 1;
+    for (const auto& m : request.messages) prompt_words = add_counts(prompt_words, count_words(m.text()), 1);
     std::string reply_text = reply.text();
     if (o.max_tokens && count_words(reply_text) > *o.max_tokens) {
         // Honour max_tokens the way a real model does: cut the reply and say so.
@@ -229,21 +232,19 @@ CompletionResponse mock_reply(const ChatRequest& request) {
         finish = "length";
     }
 
-    if (finish == "length" && reply_text.empty() && reply.tool_calls.empty()) {
-        Usage u{.prompt_tokens = prompt_words, .completion_tokens = 0, .total_tokens = prompt_words};
-        throw IncompleteResponseError(
-            ErrorInfo{.provider = "mock", .model = request.model, .message = "max_tokens left no room for any output"},
-            finish, u);
-    }
     CompletionResponse r;
     r.id = "mock-" + std::to_string(std::hash<std::string>{}(reply_text) % 1000000007ULL);
     r.model = request.model;
     r.provider = "mock";
     r.usage.prompt_tokens = prompt_words;
     r.usage.completion_tokens = count_words(reply_text) + static_cast<std::int64_t>(reply.tool_calls.size()) * 5;
-    r.usage.total_tokens = r.usage.prompt_tokens + r.usage.completion_tokens;
+    r.usage.total_tokens = add_counts(r.usage.prompt_tokens, r.usage.completion_tokens);
     r.choices.push_back(Choice{.index = 0, .message = std::move(reply), .finish_reason = finish});
     r.finish_reason = finish;
+    if (spent_before_output(r))
+        throw IncompleteResponseError(
+            ErrorInfo{.provider = "mock", .model = request.model, .message = "max_tokens left no room for any output"},
+            finish, r.usage);
     r.raw = response_to_json(r);
     return r;
 }
@@ -331,16 +332,7 @@ EmbeddingResponse mock_embed(const EmbedRequest& request) {
 template <class T, class Fn>
 void run_on_loop(Callback<T> done, Fn fn) {
     // Asynchronous like every provider: the answer arrives on the shared event loop thread.
-    post_to_event_loop([done = std::move(done), fn = std::move(fn)]() mutable {
-        T out{};
-        std::exception_ptr err;
-        try {
-            out = fn();
-        } catch (...) {
-            err = std::current_exception();
-        }
-        done(err, std::move(out));
-    });
+    post_to_event_loop([done = std::move(done), fn = std::move(fn)]() mutable { deliver(done, fn); });
 }
 
 class MockProvider final : public Provider {
@@ -362,18 +354,8 @@ public:
         return Stream(std::make_unique<MockChunkSource>(mock_reply(request)));
     }
     void stream_async(ChatRequest request, Callback<Stream> ready) override {
-        post_to_event_loop([request = std::move(request), ready = std::move(ready)] {
-            std::optional<Stream> s;
-            std::exception_ptr err;
-            try {
-                s.emplace(std::make_unique<MockChunkSource>(mock_reply(request)));
-            } catch (...) {
-                err = std::current_exception();
-            }
-            if (err)
-                ready(err, Stream(nullptr));
-            else
-                ready(nullptr, std::move(*s));
+        run_on_loop<Stream>(std::move(ready), [request = std::move(request)] {
+            return Stream(std::make_unique<MockChunkSource>(mock_reply(request)));
         });
     }
     EmbeddingResponse embed(const EmbedRequest& request) override { return mock_embed(request); }
@@ -389,4 +371,4 @@ private:
 
 std::unique_ptr<Provider> make_mock_provider() { return std::make_unique<MockProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

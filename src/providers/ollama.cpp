@@ -12,12 +12,17 @@
 #include <map>
 #include <utility>
 
-#include "util/environment.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/adapter_errors.hpp"
+#include "providers/toolkit/api_key.hpp"
+#include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/output_budget.hpp"
 #include "transport/ndjson.hpp"
+#include "util/environment.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -25,14 +30,8 @@ namespace {
 constexpr const char* kProvider = "ollama";
 constexpr const char* kDefaultHost = "http://localhost:11434";
 
-[[noreturn]] void parse_failure(const std::string& model, const std::string& what, const std::string& body) {
-    reply_parse_failure(kProvider, model, what, body);
-}
-
-std::string string_or_empty(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The buffered reply's and the stream's words when num_predict ran out before any output.
+constexpr OutputBudget kBudget{.name = "num_predict (max_tokens)", .reason = "done_reason \"length\""};
 
 // message.content / message.thinking: a string, or absent/null; anything else is not Ollama's reply.
 std::string text_field(const json& j, const char* key) {
@@ -40,11 +39,6 @@ std::string text_field(const json& j, const char* key) {
     if (it == j.end() || it->is_null()) return {};
     if (!it->is_string()) throw json::type_error::create(302, std::string(key) + " must be a string", nullptr);
     return it->get<std::string>();
-}
-
-std::int64_t int_field(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
 
 std::string lower(std::string s) {
@@ -56,9 +50,9 @@ std::string lower(std::string s) {
 // (api/types.go Metrics; both omitted when zero).
 Usage usage_from(const json& j) {
     Usage u;
-    u.prompt_tokens = int_field(j, "prompt_eval_count");
-    u.completion_tokens = int_field(j, "eval_count");
-    u.total_tokens = u.prompt_tokens + u.completion_tokens;
+    u.prompt_tokens = json_count(j, "prompt_eval_count");
+    u.completion_tokens = json_count(j, "eval_count");
+    u.total_tokens = add_counts(u.prompt_tokens, u.completion_tokens);
     return u;
 }
 
@@ -208,8 +202,7 @@ public:
         drain(out);
         rethrow_pending();
         if (!done_) stream_cut_short(kProvider, model_, "without its \"done\": true line");
-        check_budget_not_spent(kProvider, model_, finish_reason_, saw_output_, usage_, "num_predict (max_tokens)",
-                               "done_reason \"length\"");
+        check_stream_budget(kProvider, model_, finish_reason_, saw_output_, usage_, kBudget);
     }
 
 private:
@@ -244,13 +237,9 @@ private:
     void handle(const std::string& line, std::deque<StreamChunk>& out) {
         if (done_) return;  // nothing after the done line belongs to this reply
         json j = json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) parse_failure(model_, "malformed stream line", line);
+        if (j.is_discarded() || !j.is_object()) parse_failure(kProvider, model_, "malformed stream line", line);
         if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(model_, line, 0);
-        try {
-            out.push_back(map(j));
-        } catch (const json::exception& e) {
-            parse_failure(model_, std::string("unexpected stream line shape (") + e.what() + ")", line);
-        }
+        reading_shape(kProvider, model_, line, "stream line", [&] { out.push_back(map(j)); });
     }
 
     StreamChunk map(json& j) {
@@ -360,24 +349,18 @@ public:
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
         const Options& o = request.options;
-        HttpRequest http = base_request(ollama_host(o.api_base) + "/api/chat", request.model, o.api_key, o.timeout);
-        http.streaming = stream;
-        set_header(http.headers, "Accept", stream ? "application/x-ndjson" : "application/json");
-        set_headers(http.headers, o.extra_headers);
-        http.body = ollama_chat_body(request, stream).dump();
+        HttpRequest http = base_request({.url = ollama_host(o.api_base) + "/api/chat",
+                                         .accept = stream ? "application/x-ndjson" : "application/json",
+                                         .streaming = stream},
+                                        request.model, o);
+        finish_json_request(http, o.extra_headers, ollama_chat_body(request, stream));
         return http;
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r = ollama_parse_chat(request.model, response.body);
-        if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty())
-            throw IncompleteResponseError(
-                ErrorInfo{.provider = kProvider,
-                          .model = request.model,
-                          .status = static_cast<int>(response.status),
-                          .message = "the model hit num_predict (max_tokens) before producing any output "
-                                     "(done_reason \"length\"): raise max_tokens"},
-                r.finish_reason, r.usage);
+        check_reply_budget(
+            r, {.provider = kProvider, .model = request.model, .status = static_cast<int>(response.status)}, kBudget);
         return r;
     }
 
@@ -387,9 +370,8 @@ protected:
 
     HttpRequest build_embed(const EmbedRequest& request) const override {
         const EmbedOptions& o = request.options;
-        HttpRequest http = base_request(ollama_host(o.api_base) + "/api/embed", request.model, o.api_key, o.timeout);
-        set_headers(http.headers, o.extra_headers);
-        http.body = ollama_embed_body(request).dump();
+        HttpRequest http = base_request({.url = ollama_host(o.api_base) + "/api/embed"}, request.model, o);
+        finish_json_request(http, o.extra_headers, ollama_embed_body(request));
         return http;
     }
 
@@ -419,20 +401,13 @@ private:
         }
     }
 
-    HttpRequest base_request(std::string url, const std::string& model, const std::string& override_key,
-                             std::chrono::milliseconds timeout) const {
-        HttpRequest http;
-        http.url = std::move(url);
-        http.provider = kProvider;
-        http.model = model;
-        http.timeout = effective_timeout(timeout);
-        http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
-        // A local server needs no key. A key (per call, else OLLAMA_API_KEY as ollama-python reads it) is
-        // sent as a bearer token, for ollama.com or an authenticating proxy in front of Ollama.
-        std::string key = override_key;
-        if (key.empty())
-            if (auto v = first_env({"OLLAMA_API_KEY"})) key = *v;
-        if (!key.empty()) http.headers.emplace_back("Authorization", "Bearer " + key);
+    // A local server needs no key. A key (per call, else OLLAMA_API_KEY as ollama-python reads it) is sent as a
+    // bearer token, for ollama.com or an authenticating proxy in front of Ollama.
+    template <class CallOptions>
+    static HttpRequest base_request(JsonPost post, const std::string& model, const CallOptions& o) {
+        HttpRequest http = json_post(kProvider, model, o.timeout, std::move(post), o.extra_headers.size());
+        if (std::string key = find_key(o.api_key, {"OLLAMA_API_KEY"}); !key.empty())
+            http.headers.emplace_back("Authorization", "Bearer " + key);
         return http;
     }
 };
@@ -540,9 +515,7 @@ json ollama_chat_body(const ChatRequest& request, bool stream) {
     if (request.structured == StructuredMode::json_mode) body["format"] = "json";
     if (request.structured == StructuredMode::native_schema) {
         if (!o.response_format)
-            throw InvalidRequestError(ErrorInfo{.provider = kProvider,
-                                                .model = request.model,
-                                                .message = "native structured output needs options.response_format"});
+            invalid_request(kProvider, request.model, "native structured output needs options.response_format");
         body["format"] = o.response_format->schema;
     }
 
@@ -566,16 +539,15 @@ json ollama_chat_body(const ChatRequest& request, bool stream) {
 }
 
 CompletionResponse ollama_parse_chat(const std::string& model, const std::string& body) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(model, "malformed JSON reply", body);
+    const json j = reply_object(kProvider, model, body);
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(model, body, 200);
     CompletionResponse r;
     r.provider = kProvider;
-    try {
+    reading_shape(kProvider, model, body, "reply", [&] {
         r.model = string_or_empty(j, "model");
         if (r.model.empty()) r.model = model;
         auto msg = j.find("message");
-        if (msg == j.end() || !msg->is_object()) parse_failure(model, "reply has no message", body);
+        if (msg == j.end() || !msg->is_object()) parse_failure(kProvider, model, "reply has no message", body);
         Choice choice;
         choice.message.role = "assistant";
         choice.message.content = text_field(*msg, "content");
@@ -583,7 +555,7 @@ CompletionResponse ollama_parse_chat(const std::string& model, const std::string
         if (auto tcs = msg->find("tool_calls"); tcs != msg->end() && tcs->is_array()) {
             int index = 0;
             for (const auto& tc : *tcs) {
-                if (!tc.is_object()) parse_failure(model, "reply has a malformed tool call", body);
+                if (!tc.is_object()) parse_failure(kProvider, model, "reply has a malformed tool call", body);
                 choice.message.tool_calls.push_back(tool_call_from(tc, index++));
             }
         }
@@ -591,9 +563,7 @@ CompletionResponse ollama_parse_chat(const std::string& model, const std::string
         r.finish_reason = choice.finish_reason;
         r.choices.push_back(std::move(choice));
         r.usage = usage_from(j);
-    } catch (const json::exception& e) {
-        parse_failure(model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
@@ -604,9 +574,7 @@ std::unique_ptr<StreamDecoder> make_ollama_stream_decoder(std::string model) {
 
 json ollama_embed_body(const EmbedRequest& request) {
     const EmbedOptions& o = request.options;
-    if (request.inputs.empty())
-        throw InvalidRequestError(
-            ErrorInfo{.provider = kProvider, .model = request.model, .message = "embed needs at least one input"});
+    if (request.inputs.empty()) invalid_request(kProvider, request.model, "embed needs at least one input");
     json body{{"model", request.model}};
     if (request.single_input)
         body["input"] = request.inputs.front();
@@ -616,10 +584,8 @@ json ollama_embed_body(const EmbedRequest& request) {
         // api/types.go EmbedRequest.Truncate is a *bool.
         const std::string t = lower(o.truncate);
         if (t != "true" && t != "false")
-            throw InvalidRequestError(
-                ErrorInfo{.provider = kProvider,
-                          .model = request.model,
-                          .message = "Ollama's truncate is \"true\" or \"false\", got \"" + o.truncate + "\""});
+            invalid_request(kProvider, request.model,
+                            "Ollama's truncate is \"true\" or \"false\", got \"" + o.truncate + "\"");
         body["truncate"] = t == "true";
     }
     if (o.dimensions) body["dimensions"] = *o.dimensions;
@@ -628,31 +594,25 @@ json ollama_embed_body(const EmbedRequest& request) {
 }
 
 EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::string& body) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(request.model, "malformed JSON reply", body);
+    const json j = reply_object(kProvider, request.model, body);
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(request.model, body, 200);
     EmbeddingResponse r;
     r.provider = kProvider;
-    try {
+    reading_shape(kProvider, request.model, body, "reply", [&] {
         r.model = string_or_empty(j, "model");
         if (r.model.empty()) r.model = request.model;
         auto data = j.find("embeddings");
-        if (data == j.end() || !data->is_array()) parse_failure(request.model, "reply has no embeddings", body);
+        if (data == j.end() || !data->is_array())
+            parse_failure(kProvider, request.model, "reply has no embeddings", body);
         for (const auto& v : *data) r.embeddings.push_back(v.get<std::vector<double>>());
-        r.usage.prompt_tokens = int_field(j, "prompt_eval_count");
+        r.usage.prompt_tokens = json_count(j, "prompt_eval_count");
         r.usage.total_tokens = r.usage.prompt_tokens;
-    } catch (const json::exception& e) {
-        parse_failure(request.model, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
-    if (r.embeddings.size() != request.inputs.size())
-        parse_failure(request.model,
-                      "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
-                          std::to_string(request.inputs.size()) + " inputs",
-                      body);
+    });
+    check_embedding_count(kProvider, request.model, r.embeddings.size(), request.inputs.size(), body);
     r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
 std::unique_ptr<Provider> make_ollama_provider() { return std::make_unique<OllamaProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

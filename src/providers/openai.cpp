@@ -1,8 +1,8 @@
 // OpenAI: api.openai.com (or OPENAI_BASE_URL), Bearer key, optional organization and project headers.
-#include "util/environment.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/openai_compatible.hpp"
+#include "util/environment.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -50,14 +50,10 @@ protected:
         if (auto project = first_env({"OPENAI_PROJECT_ID"})) headers.emplace_back("OpenAI-Project", *project);
     }
     void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
-        // o-series and gpt-5 models reject max_tokens; they count hidden reasoning in max_completion_tokens.
-        if (is_reasoning_model(request.model) && body.contains("max_tokens")) {
-            body["max_completion_tokens"] = body["max_tokens"];
-            body.erase("max_tokens");
-        }
+        rename_max_tokens(body, request);
     }
     bool adapts_chat_body(const ChatRequest& request, bool) const override {
-        return is_reasoning_model(request.model) && request.options.max_tokens.has_value();
+        return sends_max_completion_tokens(request);
     }
     // The official SDK asks for base64 (smaller replies) and decodes it; so do we.
     std::string default_encoding_format() const override { return "base64"; }
@@ -67,4 +63,4 @@ protected:
 
 std::unique_ptr<Provider> make_openai_provider() { return std::make_unique<OpenAIProvider>(); }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -5,36 +5,23 @@
 #include <cctype>
 #include <cstring>
 
-#include "util/base64.hpp"
-#include "util/environment.hpp"
-#include "util/json_numbers.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/openai_body_text.hpp"
 #include "providers/openai_fast_reply.hpp"
-#include "transport/sse.hpp"
+#include "providers/toolkit/adapter_errors.hpp"
+#include "providers/toolkit/api_key.hpp"
+#include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/sse_stream_decoder.hpp"
+#include "util/base64.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
 
-// (The buffered parsers know no model; HttpProvider::finish_chat / finish_embed add the request's.)
-[[noreturn]] void parse_failure(const std::string& provider, const std::string& what, const std::string& body,
-                                const std::string& model = {}) {
-    reply_parse_failure(provider, model, what, body);
-}
-
-// The JSON request headers, with room for the auth headers and the caller's extras: the list is built
-// once per request, and an initializer list would copy every string and then grow the vector for auth.
-void start_json_headers(Headers& headers, std::string accept, std::size_t extra) {
-    headers.reserve(4 + extra);
-    headers.emplace_back("Content-Type", "application/json");
-    headers.emplace_back("Accept", std::move(accept));
-}
-
-std::string string_or_empty(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// The buffered reply's and the stream's words when max_tokens ran out before any output.
+constexpr OutputBudget kBudget{
+    .name = "max_tokens", .reason = "finish_reason \"length\"", .hidden_tokens = "reasoning"};
 
 // Message content may be a string, null, or (Mistral's reasoning models) a list of typed chunks.
 void read_content(const json& content, std::string& text, std::string& reasoning) {
@@ -85,7 +72,7 @@ ToolCall read_tool_call(const json& tc) {
 // Decodes an embedding sent as base64 of little-endian float32 values (encoding_format "base64").
 std::vector<double> decode_base64_floats(const std::string& provider, const std::string& text) {
     auto bytes = base64_decode(text);
-    if (!bytes || bytes->size() % 4 != 0) parse_failure(provider, "invalid base64 embedding", text);
+    if (!bytes || bytes->size() % 4 != 0) parse_failure(provider, "", "invalid base64 embedding", text);
     std::vector<double> out(bytes->size() / 4);
     for (std::size_t i = 0; i < out.size(); ++i) {
         const auto* p = reinterpret_cast<const unsigned char*>(bytes->data() + i * 4);
@@ -170,31 +157,16 @@ std::string schema_name(const std::string& name) {
     return out;
 }
 
-class OpenAIStreamDecoder final : public StreamDecoder {
+class OpenAIStreamDecoder final : public SseStreamDecoder {
 public:
     OpenAIStreamDecoder(std::string provider, std::string model, bool fast_path)
-        : provider_(std::move(provider)), model_(std::move(model)), fast_path_(fast_path) {}
-
-    void feed(std::string_view bytes, std::deque<StreamChunk>& out) override {
-        sse_.feed(bytes, events_);
-        drain(out);
-    }
-
-    void finish(std::deque<StreamChunk>& out) override {
-        sse_.finish(events_);
-        drain(out);
-        if (!done_) stream_cut_short(provider_, model_, "before [DONE]");
-        check_budget_not_spent(provider_, model_, finish_reason_, saw_output_, usage_, "max_tokens",
-                               "finish_reason \"length\"");
-    }
+        : SseStreamDecoder(std::move(provider), std::move(model), {.missing_end = "before [DONE]", .budget = kBudget}),
+          fast_path_(fast_path) {}
 
 private:
-    void drain(std::deque<StreamChunk>& out) {
-        for (auto& ev : events_) handle(ev, out);
-        events_.clear();
-    }
+    bool ended() const override { return done_; }
 
-    void handle(const SseEvent& ev, std::deque<StreamChunk>& out) {
+    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (done_) return;  // nothing after [DONE] belongs to this reply
         if (ev.data.compare(0, 6, "[DONE]") == 0) {
             done_ = true;
@@ -205,8 +177,7 @@ private:
             out.push_back(apply(std::move(*fast), ev.data));
             return;
         }
-        json j = json::parse(ev.data, nullptr, false);
-        if (j.is_discarded() || !j.is_object()) parse_failure(provider_, "malformed stream event", ev.data, model_);
+        json j = event_object(ev);
         if (auto e = j.find("error"); e != j.end() && !e->is_null()) {
             // An error reported mid-stream (HTTP status was already 200).
             ErrorInfo info{.provider = provider_,
@@ -218,32 +189,19 @@ private:
             if (info.message.empty()) info.message = "an error occurred during streaming";
             throw ProviderAPIError(std::move(info));
         }
-        try {
-            out.push_back(map(j));
-        } catch (const json::exception& e) {
-            parse_failure(provider_, std::string("unexpected stream event shape (") + e.what() + ")", ev.data, model_);
-        }
+        out.push_back(map(j));
     }
 
     // The fast path's fields applied exactly as map() applies a parsed event.
     StreamChunk apply(OpenAIChunkFields f, const std::string& data) {
-        StreamChunk c;
-        c.provider = provider_;
+        StreamChunk c = chunk();
         c.id = std::move(f.id);
         c.model = std::move(f.model);
         c.delta = std::move(f.delta);
         c.reasoning = std::move(f.reasoning);
-        saw_output_ = saw_output_ || !c.delta.empty();
-        for (auto& td : f.tool_call_deltas) {
-            assembler_.add(td);
-            saw_output_ = true;
-            c.tool_call_deltas.push_back(std::move(td));
-        }
-        if (f.finish_reason) {
-            c.finish_reason = std::move(*f.finish_reason);
-            finish_reason_ = c.finish_reason;
-            if (!assembler_.empty()) c.tool_calls = assembler_.build();
-        }
+        note_text(c.delta);
+        for (auto& td : f.tool_call_deltas) note_tool_call(std::move(td), c);
+        if (f.finish_reason) finish_with(c, std::move(*f.finish_reason));
         if (f.usage) {
             c.usage = f.usage;
             usage_ = *f.usage;
@@ -253,8 +211,7 @@ private:
     }
 
     StreamChunk map(json& j) {
-        StreamChunk c;
-        c.provider = provider_;
+        StreamChunk c = chunk();
         c.id = string_or_empty(j, "id");
         c.model = string_or_empty(j, "model");
         if (auto choices = j.find("choices"); choices != j.end() && choices->is_array()) {
@@ -264,7 +221,7 @@ private:
                 if (auto d = choice.find("delta"); d != choice.end() && d->is_object()) {
                     if (auto content = d->find("content"); content != d->end())
                         read_content(*content, c.delta, c.reasoning);
-                    saw_output_ = saw_output_ || !c.delta.empty();
+                    note_text(c.delta);
                     read_reasoning(*d, c.reasoning);
                     if (auto tcs = d->find("tool_calls"); tcs != d->end() && tcs->is_array()) {
                         for (const auto& tc : *tcs) {
@@ -276,17 +233,12 @@ private:
                             auto args = fn.find("arguments");
                             if (args != fn.end())
                                 td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
-                            assembler_.add(td);
-                            saw_output_ = true;
-                            c.tool_call_deltas.push_back(std::move(td));
+                            note_tool_call(std::move(td), c);
                         }
                     }
                 }
-                if (auto fr = choice.find("finish_reason"); fr != choice.end() && fr->is_string()) {
-                    c.finish_reason = fr->get<std::string>();
-                    finish_reason_ = c.finish_reason;
-                    if (!assembler_.empty()) c.tool_calls = assembler_.build();
-                }
+                if (auto fr = choice.find("finish_reason"); fr != choice.end() && fr->is_string())
+                    finish_with(c, fr->get<std::string>());
             }
         }
         const json* usage = nullptr;
@@ -303,16 +255,8 @@ private:
         return c;
     }
 
-    std::string provider_;
-    std::string model_;
     bool fast_path_ = true;
-    SseParser sse_;
-    std::vector<SseEvent> events_;
-    ToolCallAssembler assembler_;
     bool done_ = false;
-    bool saw_output_ = false;  // any text or tool call
-    std::string finish_reason_;
-    Usage usage_;
 };
 
 }  // namespace
@@ -399,17 +343,16 @@ CompletionResponse openai_parse_chat(const std::string& provider, std::string bo
 }
 
 CompletionResponse openai_parse_chat_full(const std::string& provider, std::string body) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(provider, "malformed JSON reply", body);
+    const json j = reply_object(provider, "", body);
     CompletionResponse r;
     r.provider = provider;
-    try {
+    reading_shape(provider, "", body, "reply", [&] {
         r.id = string_or_empty(j, "id");
         r.model = string_or_empty(j, "model");
         auto choices = j.find("choices");
-        if (choices == j.end() || !choices->is_array()) parse_failure(provider, "reply has no choices", body);
+        if (choices == j.end() || !choices->is_array()) parse_failure(provider, "", "reply has no choices", body);
         for (const auto& c : *choices) {
-            if (!c.is_object()) parse_failure(provider, "reply has a malformed choice", body);
+            if (!c.is_object()) parse_failure(provider, "", "reply has a malformed choice", body);
             Choice choice;
             choice.index = json_index(c, "index", static_cast<int>(r.choices.size()));
             choice.finish_reason = string_or_empty(c, "finish_reason");
@@ -433,9 +376,7 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, std::stri
             r.choices.push_back(std::move(choice));
         }
         if (auto u = j.find("usage"); u != j.end()) r.usage = openai_parse_usage(*u);
-    } catch (const json::exception& e) {
-        parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
     r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
@@ -446,14 +387,13 @@ std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, 
 }
 
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body) {
-    json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) parse_failure(provider, "malformed JSON reply", body);
+    const json j = reply_object(provider, "", body);
     EmbeddingResponse r;
     r.provider = provider;
-    try {
+    reading_shape(provider, "", body, "reply", [&] {
         r.model = string_or_empty(j, "model");
         auto data = j.find("data");
-        if (data == j.end() || !data->is_array()) parse_failure(provider, "reply has no data", body);
+        if (data == j.end() || !data->is_array()) parse_failure(provider, "", "reply has no data", body);
         std::vector<std::pair<std::int64_t, std::vector<double>>> indexed;
         for (const auto& item : *data) {
             const auto& emb = item.at("embedding");
@@ -468,9 +408,7 @@ EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         for (auto& [i, v] : indexed) r.embeddings.push_back(std::move(v));
         if (auto u = j.find("usage"); u != j.end()) r.usage = openai_parse_usage(*u);
-    } catch (const json::exception& e) {
-        parse_failure(provider, std::string("unexpected reply shape (") + e.what() + ")", body);
-    }
+    });
     r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
@@ -506,39 +444,42 @@ bool OpenAICompatibleProvider::is_reasoning_model(const std::string& model) {
     return false;
 }
 
+bool OpenAICompatibleProvider::sends_max_completion_tokens(const ChatRequest& request) {
+    return is_reasoning_model(request.model) && request.options.max_tokens.has_value();
+}
+
+void OpenAICompatibleProvider::rename_max_tokens(json& body, const ChatRequest& request) {
+    if (is_reasoning_model(request.model) && body.contains("max_tokens")) {
+        body["max_completion_tokens"] = body["max_tokens"];
+        body.erase("max_tokens");
+    }
+}
+
 std::string OpenAICompatibleProvider::require_key(const std::string& override_key,
                                                   std::initializer_list<const char*> variables) const {
-    if (!override_key.empty()) return override_key;
-    if (auto v = first_env(variables)) return std::move(*v);
-    std::string names;
-    for (const char* v : variables) names += (names.empty() ? "" : " or ") + std::string(v);
-    throw AuthError(
-        ErrorInfo{.provider = name(), .message = "no API key for " + name() + ": set " + names + " or pass api_key"});
+    return detail::require_key(name(), override_key, variables);
 }
 
 HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, bool stream) const {
     const Options& o = request.options;
-    HttpRequest http;
-    http.url = chat_url(base_url(o.api_base), request.model);
-    http.provider = name();
-    http.model = request.model;
-    http.timeout = effective_timeout(o.timeout);
-    http.streaming = stream;
-    start_json_headers(http.headers, stream ? stream_accept() : "application/json", o.extra_headers.size());
+    HttpRequest http = json_post(name(), request.model, o.timeout,
+                                 {.url = chat_url(base_url(o.api_base), request.model),
+                                  .accept = stream ? stream_accept() : "application/json",
+                                  .streaming = stream},
+                                 o.extra_headers.size());
     add_auth(http.headers, o.api_key);
-    set_headers(http.headers, o.extra_headers);
     const bool include_usage = o.stream_include_usage && accepts_stream_usage_option(request);
     // The usual request is written straight to text; a tree is built only when something must edit it.
     if (o.extra.empty() && !adapts_chat_body(request, stream)) {
         if (auto text = openai_chat_body_text(request, stream, include_usage)) {
+            set_headers(http.headers, o.extra_headers);
             http.body = std::move(*text);
             return http;
         }
     }
     json body = openai_chat_body(request, stream, include_usage);
     adapt_chat_body(body, request, stream);
-    for (const auto& [k, v] : o.extra.items()) body[k] = v;
-    http.body = body.dump();
+    finish_json_request(http, o.extra_headers, std::move(body), o.extra);
     return http;
 }
 
@@ -546,16 +487,12 @@ CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& reque
     CompletionResponse r = openai_parse_chat(name(), std::move(response.body));
     if (r.model.empty()) r.model = request.model;
     // A reasoning model that spent its whole budget thinking returns no text and no tool call.
-    if (r.finish_reason == "length" && r.text().empty() && r.tool_calls().empty()) {
-        throw IncompleteResponseError(
-            ErrorInfo{.provider = name(),
-                      .model = request.model,
-                      .status = static_cast<int>(response.status),
-                      .request_id = request_id(response.headers),
-                      .message = "the model hit max_tokens before producing any output (finish_reason \"length\"; " +
-                                 std::to_string(r.usage.reasoning_tokens) + " reasoning tokens): raise max_tokens"},
-            r.finish_reason, r.usage);
-    }
+    check_reply_budget(r,
+                       {.provider = name(),
+                        .model = request.model,
+                        .status = static_cast<int>(response.status),
+                        .request_id = request_id(response.headers)},
+                       kBudget);
     return r;
 }
 
@@ -566,17 +503,10 @@ std::unique_ptr<StreamDecoder> OpenAICompatibleProvider::make_stream_decoder(con
 HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) const {
     if (!supports_embeddings()) return HttpProvider::build_embed(request);  // EmbeddingsNotSupported
     const EmbedOptions& o = request.options;
-    if (request.inputs.empty())
-        throw InvalidRequestError(
-            ErrorInfo{.provider = name(), .model = request.model, .message = "embed needs at least one input"});
-    HttpRequest http;
-    http.url = embeddings_url(base_url(o.api_base), request.model);
-    http.provider = name();
-    http.model = request.model;
-    http.timeout = effective_timeout(o.timeout);
-    start_json_headers(http.headers, "application/json", o.extra_headers.size());
+    if (request.inputs.empty()) invalid_request(name(), request.model, "embed needs at least one input");
+    HttpRequest http = json_post(name(), request.model, o.timeout,
+                                 {.url = embeddings_url(base_url(o.api_base), request.model)}, o.extra_headers.size());
     add_auth(http.headers, o.api_key);
-    set_headers(http.headers, o.extra_headers);
     json body{{"model", request.model}};
     if (request.single_input)
         body["input"] = request.inputs.front();
@@ -587,8 +517,7 @@ HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) c
     if (!encoding.empty()) body["encoding_format"] = encoding;
     if (!o.user.empty()) body["user"] = o.user;
     adapt_embed_body(body, request);
-    for (const auto& [k, v] : o.extra.items()) body[k] = v;
-    http.body = body.dump();
+    finish_json_request(http, o.extra_headers, std::move(body), o.extra);
     return http;
 }
 
@@ -596,11 +525,7 @@ EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& requ
                                                         const HttpResponse& response) const {
     EmbeddingResponse r = openai_parse_embeddings(name(), response.body);
     if (r.model.empty()) r.model = request.model;
-    if (r.embeddings.size() != request.inputs.size())
-        parse_failure(name(),
-                      "reply has " + std::to_string(r.embeddings.size()) + " embeddings for " +
-                          std::to_string(request.inputs.size()) + " inputs",
-                      response.body);
+    check_embedding_count(name(), "", r.embeddings.size(), request.inputs.size(), response.body);
     return r;
 }
 
@@ -615,4 +540,4 @@ void OpenAICompatibleProvider::raise_http_error(const std::string& model, const 
     throw_for_status(std::move(info), response.headers);
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

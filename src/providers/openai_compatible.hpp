@@ -52,6 +52,10 @@ protected:
     static void add_bearer(Headers& headers, const std::string& key);
     // True for OpenAI's reasoning model families, which take max_completion_tokens.
     static bool is_reasoning_model(const std::string& model);
+    // o-series and gpt-5 models reject max_tokens; they count hidden reasoning in max_completion_tokens.
+    // Whether this request's body needs the rename (for adapts_chat_body), and the rename itself.
+    static bool sends_max_completion_tokens(const ChatRequest& request);
+    static void rename_max_tokens(json& body, const ChatRequest& request);
 };
 
 // Pure translation helpers, exposed for unit tests and fuzzing.
@@ -86,4 +90,4 @@ std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, 
                                                           bool fast_path = true);
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body);
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -68,9 +68,9 @@ std::int64_t count_of(const std::optional<element>& e) {
     if (!e) return 0;
     switch (e->type()) {
         case element_type::INT64:
-            return std::max<std::int64_t>(0, e->get_int64().value_unsafe());
-        case element_type::UINT64:
-            return std::numeric_limits<std::int64_t>::max();  // only above int64's range
+            return clamp_count(e->get_int64().value_unsafe());
+        case element_type::UINT64:  // only above int64's range
+            return clamp_count(e->get_uint64().value_unsafe());
         default:
             return 0;
     }
@@ -313,4 +313,4 @@ std::optional<CompletionResponse> openai_parse_chat_fast(const std::string& prov
     return r;
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -21,17 +21,6 @@ public:
     virtual void finish(std::deque<StreamChunk>& out) = 0;
 };
 
-// The checks every decoder's finish() makes once the body has ended cleanly.
-//
-// A stream without its end marker was cut short: what arrived is not the whole reply, so it is a
-// ResponseParseError ("stream ended <missing_end>: the reply is incomplete"), never a short answer.
-[[noreturn]] void stream_cut_short(const std::string& provider, const std::string& model, std::string_view missing_end);
-// As for a buffered reply, a model that spent its whole budget before producing any output has failed:
-// IncompleteResponseError with the usage ("the model hit <budget> before producing any output
-// (<reason>)"). `finish_reason` is the unified one ("length" for a spent budget).
-void check_budget_not_spent(const std::string& provider, const std::string& model, const std::string& finish_reason,
-                            bool saw_output, const Usage& usage, std::string_view budget, std::string_view reason);
-
 // Collects tool-call fragments by index into complete calls, in index order. Fragments of different
 // indexes never mix, whatever order they arrive in.
 class ToolCallAssembler {
@@ -49,4 +38,4 @@ private:
     std::map<int, Partial> calls_{};
 };
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail

@@ -1,32 +1,52 @@
 // Safe reads of numbers from untrusted JSON: nlohmann's get<int>() on 1e300 or -5 is undefined or wrong.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
 namespace llmgate::inline v1::detail {
+
+// A count read from an integer: negative ones read as 0 (counts cannot be); values beyond int64 are clamped.
+inline std::int64_t clamp_count(std::int64_t v) { return std::max<std::int64_t>(0, v); }
+inline std::int64_t clamp_count(std::uint64_t v) {
+    return v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
+               ? std::numeric_limits<std::int64_t>::max()
+               : static_cast<std::int64_t>(v);
+}
 
 // A token count: absent, null or non-integer values read as 0; negative ones too (counts cannot be);
 // values beyond int64 are clamped.
 inline std::int64_t json_count(const nlohmann::json& j, const char* key) {
     auto it = j.find(key);
     if (it == j.end()) return 0;
-    if (it->is_number_unsigned()) {
-        const auto v = it->get<std::uint64_t>();
-        return v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())
-                   ? std::numeric_limits<std::int64_t>::max()
-                   : static_cast<std::int64_t>(v);
-    }
-    if (it->is_number_integer()) return std::max<std::int64_t>(0, it->get<std::int64_t>());
+    if (it->is_number_unsigned()) return clamp_count(it->get<std::uint64_t>());
+    if (it->is_number_integer()) return clamp_count(it->get<std::int64_t>());
     return 0;
+}
+
+// A token count from an API that types its counts as floats (Cohere): an integer reads as json_count does;
+// a non-negative float is truncated, and clamped beyond int64; negative, NaN and non-numbers read as 0.
+inline std::int64_t json_number_count(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_float()) return json_count(j, key);
+    const double v = it->get<double>();
+    if (!(v >= 0)) return 0;
+    if (v >= 9223372036854775807.0) return std::numeric_limits<std::int64_t>::max();  // 2^63: beyond int64
+    return static_cast<std::int64_t>(v);
 }
 
 // Sum of token counts that saturates instead of overflowing.
 inline std::int64_t add_counts(std::int64_t a, std::int64_t b) {
     std::int64_t out = 0;
     return __builtin_add_overflow(a, b, &out) ? std::numeric_limits<std::int64_t>::max() : out;
+}
+template <class... More>
+std::int64_t add_counts(std::int64_t a, std::int64_t b, std::int64_t c, More... more) {
+    return add_counts(add_counts(a, b), c, more...);
 }
 
 // An array index (choice, tool call, embedding): absent or null gives `fallback`; anything that is not
@@ -41,4 +61,4 @@ inline int json_index(const nlohmann::json& j, const char* key, int fallback) {
                                              nullptr);
 }
 
-}  // namespace llmgate::detail
+}  // namespace llmgate::inline v1::detail
