@@ -46,7 +46,14 @@ if [[ -e $libdir/libllmgate.so ]]; then
     rpath=("-Wl,-rpath,$libdir")
 elif [[ -e $libdir/libllmgate.a ]]; then
     kind=static
-    libs=$(pkg-config --static --libs llmgate)
+    # --static adds Requires.private/Libs.private (libcurl, libcrypto, spdlog, simdjson). pkgconf's --pure keeps
+    # it to those: plain --static also pulls in libcurl's own static closure (Debian's libcurl.pc lists
+    # nghttp2, rtmp, ssh2, psl, krb5, ldap, zstd...), whose -dev packages a shared libcurl does not need.
+    if pkg-config --static --pure --exists llmgate 2>/dev/null; then
+        libs=$(pkg-config --static --pure --libs llmgate)
+    else
+        libs=$(pkg-config --static --libs llmgate)
+    fi
     rpath=()
 else
     fail "neither libllmgate.so nor libllmgate.a in pkg-config's libdir $libdir"
