@@ -22,28 +22,30 @@ namespace llmgate::inline v1 {
 class Models {
 public:
     Models() = default;
-    Models(std::string model) : list_{std::move(model)} {}         // NOLINT(google-explicit-constructor)
-    Models(const char* model) : list_{std::string(model)} {}       // NOLINT(google-explicit-constructor)
-    Models(std::string_view model) : list_{std::string(model)} {}  // NOLINT(google-explicit-constructor)
-    Models(std::vector<std::string> chain) : list_(std::move(chain)), chain_(true) {}  // NOLINT
+    Models(std::string model) : one_(std::move(model)) {}  // NOLINT(google-explicit-constructor)
+    Models(const char* model) : one_(model) {}             // NOLINT(google-explicit-constructor)
+    Models(std::string_view model) : one_(model) {}        // NOLINT(google-explicit-constructor)
+    Models(std::vector<std::string> chain) : chain_(std::move(chain)), is_chain_(true) {}  // NOLINT
     // A braced list of names: without this, {"a", "b"} would also match std::string's (first, last)
     // constructor.
-    Models(std::initializer_list<std::string> chain) : list_(chain), chain_(true) {}  // NOLINT
+    Models(std::initializer_list<std::string> chain) : chain_(chain), is_chain_(true) {}  // NOLINT
 
-    // The models in the order they are tried.
-    const std::vector<std::string>& list() const noexcept { return list_; }
-    // The first model ("" when none was given).
+    // True when given as a list (a fallback chain), false for one model string.
+    bool is_chain() const noexcept { return is_chain_; }
+    // The one model ("" when none was given); for a chain, its first model.
     const std::string& first() const noexcept {
         static const std::string none;
-        return list_.empty() ? none : list_.front();
+        return !is_chain_ ? one_ : chain_.empty() ? none : chain_.front();
     }
-    // True when given as a list (a fallback chain), false for one model string.
-    bool is_chain() const noexcept { return chain_; }
-    bool empty() const noexcept { return list_.empty(); }
+    // The models of a chain in the order they are tried (empty for one model string).
+    const std::vector<std::string>& chain() const noexcept { return chain_; }
+    // The one model, moved out (not for a chain).
+    std::string take_first() && { return is_chain_ ? first() : std::move(one_); }
 
 private:
-    std::vector<std::string> list_{};
-    bool chain_ = false;
+    std::string one_{};
+    std::vector<std::string> chain_{};
+    bool is_chain_ = false;
 };
 
 // The conversation: typed Messages, or messages in the OpenAI dict shape (a json array, or a braced list

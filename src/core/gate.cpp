@@ -50,11 +50,12 @@ Route route_call(const GateConfig& config, Models&& models, const MiddlewareList
     Route r;
     const bool chain = models.is_chain() || !config.fallback_chain.empty();
     if (!chain) {
-        r.model = models.first();
+        r.model = std::move(models).take_first();
         if (r.model.empty())
             throw InvalidRequestError(ErrorInfo{.message = "no model given (and no fallback_chain to use instead)"});
     } else {
-        for (const auto& m : models.list())
+        if (!models.is_chain() && !models.first().empty()) r.chain.push_back(models.first());
+        for (const auto& m : models.chain())
             if (!m.empty()) r.chain.push_back(m);
         for (const auto& m : config.fallback_chain)
             if (std::find(r.chain.begin(), r.chain.end(), m) == r.chain.end()) r.chain.push_back(m);
@@ -62,7 +63,8 @@ Route route_call(const GateConfig& config, Models&& models, const MiddlewareList
             throw InvalidRequestError(ErrorInfo{.message = "a fallback chain needs at least one model"});
         r.model = r.chain.front();
     }
-    r.outer.reserve(1 + config.middleware.size() + batch_middleware.size());
+    if (!config.middleware.empty() || !batch_middleware.empty())
+        r.outer.reserve(1 + config.middleware.size() + batch_middleware.size());
     r.outer.insert(r.outer.end(), config.middleware.begin(), config.middleware.end());
     r.outer.insert(r.outer.end(), batch_middleware.begin(), batch_middleware.end());
     return r;
