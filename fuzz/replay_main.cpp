@@ -1,4 +1,4 @@
-// A main() for fuzz targets without libFuzzer: runs LLVMFuzzerTestOneInput once on every corpus file.
+// A main() for fuzz targets without libFuzzer: runs one target once on every corpus file.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -7,10 +7,11 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
+#include "replay_targets.hpp"
 
 namespace {
 
@@ -25,14 +26,20 @@ std::vector<char> read_file(const fs::path& path) {
 
 // Lets CI (GCC, no libFuzzer) keep every seed and every saved crash reproducer as a regression test: a crash
 // or an escaping exception ends the process, which fails the test. The file name is printed first so a
-// failure's log says which input did it.
+// failure's log says which input did it. Every target is linked in (its LLVMFuzzerTestOneInput renamed, see
+// CMakeLists.txt); the first argument names the one to run.
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: %s CORPUS_DIR_OR_FILE...\n", argv[0]);
+    const ReplayTarget* target = nullptr;
+    for (const ReplayTarget* t = kReplayTargets; argc >= 2 && t->name != nullptr; ++t)
+        if (std::string_view(t->name) == argv[1]) target = t;
+    if (argc < 3 || target == nullptr) {
+        std::fprintf(stderr, "usage: %s TARGET CORPUS_DIR_OR_FILE...\ntargets:", argv[0]);
+        for (const ReplayTarget* t = kReplayTargets; t->name != nullptr; ++t) std::fprintf(stderr, " %s", t->name);
+        std::fprintf(stderr, "\n");
         return 2;
     }
     std::vector<fs::path> inputs;
-    for (int i = 1; i < argc; ++i) {
+    for (int i = 2; i < argc; ++i) {
         const fs::path arg(argv[i]);
         std::error_code ec;
         if (fs::is_directory(arg, ec)) {
@@ -57,7 +64,7 @@ int main(int argc, char** argv) {
         // An empty vector's data() may be null; libFuzzer passes a valid pointer even for size 0.
         static const std::uint8_t empty = 0;
         const auto* data = bytes.empty() ? &empty : reinterpret_cast<const std::uint8_t*>(bytes.data());
-        LLVMFuzzerTestOneInput(data, bytes.size());
+        target->run(data, bytes.size());
     }
     std::fprintf(stderr, "replayed %zu inputs\n", inputs.size());
     return 0;

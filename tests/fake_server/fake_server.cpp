@@ -333,7 +333,9 @@ FakeServer::FakeServer(int port, std::chrono::seconds keep_alive) : impl_(std::m
     while (!svr.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
-FakeServer::~FakeServer() {
+FakeServer::~FakeServer() { stop(); }
+
+void FakeServer::stop() {
     impl_->stopping = true;
     impl_->svr.stop();
     shutdown_accepted_connections(impl_->port);

@@ -59,7 +59,10 @@ public:
     // thread of a connection a client abandoned). The benches run their server under valgrind too, where
     // a second of wall time is short enough for the server to close connections the client still reuses.
     FakeServer(int port, std::chrono::seconds keep_alive);
-    ~FakeServer();  // stops and joins; does not hang even if clients are mid-request
+    ~FakeServer();  // stop()
+    // Stops listening, ends every connection and joins the handler threads; does not hang even if clients
+    // are mid-request. Idempotent. A fixture calls it before members its handler uses are destroyed.
+    void stop();
     FakeServer(const FakeServer&) = delete;
     FakeServer& operator=(const FakeServer&) = delete;
 

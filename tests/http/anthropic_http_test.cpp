@@ -15,14 +15,11 @@ namespace {
 constexpr const char* kKey = "sk-ant-test-SECRET-0123456789";
 constexpr const char* kModel = "claude-sonnet-4-5";
 
-class AnthropicHttp : public ::testing::Test {
+class AnthropicHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("ANTHROPIC_BASE_URL", nullptr);  // test_support.hpp does not know Anthropic's variables
-        env.set("ANTHROPIC_AUTH_TOKEN", nullptr);
-        env.set("ANTHROPIC_API_KEY", kKey);
-        env.set("ANTHROPIC_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("ANTHROPIC_API_KEY", kKey, "ANTHROPIC_BASE_URL");
     }
 
     // Iterates a stream to the end, collecting text, reasoning and the finish chunk's tool calls.
@@ -42,9 +39,6 @@ protected:
         }
         return c;
     }
-
-    EnvGuard env;
-    FakeServer server;
 };
 
 const json kThinking = {

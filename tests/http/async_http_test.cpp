@@ -134,7 +134,7 @@ TEST_F(AsyncHttp, LargeStreamIsDeliveredCompletelyToASlowConsumer) {
     std::vector<std::string> pieces;
     std::string expected;
     for (int i = 0; i < 3000; ++i) {
-        pieces.push_back(std::string(512, static_cast<char>('a' + i % 26)));
+        pieces.emplace_back(512, static_cast<char>('a' + i % 26));
         expected += pieces.back();
     }
     server.enqueue(fake::stream_text(pieces));
@@ -152,9 +152,12 @@ TEST_F(AsyncHttp, AembedResolvesWithVectors) {
     EXPECT_EQ(r.embeddings[0], (std::vector<double>{0.5, 0.25}));
 }
 
-TEST(AsyncConcurrency, ThousandInFlightCallsUseOneLoopThreadNotAThreadEach) {
-    EnvGuard env;
-    clear_provider_env(env);
+// No provider configured: every variable cleared.
+namespace {
+class AsyncConcurrency : public ProviderEnvTest {};
+}  // namespace
+
+TEST_F(AsyncConcurrency, ThousandInFlightCallsUseOneLoopThreadNotAThreadEach) {
     ChildFakeServer child(/*delay_ms=*/300);
     configure_transport({.max_host_connections = 64});  // stay inside the default fd limit
     const Options opts{.api_key = "sk-many", .api_base = child.url() + "/v1"};

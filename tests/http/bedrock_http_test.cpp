@@ -18,14 +18,10 @@ constexpr const char* kAccessKey = "AKIDTESTEXAMPLE";
 constexpr const char* kSecret = "wJalrXUtnFEMI/K7MDENG+SECRET0123456789";
 constexpr const char* kModel = "bedrock/anthropic.claude-3-5-haiku-20241022-v1:0";
 
-class BedrockHttp : public ::testing::Test {
+class BedrockHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        for (const char* v :
-             {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
-              "AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL", "AWS_PROFILE"})
-            env.set(v, nullptr);
+        ServerTest::SetUp();
         env.set("AWS_ACCESS_KEY_ID", kAccessKey);
         env.set("AWS_SECRET_ACCESS_KEY", kSecret);
         env.set("AWS_REGION", "eu-west-3");
@@ -46,24 +42,7 @@ protected:
             detail::SigV4Scope{.region = "eu-west-3", .service = "bedrock"}, req.header("x-amz-date"));
         return detail::find_header(r.headers, "authorization");
     }
-
-    EnvGuard env;
-    FakeServer server;
 };
-
-template <class E>
-E expect_error(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const E& e) {
-        return e;
-    } catch (const Error& e) {
-        ADD_FAILURE() << "wrong error " << e.type_name() << ": " << e.what();
-        throw;
-    }
-    ADD_FAILURE() << "no error";
-    throw std::runtime_error("no error");
-}
 
 }  // namespace
 
@@ -161,7 +140,7 @@ TEST_F(BedrockHttp, GenericEndpointAndDefaultRegionVariablesAreUsedAsFallbacks) 
 
 TEST_F(BedrockHttp, MissingCredentialsIsAnAuthErrorNamingTheVariablesBeforeAnythingIsSent) {
     env.set("AWS_SECRET_ACCESS_KEY", nullptr);
-    auto e = expect_error<AuthError>([] { completion(kModel, hello()); });
+    auto e = *expect_error<AuthError>([] { completion(kModel, hello()); });
     EXPECT_NE(std::string(e.what()).find("AWS_ACCESS_KEY_ID"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("AWS_SECRET_ACCESS_KEY"), std::string::npos);
     EXPECT_EQ(std::string(e.what()).find(kAccessKey), std::string::npos);
@@ -170,7 +149,7 @@ TEST_F(BedrockHttp, MissingCredentialsIsAnAuthErrorNamingTheVariablesBeforeAnyth
 
 TEST_F(BedrockHttp, MissingRegionIsAnInvalidRequestNamingTheVariables) {
     env.set("AWS_REGION", nullptr);
-    auto e = expect_error<InvalidRequestError>([] { completion(kModel, hello()); });
+    auto e = *expect_error<InvalidRequestError>([] { completion(kModel, hello()); });
     EXPECT_NE(std::string(e.what()).find("AWS_REGION"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("AWS_DEFAULT_REGION"), std::string::npos);
     EXPECT_EQ(server.request_count(), 0u);
@@ -289,7 +268,7 @@ TEST_F(BedrockHttp, ExceptionFramesBecomeTypedErrors) {
     frames.push_back(fake::exception("throttlingException", "Too many tokens, please wait before trying again."));
     server.enqueue(fake::stream(frames));
     std::string text;
-    auto e = expect_error<RateLimitError>([&] {
+    auto e = *expect_error<RateLimitError>([&] {
         for (const auto& c : stream(kModel, hello())) text += c.delta;
     });
     EXPECT_EQ(text, "partial");
@@ -399,7 +378,7 @@ TEST_F(BedrockHttp, ThrottleCarriesRetryAfterAndStreamsGetTheSameErrors) {
     Reply r = fake::error(429, "ThrottlingException", "Too many requests, please wait before trying again.");
     r.headers.emplace_back("Retry-After", "7");
     server.enqueue(r);
-    auto e = expect_error<RateLimitError>([] { completion(kModel, hello()); });
+    auto e = *expect_error<RateLimitError>([] { completion(kModel, hello()); });
     ASSERT_TRUE(e.retry_after().has_value());
     EXPECT_EQ(e.retry_after()->count(), 7000);
     server.enqueue(fake::error(403, "AccessDeniedException", "no access"));

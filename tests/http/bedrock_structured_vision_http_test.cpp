@@ -24,11 +24,10 @@ constexpr const char* kModelId = "anthropic.claude-sonnet-4-5-20250929-v1:0";
 const json kSchema = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"],
                                      "additionalProperties":false})");
 
-class BedrockStructuredVisionHttp : public ::testing::Test {
+class BedrockStructuredVisionHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("AWS_PROFILE", nullptr);
+        ServerTest::SetUp();
         env.set("AWS_ACCESS_KEY_ID", kAccessKey);
         env.set("AWS_SECRET_ACCESS_KEY", kSecret);
         env.set("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET");
@@ -58,8 +57,6 @@ protected:
         return detail::find_header(r.headers, "authorization");
     }
 
-    EnvGuard env;
-    FakeServer server;
     FakeServer images;
 };
 

@@ -144,17 +144,17 @@ void write_file(const std::string& path, const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
 }
 
-class CliHttp : public ::testing::Test {
+class CliHttp : public OpenAIServerTest {
 protected:
+    CliHttp() : OpenAIServerTest("sk-cli-SECRET", "") {}
     void SetUp() override {
         if (std::string(LLMGATE_CLI_BIN).empty()) GTEST_SKIP() << "the CLI is not built (LLMGATE_BUILD_CLI=OFF)";
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-cli-SECRET");
-        env.set("OPENAI_BASE_URL", server.base_url().c_str());
+        OpenAIServerTest::SetUp();
     }
-    void TearDown() override { remove_scratch_files(); }
-    EnvGuard env;
-    FakeServer server;
+    void TearDown() override {
+        OpenAIServerTest::TearDown();
+        remove_scratch_files();
+    }
 };
 
 const char* kSchema = R"({"title":"film","type":"object","properties":{"title":{"type":"string"},

@@ -15,16 +15,12 @@ namespace {
 constexpr const char* kKey = "co-test-SECRET-0123456789";
 constexpr const char* kModel = "cohere/command-a-03-2025";
 
-class CohereHttp : public ::testing::Test {
+class CohereHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        for (const char* v : {"COHERE_API_KEY", "CO_API_KEY", "COHERE_BASE_URL", "CO_API_URL"}) env.set(v, nullptr);
-        env.set("COHERE_API_KEY", kKey);
-        env.set("COHERE_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("COHERE_API_KEY", kKey, "COHERE_BASE_URL");
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 Tool weather() {
@@ -32,17 +28,6 @@ Tool weather() {
         .name = "get_weather",
         .description = "Get current weather for a city",
         .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")};
-}
-
-template <class E>
-E expect_error(const std::function<void()>& call) {
-    try {
-        call();
-    } catch (const E& e) {
-        return e;
-    }
-    ADD_FAILURE() << "expected " << typeid(E).name();
-    return E(ErrorInfo{});
 }
 
 }  // namespace
@@ -101,7 +86,7 @@ TEST_F(CohereHttp, KeyAndBaseFromSdkVariablesAndPerCallOverrides) {
 
 TEST_F(CohereHttp, MissingKeyIsAnAuthErrorBeforeAnythingIsSent) {
     env.set("COHERE_API_KEY", nullptr);
-    auto e = expect_error<AuthError>([] { completion(kModel, hello()); });
+    auto e = *expect_error<AuthError>([] { completion(kModel, hello()); });
     EXPECT_NE(std::string(e.what()).find("COHERE_API_KEY"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("CO_API_KEY"), std::string::npos);
     EXPECT_THROW(embed("cohere/embed-v4.0", "x"), AuthError);
@@ -237,7 +222,7 @@ TEST_F(CohereHttp, DroppedConnectionMidStreamIsAConnectionError) {
 
 TEST_F(CohereHttp, HttpErrorsMapToTypedErrorsWithCohereMessageAndTraceId) {
     server.enqueue(fake::error(401, "invalid api token"));
-    auto auth = expect_error<AuthError>([] { completion(kModel, hello()); });
+    auto auth = *expect_error<AuthError>([] { completion(kModel, hello()); });
     EXPECT_EQ(auth.status(), 401);
     EXPECT_EQ(auth.provider(), "cohere");
     EXPECT_EQ(auth.provider_message(), "invalid api token");
@@ -247,13 +232,13 @@ TEST_F(CohereHttp, HttpErrorsMapToTypedErrorsWithCohereMessageAndTraceId) {
     server.enqueue(fake::error(403, "forbidden"));
     EXPECT_THROW(completion(kModel, hello()), AuthError);
     server.enqueue(fake::error(498, "invalid token"));
-    EXPECT_EQ(expect_error<AuthError>([] { completion(kModel, hello()); }).status(), 498);
+    EXPECT_EQ(expect_error<AuthError>([] { completion(kModel, hello()); })->status(), 498);
     server.enqueue(fake::error(404, "model 'command-z' not found, make sure the correct model ID was used"));
     EXPECT_THROW(completion("cohere/command-z", hello()), ModelNotFoundError);
     server.enqueue(fake::error(400, "invalid request: message must not be empty in a turn"));
     EXPECT_THROW(completion(kModel, hello()), ProviderAPIError);
     server.enqueue(fake::error(500, "internal server error"));
-    auto internal = expect_error<ProviderAPIError>([] { completion(kModel, hello()); });
+    auto internal = *expect_error<ProviderAPIError>([] { completion(kModel, hello()); });
     EXPECT_EQ(internal.status(), 500);
     EXPECT_EQ(internal.provider_message(), "internal server error");
 }
@@ -262,7 +247,7 @@ TEST_F(CohereHttp, RateLimitCarriesRetryAfter) {
     Reply r = fake::error(429, "You are using a Trial key, which is limited to 10 API calls / minute.");
     r.headers.emplace_back("retry-after", "2");
     server.enqueue(r);
-    auto e = expect_error<RateLimitError>([] { completion(kModel, hello()); });
+    auto e = *expect_error<RateLimitError>([] { completion(kModel, hello()); });
     EXPECT_EQ(e.status(), 429);
     ASSERT_TRUE(e.retry_after().has_value());
     EXPECT_EQ(*e.retry_after(), std::chrono::milliseconds(2000));
@@ -273,7 +258,7 @@ TEST_F(CohereHttp, ServiceUnavailableIsTheOverloadRateLimit) {
     Reply r = fake::error(503, "service unavailable");
     r.headers.emplace_back("retry-after", "5");
     server.enqueue(r);
-    auto e = expect_error<RateLimitError>([] { completion(kModel, hello()); });
+    auto e = *expect_error<RateLimitError>([] { completion(kModel, hello()); });
     EXPECT_EQ(e.status(), 503);
     EXPECT_EQ(e.retry_after().value(), std::chrono::milliseconds(5000));
 }

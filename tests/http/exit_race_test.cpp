@@ -4,6 +4,10 @@
 // every static destructor) keeps the process alive while the loop builds the error for that reply.
 // Before the fix, building an error's message ran simdjson's UTF-8 validator through its destroyed
 // implementation object: "pure virtual method called", and the process aborted.
+//
+// The child is this test program run again (fork + exec), not a bare fork: a forked copy of a process
+// whose event loop already runs (an earlier test in the same run) would have no loop thread. Run again
+// with kChildVariable set, the program does the child's part before anything else, then exits.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -12,6 +16,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -19,7 +24,27 @@ using namespace llmgate;
 using namespace llmgate::testing;
 namespace fake = llmgate::testing::openai;
 
+extern char** environ;
+
 namespace {
+
+constexpr const char* kChildVariable = "LLMGATE_EXIT_RACE_CHILD";
+
+// The child's part, in the re-run program before main and before this program's static objects (the
+// earliest constructor priority, 101), so llmgate and simdjson have run nothing in it yet.
+__attribute__((constructor(101))) void exit_race_child() {
+    if (std::getenv(kChildVariable) == nullptr) return;
+    // Registered before llmgate (or simdjson) creates any static object, so it runs after all of
+    // their destructors: the reply arrives, and the loop handles it, during this sleep. Then the
+    // child ends at once: what would run after this is only the sanitizers' own exit work.
+    std::atexit([] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(600));
+        std::_Exit(0);
+    });
+    auto pending = acompletion("gpt-4o-mini", {Message::user("hi")});
+    (void)pending;  // exit() does not unwind: the future stays alive, its result still to come
+    std::exit(0);
+}
 
 // The child's exit status, or -1 if it has not ended within `limit` (it is then killed).
 int wait_for(pid_t pid, std::chrono::milliseconds limit) {
@@ -34,36 +59,34 @@ int wait_for(pid_t pid, std::chrono::milliseconds limit) {
     return -1;
 }
 
+class ExitRace : public OpenAIServerTest {
+protected:
+    ExitRace() : OpenAIServerTest("sk-exit", "") {}
+};
+
 }  // namespace
 
-// This file holds one test on purpose: the child must be forked before this process has started the
-// event loop (a forked child does not inherit the loop's thread).
-TEST(ExitRace, ExitingWhileTheLoopFinishesAFailedTransferDoesNotCrash) {
-    EnvGuard env;
-    clear_provider_env(env);
-    FakeServer server;
-    env.set("OPENAI_API_KEY", "sk-exit");
-    env.set("OPENAI_BASE_URL", server.base_url().c_str());
+TEST_F(ExitRace, ExitingWhileTheLoopFinishesAFailedTransferDoesNotCrash) {
     server.set_handler([](const RecordedRequest&) {
         Reply r = fake::error(500, "server error \xc3\xa9 with text to check", "server_error");
         r.delay_before_reply = std::chrono::milliseconds(150);  // arrives while the child is exiting
         return r;
     });
 
+    // The child's environment: this one (OpenAI pointed at the server) and kChildVariable, built before
+    // the fork, since only exec may follow fork in a process with threads.
+    char child_flag[] = "LLMGATE_EXIT_RACE_CHILD=1";
+    std::vector<char*> envp{child_flag};
+    for (char** v = environ; *v != nullptr; ++v) envp.push_back(*v);
+    envp.push_back(nullptr);
+    char program[] = "/proc/self/exe";
+    char* argv[] = {program, nullptr};
+
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
-        // Registered before llmgate (or simdjson) creates any static object, so it runs after all of
-        // their destructors: the reply arrives, and the loop handles it, during this sleep. Then the
-        // child ends at once: what would run after this is only the sanitizers' own exit work, and
-        // LeakSanitizer would report the parent's server objects, which this forked copy inherited.
-        std::atexit([] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(600));
-            std::_Exit(0);
-        });
-        auto pending = acompletion("gpt-4o-mini", {Message::user("hi")});
-        (void)pending;  // exit() does not unwind: the future stays alive, its result still to come
-        std::exit(0);
+        execve(program, argv, envp.data());
+        _exit(127);
     }
     const int status = wait_for(pid, std::chrono::seconds(20));
     ASSERT_NE(status, -1) << "the exiting process hung";

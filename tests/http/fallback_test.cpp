@@ -17,12 +17,12 @@ const std::string kOpenAI = "gpt-4o-mini";
 const std::string kGroq = "groq/llama-3.1-8b-instant";
 const std::string kMistral = "mistral/mistral-small-latest";
 
-class FallbackHttp : public ::testing::Test {
+// OpenAI on the fixture's server, Groq and Mistral on servers of their own.
+class FallbackHttp : public OpenAIServerTest {
 protected:
+    FallbackHttp() : OpenAIServerTest("sk-openai") {}
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-openai");
-        env.set("OPENAI_BASE_URL", (openai.base_url() + "/v1").c_str());
+        OpenAIServerTest::SetUp();
         env.set("GROQ_API_KEY", "gsk-groq");
         env.set("GROQ_BASE_URL", groq.base_url().c_str());
         env.set("MISTRAL_API_KEY", "mistral-key");
@@ -39,8 +39,8 @@ protected:
         return r;
     }
 
-    EnvGuard env;
-    FakeServer openai, groq, mistral;
+    FakeServer& openai = server;
+    FakeServer groq, mistral;
 };
 
 struct Collected {

@@ -73,24 +73,6 @@ auto elapsed(F&& f) {
     return std::chrono::steady_clock::now() - t0;
 }
 
-// Runs `call`, which must throw exactly the typed error E, and returns it for further checks.
-template <class E, class F>
-std::optional<E> expect_error(F&& call, const std::string& what) {
-    try {
-        call();
-    } catch (const E& e) {
-        return e;
-    } catch (const Error& e) {
-        ADD_FAILURE() << what << ": expected " << typeid(E).name() << ", got " << e.type_name() << ": " << e.what();
-        return std::nullopt;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << what << ": a non-llmgate exception escaped: " << e.what();
-        return std::nullopt;
-    }
-    ADD_FAILURE() << what << ": no error";
-    return std::nullopt;
-}
-
 // Drains a stream, returning the text seen before it ended or threw.
 std::string drain(Stream& s, std::string* seen = nullptr) {
     std::string text;
@@ -114,11 +96,10 @@ struct TransportGuard {
     ~TransportGuard() { configure_transport(saved); }
 };
 
-class FaultInjection : public ::testing::TestWithParam<Wire> {
+class FaultInjection : public ServerTestWithParam<Wire> {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("ANTHROPIC_AUTH_TOKEN", nullptr);
+        ServerTest::SetUp();
         const std::string base = server.base_url();
         env.set("OPENAI_API_KEY", "sk-fault");
         env.set("OPENAI_BASE_URL", (base + "/v1").c_str());
@@ -131,9 +112,6 @@ protected:
         env.set("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", base.c_str());
     }
     const Wire& wire() const { return GetParam(); }
-
-    EnvGuard env;
-    FakeServer server;
 };
 
 std::string wire_name(const ::testing::TestParamInfo<Wire>& info) { return info.param.name; }

@@ -15,14 +15,11 @@ namespace {
 
 constexpr const char* kKey = "AIza-test-SECRET-0123456789";
 
-class GeminiHttp : public ::testing::Test {
+class GeminiHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        for (const char* v : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"})
-            env.set(v, nullptr);
-        env.set("GEMINI_API_KEY", kKey);
-        env.set("GEMINI_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("GEMINI_API_KEY", kKey, "GEMINI_BASE_URL");
     }
     // The key travels in x-goog-api-key only: never in the path or query.
     void expect_key_in_header_only(const RecordedRequest& req) {
@@ -32,8 +29,6 @@ protected:
         EXPECT_EQ(req.params.count("key"), 0u);
         EXPECT_EQ(req.header("authorization"), "");
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 Tool weather_tool() {

@@ -20,14 +20,11 @@ constexpr const char* kKey = "AIza-test-SECRET-0123456789";
 const json kSchema = json::parse(R"({"type":"object","properties":{"title":{"type":"string"},"year":{"type":"integer"}},
                                      "required":["title","year"],"additionalProperties":false})");
 
-class GeminiStructuredVisionHttp : public ::testing::Test {
+class GeminiStructuredVisionHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        for (const char* v : {"GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"})
-            env.set(v, nullptr);
-        env.set("GEMINI_API_KEY", kKey);
-        env.set("GEMINI_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("GEMINI_API_KEY", kKey, "GEMINI_BASE_URL");
     }
 
     // The adapter itself, as the dispatch layer calls it once it has chosen a structured mode.
@@ -39,8 +36,6 @@ protected:
                                                             .structured = mode});
     }
 
-    EnvGuard env;
-    FakeServer server;
     FakeServer images;
 };
 

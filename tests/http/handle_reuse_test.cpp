@@ -10,8 +10,8 @@
 #include <future>
 #include <string>
 
-#include "fake_server.hpp"
 #include "llmgate/errors.hpp"
+#include "test_support.hpp"
 #include "transport/http.hpp"
 
 namespace llmgate {
@@ -23,6 +23,8 @@ using detail::HttpResponse;
 using llmgate::testing::FakeServer;
 using llmgate::testing::RecordedRequest;
 using llmgate::testing::Reply;
+using llmgate::testing::ServerTest;
+using llmgate::testing::ServerTestWithParam;
 
 // Sync and async alike: one buffered request, the reply or the typed error.
 using Perform = std::function<HttpResponse(HttpRequest)>;
@@ -39,9 +41,10 @@ HttpResponse perform_on_loop(HttpRequest request) {
     return result.get();
 }
 
-class HandleReuse : public ::testing::TestWithParam<bool> {
+class HandleReuse : public ServerTestWithParam<bool> {
 protected:
     void SetUp() override {
+        ServerTest::SetUp();
         server.set_handler([](const RecordedRequest& r) {
             Reply reply;
             if (r.path == "/redirect") {
@@ -98,8 +101,6 @@ protected:
         server.clear();  // keeps the handler
         return all.empty() ? RecordedRequest{} : all.back();
     }
-
-    FakeServer server;
 };
 
 TEST_P(HandleReuse, EachRequestSendsItsOwnMethodUrlAndBody) {

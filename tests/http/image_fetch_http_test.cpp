@@ -19,10 +19,10 @@ namespace {
 
 constexpr const char* kOllamaKey = "ollama-SECRET-key-0123";
 
-class ImageFetchHttp : public ::testing::Test {
+class ImageFetchHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
+        ServerTest::SetUp();
         env.set("OLLAMA_HOST", provider.base_url().c_str());
         env.set("OLLAMA_API_KEY", kOllamaKey);  // must reach the provider only
     }
@@ -33,23 +33,14 @@ protected:
 
     // Runs a completion whose image fetch must fail, and checks the provider was never called.
     ImageFetchError expect_fetch_error(const std::string& url) {
-        try {
-            (void)completion("ollama/llava", look_at(url));
-        } catch (const ImageFetchError& e) {
-            EXPECT_EQ(provider.request_count(), 0u) << "the provider was called despite the failed fetch";
-            EXPECT_EQ(e.provider(), "ollama");
-            return e;
-        } catch (const Error& e) {
-            ADD_FAILURE() << "wrong error " << e.type_name() << ": " << e.what();
-            throw;
-        }
-        ADD_FAILURE() << "no error for " << url;
-        throw std::runtime_error("no error");
+        auto e = *expect_error<ImageFetchError>([&] { (void)completion("ollama/llava", look_at(url)); }, url);
+        EXPECT_EQ(provider.request_count(), 0u) << "the provider was called despite the failed fetch";
+        EXPECT_EQ(e.provider(), "ollama");
+        return e;
     }
 
-    EnvGuard env;
-    FakeServer provider;  // Ollama
-    FakeServer images;    // the third-party image host
+    FakeServer& provider = server;  // Ollama
+    FakeServer images;              // the third-party image host
 };
 
 }  // namespace

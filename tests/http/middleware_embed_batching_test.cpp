@@ -16,12 +16,11 @@ namespace fake = llmgate::testing::openai;
 
 namespace {
 
-class EmbedBatchingHttp : public ::testing::Test {
+class EmbedBatchingHttp : public OpenAIServerTest {
 protected:
+    EmbedBatchingHttp() : OpenAIServerTest("sk-embed") {}
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-embed");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
+        OpenAIServerTest::SetUp();
         // Each input "t<n>" embeds as [n, 1]; usage counts one token per input.
         server.set_handler([this](const RecordedRequest& req) {
             auto body = req.json();
@@ -52,14 +51,12 @@ protected:
         for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(r.embeddings[i][0], static_cast<double>(i)) << i;
         EXPECT_EQ(r.usage.total_tokens, static_cast<std::int64_t>(n));
     }
-    EnvGuard env;
+    // The handler uses these; ServerTest::TearDown joins its threads before they go away (a part still in
+    // flight when a failed part ends the call reaches the handler late).
     std::mutex mutex;
     std::vector<std::size_t> sizes;
     bool fail_first_of_each = false;
     std::set<std::string> failed_once;
-    // Last, so it is destroyed first: it joins its handler threads (which use the members above) before
-    // they go away. A part still in flight when a failed part ends the call reaches the handler late.
-    FakeServer server;
 };
 
 }  // namespace

@@ -42,21 +42,18 @@ TEST(RateLimiter, TokensPerMinuteHoldTheNextCallBackOnceSpent) {
 
 namespace {
 
-class RateLimitHttp : public ::testing::Test {
+class RateLimitHttp : public OpenAIServerTest {
 protected:
+    RateLimitHttp() : OpenAIServerTest("sk-rl") {}
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-rl");
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
+        OpenAIServerTest::SetUp();
         server.set_handler([this](const RecordedRequest&) {
             std::lock_guard lock(mutex);
             arrivals.push_back(Clock::now());
             return fake::chat_text("ok");
         });
     }
-    EnvGuard env;
-    FakeServer server;
-    std::mutex mutex;
+    std::mutex mutex;  // these two are the handler's: ServerTest::TearDown joins it before they go away
     std::vector<Clock::time_point> arrivals;
 };
 

@@ -12,16 +12,13 @@ namespace fake = llmgate::testing::ollama;
 
 namespace {
 
-class OllamaHttp : public ::testing::Test {
+class OllamaHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("OLLAMA_API_KEY", nullptr);
+        ServerTest::SetUp();
         // Given without a scheme, as users often set it: normalised like the official client does.
         env.set("OLLAMA_HOST", ("127.0.0.1:" + std::to_string(server.port())).c_str());
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 std::vector<Tool> weather_tool() {
@@ -29,16 +26,6 @@ std::vector<Tool> weather_tool() {
         .name = "get_weather",
         .description = "Get the weather in a city",
         .parameters = json::parse(R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})")}};
-}
-
-template <class Body>
-void expect_error_type(Body&& body, const char* type_name) {
-    try {
-        body();
-        ADD_FAILURE() << "no error thrown, expected " << type_name;
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.type_name(), type_name) << e.what();
-    }
 }
 
 }  // namespace
@@ -266,11 +253,11 @@ TEST_F(OllamaHttp, ModelNotFoundIsAModelNotFoundErrorWithOllamasMessage) {
 
 TEST_F(OllamaHttp, HttpStatusesMapToTypedErrors) {
     server.enqueue(fake::error(401, "unauthorized"));
-    expect_error_type([] { completion("ollama/llama3.2", hello()); }, "AuthError");
+    expect_error<AuthError>([] { completion("ollama/llama3.2", hello()); });
     server.enqueue(fake::error(403, "forbidden"));
-    expect_error_type([] { completion("ollama/llama3.2", hello()); }, "AuthError");
+    expect_error<AuthError>([] { completion("ollama/llama3.2", hello()); });
     server.enqueue(fake::error(400, "registry.ollama.ai/library/gemma:2b does not support tools"));
-    expect_error_type([] { completion("ollama/gemma:2b", hello()); }, "ProviderAPIError");
+    expect_error<ProviderAPIError>([] { completion("ollama/gemma:2b", hello()); });
     server.enqueue(fake::error(500, "llama runner process has terminated"));
     try {
         completion("ollama/llama3.2", hello());
@@ -300,7 +287,7 @@ TEST_F(OllamaHttp, RateLimitCarriesRetryAfter) {
 
 TEST_F(OllamaHttp, ServerBusy503IsARateLimitError) {
     server.enqueue(fake::error(503, "server busy, please try again.  maximum pending requests exceeded"));
-    expect_error_type([] { completion("ollama/llama3.2", hello()); }, "RateLimitError");
+    expect_error<RateLimitError>([] { completion("ollama/llama3.2", hello()); });
 }
 
 TEST_F(OllamaHttp, MalformedJsonIsAResponseParseError) {
@@ -352,9 +339,12 @@ TEST_F(OllamaHttp, EmbeddingCountMismatchIsAResponseParseError) {
     EXPECT_THROW(embed("ollama/nomic-embed-text", std::vector<std::string>{"a", "b"}), ResponseParseError);
 }
 
-TEST(OllamaConnection, OllamaNotRunningIsAConnectionErrorMentioningOllamaHost) {
-    EnvGuard env;
-    clear_provider_env(env);
+// No provider configured: every variable cleared.
+namespace {
+class OllamaConnection : public ProviderEnvTest {};
+}  // namespace
+
+TEST_F(OllamaConnection, OllamaNotRunningIsAConnectionErrorMentioningOllamaHost) {
     std::string host;
     {
         FakeServer s;

@@ -19,10 +19,10 @@ const json kSchema =
     json::parse(R"({"type":"object","properties":{"age":{"type":"integer"},"available":{"type":"boolean"}},
                                      "required":["age","available"]})");
 
-class OllamaStructuredVisionHttp : public ::testing::Test {
+class OllamaStructuredVisionHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
+        ServerTest::SetUp();
         env.set("OLLAMA_HOST", server.base_url().c_str());
     }
 
@@ -34,8 +34,6 @@ protected:
                                                             .structured = mode});
     }
 
-    EnvGuard env;
-    FakeServer server;
     FakeServer images;
 };
 

@@ -14,15 +14,9 @@ namespace {
 
 constexpr const char* kKey = "sk-test-SECRET-0123456789";
 
-class OpenAIHttp : public ::testing::Test {
+class OpenAIHttp : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", kKey);
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
-    EnvGuard env;
-    FakeServer server;
+    OpenAIHttp() : OpenAIServerTest(kKey) {}
 };
 
 }  // namespace
@@ -387,9 +381,12 @@ TEST_F(OpenAIHttp, StalledStreamTimesOut) {
         TimeoutError);
 }
 
-TEST(OpenAIConnection, RefusedConnectionIsAConnectionError) {
-    EnvGuard env;
-    clear_provider_env(env);
+// No provider configured: every variable cleared.
+namespace {
+class OpenAIConnection : public ProviderEnvTest {};
+}  // namespace
+
+TEST_F(OpenAIConnection, RefusedConnectionIsAConnectionError) {
     std::string url;
     {
         FakeServer s;

@@ -47,21 +47,15 @@ std::vector<Message> look() {
                            ContentPart::image_from_bytes("/9j/4AAQSkZJRg==", "image/jpeg")})};
 }
 
-class OpenAIStructuredHttp : public ::testing::Test {
+class OpenAIStructuredHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-test");
-        env.set("OPENAI_BASE_URL", server.base_url().c_str());
-        env.set("GROQ_API_KEY", "gsk-test");
-        env.set("GROQ_BASE_URL", server.base_url().c_str());
-        env.set("MISTRAL_API_KEY", "mistral-test");
-        env.set("MISTRAL_BASE_URL", server.base_url().c_str());
-        env.set("AZURE_OPENAI_API_KEY", "azure-key");
-        env.set("AZURE_OPENAI_ENDPOINT", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("OPENAI_API_KEY", "sk-test", "OPENAI_BASE_URL");
+        point_at("GROQ_API_KEY", "gsk-test", "GROQ_BASE_URL");
+        point_at("MISTRAL_API_KEY", "mistral-test", "MISTRAL_BASE_URL");
+        point_at("AZURE_OPENAI_API_KEY", "azure-key", "AZURE_OPENAI_ENDPOINT");
     }
-    EnvGuard env;
-    FakeServer server;
 };
 
 }  // namespace

@@ -93,11 +93,10 @@ std::vector<ProviderCase> cases() {
     };
 }
 
-class ProviderMatrix : public ::testing::TestWithParam<ProviderCase> {
+class ProviderMatrix : public ServerTestWithParam<ProviderCase> {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("AWS_PROFILE", nullptr);
+        ServerTest::SetUp();
         GetParam().configure(env, server.base_url());
     }
     std::vector<Message> ask_about_image(ContentPart image) {
@@ -105,8 +104,6 @@ protected:
             std::vector<ContentPart>{ContentPart::text_part("What is in this image?"), std::move(image)})};
     }
 
-    EnvGuard env;
-    FakeServer server;
     FakeServer images;
 };
 

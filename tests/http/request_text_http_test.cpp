@@ -13,33 +13,20 @@ namespace fake = llmgate::testing::openai;
 
 namespace {
 
-class RequestTextHttp : public ::testing::Test {
+class RequestTextHttp : public ServerTest {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", "sk-test");
-        env.set("OPENAI_BASE_URL", server.base_url().c_str());
-        env.set("ANTHROPIC_API_KEY", "anthropic-test");
-        env.set("ANTHROPIC_BASE_URL", server.base_url().c_str());
+        ServerTest::SetUp();
+        point_at("OPENAI_API_KEY", "sk-test", "OPENAI_BASE_URL");
+        point_at("ANTHROPIC_API_KEY", "anthropic-test", "ANTHROPIC_BASE_URL");
     }
 
     // The InvalidRequestError message of `call`, or a failure when it throws anything else or nothing.
     template <class F>
     std::string refusal(F&& call) {
-        try {
-            call();
-        } catch (const InvalidRequestError& e) {
-            return e.what();
-        } catch (const std::exception& e) {
-            ADD_FAILURE() << "expected InvalidRequestError, got: " << e.what();
-            return {};
-        }
-        ADD_FAILURE() << "expected InvalidRequestError, nothing was thrown";
-        return {};
+        const auto e = expect_error<InvalidRequestError>(std::forward<F>(call));
+        return e ? e->what() : std::string();
     }
-
-    EnvGuard env;
-    FakeServer server;
 };
 
 const std::string kInvalid = "caf\xc3";  // a two-byte sequence cut short

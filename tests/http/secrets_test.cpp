@@ -170,10 +170,10 @@ std::string echoing_error_body(const ProviderCase& p) {
         .dump();
 }
 
-class Secrets : public ::testing::TestWithParam<ProviderCase> {
+class Secrets : public ServerTestWithParam<ProviderCase> {
 protected:
     void SetUp() override {
-        clear_provider_env(env);
+        ServerTest::SetUp();
         GetParam().configure(env, server.base_url());
         // Capture everything the library logs, at the most verbose level.
         spdlog::drop("llmgate");
@@ -187,7 +187,10 @@ protected:
             std::make_shared<RetryMiddleware>(RetryMiddleware::Settings{.max_retries = 1, .backoff_factor = 0.001}),
             std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 100, store)};
     }
-    void TearDown() override { spdlog::drop("llmgate"); }
+    void TearDown() override {
+        ServerTest::TearDown();
+        spdlog::drop("llmgate");
+    }
 
     Options options(Options o = {}) {
         o.middleware = middleware;
@@ -215,8 +218,6 @@ protected:
         }
     }
 
-    EnvGuard env;
-    FakeServer server;
     std::ostringstream log;
     std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink;
     std::shared_ptr<RecordingStore> store;

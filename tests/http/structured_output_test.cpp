@@ -35,16 +35,10 @@ namespace {
 constexpr const char* kKey = "sk-test-SECRET-structured";
 const char* kAlien = R"({"title":"Alien","year":1979,"genre":"scifi","cast":["Sigourney Weaver"],"rating":null})";
 
-class StructuredHttp : public ::testing::Test {
+class StructuredHttp : public OpenAIServerTest {
 protected:
-    void SetUp() override {
-        clear_provider_env(env);
-        env.set("OPENAI_API_KEY", kKey);
-        env.set("OPENAI_BASE_URL", (server.base_url() + "/v1").c_str());
-    }
+    StructuredHttp() : OpenAIServerTest(kKey) {}
     std::vector<Message> ask() const { return {Message::user("Describe the film Alien.")}; }
-    EnvGuard env;
-    FakeServer server;
 };
 
 // The system message text of a recorded OpenAI request ("" when there is none).
@@ -277,9 +271,12 @@ TEST_F(StructuredHttp, AsyncStepDownAndAsyncValidationErrors) {
     EXPECT_THROW(bad.get(), StructuredOutputError);
 }
 
-TEST(StructuredMock, OfflineMockAnswersWithAValueThatFitsTheSchema) {
-    EnvGuard env;
-    clear_provider_env(env);
+// No provider configured: every variable cleared.
+namespace {
+class StructuredMock : public ProviderEnvTest {};
+}  // namespace
+
+TEST_F(StructuredMock, OfflineMockAnswersWithAValueThatFitsTheSchema) {
     const auto m = parse<shop::Movie>("mock/any", {Message::user("Alien?")});
     EXPECT_FALSE(m.title.empty());
     EXPECT_EQ(m.genre, shop::Genre::scifi);  // the first enum value

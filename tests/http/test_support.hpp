@@ -5,9 +5,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "expect_error.hpp"
 #include "fake_server.hpp"
 #include "llmgate/llmgate.hpp"
 #include "openai_replies.hpp"
@@ -88,11 +91,22 @@ inline void clear_provider_env(EnvGuard& g) {
 
 inline std::vector<Message> hello() { return {Message::user("Hello!")}; }
 
-// The usual fixture of an HTTP test: every provider's variables cleared for the test (and restored
-// after it), and one fake server. Fixtures derive from it and point their provider at the server.
-class ServerTest : public ::testing::Test {
+// A test whose every provider variable is cleared (and restored after it): no developer's real key
+// reaches it. `env` sets more for the test alone.
+class ProviderEnvTest : public ::testing::Test {
 protected:
     void SetUp() override { clear_provider_env(env); }
+
+    EnvGuard env;
+};
+
+// The usual fixture of an HTTP test: every provider's variables cleared for the test (and restored
+// after it), and one fake server. Fixtures derive from it and point their provider at the server.
+// TearDown stops the server (joining its handler threads) before any fixture member is destroyed, so a
+// handler may use members of a derived fixture, whatever their order.
+class ServerTest : public ProviderEnvTest {
+protected:
+    void TearDown() override { server.stop(); }
     // Sets a provider's key variable and its base-URL variable to this server; `path` is what the
     // provider's real base URL has after the host (OpenAI's "/v1").
     void point_at(const char* key_variable, const char* key, const char* base_variable, const char* path = "") {
@@ -100,22 +114,27 @@ protected:
         env.set(base_variable, (server.base_url() + path).c_str());
     }
 
-    EnvGuard env;
     FakeServer server;
 };
 
+// ServerTest for TEST_P: the parameter is GetParam().
+template <class Param>
+class ServerTestWithParam : public ServerTest, public ::testing::WithParamInterface<Param> {};
+
 // OpenAI pointed at the fake server with the given key: most cross-provider features (async, batch,
-// middleware) are tested over OpenAI's wire format.
+// middleware) are tested over OpenAI's wire format. `path` is the base URL's path ("/v1", as the real
+// one has; "" where a test reads the bare server URL).
 class OpenAIServerTest : public ServerTest {
 protected:
-    explicit OpenAIServerTest(std::string key) : key_(std::move(key)) {}
+    explicit OpenAIServerTest(std::string key, std::string path = "/v1")
+        : key_(std::move(key)), path_(std::move(path)) {}
     void SetUp() override {
         ServerTest::SetUp();
-        point_at("OPENAI_API_KEY", key_.c_str(), "OPENAI_BASE_URL", "/v1");
+        point_at("OPENAI_API_KEY", key_.c_str(), "OPENAI_BASE_URL", path_.c_str());
     }
 
 private:
-    std::string key_;
+    std::string key_, path_;
 };
 
 }  // namespace llmgate::testing
