@@ -63,7 +63,6 @@ public:
 
     // The typed messages; converts the dict shape (InvalidRequestError when it is malformed).
     std::vector<Message> take() &&;
-    std::vector<Message> get() const&;
 
 private:
     std::variant<std::vector<Message>, json> value_{};

@@ -63,8 +63,6 @@ Route route_call(const GateConfig& config, Models&& models, const MiddlewareList
             throw InvalidRequestError(ErrorInfo{.message = "a fallback chain needs at least one model"});
         r.model = r.chain.front();
     }
-    if (!config.middleware.empty() || !batch_middleware.empty())
-        r.outer.reserve(1 + config.middleware.size() + batch_middleware.size());
     r.outer.insert(r.outer.end(), config.middleware.begin(), config.middleware.end());
     r.outer.insert(r.outer.end(), batch_middleware.begin(), batch_middleware.end());
     return r;
@@ -100,35 +98,57 @@ void start_on_loop(const GateConfig& config, Models&& models, Inputs&& inputs, C
                              });
 }
 
-void complete_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
-                    Callback<CompletionResponse> done) {
+// A completion or stream: its chain (fallback step first) and its request.
+struct ChatCall {
+    MiddlewareList outer;
+    CompletionRequest request;
+};
+
+ChatCall chat_call(const GateConfig& config, Models&& models, Messages&& messages, Options&& options) {
     auto r = route_call(config, std::move(models));
     auto outer = with_chain_step(r);
-    detail::run_complete_async(
-        outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)}, std::move(done));
+    return {std::move(outer), CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)}};
+}
+
+// An embedding: its request, and the fallback chain kept apart (it goes around the split).
+struct EmbedCall {
+    Route route;
+    EmbeddingRequest request;
+};
+
+EmbedCall embed_call(const GateConfig& config, Models&& models, EmbedInputs&& inputs, EmbedOptions&& options) {
+    auto r = route_call(config, std::move(models));
+    const bool single = inputs.single();
+    std::string model = std::move(r.model);
+    return {std::move(r), EmbeddingRequest{std::move(model), std::move(inputs).take(), std::move(options), single}};
+}
+
+void complete_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
+                    Callback<CompletionResponse> done) {
+    auto call = chat_call(config, std::move(models), std::move(messages), std::move(options));
+    detail::run_complete_async(call.outer, std::move(call.request), std::move(done));
 }
 
 void stream_async(const GateConfig& config, Models&& models, Messages&& messages, Options&& options,
                   Callback<Stream> ready) {
-    auto r = route_call(config, std::move(models));
-    auto outer = with_chain_step(r);
-    detail::run_stream_async(
-        outer, CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)}, std::move(ready));
+    auto call = chat_call(config, std::move(models), std::move(messages), std::move(options));
+    detail::run_stream_async(call.outer, std::move(call.request), std::move(ready));
 }
 
 // Embeddings split long input lists to the provider's limit before the chain, so a fallback chain is
 // tried around the split (every part of one reply comes from the same model).
 EmbeddingResponse embed_blocking(const GateConfig& config, Models&& models, EmbedInputs&& inputs,
                                  EmbedOptions&& options) {
-    auto r = route_call(config, std::move(models));
-    const bool single = inputs.single();
-    EmbeddingRequest request{std::move(r.model), std::move(inputs).take(), std::move(options), single};
-    if (r.chain.empty()) return detail::run_embed(r.outer, request);
-    auto result = std::make_shared<std::optional<EmbeddingResponse>>();
+    auto call = embed_call(config, std::move(models), std::move(inputs), std::move(options));
+    const MiddlewareList& outer = call.route.outer;
+    if (call.route.chain.empty()) return detail::run_embed(outer, call.request);
+    // A blocking Next: each candidate runs inline, so the result is in when embed_with_fallback returns.
+    std::optional<EmbeddingResponse> result;
     std::exception_ptr error;
-    detail::embed_with_fallback(std::move(request), std::move(r.chain), detail::effective_fallback_on({}, {}),
+    detail::embed_with_fallback(std::move(call.request), std::move(call.route.chain),
+                                detail::effective_fallback_on({}, {}),
                                 detail::next_to<EmbeddingRequest, EmbeddingResponse>(
-                                    [outer = r.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
+                                    [&outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
                                         EmbeddingResponse reply;
                                         try {
                                             reply = detail::run_embed(outer, x);
@@ -141,24 +161,23 @@ EmbeddingResponse embed_blocking(const GateConfig& config, Models&& models, Embe
                                     true),
                                 [&](std::exception_ptr e, EmbeddingResponse reply) {
                                     error = e;
-                                    if (!e) result->emplace(std::move(reply));
+                                    if (!e) result.emplace(std::move(reply));
                                 });
     if (error) std::rethrow_exception(error);
-    return std::move(**result);
+    return std::move(*result);
 }
 
 void embed_async(const GateConfig& config, Models&& models, EmbedInputs&& inputs, EmbedOptions&& options,
                  Callback<EmbeddingResponse> done) {
-    auto r = route_call(config, std::move(models));
-    const bool single = inputs.single();
-    EmbeddingRequest request{std::move(r.model), std::move(inputs).take(), std::move(options), single};
-    if (r.chain.empty()) {
-        detail::run_embed_async(r.outer, std::move(request), std::move(done));
+    auto call = embed_call(config, std::move(models), std::move(inputs), std::move(options));
+    if (call.route.chain.empty()) {
+        detail::run_embed_async(call.route.outer, std::move(call.request), std::move(done));
         return;
     }
-    detail::embed_with_fallback(std::move(request), std::move(r.chain), detail::effective_fallback_on({}, {}),
+    detail::embed_with_fallback(std::move(call.request), std::move(call.route.chain),
+                                detail::effective_fallback_on({}, {}),
                                 detail::next_to<EmbeddingRequest, EmbeddingResponse>(
-                                    [outer = r.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
+                                    [outer = call.route.outer](EmbeddingRequest x, Callback<EmbeddingResponse> d) {
                                         detail::run_embed_async(outer, std::move(x), std::move(d));
                                     },
                                     false),
@@ -168,17 +187,13 @@ void embed_async(const GateConfig& config, Models&& models, EmbedInputs&& inputs
 }  // namespace
 
 CompletionResponse LLMGate::completion(Models models, Messages messages, Options options) const {
-    auto r = route_call(config_, std::move(models));
-    auto outer = with_chain_step(r);
-    return detail::run_complete(outer,
-                                CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)});
+    auto call = chat_call(config_, std::move(models), std::move(messages), std::move(options));
+    return detail::run_complete(call.outer, call.request);
 }
 
 Stream LLMGate::stream(Models models, Messages messages, Options options) const {
-    auto r = route_call(config_, std::move(models));
-    auto outer = with_chain_step(r);
-    return detail::run_stream(outer,
-                              CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)});
+    auto call = chat_call(config_, std::move(models), std::move(messages), std::move(options));
+    return detail::run_stream(call.outer, call.request);
 }
 
 std::future<CompletionResponse> LLMGate::acompletion(Models models, Messages messages, Options options) const {

@@ -289,9 +289,4 @@ std::vector<Message> Messages::take() && {
     return messages_from_json(std::get<json>(value_));
 }
 
-std::vector<Message> Messages::get() const& {
-    if (const auto* typed = std::get_if<std::vector<Message>>(&value_)) return *typed;
-    return messages_from_json(std::get<json>(value_));
-}
-
 }  // namespace llmgate::inline v1
