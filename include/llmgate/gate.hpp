@@ -1,6 +1,7 @@
 // LLMGate: a configured client — middleware applied to every call, an optional fallback chain, batch.
 #pragma once
 
+#include <cstddef>
 #include <future>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ namespace llmgate::inline v1 {
 struct GateConfig {
     MiddlewareList middleware{};                // outermost first
     std::vector<std::string> fallback_chain{};  // tried in order after the call's own model
+    // The largest reply body a call through this gate accepts, where the call's options leave it 0
+    // (Options / EmbedOptions::max_response_bytes); 0 = TransportSettings::max_response_bytes.
+    std::size_t max_response_bytes = 0;
 };
 
 class LLMGate {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -92,6 +93,11 @@ struct Options {
     // Stops this call when cancelled, from any thread: not sent if not sent yet, aborted if in flight,
     // a stream ended; the call then fails with CancelledError (never retried, never a fallback).
     std::optional<CancelToken> cancel{};
+
+    // The largest reply body this call accepts, in bytes (for a stream: all its events together). A reply
+    // past it fails with ResponseParseError, naming the limit. 0 = the gate's GateConfig::max_response_bytes,
+    // else TransportSettings::max_response_bytes (256 MiB unless configure_transport changed it).
+    std::size_t max_response_bytes = 0;
 };
 
 // embed(model, texts, {.dimensions = 256})
@@ -117,6 +123,9 @@ struct EmbedOptions {
 
     // Stops this call when cancelled, as Options::cancel does (CancelledError).
     std::optional<CancelToken> cancel{};
+
+    // The largest reply body accepted, as Options::max_response_bytes (0 = the gate's, else the global one).
+    std::size_t max_response_bytes = 0;
 };
 
 }  // namespace llmgate::inline v1

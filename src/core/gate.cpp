@@ -104,7 +104,14 @@ struct ChatCall {
     CompletionRequest request;
 };
 
+// The gate's reply size limit, for a call whose options leave it to the gate.
+template <class CallOptions>
+void apply_gate_limits(const GateConfig& config, CallOptions& options) {
+    if (options.max_response_bytes == 0) options.max_response_bytes = config.max_response_bytes;
+}
+
 ChatCall chat_call(const GateConfig& config, Models&& models, Messages&& messages, Options&& options) {
+    apply_gate_limits(config, options);
     auto r = route_call(config, std::move(models));
     auto outer = with_chain_step(r);
     return {std::move(outer), CompletionRequest{std::move(r.model), std::move(messages).take(), std::move(options)}};
@@ -117,6 +124,7 @@ struct EmbedCall {
 };
 
 EmbedCall embed_call(const GateConfig& config, Models&& models, EmbedInputs&& inputs, EmbedOptions&& options) {
+    apply_gate_limits(config, options);
     auto r = route_call(config, std::move(models));
     const bool single = inputs.single();
     std::string model = std::move(r.model);
@@ -250,6 +258,7 @@ detail::BatchRunner gate_batch_runner(const GateConfig& config) {
             }
             auto outer = with_chain_step(r);
             request.model = std::move(r.model);
+            apply_gate_limits(c, request.options);
             detail::run_complete_async(outer, std::move(request), std::move(done));
         };
 }

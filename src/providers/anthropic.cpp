@@ -434,7 +434,7 @@ protected:
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
-        CompletionResponse r = anthropic_parse_chat(response.body);
+        CompletionResponse r = anthropic_parse_chat(std::move(response.body));
         if (r.model.empty()) r.model = request.model;
         check_reply_budget(r, {.provider = kProvider, .model = request.model, .status = 200}, kBudget);
         return r;
@@ -563,8 +563,8 @@ std::string anthropic_finish_reason(const std::string& stop_reason) {
     return stop_reason;  // pause_turn and anything newer: kept as sent
 }
 
-CompletionResponse anthropic_parse_chat(const std::string& body) {
-    const json j = reply_object(kProvider, "", body);
+CompletionResponse anthropic_parse_chat(std::string body) {
+    json j = reply_object(kProvider, "", body);  // not const: the answer's text is moved out of it
     CompletionResponse r;
     r.provider = kProvider;
     reading_shape(kProvider, r.model, body, "reply", [&] {
@@ -577,11 +577,11 @@ CompletionResponse anthropic_parse_chat(const std::string& body) {
         choice.message.role = "assistant";
         std::string text;
         json kept = json::array();
-        for (const auto& block : *content) {
+        for (auto& block : *content) {
             if (!block.is_object()) parse_failure(kProvider, r.model, "reply has a malformed content block", body);
             const std::string type = string_or_empty(block, "type");
             if (type == "text") {
-                text += block.at("text").get<std::string>();
+                take_string(block.at("text"), text);
             } else if (type == "thinking" || type == "redacted_thinking") {
                 add_thinking_block(block, choice.message.reasoning, kept);
             } else if (type == "tool_use") {
@@ -601,7 +601,7 @@ CompletionResponse anthropic_parse_chat(const std::string& body) {
         r.choices.push_back(std::move(choice));
         if (auto u = j.find("usage"); u != j.end()) r.usage = anthropic_parse_usage(*u);
     });
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

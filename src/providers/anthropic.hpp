@@ -28,7 +28,7 @@ bool anthropic_supports_structured_output(const std::string& model);
 json anthropic_output_schema(const json& schema);
 
 // A Messages API reply → the unified response (provider "anthropic"). Throws ResponseParseError.
-CompletionResponse anthropic_parse_chat(const std::string& body);
+CompletionResponse anthropic_parse_chat(std::string body);
 
 // Anthropic's usage block → unified Usage (prompt_tokens = input + cache_read + cache_creation).
 Usage anthropic_parse_usage(const json& usage);

@@ -22,6 +22,7 @@
 #include "providers/toolkit/output_budget.hpp"
 #include "transport/aws_eventstream.hpp"
 #include "util/environment.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -183,15 +184,16 @@ std::string bare_error_type(std::string type) {
     throw_for_status(std::move(info), headers, {503});
 }
 
-Message read_message(const json& message) {
+// The reply's text is moved out of its tree (the reply keeps its body text as raw).
+Message read_message(json& message) {
     Message m;
     m.role = "assistant";
     std::string text;
     json reasoning_blocks = json::array();
-    for (const auto& block : message.at("content")) {
+    for (auto& block : message.at("content")) {
         if (!block.is_object()) continue;
         if (auto t = block.find("text"); t != block.end() && t->is_string()) {
-            text += t->get<std::string>();
+            take_string(*t, text);
         } else if (auto u = block.find("toolUse"); u != block.end() && u->is_object()) {
             ToolCall tc;
             tc.id = string_or_empty(*u, "toolUseId");
@@ -266,7 +268,7 @@ private:
         const std::string type = frame.header(":message-type");
         if (type == "exception") {
             const std::string kind = frame.header(":exception-type");
-            const json payload = json::parse(frame.payload, nullptr, false);
+            const json payload = parse_json(frame.payload);
             errored_ = true;
             throw_typed(ErrorInfo{.provider = kProvider,
                                   .model = model_,
@@ -285,7 +287,7 @@ private:
                           .error_type = frame.header(":error-code")});
         }
         if (type != "event") fail("event stream frame with :message-type \"" + type + "\"");
-        json payload = json::parse(frame.payload, nullptr, false);
+        json payload = parse_json(frame.payload);
         if (!payload.is_object()) fail("malformed event payload: " + frame.payload.substr(0, 300));
         try {
             handle_event(frame.header(":event-type"), payload, out);
@@ -483,7 +485,7 @@ protected:
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
         CompletionResponse r =
-            bedrock_parse_converse(request.model, response.body, response.header("x-amzn-requestid"));
+            bedrock_parse_converse(request.model, std::move(response.body), response.header("x-amzn-requestid"));
         check_reply_budget(r,
                            {.provider = kProvider,
                             .model = request.model,
@@ -692,15 +694,15 @@ std::string bedrock_finish_reason(const std::string& stop_reason) {
     return stop_reason;
 }
 
-CompletionResponse bedrock_parse_converse(const std::string& model, const std::string& body,
+CompletionResponse bedrock_parse_converse(const std::string& model, std::string body,
                                           const std::string& request_id) {
-    const json j = reply_object(kProvider, model, body);
+    json j = reply_object(kProvider, model, body);  // not const: the answer's text is moved out of it
     CompletionResponse r;
     r.provider = kProvider;
     r.model = model;
     r.id = request_id;
     reading_shape(kProvider, model, body, "reply", [&] {
-        const json& message = j.at("output").at("message");
+        json& message = j.at("output").at("message");
         if (!message.is_object() || !message.at("content").is_array())
             parse_failure(kProvider, model, "reply has no output.message.content", body);
         Choice choice;
@@ -710,7 +712,7 @@ CompletionResponse bedrock_parse_converse(const std::string& model, const std::s
         r.choices.push_back(std::move(choice));
         if (auto u = j.find("usage"); u != j.end()) r.usage = bedrock_parse_usage(*u);
     });
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

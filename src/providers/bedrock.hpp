@@ -21,7 +21,7 @@ std::string bedrock_model_path(const std::string& model, const std::string& oper
 json bedrock_converse_body(const ChatRequest& request);
 
 // A Converse reply; `request_id` is the x-amzn-requestid header.
-CompletionResponse bedrock_parse_converse(const std::string& model, const std::string& body,
+CompletionResponse bedrock_parse_converse(const std::string& model, std::string body,
                                           const std::string& request_id = {});
 Usage bedrock_parse_usage(const json& usage);
 // stopReason → the unified finish_reason ("stop", "length", "tool_calls", "content_filter", or as sent).

@@ -129,17 +129,14 @@ ToolCall read_tool_call(const json& tc) {
 }
 
 // message.content: a list of {type:text,text} and {type:thinking,thinking} (AssistantMessageResponse);
-// a plain string is accepted too.
-void read_content(const json& content, std::string& text, std::string& thinking) {
-    if (content.is_string()) {
-        text += content.get_ref<const std::string&>();
-        return;
-    }
+// a plain string is accepted too. Text strings are moved out of the reply's tree, not copied.
+void read_content(json& content, std::string& text, std::string& thinking) {
+    if (content.is_string()) return take_string(content, text);
     if (!content.is_array()) return;
-    for (const auto& block : content) {
+    for (auto& block : content) {
         const std::string type = string_or_empty(block, "type");
-        if (type == "text")
-            text += string_or_empty(block, "text");
+        if (auto t = block.find("text"); type == "text" && t != block.end() && t->is_string())
+            take_string(*t, text);
         else if (type == "thinking")
             thinking += string_or_empty(block, "thinking");
     }
@@ -269,7 +266,7 @@ protected:
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
-        CompletionResponse r = cohere_parse_chat(response.body);
+        CompletionResponse r = cohere_parse_chat(std::move(response.body));
         r.model = request.model;  // a v2 chat reply names no model
         check_reply_budget(r,
                            {.provider = kProvider,
@@ -418,13 +415,13 @@ json cohere_chat_body(const ChatRequest& request, bool stream) {
     return body;
 }
 
-CompletionResponse cohere_parse_chat(const std::string& body) {
-    const json j = reply_object(kProvider, "", body);
+CompletionResponse cohere_parse_chat(std::string body) {
+    json j = reply_object(kProvider, "", body);  // not const: the answer's text is moved out of it
     CompletionResponse r;
     r.provider = kProvider;
     reading_shape(kProvider, "", body, "reply", [&] {
         r.id = string_or_empty(j, "id");
-        const json* msg = object_at(j, "message");
+        json* msg = object_at(j, "message");
         if (msg == nullptr) parse_failure(kProvider, "", "reply has no message", body);
         Choice choice;
         choice.message.role = "assistant";
@@ -447,7 +444,7 @@ CompletionResponse cohere_parse_chat(const std::string& body) {
         r.choices.push_back(std::move(choice));
         if (const json* u = object_at(j, "usage")) r.usage = cohere_parse_usage(*u);
     });
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

@@ -13,7 +13,7 @@ namespace llmgate::inline v1::detail {
 // InvalidRequestError for a tool message without tool_call_id or a tool_choice naming no given tool.
 json cohere_chat_body(const ChatRequest& request, bool stream);
 // A /v2/chat reply: message.content[] text and thinking blocks, tool_calls, tool_plan, usage.
-CompletionResponse cohere_parse_chat(const std::string& body);
+CompletionResponse cohere_parse_chat(std::string body);
 // usage.tokens (falling back to usage.billed_units) and usage.cached_tokens.
 Usage cohere_parse_usage(const json& usage);
 // COMPLETE/STOP_SEQUENCE → stop, MAX_TOKENS → length, TOOL_CALL → tool_calls, ERROR → error, TIMEOUT → timeout.

@@ -6,6 +6,7 @@
 // as {"result": ...}, FunctionDeclaration.parametersJsonSchema for standard JSON Schema.
 #include "providers/gemini.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -228,8 +230,10 @@ std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull
 
 // Reads one part into text / reasoning / a tool call; true when the part carries something only a verbatim replay
 // keeps (a thought, its signature, the API's call id).
-bool read_part(const json& part, std::string& text, std::string& reasoning, std::vector<ToolCall>& calls,
-               std::size_t& call_position, std::vector<ToolCallDelta>* deltas) {
+// With `take_text`, a text part's string is moved into `text` (the part is left with an empty text): for a
+// reply whose parts are not kept, so its answer is not held twice.
+bool read_part(json& part, std::string& text, std::string& reasoning, std::vector<ToolCall>& calls,
+               std::size_t& call_position, std::vector<ToolCallDelta>* deltas, bool take_text = false) {
     if (!part.is_object()) return false;
     bool replay = part.contains("thoughtSignature");
     const bool thought = part.contains("thought") && part["thought"].is_boolean() && part["thought"].get<bool>();
@@ -237,6 +241,8 @@ bool read_part(const json& part, std::string& text, std::string& reasoning, std:
         if (thought) {
             reasoning += t->get_ref<const std::string&>();
             replay = true;
+        } else if (take_text) {
+            take_string(*t, text);
         } else {
             text += t->get_ref<const std::string&>();
         }
@@ -301,7 +307,7 @@ private:
 
     void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (ev.data.empty()) return;
-        json j = json::parse(ev.data, nullptr, false);
+        json j = parse_json(ev.data);
         if (j.is_discarded() || !(j.is_object() || j.is_array())) fail("malformed stream event", ev.data);
         if (first_error_object(j)) gemini_raise_error(model_, 200, {}, ev.data);  // an error sent mid-stream
         if (!j.is_object()) fail("malformed stream event", ev.data);
@@ -316,14 +322,14 @@ private:
         const bool none = candidates == j.end() || !candidates->is_array() || candidates->empty();
         if (none && has_block_reason(j)) blocked(model_, j, data);
         if (!none) {
-            for (const auto& cand : *candidates) {
+            for (auto& cand : *candidates) {
                 if (!cand.is_object()) fail("malformed candidate", data);
                 // StreamChunk describes the first candidate; candidateCount > 1 streams are not split out.
                 if (json_index(cand, "index", 0) != 0) continue;
                 if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
                     if (auto parts = content->find("parts"); parts != content->end() && parts->is_array()) {
                         std::vector<ToolCall> calls;
-                        for (const auto& part : *parts) {
+                        for (auto& part : *parts) {
                             // Each functionCall part is a whole call: it gets the next index, so parallel calls
                             // spread over several events stay separate calls.
                             replay_ = read_part(part, c.delta, c.reasoning, calls, calls_seen_, &c.tool_call_deltas) ||
@@ -380,7 +386,7 @@ protected:
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
-        CompletionResponse r = gemini_parse_chat(request.model, response.body);
+        CompletionResponse r = gemini_parse_chat(request.model, std::move(response.body));
         check_reply_budget(r,
                            {.provider = kProvider,
                             .model = request.model,
@@ -531,8 +537,17 @@ Usage gemini_parse_usage(const json& u) {
     return usage;
 }
 
-CompletionResponse gemini_parse_chat(const std::string& model, const std::string& body) {
-    json j = json::parse(body, nullptr, false);
+// Whether a reply part must go back to the API as it came (read_part's verdict, without reading the part).
+bool part_needs_replay(const json& part) {
+    if (!part.is_object()) return false;
+    if (part.contains("thoughtSignature")) return true;
+    if (auto t = part.find("thought"); t != part.end() && t->is_boolean() && t->get<bool>()) return true;
+    auto fc = part.find("functionCall");
+    return fc != part.end() && fc->is_object() && fc->contains("id") && !string_or_empty(*fc, "id").empty();
+}
+
+CompletionResponse gemini_parse_chat(const std::string& model, std::string body) {
+    json j = parse_json(body);
     if (j.is_discarded() || !(j.is_object() || j.is_array()))
         parse_failure(kProvider, model, "malformed JSON reply", body);
     if (first_error_object(j)) gemini_raise_error(model, 200, {}, body);
@@ -549,24 +564,25 @@ CompletionResponse gemini_parse_chat(const std::string& model, const std::string
             parse_failure(kProvider, model, "reply has no candidates", body);
         }
         if (!candidates->is_array()) parse_failure(kProvider, model, "reply has malformed candidates", body);
-        for (const auto& cand : *candidates) {
+        for (auto& cand : *candidates) {
             if (!cand.is_object()) parse_failure(kProvider, model, "reply has a malformed candidate", body);
             Choice choice;
             choice.index = json_index(cand, "index", static_cast<int>(r.choices.size()));
             choice.message.role = "assistant";
             std::string text;
             std::size_t position = 0;
-            bool replay = false;
-            json parts = json::array();
+            static json& kNoParts = *new json(json::array());  // leaked: the loop thread may parse during exit
+            json* parts = &kNoParts;
             if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
-                if (auto p = content->find("parts"); p != content->end() && p->is_array()) parts = *p;
+                if (auto p = content->find("parts"); p != content->end() && p->is_array()) parts = &*p;
             }
-            for (const auto& part : parts)
-                replay =
-                    read_part(part, text, choice.message.reasoning, choice.message.tool_calls, position, nullptr) ||
-                    replay;
+            // Parts that must be replayed are kept whole, so their text is copied; otherwise it is moved out.
+            const bool keep_parts = std::any_of(parts->begin(), parts->end(), part_needs_replay);
+            if (keep_parts) choice.message.provider_data = json{{"gemini", {{"parts", *parts}}}};
+            for (auto& part : *parts)
+                read_part(part, text, choice.message.reasoning, choice.message.tool_calls, position, nullptr,
+                          !keep_parts);
             choice.message.content = std::move(text);
-            if (replay) choice.message.provider_data = json{{"gemini", {{"parts", parts}}}};
             choice.finish_reason =
                 gemini_finish_reason(string_or_empty(cand, "finishReason"), !choice.message.tool_calls.empty());
             r.choices.push_back(std::move(choice));
@@ -574,7 +590,7 @@ CompletionResponse gemini_parse_chat(const std::string& model, const std::string
         if (auto u = j.find("usageMetadata"); u != j.end()) r.usage = gemini_parse_usage(*u);
     });
     if (!r.choices.empty()) r.finish_reason = r.choices.front().finish_reason;
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 
@@ -629,7 +645,7 @@ EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::s
 }
 
 std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& body) {
-    const json j = json::parse(body, nullptr, false);
+    const json j = parse_json(body);
     const json* err = first_error_object(j);
     if (!err) return std::nullopt;
     auto details = err->find("details");
@@ -653,7 +669,7 @@ std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& b
 }
 
 void gemini_raise_error(const std::string& model, int status, const Headers& headers, const std::string& body) {
-    const json j = json::parse(body, nullptr, false);
+    const json j = parse_json(body);
     const json* err = first_error_object(j);
     ErrorInfo info{.provider = kProvider,
                    .model = model,

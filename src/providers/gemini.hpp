@@ -25,7 +25,7 @@ json gemini_chat_body(const ChatRequest& request);
 
 // A generateContent reply. Throws ResponseParseError on malformed bodies and ProviderAPIError when the prompt was
 // blocked (promptFeedback.blockReason with no candidates).
-CompletionResponse gemini_parse_chat(const std::string& model, const std::string& body);
+CompletionResponse gemini_parse_chat(const std::string& model, std::string body);
 Usage gemini_parse_usage(const json& usage_metadata);
 // "stop" | "length" | "content_filter" | "tool_calls" (STOP with function calls) | the provider's value.
 std::string gemini_finish_reason(const std::string& finish_reason, bool has_tool_calls);

@@ -16,7 +16,7 @@ namespace llmgate::inline v1::detail {
 namespace {
 
 // The HTTP request `build` makes for `request` (a ChatRequest or EmbedRequest), carrying the call's
-// CancelToken, where the transport watches it. Text the caller put inside a JSON value (tool parameters,
+// CancelToken and reply size limit, where the transport applies them. Text the caller put inside a JSON value (tool parameters,
 // options.extra, a schema) that is not valid UTF-8 cannot be encoded; that is the caller's error,
 // reported as such. (Plain text fields are checked before dispatch; see core/dispatch.cpp.)
 template <class Request, class Build>
@@ -24,6 +24,7 @@ HttpRequest encode(const std::string& provider, const Request& request, Build&& 
     try {
         HttpRequest http = build();
         http.cancel = request.options.cancel;
+        http.max_response_bytes = request.options.max_response_bytes;  // 0: the transport's default
         return http;
     } catch (const json::type_error& e) {
         if (e.id != 316) throw;  // 316: invalid UTF-8

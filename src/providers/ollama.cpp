@@ -23,6 +23,7 @@
 #include "providers/toolkit/output_budget.hpp"
 #include "transport/ndjson.hpp"
 #include "util/environment.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -34,11 +35,19 @@ constexpr const char* kDefaultHost = "http://localhost:11434";
 constexpr OutputBudget kBudget{.name = "num_predict (max_tokens)", .reason = "done_reason \"length\""};
 
 // message.content / message.thinking: a string, or absent/null; anything else is not Ollama's reply.
-std::string text_field(const json& j, const char* key) {
+// A buffered reply's text is moved out of its tree (the reply keeps its body text as raw); a stream line's
+// is moved only when large (read_event_string), since the chunk keeps the line's tree as raw.
+enum class From { reply, stream_line };
+std::string text_field(json& j, const char* key, From from) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return {};
     if (!it->is_string()) throw json::type_error::create(302, std::string(key) + " must be a string", nullptr);
-    return it->get<std::string>();
+    std::string out;
+    if (from == From::reply)
+        take_string(*it, out);
+    else
+        read_event_string(*it, out);
+    return out;
 }
 
 std::string lower(std::string s) {
@@ -236,7 +245,7 @@ private:
 
     void handle(const std::string& line, std::deque<StreamChunk>& out) {
         if (done_) return;  // nothing after the done line belongs to this reply
-        json j = json::parse(line, nullptr, false);
+        json j = parse_json(line);
         if (j.is_discarded() || !j.is_object()) parse_failure(kProvider, model_, "malformed stream line", line);
         if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(model_, line, 0);
         reading_shape(kProvider, model_, line, "stream line", [&] { out.push_back(map(j)); });
@@ -247,8 +256,8 @@ private:
         c.provider = kProvider;
         c.model = string_or_empty(j, "model");
         if (auto m = j.find("message"); m != j.end() && m->is_object()) {
-            c.delta = text_field(*m, "content");
-            c.reasoning = text_field(*m, "thinking");
+            c.delta = text_field(*m, "content", From::stream_line);
+            c.reasoning = text_field(*m, "thinking", From::stream_line);
             saw_output_ = saw_output_ || !c.delta.empty();
             if (auto tcs = m->find("tool_calls"); tcs != m->end() && tcs->is_array()) {
                 // Each call arrives whole in one line: one delta per call, with the next free index.
@@ -358,7 +367,7 @@ protected:
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {
-        CompletionResponse r = ollama_parse_chat(request.model, response.body);
+        CompletionResponse r = ollama_parse_chat(request.model, std::move(response.body));
         check_reply_budget(
             r, {.provider = kProvider, .model = request.model, .status = static_cast<int>(response.status)}, kBudget);
         return r;
@@ -538,8 +547,8 @@ json ollama_chat_body(const ChatRequest& request, bool stream) {
     return body;
 }
 
-CompletionResponse ollama_parse_chat(const std::string& model, const std::string& body) {
-    const json j = reply_object(kProvider, model, body);
+CompletionResponse ollama_parse_chat(const std::string& model, std::string body) {
+    json j = reply_object(kProvider, model, body);  // not const: the answer's text is moved out of it
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(model, body, 200);
     CompletionResponse r;
     r.provider = kProvider;
@@ -550,8 +559,8 @@ CompletionResponse ollama_parse_chat(const std::string& model, const std::string
         if (msg == j.end() || !msg->is_object()) parse_failure(kProvider, model, "reply has no message", body);
         Choice choice;
         choice.message.role = "assistant";
-        choice.message.content = text_field(*msg, "content");
-        choice.message.reasoning = text_field(*msg, "thinking");
+        choice.message.content = text_field(*msg, "content", From::reply);
+        choice.message.reasoning = text_field(*msg, "thinking", From::reply);
         if (auto tcs = msg->find("tool_calls"); tcs != msg->end() && tcs->is_array()) {
             int index = 0;
             for (const auto& tc : *tcs) {
@@ -564,7 +573,7 @@ CompletionResponse ollama_parse_chat(const std::string& model, const std::string
         r.choices.push_back(std::move(choice));
         r.usage = usage_from(j);
     });
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

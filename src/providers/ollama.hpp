@@ -27,7 +27,7 @@ std::string ollama_tool_call_id(int index, const std::string& name, const std::s
 // The /api/chat body (stream always sent explicitly: Ollama streams when it is absent).
 json ollama_chat_body(const ChatRequest& request, bool stream);
 // A stream:false /api/chat reply.
-CompletionResponse ollama_parse_chat(const std::string& model, const std::string& body);
+CompletionResponse ollama_parse_chat(const std::string& model, std::string body);
 // Decodes the application/x-ndjson body of a stream:true /api/chat reply.
 std::unique_ptr<StreamDecoder> make_ollama_stream_decoder(std::string model);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <utility>
 
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
@@ -41,6 +42,14 @@ void read_content(const json& content, std::string& text, std::string& reasoning
             if (t != part.end()) read_content(*t, reasoning, reasoning);
         }
     }
+}
+
+// The same, taking a string content's buffer instead of copying it (a reply's tree is read once).
+void read_content(json& content, std::string& text, std::string& reasoning) {
+    if (content.is_string())
+        take_string(content, text);
+    else
+        read_content(std::as_const(content), text, reasoning);
 }
 
 void read_reasoning(const json& message, std::string& reasoning) {
@@ -343,7 +352,7 @@ CompletionResponse openai_parse_chat(const std::string& provider, std::string bo
 }
 
 CompletionResponse openai_parse_chat_full(const std::string& provider, std::string body) {
-    const json j = reply_object(provider, "", body);
+    json j = reply_object(provider, "", body);  // not const: the answer's text is moved out of it
     CompletionResponse r;
     r.provider = provider;
     reading_shape(provider, "", body, "reply", [&] {
@@ -351,14 +360,14 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, std::stri
         r.model = string_or_empty(j, "model");
         auto choices = j.find("choices");
         if (choices == j.end() || !choices->is_array()) parse_failure(provider, "", "reply has no choices", body);
-        for (const auto& c : *choices) {
+        for (auto& c : *choices) {
             if (!c.is_object()) parse_failure(provider, "", "reply has a malformed choice", body);
             Choice choice;
             choice.index = json_index(c, "index", static_cast<int>(r.choices.size()));
             choice.finish_reason = string_or_empty(c, "finish_reason");
-            static const json& kNoMessage = *new json(json::object());  // leaked: the loop thread may parse during exit
+            static json& kNoMessage = *new json(json::object());  // leaked: the loop thread may parse during exit
             const auto msg_it = c.find("message");
-            const json& msg = msg_it != c.end() ? *msg_it : kNoMessage;  // a reference: no copy of the message
+            json& msg = msg_it != c.end() ? *msg_it : kNoMessage;  // a reference: no copy of the message
             const auto role = msg.find("role");
             choice.message.role = role != msg.end() && role->is_string() ? role->get<std::string>() : "assistant";
             std::string text;

@@ -62,8 +62,11 @@ std::string lower(std::string_view s) {
 // large-chunk size, whose allocation first consolidates the fast bins).
 constexpr std::size_t kTypicalHeaderCount = 12;
 
-// The most a Content-Length header makes us reserve up front.
+// The most a Content-Length header makes a stream (or a reply with no size limit) reserve up front.
 constexpr std::size_t kMaxReserve = 1u << 20;
+// simdjson reads up to 64 bytes past a document's end (SIMDJSON_PADDING); a body with that much spare
+// capacity is parsed where it lies, without a padded copy.
+constexpr std::size_t kParsePadding = 64;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -325,8 +328,19 @@ std::size_t Transfer::header_cb(char* ptr, std::size_t size, std::size_t nmemb, 
         if (name == "content-length") {
             std::size_t length = 0;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), length);
-            if (ec == std::errc() && end == value.data() + value.size())
-                t->buffer_.reserve(std::min<std::size_t>(length, kMaxReserve));
+            if (ec == std::errc() && end == value.data() + value.size()) {
+                // A reply that announces more than the limit fails now, before its body is downloaded.
+                if (t->max_bytes_ != 0 && length > t->max_bytes_) {
+                    t->too_large_ = true;
+                    t->announced_bytes_ = length;
+                    return 0;  // aborts the transfer (CURLE_WRITE_ERROR), reported by error_for
+                }
+                // A buffered body is reserved whole (untouched pages cost no memory until bytes arrive),
+                // with room for the parser's read-ahead padding; a stream's pieces are handed on as they
+                // come, so its buffer stays small.
+                const std::size_t most = t->request_.streaming || t->max_bytes_ == 0 ? kMaxReserve : t->max_bytes_;
+                if (length <= most) t->buffer_.reserve(length + kParsePadding);
+            }
         }
     }
     return n;
@@ -348,7 +362,12 @@ std::exception_ptr Transfer::error_for(CURLcode code) const {
         return std::make_exception_ptr(TimeoutError(std::move(info)));
     }
     if (too_large_) {
-        info.message = "reply exceeds the response size limit of " + std::to_string(max_bytes_) + " bytes";
+        info.message = (announced_bytes_ != 0 ? "the reply announces " + std::to_string(announced_bytes_) + " bytes, more"
+                                              : std::string("the reply is larger")) +
+                       " than the response size limit of " + std::to_string(max_bytes_) +
+                       " bytes; raise it with Options::max_response_bytes (EmbedOptions::max_response_bytes for "
+                       "embeddings) for one call, GateConfig::max_response_bytes for a gate, or "
+                       "TransportSettings::max_response_bytes (llmgate::configure_transport) for the process";
         return std::make_exception_ptr(ResponseParseError(std::move(info)));
     }
     switch (code) {

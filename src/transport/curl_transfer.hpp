@@ -114,6 +114,7 @@ private:
     std::size_t received_ = 0;
     std::size_t max_bytes_ = 0;
     bool too_large_ = false;
+    std::size_t announced_bytes_ = 0;  // the Content-Length that was over the limit, when that was how we knew
     std::chrono::steady_clock::time_point last_activity_{};
     std::chrono::milliseconds idle_limit_{0};
     bool idle_timed_out_ = false;

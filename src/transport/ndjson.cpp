@@ -28,7 +28,7 @@ void NdjsonParser::feed(std::string_view bytes, std::vector<std::string>& out) {
         partial_.append(piece);
         std::size_t length = partial_.size();
         if (length > 0 && partial_.back() == '\r') --length;  // maybe the CR of a CRLF end: not counted
-        if (length > max_line_) {
+        if (max_line_ != 0 && length > max_line_) {
             partial_.clear();
             throw ResponseParseError(ErrorInfo{
                 .status = 200,

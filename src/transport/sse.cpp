@@ -16,8 +16,7 @@ void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
             line(bytes.substr(start, i - start), out);
         } else {
             partial_.append(bytes.substr(start, i - start));
-            line(partial_, out);
-            partial_.clear();
+            carried_line(out);
         }
         if (c == '\r') {
             if (i + 1 < bytes.size()) {
@@ -29,6 +28,24 @@ void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
         start = i + 1;
     }
     if (start < bytes.size()) partial_.append(bytes.substr(start));
+}
+
+void SseParser::carried_line(std::vector<SseEvent>& out) {
+    // A line that spanned several slices can be any size (one event carrying a whole 200 MB answer). The
+    // first data line of an event takes the buffer itself, its "data: " prefix removed in place, instead
+    // of a copy: the event's text then exists once.
+    constexpr std::string_view kData = "data:";
+    if (!has_data_ && std::string_view(partial_).substr(0, kData.size()) == kData) {
+        std::size_t prefix = kData.size();
+        if (partial_.size() > prefix && partial_[prefix] == ' ') ++prefix;
+        partial_.erase(0, prefix);
+        current_.data = std::move(partial_);
+        has_data_ = true;
+    } else {
+        line(partial_, out);
+    }
+    partial_.clear();
+    if (partial_.capacity() > kKeptLineCapacity) partial_.shrink_to_fit();  // a long line leaves no buffer behind
 }
 
 void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
@@ -59,11 +76,7 @@ void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
 }
 
 void SseParser::finish(std::vector<SseEvent>& out) {
-    if (!partial_.empty()) {
-        std::string last;
-        last.swap(partial_);
-        line(last, out);
-    }
+    if (!partial_.empty()) carried_line(out);
     if (has_data_) out.push_back(std::move(current_));
     current_ = SseEvent{};
     has_data_ = false;

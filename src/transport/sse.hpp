@@ -2,6 +2,7 @@
 // "data:" lines joined with \n, ":" comments ignored, a blank line dispatches).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ public:
 
 private:
     void line(std::string_view l, std::vector<SseEvent>& out);
+    void carried_line(std::vector<SseEvent>& out);  // the line in partial_, which it may take
+
+    static constexpr std::size_t kKeptLineCapacity = 64 * 1024;
 
     std::string partial_{};  // an unterminated line carried to the next feed
     bool skip_lf_ = false;   // the previous slice ended in CR: a leading LF belongs to that line end

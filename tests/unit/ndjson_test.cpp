@@ -9,7 +9,7 @@ using llmgate::detail::NdjsonParser;
 namespace {
 
 std::vector<std::string> frame(const std::vector<std::string>& slices,
-                               std::size_t max_line = NdjsonParser::kDefaultMaxLine) {
+                               std::size_t max_line = NdjsonParser::kNoLineLimit) {
     NdjsonParser p(max_line);
     std::vector<std::string> out;
     for (const auto& s : slices) p.feed(s, out);

@@ -2,6 +2,7 @@
 #include "providers/toolkit/adapter_errors.hpp"
 
 #include "llmgate/errors.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 
@@ -19,7 +20,7 @@ void parse_failure(const std::string& provider, const std::string& model, const 
 }
 
 nlohmann::json reply_object(const std::string& provider, const std::string& model, const std::string& body) {
-    nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+    nlohmann::json j = parse_json(body);
     if (j.is_discarded() || !j.is_object()) parse_failure(provider, model, "malformed JSON reply", body);
     return j;
 }

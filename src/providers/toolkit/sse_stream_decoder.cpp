@@ -5,6 +5,7 @@
 
 #include "llmgate/errors.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 
@@ -43,7 +44,7 @@ void SseStreamDecoder::rethrow_held() {
 }
 
 nlohmann::json SseStreamDecoder::event_object(const SseEvent& event) const {
-    nlohmann::json j = nlohmann::json::parse(event.data, nullptr, false);
+    nlohmann::json j = parse_json(event.data);
     if (j.is_discarded() || !j.is_object()) fail("malformed stream event", event.data);
     return j;
 }
