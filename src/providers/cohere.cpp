@@ -290,10 +290,10 @@ protected:
         return http;
     }
 
-    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
-        EmbeddingResponse r = cohere_parse_embed(response.body);
+    EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const override {
+        EmbeddingResponse r = cohere_parse_embed(std::move(response.body));
         r.model = request.model;
-        check_embedding_count(kProvider, request.model, r.embeddings.size(), request.inputs.size(), response.body);
+        check_embedding_count(kProvider, request.model, r, request.inputs.size());
         return r;
     }
 
@@ -470,7 +470,7 @@ json cohere_embed_body(const EmbedRequest& request) {
     return body;
 }
 
-EmbeddingResponse cohere_parse_embed(const std::string& body) {
+EmbeddingResponse cohere_parse_embed(std::string body) {
     const json j = reply_object(kProvider, "", body);
     EmbeddingResponse r;
     r.provider = kProvider;
@@ -490,7 +490,7 @@ EmbeddingResponse cohere_parse_embed(const std::string& body) {
             r.usage.total_tokens = r.usage.prompt_tokens;
         }
     });
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

@@ -23,6 +23,6 @@ std::unique_ptr<StreamDecoder> make_cohere_stream_decoder(std::string model);
 // The POST /v2/embed body: texts, input_type (default search_document), embedding_types ["float"].
 json cohere_embed_body(const EmbedRequest& request);
 // A /v2/embed reply: embeddings.float, meta.billed_units / meta.tokens.
-EmbeddingResponse cohere_parse_embed(const std::string& body);
+EmbeddingResponse cohere_parse_embed(std::string body);
 
 }  // namespace llmgate::detail

@@ -414,10 +414,10 @@ protected:
         return http;
     }
 
-    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
+    EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const override {
         const bool single = request.single_input && request.inputs.size() == 1;
-        EmbeddingResponse r = gemini_parse_embeddings(request.model, response.body, single);
-        check_embedding_count(kProvider, request.model, r.embeddings.size(), request.inputs.size(), response.body);
+        EmbeddingResponse r = gemini_parse_embeddings(request.model, std::move(response.body), single);
+        check_embedding_count(kProvider, request.model, r, request.inputs.size());
         return r;
     }
 
@@ -620,7 +620,7 @@ json gemini_embed_body(const EmbedRequest& request) {
     return body;
 }
 
-EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::string& body, bool single) {
+EmbeddingResponse gemini_parse_embeddings(const std::string& model, std::string body, bool single) {
     const json j = reply_object(kProvider, model, body);
     EmbeddingResponse r;
     r.provider = kProvider;
@@ -640,7 +640,7 @@ EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::s
             for (const auto& e : *es) r.embeddings.push_back(values(e));
         }
     });
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

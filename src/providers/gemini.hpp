@@ -38,7 +38,7 @@ std::unique_ptr<StreamDecoder> make_gemini_stream_decoder(std::string model);
 
 // embedContent (one text given as a string) or batchEmbedContents (a list) body, `extra` merged in.
 json gemini_embed_body(const EmbedRequest& request);
-EmbeddingResponse gemini_parse_embeddings(const std::string& model, const std::string& body, bool single);
+EmbeddingResponse gemini_parse_embeddings(const std::string& model, std::string body, bool single);
 
 // RetryInfo.retryDelay ("12s", "0.5s") from an error body's details.
 std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& body);

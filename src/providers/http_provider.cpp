@@ -148,7 +148,7 @@ HttpRequest HttpProvider::build_embed(const EmbedRequest& request) const {
         ErrorInfo{.provider = name_, .model = request.model, .message = name_ + " does not offer an embeddings API"});
 }
 
-EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, const HttpResponse&) const {
+EmbeddingResponse HttpProvider::parse_embed(const EmbedRequest& request, HttpResponse&) const {
     (void)build_embed(request);
     return {};
 }
@@ -160,7 +160,7 @@ CompletionResponse HttpProvider::finish_chat(const ChatRequest& request, HttpRes
     return out;
 }
 
-EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, const HttpResponse& response) const {
+EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, HttpResponse& response) const {
     if (!is_success_status(response.status)) raise_http_error(request.model, response);
     EmbeddingResponse out = with_model_on_parse_errors(request.model, [&] { return parse_embed(request, response); });
     if (out.provider.empty()) out.provider = name_;

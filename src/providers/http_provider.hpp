@@ -33,7 +33,7 @@ protected:
     virtual std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const = 0;
     // Default: EmbeddingsNotSupported.
     virtual HttpRequest build_embed(const EmbedRequest& request) const;
-    virtual EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const;
+    virtual EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const;
     // Throws the typed error for a non-2xx reply (status, provider message, request id, retry-after).
     [[noreturn]] virtual void raise_http_error(const std::string& model, const HttpResponse& response) const = 0;
 
@@ -42,7 +42,7 @@ protected:
 
 private:
     CompletionResponse finish_chat(const ChatRequest& request, HttpResponse& response) const;
-    EmbeddingResponse finish_embed(const EmbedRequest& request, const HttpResponse& response) const;
+    EmbeddingResponse finish_embed(const EmbedRequest& request, HttpResponse& response) const;
     Stream make_stream(const ChatRequest& request, std::unique_ptr<BodyReader> body,
                        const std::vector<std::string>& secrets) const;
 

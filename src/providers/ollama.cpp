@@ -384,8 +384,8 @@ protected:
         return http;
     }
 
-    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override {
-        return ollama_parse_embed(request, response.body);
+    EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const override {
+        return ollama_parse_embed(request, std::move(response.body));
     }
 
     void raise_http_error(const std::string& model, const HttpResponse& response) const override {
@@ -602,7 +602,7 @@ json ollama_embed_body(const EmbedRequest& request) {
     return body;
 }
 
-EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::string& body) {
+EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, std::string body) {
     const json j = reply_object(kProvider, request.model, body);
     if (auto e = j.find("error"); e != j.end() && !e->is_null()) throw_error_object(request.model, body, 200);
     EmbeddingResponse r;
@@ -618,7 +618,7 @@ EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::str
         r.usage.total_tokens = r.usage.prompt_tokens;
     });
     check_embedding_count(kProvider, request.model, r.embeddings.size(), request.inputs.size(), body);
-    r.raw = RawJson::from_text(body);  // the text, not the tree: held replies cost their bytes
+    r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
 }
 

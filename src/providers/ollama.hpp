@@ -33,6 +33,6 @@ std::unique_ptr<StreamDecoder> make_ollama_stream_decoder(std::string model);
 
 // The /api/embed body and reply.
 json ollama_embed_body(const EmbedRequest& request);
-EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, const std::string& body);
+EmbeddingResponse ollama_parse_embed(const EmbedRequest& request, std::string body);
 
 }  // namespace llmgate::detail

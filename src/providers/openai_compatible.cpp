@@ -395,7 +395,7 @@ std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, 
     return std::make_unique<OpenAIStreamDecoder>(std::move(provider), std::move(model), fast_path);
 }
 
-EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body) {
+EmbeddingResponse openai_parse_embeddings(const std::string& provider, std::string body) {
     const json j = reply_object(provider, "", body);
     EmbeddingResponse r;
     r.provider = provider;
@@ -530,11 +530,10 @@ HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) c
     return http;
 }
 
-EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& request,
-                                                        const HttpResponse& response) const {
-    EmbeddingResponse r = openai_parse_embeddings(name(), response.body);
+EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& request, HttpResponse& response) const {
+    EmbeddingResponse r = openai_parse_embeddings(name(), std::move(response.body));
     if (r.model.empty()) r.model = request.model;
-    check_embedding_count(name(), "", r.embeddings.size(), request.inputs.size(), response.body);
+    check_embedding_count(name(), "", r, request.inputs.size());
     return r;
 }
 

@@ -43,7 +43,7 @@ protected:
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override;
     std::unique_ptr<StreamDecoder> make_stream_decoder(const ChatRequest& request) const override;
     HttpRequest build_embed(const EmbedRequest& request) const override;
-    EmbeddingResponse parse_embed(const EmbedRequest& request, const HttpResponse& response) const override;
+    EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const override;
     [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override;
 
     // The per-call key, else the first set variable; AuthError naming the variables when none is.
@@ -88,6 +88,6 @@ Usage openai_parse_usage(const json& usage);
 // `fast_path` false maps every event on the full path only: for the differential fuzz target and tests.
 std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model,
                                                           bool fast_path = true);
-EmbeddingResponse openai_parse_embeddings(const std::string& provider, const std::string& body);
+EmbeddingResponse openai_parse_embeddings(const std::string& provider, std::string body);
 
 }  // namespace llmgate::inline v1::detail

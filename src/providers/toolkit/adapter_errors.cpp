@@ -32,6 +32,11 @@ void check_embedding_count(const std::string& provider, const std::string& model
                   "reply has " + std::to_string(got) + " embeddings for " + std::to_string(expected) + " inputs", body);
 }
 
+void check_embedding_count(const std::string& provider, const std::string& model, const EmbeddingResponse& r,
+                           std::size_t expected) {
+    if (r.embeddings.size() != expected) check_embedding_count(provider, model, r.embeddings.size(), expected, r.raw.dump());
+}
+
 void stream_cut_short(const std::string& provider, const std::string& model, std::string_view missing_end) {
     throw ResponseParseError(
         ErrorInfo{.provider = provider,

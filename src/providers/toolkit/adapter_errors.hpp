@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "llmgate/types.hpp"
+
 namespace llmgate::inline v1::detail {
 
 // A request the provider's API cannot take (a role it does not know, an image it cannot send):
@@ -37,6 +39,9 @@ void reading_shape(const std::string& provider, const std::string& model, const 
 // <expected> inputs" otherwise.
 void check_embedding_count(const std::string& provider, const std::string& model, std::size_t got, std::size_t expected,
                            const std::string& body);
+// The same for a whole reply, whose body has moved into r.raw (quoted from there only on failure).
+void check_embedding_count(const std::string& provider, const std::string& model, const EmbeddingResponse& r,
+                           std::size_t expected);
 
 // A stream without its end marker was cut short: what arrived is not the whole reply, so it is a
 // ResponseParseError ("stream ended <missing_end>: the reply is incomplete"), never a short answer.
