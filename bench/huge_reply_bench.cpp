@@ -93,7 +93,11 @@ Bodies build_bodies(std::size_t text_bytes) {
                               {"done_reason", "stop"},
                               {"prompt_eval_count", 5},
                               {"eval_count", 7}});
-    for (const std::string& f : llmgate::testing::bedrock::text_frames({text})) b.bedrock_stream += f;
+    // An event-stream frame holds at most 16 MiB of payload (a bigger one is a ResponseParseError), so the
+    // Bedrock answer comes as 1 MiB deltas.
+    std::vector<std::string> pieces;
+    for (std::size_t at = 0; at < text.size(); at += 1u << 20) pieces.push_back(text.substr(at, 1u << 20));
+    for (const std::string& f : llmgate::testing::bedrock::text_frames(pieces)) b.bedrock_stream += f;
 
     // Numbers as a model's embeddings look in JSON: about 20 characters each.
     std::string& e = b.embeddings;
@@ -161,8 +165,9 @@ Metrics receive(const Case& c, const std::string& base, std::size_t text_bytes) 
             text += chunk.delta;
         received = text.size();
     } else {
-        const auto response = llmgate::completion(c.model, {llmgate::Message::user("Hi")}, options);
-        received = response.text().size();
+        // What a caller who wants the answer writes; text() on the temporary moves the answer out.
+        const std::string text = llmgate::completion(c.model, {llmgate::Message::user("Hi")}, options).text();
+        received = text.size();
     }
     const Clock t = since(start);
     if (received != text_bytes)

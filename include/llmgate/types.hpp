@@ -78,7 +78,9 @@ struct Message {
     }
 
     // The text of this message: the string content, or its text parts joined.
-    std::string text() const;
+    std::string text() const&;
+    // The same, taking a string content instead of copying it (a message about to be dropped).
+    std::string text() &&;
 };
 
 // A function the model may call. `parameters` is a JSON Schema object.
@@ -171,7 +173,10 @@ struct CompletionResponse {
     T parsed() const;
 
     // First choice's text ("" when there is none).
-    std::string text() const;
+    std::string text() const&;
+    // The same, moved out of a reply about to be dropped (`auto t = completion(...).text();`): a large
+    // answer is then never held twice.
+    std::string text() &&;
     // First choice's tool calls (empty when none).
     const std::vector<ToolCall>& tool_calls() const;
     // First choice's reasoning/thinking text, where the provider exposes it.

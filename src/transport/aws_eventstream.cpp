@@ -125,7 +125,8 @@ void EventStreamDecoder::feed(std::string_view bytes, std::vector<EventStreamMes
         const std::uint32_t headers_len = read_u32(frame + 4);
         if (crc32_ieee(std::string_view(frame, 8)) != read_u32(frame + 8)) bad_frame("prelude CRC mismatch");
         if (total < kMinFrameBytes || total > kMaxFrameBytes)
-            bad_frame("frame length " + std::to_string(total) + " is impossible");
+            bad_frame("frame length " + std::to_string(total) + " is impossible (an event-stream frame is " +
+                      std::to_string(kMinFrameBytes) + " to " + std::to_string(kMaxFrameBytes) + " bytes)");
         if (headers_len > total - kMinFrameBytes) bad_frame("headers length exceeds the frame");
         if (buffer_.size() - pos < total) break;
         if (crc32_ieee(std::string_view(frame, total - 4)) != read_u32(frame + total - 4))

@@ -5,6 +5,7 @@
 
 #include <mutex>
 #include <ostream>
+#include <utility>
 
 namespace llmgate::inline v1 {
 namespace {
@@ -118,7 +119,12 @@ json RawJson::release() && {
 
 std::ostream& operator<<(std::ostream& os, const RawJson& r) { return os << r.dump(); }
 
-std::string Message::text() const {
+std::string Message::text() && {
+    if (auto* s = std::get_if<std::string>(&content)) return std::move(*s);
+    return std::as_const(*this).text();
+}
+
+std::string Message::text() const& {
     if (const auto* s = std::get_if<std::string>(&content)) return *s;
     std::string out;
     for (const auto& p : std::get<std::vector<ContentPart>>(content)) {
@@ -127,8 +133,12 @@ std::string Message::text() const {
     return out;
 }
 
-std::string CompletionResponse::text() const {
+std::string CompletionResponse::text() const& {
     return choices.empty() ? std::string() : choices.front().message.text();
+}
+
+std::string CompletionResponse::text() && {
+    return choices.empty() ? std::string() : std::move(choices.front().message).text();
 }
 
 const std::vector<ToolCall>& CompletionResponse::tool_calls() const {
