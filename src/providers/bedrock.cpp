@@ -312,9 +312,9 @@ private:
     void handle_event(const std::string& event, json& payload, std::deque<StreamChunk>& out) {
         StreamChunk c;
         c.model = model_;
-        const std::int64_t block = json_index(payload, "contentBlockIndex", 0);
         bool emit = false;
         if (event == "contentBlockStart") {
+            const std::int64_t block = json_index(payload, "contentBlockIndex", 0);
             const json* start = object_field(payload, "start");
             if (const json* u = start != nullptr ? object_field(*start, "toolUse") : nullptr) {
                 ToolCallDelta d{.index = tool_index(block, true),
@@ -326,6 +326,7 @@ private:
                 emit = true;
             }
         } else if (event == "contentBlockDelta") {
+            const std::int64_t block = json_index(payload, "contentBlockIndex", 0);
             const json* delta_field = object_field(payload, "delta");
             const json delta = delta_field != nullptr ? *delta_field : json::object();
             if (const json* t = typed_field(delta, "text", json::value_t::string)) {

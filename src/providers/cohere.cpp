@@ -164,6 +164,9 @@ private:
         json j = event_object(ev);
         std::string type = string_field(j, "type");
         if (type.empty()) type = ev.event;
+        // content-end, tool-call-end, citation-start/end, debug and unknown types carry nothing unified: their
+        // fields are not read, whatever their shape.
+        if (!reads(type)) return;
         const json* delta = object_field(j, "delta");
         const json* message = delta != nullptr ? object_field(*delta, "message") : nullptr;
 
@@ -229,7 +232,14 @@ private:
             c.raw = std::move(j);
             out.push_back(std::move(c));
         }
-        // content-end, tool-call-end, citation-start/end, debug and unknown types carry nothing unified.
+    }
+
+    // The event types whose fields this decoder reads.
+    static bool reads(const std::string& type) {
+        for (const char* t : {"message-start", "content-start", "content-delta", "tool-plan-delta", "tool-call-start",
+                              "tool-call-delta", "message-end"})
+            if (type == t) return true;
+        return false;
     }
 
     static int index_of(const json& j, int fallback) {
