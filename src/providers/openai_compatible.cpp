@@ -32,10 +32,10 @@ void read_content(const json& content, std::string& text, std::string& reasoning
     if (content.is_null()) return;
     if (!content.is_array()) throw json::type_error::create(302, "content must be a string, a list or null", nullptr);
     for (const auto& part : content) {
-        if (!part.is_object()) continue;
-        const std::string type = string_or_empty(part, "type");
+        require_object(part, "content[]");
+        const std::string type = string_field(part, "type");
         if (type == "text") {
-            text += string_or_empty(part, "text");
+            text += string_field(part, "text");
         } else if (type == "thinking") {
             auto t = part.find("thinking");
             if (t != part.end()) read_content(*t, reasoning, reasoning);

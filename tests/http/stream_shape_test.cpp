@@ -192,6 +192,14 @@ std::vector<FailingStream> wrong_shapes() {
     auto add = [&](const Provider& p, const std::string& what, Reply r, std::vector<std::string> says) {
         cases.push_back({p.name + "_" + what, p, std::move(r), std::move(says)});
     };
+    // Mistral's reasoning models send content as a list of typed parts.
+    add(kMistral, "content_part_is_a_number",
+        openai_stream(
+            {openai_chunk({{"index", 0}, {"delta", {{"content", {{{"type", "text"}, {"text", "a"}}, 42}}}}})}),
+        {"'content[]' must be an object, not number"});
+    add(kMistral, "content_part_text_is_a_number",
+        openai_stream({openai_chunk({{"index", 0}, {"delta", {{"content", {{{"type", "text"}, {"text", 42}}}}}}})}),
+        {"'text' must be a string, not number"});
     add(kAnthropic, "type_is_a_number",
         anthropic::raw_stream({anthropic::sse(anthropic::message_start()), sse_named("message_delta", {{"type", 42}}),
                                anthropic::sse(anthropic::message_delta("end_turn", {{"output_tokens", 5}})),
@@ -351,7 +359,8 @@ std::vector<FailingStream> unanswered() {
     return cases;
 }
 
-// A valid stream, with unknown extra fields and event types the provider documents as ignorable.
+// A valid stream, with unknown extra fields and event types the provider documents as ignorable. An unknown event
+// type is not read at all: even fields a known event would reject ("delta": "oops") are fine there.
 struct TolerantStream {
     std::string name;
     Provider provider;
@@ -395,7 +404,7 @@ std::vector<TolerantStream> tolerated() {
               {{"type", "content_block_start"},
                {"index", 0},
                {"content_block", {{"type", "text"}, {"text", ""}, {"citations", nullptr}}}},
-              {{"type", "future_event"}, {"whatever", {{"a", "b"}}}},
+              {{"type", "future_event"}, {"index", "x"}, {"delta", "oops"}},
               {{"type", "content_block_delta"},
                {"index", 0},
                {"delta", {{"type", "text_delta"}, {"text", "Hel"}, {"x_new", 1}}}},
@@ -426,7 +435,7 @@ std::vector<TolerantStream> tolerated() {
                          {"delta", {{"message", {{"citations", {{"start", 0}, {"end", 3}, {"text", "Hel"}}}}}}}},
                         {{"type", "citation-end"}, {"index", 0}},
                         {{"type", "debug"}, {"prompt", "..."}},
-                        {{"type", "future-event"}, {"delta", {{"message", {{"whatever", 1}}}}}},
+                        {{"type", "future-event"}, {"index", "x"}, {"delta", "oops"}},
                         cohere_content_delta({{"text", "lo"}}),
                         {{"type", "content-end"}, {"index", 0}}}),
          "Hello", "stop"});
@@ -440,7 +449,7 @@ std::vector<TolerantStream> tolerated() {
                      "Hello", "stop"});
     cases.push_back(
         {"bedrock_unknown_event_types_and_extra_fields", kBedrock,
-         bedrock_stream({{"futureEvent", {{"whatever", 1}}},
+         bedrock_stream({{"futureEvent", {{"contentBlockIndex", "x"}, {"delta", "oops"}}},
                          {"contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", "Hel"}}}, {"x_new", 2}}},
                          {"contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", "lo"}, {"x_new", 3}}}}},
                          {"contentBlockStop", {{"contentBlockIndex", 0}}}}),
