@@ -273,7 +273,10 @@ class AnthropicStreamDecoder final : public SseStreamDecoder {
 public:
     explicit AnthropicStreamDecoder(std::string model)
         : SseStreamDecoder(kProvider, std::move(model),
-                           {.missing_end = "before message_stop", .budget = kBudget, .errors_after_chunks = true}) {}
+                           {.missing_end = "before message_stop",
+                            .end = "message_stop",
+                            .budget = kBudget,
+                            .errors_after_chunks = true}) {}
 
 private:
     bool ended() const override { return stopped_; }
@@ -293,7 +296,7 @@ private:
         if (stopped_) return;  // nothing after message_stop belongs to this reply
         if (ev.event == "ping" && ev.data.empty()) return;
         json j = event_object(ev);
-        std::string type = string_or_empty(j, "type");
+        std::string type = string_field(j, "type");
         if (type.empty()) type = ev.event;
         dispatch(type, j, ev.data, out);
     }
@@ -309,9 +312,10 @@ private:
         }
         if (type == "message_start") {
             const json& m = j.at("message");
-            id_ = string_or_empty(m, "id");
-            reply_model_ = string_or_empty(m, "model");
-            if (auto u = m.find("usage"); u != m.end() && u->is_object()) usage_json_ = *u;
+            require_object(m, "message");
+            id_ = string_field(m, "id");
+            reply_model_ = string_field(m, "model");
+            if (const json* u = object_field(m, "usage")) usage_json_ = *u;
             out.push_back(chunk(id_, reply_model_, std::move(j)));
         } else if (type == "content_block_start") {
             start_block(j, out);
@@ -319,13 +323,13 @@ private:
             block_delta(j, out);
         } else if (type == "message_delta") {
             // Usage here is cumulative: each field present replaces the one from message_start.
-            if (auto u = j.find("usage"); u != j.end() && u->is_object())
+            if (const json* u = object_field(j, "usage"))
                 for (const auto& [k, v] : u->items())
                     if (!v.is_null()) usage_json_[k] = v;
             usage_ = anthropic_parse_usage(usage_json_);
             StreamChunk c = chunk(id_, reply_model_);
-            if (auto d = j.find("delta"); d != j.end() && d->is_object())
-                if (auto sr = d->find("stop_reason"); sr != d->end() && sr->is_string())
+            if (const json* d = object_field(j, "delta"))
+                if (const json* sr = typed_field(*d, "stop_reason", json::value_t::string))
                     finish_reason_ = c.finish_reason = anthropic_finish_reason(sr->get<std::string>());
             if (!c.finish_reason.empty()) {
                 if (!assembler_.empty()) c.tool_calls = assembler_.build();
@@ -337,7 +341,8 @@ private:
         } else if (type == "message_stop") {
             stopped_ = true;
         }
-        // content_block_stop and event types added after this adapter was written carry nothing to surface.
+        // content_block_stop and event types added after this adapter was written carry nothing to surface
+        // (Anthropic's versioning policy: new event types may appear, and clients ignore the unknown ones).
     }
 
     // A content block index; never get<int>() on an arbitrary number (a float out of range is UB).
@@ -351,20 +356,20 @@ private:
     void start_block(json& j, std::deque<StreamChunk>& out) {
         const int index = block_index(j);
         const json& block = j.at("content_block");
-        Block b{.type = string_or_empty(block, "type")};
+        require_object(block, "content_block");
+        Block b{.type = required_string(block, "type")};
         StreamChunk c = chunk(id_, reply_model_);
         if (b.type == "tool_use") {
             b.tool_index = next_tool_index_++;
             note_tool_call(
-                {.index = b.tool_index, .id = string_or_empty(block, "id"), .function = string_or_empty(block, "name")},
-                c);
+                {.index = b.tool_index, .id = string_field(block, "id"), .function = string_field(block, "name")}, c);
         } else if (b.type == "text") {
-            c.delta = string_or_empty(block, "text");
+            c.delta = string_field(block, "text");
             note_text(c.delta);
         } else if (b.type == "thinking") {
-            c.reasoning = string_or_empty(block, "thinking");
-            thinking_[index] = json{
-                {"type", "thinking"}, {"thinking", c.reasoning}, {"signature", string_or_empty(block, "signature")}};
+            c.reasoning = string_field(block, "thinking");
+            thinking_[index] =
+                json{{"type", "thinking"}, {"thinking", c.reasoning}, {"signature", string_field(block, "signature")}};
         } else if (b.type == "redacted_thinking") {
             thinking_[index] = block;  // opaque: replayed exactly as received
         }
@@ -376,24 +381,24 @@ private:
     void block_delta(json& j, std::deque<StreamChunk>& out) {
         const int index = block_index(j);
         const json& delta = j.at("delta");
-        const std::string type = string_or_empty(delta, "type");
+        require_object(delta, "delta");
+        const std::string type = required_string(delta, "type");
         StreamChunk c = chunk(id_, reply_model_);
         if (type == "text_delta") {
-            c.delta = delta.at("text").get<std::string>();
+            c.delta = required_string(delta, "text");
             note_text(c.delta);
         } else if (type == "input_json_delta") {
             auto b = blocks_.find(index);
             if (b == blocks_.end() || b->second.tool_index < 0)
                 fail("input_json_delta for a content block that is not a tool_use", j.dump());
-            note_tool_call({.index = b->second.tool_index, .arguments = delta.at("partial_json").get<std::string>()},
-                           c);
+            note_tool_call({.index = b->second.tool_index, .arguments = required_string(delta, "partial_json")}, c);
         } else if (type == "thinking_delta") {
-            c.reasoning = delta.at("thinking").get<std::string>();
+            c.reasoning = required_string(delta, "thinking");
             if (auto t = thinking_.find(index); t != thinking_.end())
                 t->second["thinking"] = t->second.value("thinking", "") + c.reasoning;
         } else if (type == "signature_delta") {
             if (auto t = thinking_.find(index); t != thinking_.end())
-                t->second["signature"] = delta.at("signature").get<std::string>();
+                t->second["signature"] = required_string(delta, "signature");
         }
         c.raw = std::move(j);
         out.push_back(std::move(c));

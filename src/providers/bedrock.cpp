@@ -238,6 +238,7 @@ public:
         if (!stopped_ || !metadata_)
             fail(std::string("the ConverseStream body ended before ") +
                  (stopped_ ? "the metadata event" : "messageStop") + ": the reply is incomplete");
+        check_stream_answered(kProvider, model_, "messageStop", stop_reason_, saw_output_);
     }
 
 private:
@@ -289,10 +290,11 @@ private:
         if (type != "event") fail("event stream frame with :message-type \"" + type + "\"");
         json payload = parse_json(frame.payload);
         if (!payload.is_object()) fail("malformed event payload: " + frame.payload.substr(0, 300));
+        const std::string event = frame.header(":event-type");
         try {
-            handle_event(frame.header(":event-type"), payload, out);
+            handle_event(event, payload, out);
         } catch (const json::exception& e) {
-            fail(std::string("unexpected event shape (") + e.what() + "): " + frame.payload.substr(0, 300));
+            fail("unexpected " + event + " event shape (" + e.what() + "): " + frame.payload.substr(0, 300));
         }
     }
 
@@ -306,58 +308,61 @@ private:
         return index;
     }
 
+    // The fields read are checked for their documented types (Bedrock Runtime API reference: ContentBlockStartEvent,
+    // ContentBlockDeltaEvent, MessageStopEvent, ConverseStreamMetadataEvent): a wrong-shaped event is an error,
+    // never skipped; unknown fields and event types are fine.
     void handle_event(const std::string& event, json& payload, std::deque<StreamChunk>& out) {
         StreamChunk c;
         c.model = model_;
-        const std::int64_t block = json_count(payload, "contentBlockIndex");
         bool emit = false;
         if (event == "contentBlockStart") {
-            const json start = payload.value("start", json::object());
-            if (auto u = start.find("toolUse"); u != start.end() && u->is_object()) {
+            const std::int64_t block = json_index(payload, "contentBlockIndex", 0);
+            const json* start = object_field(payload, "start");
+            if (const json* u = start != nullptr ? object_field(*start, "toolUse") : nullptr) {
                 ToolCallDelta d{.index = tool_index(block, true),
-                                .id = string_or_empty(*u, "toolUseId"),
-                                .function = string_or_empty(*u, "name"),
+                                .id = string_field(*u, "toolUseId"),
+                                .function = string_field(*u, "name"),
                                 .arguments = {}};
                 assembler_.add(d);
                 c.tool_call_deltas.push_back(std::move(d));
                 emit = true;
             }
         } else if (event == "contentBlockDelta") {
-            const json delta = payload.value("delta", json::object());
-            if (auto t = delta.find("text"); t != delta.end() && t->is_string()) {
+            const std::int64_t block = json_index(payload, "contentBlockIndex", 0);
+            const json* delta_field = object_field(payload, "delta");
+            const json delta = delta_field != nullptr ? *delta_field : json::object();
+            if (const json* t = typed_field(delta, "text", json::value_t::string)) {
                 c.delta = t->get<std::string>();
                 saw_output_ = saw_output_ || !c.delta.empty();
                 emit = true;
             }
-            if (auto u = delta.find("toolUse"); u != delta.end() && u->is_object()) {
-                ToolCallDelta d{.index = tool_index(block, true),
-                                .id = {},
-                                .function = {},
-                                .arguments = string_or_empty(*u, "input")};
+            if (const json* u = object_field(delta, "toolUse")) {
+                ToolCallDelta d{
+                    .index = tool_index(block, true), .id = {}, .function = {}, .arguments = string_field(*u, "input")};
                 assembler_.add(d);
                 c.tool_call_deltas.push_back(std::move(d));
                 saw_output_ = true;
                 emit = true;
             }
-            if (auto r = delta.find("reasoningContent"); r != delta.end() && r->is_object()) {
-                c.reasoning = string_or_empty(*r, "text");
+            if (const json* r = object_field(delta, "reasoningContent")) {
+                c.reasoning = string_field(*r, "text");
                 // Kept per block so the finish chunk can hand the signed blocks over for replay.
                 ReasoningBlock& kept = reasoning_blocks_[block];
                 kept.text += c.reasoning;
-                kept.signature += string_or_empty(*r, "signature");
-                kept.redacted += string_or_empty(*r, "redactedContent");
+                kept.signature += string_field(*r, "signature");
+                kept.redacted += string_field(*r, "redactedContent");
                 emit = true;
             }
         } else if (event == "messageStop") {
             stopped_ = true;
-            stop_reason_ = bedrock_finish_reason(string_or_empty(payload, "stopReason"));
+            stop_reason_ = bedrock_finish_reason(string_field(payload, "stopReason"));
             c.finish_reason = stop_reason_;
             if (!assembler_.empty()) c.tool_calls = assembler_.build();
             if (!reasoning_blocks_.empty()) c.provider_data = json{{"reasoningContent", reasoning_for_replay()}};
             emit = true;
         } else if (event == "metadata") {
             metadata_ = true;
-            if (auto u = payload.find("usage"); u != payload.end() && u->is_object()) {
+            if (const json* u = object_field(payload, "usage")) {
                 c.usage = bedrock_parse_usage(*u);
                 emit = true;
             }

@@ -145,66 +145,72 @@ void read_content(json& content, std::string& text, std::string& thinking) {
 class CohereStreamDecoder final : public SseStreamDecoder {
 public:
     explicit CohereStreamDecoder(std::string model)
-        : SseStreamDecoder(kProvider, std::move(model), {.missing_end = "before message-end", .budget = kBudget}) {}
+        : SseStreamDecoder(kProvider, std::move(model),
+                           {.missing_end = "before message-end", .end = "message-end", .budget = kBudget}) {}
 
 private:
     bool ended() const override { return ended_; }
 
     // Each data line is one JSON event whose "type" names it; the "event:" line repeats the type
-    // (cohere-python parses the data's "type", core/pydantic_utilities.py parse_sse_obj).
+    // (cohere-python parses the data's "type", core/pydantic_utilities.py parse_sse_obj). The fields read are
+    // checked for their documented types (types/streamed_chat_response_v2.py and the *_event_delta*.py types
+    // it names): a wrong-shaped event is an error, never skipped.
     void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (ended_) return;  // nothing after message-end belongs to this reply ("data: [DONE]" included)
         if (ev.data.empty() || ev.data == "[DONE]") return;
         json j = event_object(ev);
-        std::string type = string_or_empty(j, "type");
+        std::string type = string_field(j, "type");
         if (type.empty()) type = ev.event;
-        const json* delta = object_at(j, "delta");
-        const json* message = delta != nullptr ? object_at(*delta, "message") : nullptr;
+        // content-end, tool-call-end, citation-start/end, debug and unknown types carry nothing unified: their
+        // fields are not read, whatever their shape.
+        if (!reads(type)) return;
+        const json* delta = object_field(j, "delta");
+        const json* message = delta != nullptr ? object_field(*delta, "message") : nullptr;
 
         if (type == "message-start") {
-            id_ = string_or_empty(j, "id");
+            id_ = string_field(j, "id");
             out.push_back(chunk(id_, model_, std::move(j)));
         } else if (type == "content-start" || type == "content-delta") {
             // delta.message.content is {text} or {thinking}; content-start usually carries "" and its type.
-            const json* content = message != nullptr ? object_at(*message, "content") : nullptr;
+            const json* content = message != nullptr ? object_field(*message, "content") : nullptr;
             if (content == nullptr) return;
             StreamChunk c = chunk(id_, model_);
-            c.delta = string_or_empty(*content, "text");
-            c.reasoning = string_or_empty(*content, "thinking");
+            c.delta = string_field(*content, "text");
+            c.reasoning = string_field(*content, "thinking");
             if (c.delta.empty() && c.reasoning.empty()) return;
             note_text(c.delta);
             c.raw = std::move(j);
             out.push_back(std::move(c));
         } else if (type == "tool-plan-delta") {
             StreamChunk c = chunk(id_, model_);
-            c.reasoning = message != nullptr ? string_or_empty(*message, "tool_plan") : "";
+            c.reasoning = message != nullptr ? string_field(*message, "tool_plan") : "";
             if (c.reasoning.empty()) return;
             c.raw = std::move(j);
             out.push_back(std::move(c));
         } else if (type == "tool-call-start" || type == "tool-call-delta") {
             // delta.message.tool_calls is ONE call object here, not a list (ChatToolCallStartEventDeltaMessage).
-            const json* tc = message != nullptr ? object_at(*message, "tool_calls") : nullptr;
+            const json* tc = message != nullptr ? object_field(*message, "tool_calls") : nullptr;
             ToolCallDelta td;
             if (type == "tool-call-start") {
                 td.index = index_of(j, next_tool_index_);
                 next_tool_index_ = std::max(next_tool_index_, td.index + 1);
-                td.id = tc != nullptr ? string_or_empty(*tc, "id") : "";
+                td.id = tc != nullptr ? string_field(*tc, "id") : "";
                 // Ids are normally sent; a call without one still needs an id to be answered by.
                 if (td.id.empty()) td.id = "call_" + std::to_string(td.index);
             } else {
                 td.index = index_of(j, current_tool_index_);
             }
             current_tool_index_ = td.index;
-            if (const json* fn = tc != nullptr ? object_at(*tc, "function") : nullptr) {
-                td.function = string_or_empty(*fn, "name");
-                td.arguments = string_or_empty(*fn, "arguments");
+            if (const json* fn = tc != nullptr ? object_field(*tc, "function") : nullptr) {
+                td.function = string_field(*fn, "name");
+                td.arguments = string_field(*fn, "arguments");
             }
             StreamChunk c = chunk(id_, model_, std::move(j));
             note_tool_call(std::move(td), c);
             out.push_back(std::move(c));
         } else if (type == "message-end") {
             ended_ = true;
-            const std::string error = delta != nullptr ? string_or_empty(*delta, "error") : "";
+            const std::string error = delta != nullptr ? string_field(*delta, "error") : "";
             if (!error.empty()) {
                 // A failure the server reported after the 200 status (ChatMessageEndEventDelta.error).
                 throw ProviderAPIError(
@@ -212,24 +218,33 @@ private:
             }
             StreamChunk c = chunk(id_, model_);
             const std::string reason =
-                cohere_finish_reason(delta != nullptr ? string_or_empty(*delta, "finish_reason") : "");
-            finish_with(c, reason.empty() ? "stop" : reason);
-            if (const json* u = delta != nullptr ? object_at(*delta, "usage") : nullptr) {
+                cohere_finish_reason(delta != nullptr ? string_field(*delta, "finish_reason") : "");
+            // Without a finish_reason a reply that said something ended normally; one that said nothing at all
+            // is no answer (the base's finish raises it), not an empty "stop".
+            finish_with(c, reason.empty() && saw_output_ ? "stop" : reason);
+            if (const json* u = delta != nullptr ? object_field(*delta, "usage") : nullptr) {
                 c.usage = cohere_parse_usage(*u);
                 usage_ = *c.usage;
             }
             c.raw = std::move(j);
             out.push_back(std::move(c));
         }
-        // content-end, tool-call-end, citation-start/end, debug and unknown types carry nothing unified.
+    }
+
+    // The event types whose fields this decoder reads.
+    static bool reads(const std::string& type) {
+        for (const char* t : {"message-start", "content-start", "content-delta", "tool-plan-delta", "tool-call-start",
+                              "tool-call-delta", "message-end"})
+            if (type == t) return true;
+        return false;
     }
 
     static int index_of(const json& j, int fallback) {
         auto it = j.find("index");
-        if (it != j.end() && it->is_number_integer()) {
-            const auto v = it->get<std::int64_t>();
-            if (v >= 0 && v < 1 << 20) return static_cast<int>(v);
-        }
+        if (it == j.end() || it->is_null()) return fallback;
+        if (!it->is_number_integer()) wrong_field_type("index", "an integer", *it);
+        const auto v = it->get<std::int64_t>();
+        if (v >= 0 && v < 1 << 20) return static_cast<int>(v);
         return fallback;
     }
 

@@ -229,15 +229,17 @@ std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull
 }
 
 // Reads one part into text / reasoning / a tool call; true when the part carries something only a verbatim replay
-// keeps (a thought, its signature, the API's call id).
+// keeps (a thought, its signature, the API's call id). A known field of the wrong type (a `text` that is a
+// number, a `functionCall` that is a string) is a json::type_error naming it; unknown part kinds carry nothing.
 // With `take_text`, a text part's string is moved into `text` (the part is left with an empty text): for a
 // reply whose parts are not kept, so its answer is not held twice.
 bool read_part(json& part, std::string& text, std::string& reasoning, std::vector<ToolCall>& calls,
                std::size_t& call_position, std::vector<ToolCallDelta>* deltas, bool take_text = false) {
-    if (!part.is_object()) return false;
+    require_object(part, "parts[]");
     bool replay = part.contains("thoughtSignature");
-    const bool thought = part.contains("thought") && part["thought"].is_boolean() && part["thought"].get<bool>();
-    if (auto t = part.find("text"); t != part.end() && t->is_string()) {
+    const json* thought_flag = typed_field(part, "thought", json::value_t::boolean);
+    const bool thought = thought_flag != nullptr && thought_flag->get<bool>();
+    if (json* t = typed_field(part, "text", json::value_t::string)) {
         if (thought) {
             reasoning += t->get_ref<const std::string&>();
             replay = true;
@@ -247,13 +249,13 @@ bool read_part(json& part, std::string& text, std::string& reasoning, std::vecto
             text += t->get_ref<const std::string&>();
         }
     }
-    if (auto fc = part.find("functionCall"); fc != part.end() && fc->is_object()) {
+    if (const json* fc = object_field(part, "functionCall")) {
         ToolCall call;
-        call.function = string_or_empty(*fc, "name");
-        auto args = fc->find("args");
-        call.arguments = args != fc->end() && args->is_object() ? *args : json::object();
+        call.function = string_field(*fc, "name");
+        const json* args = object_field(*fc, "args");
+        call.arguments = args != nullptr ? *args : json::object();
         call.arguments_raw = call.arguments.dump();
-        call.id = string_or_empty(*fc, "id");
+        call.id = string_field(*fc, "id");
         if (call.id.empty())
             call.id = gemini_tool_call_id(call.function, call.arguments, call_position);
         else
@@ -299,8 +301,9 @@ class GeminiStreamDecoder final : public SseStreamDecoder {
 public:
     // Gemini sends no end marker: the body just ends. Only a finishReason proves the reply is whole.
     explicit GeminiStreamDecoder(std::string model)
-        : SseStreamDecoder(kProvider, std::move(model), {.missing_end = "before any finishReason", .budget = kBudget}) {
-    }
+        : SseStreamDecoder(
+              kProvider, std::move(model),
+              {.missing_end = "before any finishReason", .end = "the end of the body", .budget = kBudget}) {}
 
 private:
     bool ended() const override { return !finish_reason_.empty(); }
@@ -316,18 +319,20 @@ private:
 
     StreamChunk map(json& j, const std::string& data) {
         StreamChunk c = chunk();
-        c.id = string_or_empty(j, "responseId");
-        c.model = string_or_empty(j, "modelVersion");
-        auto candidates = j.find("candidates");
-        const bool none = candidates == j.end() || !candidates->is_array() || candidates->empty();
+        // Checked for their documented types (python-genai types.py GenerateContentResponse, Candidate,
+        // Content, Part): a wrong-shaped event is an error; unknown fields and usage-only events are fine.
+        c.id = string_field(j, "responseId");
+        c.model = string_field(j, "modelVersion");
+        json* candidates = array_field(j, "candidates");
+        const bool none = candidates == nullptr || candidates->empty();
         if (none && has_block_reason(j)) blocked(model_, j, data);
         if (!none) {
             for (auto& cand : *candidates) {
                 if (!cand.is_object()) fail("malformed candidate", data);
                 // StreamChunk describes the first candidate; candidateCount > 1 streams are not split out.
                 if (json_index(cand, "index", 0) != 0) continue;
-                if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
-                    if (auto parts = content->find("parts"); parts != content->end() && parts->is_array()) {
+                if (json* content = object_field(cand, "content")) {
+                    if (json* parts = array_field(*content, "parts")) {
                         std::vector<ToolCall> calls;
                         for (auto& part : *parts) {
                             // Each functionCall part is a whole call: it gets the next index, so parallel calls
@@ -339,7 +344,7 @@ private:
                         for (auto& call : calls) calls_.push_back(std::move(call));
                     }
                 }
-                if (auto fr = cand.find("finishReason"); fr != cand.end() && fr->is_string()) {
+                if (const json* fr = typed_field(cand, "finishReason", json::value_t::string)) {
                     c.finish_reason = gemini_finish_reason(fr->get<std::string>(), !calls_.empty());
                     finish_reason_ = c.finish_reason;
                     if (!calls_.empty()) c.tool_calls = calls_;
@@ -348,7 +353,7 @@ private:
             }
         }
         saw_output_ = saw_output_ || !c.delta.empty() || !c.tool_call_deltas.empty();
-        if (auto u = j.find("usageMetadata"); u != j.end() && u->is_object()) {
+        if (const json* u = object_field(j, "usageMetadata")) {
             c.usage = gemini_parse_usage(*u);
             usage_ = *c.usage;
         }

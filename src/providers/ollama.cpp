@@ -68,7 +68,7 @@ Usage usage_from(const json& j) {
 // done_reason is "stop" or "length" (llm/server.go DoneReason.String), or "load"/"unload" for
 // requests without messages. A reply that calls tools still says "stop", so tool calls win.
 std::string finish_reason_from(const json& j, bool has_tool_calls) {
-    std::string reason = string_or_empty(j, "done_reason");
+    std::string reason = string_field(j, "done_reason");
     if (has_tool_calls && (reason.empty() || reason == "stop")) return "tool_calls";
     return reason.empty() ? "stop" : reason;  // older servers sent no done_reason
 }
@@ -76,8 +76,10 @@ std::string finish_reason_from(const json& j, bool has_tool_calls) {
 // Ollama sends tool-call arguments as a JSON object, never as a string; arguments_raw is its dump.
 ToolCall tool_call_from(const json& tc, int index) {
     ToolCall call;
-    const json fn = tc.value("function", json::object());
-    call.function = string_or_empty(fn, "name");
+    require_object(tc, "tool_calls[]");
+    const json* fn_field = object_field(tc, "function");
+    const json fn = fn_field != nullptr ? *fn_field : json::object();
+    call.function = string_field(fn, "name");
     auto args = fn.find("arguments");
     if (args == fn.end() || args->is_null()) {
         call.arguments_raw = "{}";
@@ -211,6 +213,7 @@ public:
         drain(out);
         rethrow_pending();
         if (!done_) stream_cut_short(kProvider, model_, "without its \"done\": true line");
+        check_stream_answered(kProvider, model_, "its \"done\": true line", answered_reason_, saw_output_);
         check_stream_budget(kProvider, model_, finish_reason_, saw_output_, usage_, kBudget);
     }
 
@@ -254,15 +257,16 @@ private:
     StreamChunk map(json& j) {
         StreamChunk c;
         c.provider = kProvider;
-        c.model = string_or_empty(j, "model");
-        if (auto m = j.find("message"); m != j.end() && m->is_object()) {
+        // Checked for their documented types (api/types.go ChatResponse, Message, ToolCall): a wrong-shaped
+        // line is an error, never skipped; unknown fields are fine.
+        c.model = string_field(j, "model");
+        if (json* m = object_field(j, "message")) {
             c.delta = text_field(*m, "content", From::stream_line);
             c.reasoning = text_field(*m, "thinking", From::stream_line);
             saw_output_ = saw_output_ || !c.delta.empty();
-            if (auto tcs = m->find("tool_calls"); tcs != m->end() && tcs->is_array()) {
+            if (const json* tcs = array_field(*m, "tool_calls")) {
                 // Each call arrives whole in one line: one delta per call, with the next free index.
                 for (const auto& tc : *tcs) {
-                    if (!tc.is_object()) continue;
                     const ToolCall call = tool_call_from(tc, next_index_);
                     ToolCallDelta d{.index = next_index_++,
                                     .id = call.id,
@@ -274,10 +278,12 @@ private:
                 }
             }
         }
-        auto done = j.find("done");
-        if (done != j.end() && done->is_boolean() && done->get<bool>()) {
+        const json* done = typed_field(j, "done", json::value_t::boolean);
+        if (done != nullptr && done->get<bool>()) {
             done_ = true;
-            // The done line carries the token counts and the reason.
+            // The done line carries the token counts and the reason; a done line without a done_reason after
+            // no content at all is no answer (older servers that sent none always sent content first).
+            answered_reason_ = string_field(j, "done_reason");
             c.finish_reason = finish_reason_from(j, !assembler_.empty());
             finish_reason_ = c.finish_reason;
             usage_ = usage_from(j);
@@ -296,6 +302,7 @@ private:
     bool done_ = false;
     bool saw_output_ = false;
     std::string finish_reason_;
+    std::string answered_reason_;  // the done line's own done_reason, "" when it sent none
     Usage usage_;
     std::exception_ptr pending_;
 };

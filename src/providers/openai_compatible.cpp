@@ -33,10 +33,10 @@ void read_content(const json& content, std::string& text, std::string& reasoning
     if (content.is_null()) return;
     if (!content.is_array()) throw json::type_error::create(302, "content must be a string, a list or null", nullptr);
     for (const auto& part : content) {
-        if (!part.is_object()) continue;
-        const std::string type = string_or_empty(part, "type");
+        require_object(part, "content[]");
+        const std::string type = string_field(part, "type");
         if (type == "text") {
-            text += string_or_empty(part, "text");
+            text += string_field(part, "text");
         } else if (type == "thinking") {
             auto t = part.find("thinking");
             if (t != part.end()) read_content(*t, reasoning, reasoning);
@@ -169,7 +169,8 @@ std::string schema_name(const std::string& name) {
 class OpenAIStreamDecoder final : public SseStreamDecoder {
 public:
     OpenAIStreamDecoder(std::string provider, std::string model, bool fast_path)
-        : SseStreamDecoder(std::move(provider), std::move(model), {.missing_end = "before [DONE]", .budget = kBudget}),
+        : SseStreamDecoder(std::move(provider), std::move(model),
+                           {.missing_end = "before [DONE]", .end = "[DONE]", .budget = kBudget}),
           fast_path_(fast_path) {}
 
 private:
@@ -219,43 +220,50 @@ private:
         return c;
     }
 
+    // Every field read is checked for its documented type (openai-python types/chat/chat_completion_chunk.py):
+    // a wrong-shaped chunk is an error, never an empty one. Unknown fields, and chunks with empty choices
+    // (usage only; Azure's prompt_filter_results), carry nothing and are fine.
     StreamChunk map(json& j) {
         StreamChunk c = chunk();
-        c.id = string_or_empty(j, "id");
-        c.model = string_or_empty(j, "model");
-        if (auto choices = j.find("choices"); choices != j.end() && choices->is_array()) {
+        c.id = string_field(j, "id");
+        c.model = string_field(j, "model");
+        if (const json* choices = array_field(j, "choices")) {
             for (const auto& choice : *choices) {
+                require_object(choice, "choices[]");
                 // StreamChunk describes the first choice; n > 1 streams are not split out.
                 if (json_index(choice, "index", 0) != 0) continue;
-                if (auto d = choice.find("delta"); d != choice.end() && d->is_object()) {
+                if (const json* d = object_field(choice, "delta")) {
                     if (auto content = d->find("content"); content != d->end())
                         read_content(*content, c.delta, c.reasoning);
                     note_text(c.delta);
-                    read_reasoning(*d, c.reasoning);
-                    if (auto tcs = d->find("tool_calls"); tcs != d->end() && tcs->is_array()) {
+                    // DeepSeek-style "reasoning_content"; Groq's and OpenRouter's "reasoning".
+                    for (const char* key : {"reasoning_content", "reasoning"}) c.reasoning += string_field(*d, key);
+                    if (const json* tcs = array_field(*d, "tool_calls")) {
                         for (const auto& tc : *tcs) {
+                            require_object(tc, "tool_calls[]");
                             ToolCallDelta td;
                             td.index = json_index(tc, "index", 0);
-                            td.id = string_or_empty(tc, "id");
-                            const json fn = tc.value("function", json::object());
-                            td.function = string_or_empty(fn, "name");
-                            auto args = fn.find("arguments");
-                            if (args != fn.end())
-                                td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
+                            td.id = string_field(tc, "id");
+                            if (const json* fn = object_field(tc, "function")) {
+                                td.function = string_field(*fn, "name");
+                                // Some compatible servers send the arguments as an object: kept as its text.
+                                if (auto args = fn->find("arguments"); args != fn->end() && !args->is_null()) {
+                                    if (!args->is_string() && !args->is_object())
+                                        wrong_field_type("arguments", "a string", *args);
+                                    td.arguments = args->is_string() ? args->get<std::string>() : args->dump();
+                                }
+                            }
                             note_tool_call(std::move(td), c);
                         }
                     }
                 }
-                if (auto fr = choice.find("finish_reason"); fr != choice.end() && fr->is_string())
+                if (const json* fr = typed_field(choice, "finish_reason", json::value_t::string))
                     finish_with(c, fr->get<std::string>());
             }
         }
-        const json* usage = nullptr;
-        if (auto u = j.find("usage"); u != j.end() && u->is_object()) usage = &*u;
+        const json* usage = object_field(j, "usage");
         // Groq reports stream usage under x_groq.usage instead.
-        if (auto xg = j.find("x_groq"); usage == nullptr && xg != j.end() && xg->is_object()) {
-            if (auto u = xg->find("usage"); u != xg->end() && u->is_object()) usage = &*u;
-        }
+        if (const json* xg = usage == nullptr ? object_field(j, "x_groq") : nullptr) usage = object_field(*xg, "usage");
         if (usage != nullptr) {
             c.usage = openai_parse_usage(*usage);
             usage_ = *c.usage;

@@ -63,6 +63,10 @@ std::string string_or_empty(const std::optional<element>& e) {
     return std::string(s);
 }
 
+// Absent, null, or of the given type: what the stream decoder's strict reads (json_fields.hpp typed_field)
+// accept. Anything else is a wrong-shaped event the full path reports.
+bool absent_or(const std::optional<element>& e, element_type type) { return !e || e->is_null() || e->type() == type; }
+
 // json_count: negative integers and non-integers count 0; values beyond int64 are clamped.
 std::int64_t count_of(const std::optional<element>& e) {
     if (!e) return 0;
@@ -112,6 +116,7 @@ bool read_usage(element u, Usage& usage) {
 struct FunctionFields {
     std::string name{};
     std::optional<element> arguments{};
+    bool name_absent_or_string = true;  // what a stream chunk's strict read needs
 };
 
 bool read_function(element fn, FunctionFields& out) {
@@ -119,6 +124,7 @@ bool read_function(element fn, FunctionFields& out) {
     Fields<2> f;
     if (!collect(fn, kFn, f)) return false;
     out.name = string_or_empty(f.values[0]);
+    out.name_absent_or_string = absent_or(f.values[0], element_type::STRING);
     out.arguments = f.values[1];
     return true;
 }
@@ -205,10 +211,15 @@ bool read_chunk_choice(element choice, OpenAIChunkFields& out) {
     Fields<2> f;
     if (!collect(choice, kNames, f)) return false;
     std::string_view s;
-    if (f.values[0] && f.values[0]->is_object()) {  // a delta that is not an object is ignored, as in full
+    if (!absent_or(f.values[0], element_type::OBJECT) || !absent_or(f.values[1], element_type::STRING))
+        return false;  // a wrong-shaped delta or finish_reason: the full path reports it
+    if (f.values[0] && f.values[0]->is_object()) {
         static constexpr std::string_view kDelta[] = {"content", "reasoning_content", "reasoning", "tool_calls"};
         Fields<4> d;
         collect(*f.values[0], kDelta, d);
+        if (!absent_or(d.values[1], element_type::STRING) || !absent_or(d.values[2], element_type::STRING) ||
+            !absent_or(d.values[3], element_type::ARRAY))
+            return false;
         if (d.values[0] && !d.values[0]->is_null()) {
             if (d.values[0]->get_string().get(s)) return false;  // content parts
             out.delta.append(s);
@@ -223,12 +234,13 @@ bool read_chunk_choice(element choice, OpenAIChunkFields& out) {
                 if (!collect(tc, kCall, c)) return false;
                 ToolCallDelta td;
                 if (!index_of(c.values[0], 0, td.index)) return false;
+                if (!absent_or(c.values[1], element_type::STRING)) return false;
                 td.id = string_or_empty(c.values[1]);
-                if (c.values[2]) {
+                if (c.values[2] && !c.values[2]->is_null()) {
                     FunctionFields fn;
-                    if (!read_function(*c.values[2], fn)) return false;
+                    if (!read_function(*c.values[2], fn) || !fn.name_absent_or_string) return false;
                     td.function = std::move(fn.name);
-                    if (fn.arguments) {
+                    if (fn.arguments && !fn.arguments->is_null()) {
                         if (fn.arguments->get_string().get(s)) return false;  // the full path dumps non-strings
                         td.arguments = std::string(s);
                     }
@@ -253,6 +265,10 @@ std::optional<OpenAIChunkFields> openai_parse_chunk_fast(std::string_view data) 
     if (!collect(doc, kNames, f)) return std::nullopt;
     if (f.values[5] && !f.values[5]->is_null()) return std::nullopt;  // an error event: the full path raises it
 
+    // A known field of the wrong type (choices "oops", a numeric id...): the full path reports the event.
+    if (!absent_or(f.values[0], element_type::STRING) || !absent_or(f.values[1], element_type::STRING) ||
+        !absent_or(f.values[2], element_type::ARRAY) || !absent_or(f.values[3], element_type::OBJECT))
+        return std::nullopt;
     OpenAIChunkFields out;
     out.id = string_or_empty(f.values[0]);
     out.model = string_or_empty(f.values[1]);
@@ -274,10 +290,13 @@ std::optional<OpenAIChunkFields> openai_parse_chunk_fast(std::string_view data) 
     std::optional<element> usage;
     if (f.values[3] && f.values[3]->is_object()) {
         usage = f.values[3];
+    } else if (!absent_or(f.values[4], element_type::OBJECT)) {
+        return std::nullopt;
     } else if (f.values[4] && f.values[4]->is_object()) {  // Groq reports stream usage under x_groq.usage
         static constexpr std::string_view kUsage[] = {"usage"};
         Fields<1> g;
         collect(*f.values[4], kUsage, g);
+        if (!absent_or(g.values[0], element_type::OBJECT)) return std::nullopt;
         if (g.values[0] && g.values[0]->is_object()) usage = g.values[0];
     }
     if (usage) {

@@ -17,7 +17,8 @@ public:
     // Consumes a slice of the body; appends any complete chunks. Throws llmgate::Error on bad data
     // or on an error event sent by the provider mid-stream.
     virtual void feed(std::string_view bytes, std::deque<StreamChunk>& out) = 0;
-    // The body ended cleanly. Throws ResponseParseError if the provider's end-of-stream marker never came.
+    // The body ended cleanly. Throws ResponseParseError if the provider's end-of-stream marker never came, or
+    // came after no text, no tool call and no finish reason (no answer is never an empty success).
     virtual void finish(std::deque<StreamChunk>& out) = 0;
 };
 

@@ -186,8 +186,10 @@ TEST(OpenAIStream, ReadsGroqUsageFromXGroq) {
 }
 
 TEST(OpenAIStream, ReadsReasoningDeltas) {
-    auto chunks =
-        decode("data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"thinking...\"}}]}\n\ndata: [DONE]\n\n");
+    // The finish chunk is needed: a stream of reasoning alone, with no finish reason, is no answer.
+    auto chunks = decode(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"thinking...\"}}]}\n\n"
+        "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
     EXPECT_EQ(chunks[0].reasoning, "thinking...");
 }
 

@@ -45,4 +45,14 @@ void stream_cut_short(const std::string& provider, const std::string& model, std
                   .message = "stream ended " + std::string(missing_end) + ": the reply is incomplete"});
 }
 
+void check_stream_answered(const std::string& provider, const std::string& model, std::string_view end,
+                           const std::string& finish_reason, bool saw_output) {
+    if (saw_output || !finish_reason.empty()) return;
+    throw ResponseParseError(ErrorInfo{.provider = provider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = "stream reached " + std::string(end) +
+                                                  " without any content, tool call or finish reason: no answer"});
+}
+
 }  // namespace llmgate::inline v1::detail

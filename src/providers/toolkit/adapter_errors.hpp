@@ -47,4 +47,10 @@ void check_embedding_count(const std::string& provider, const std::string& model
 // ResponseParseError ("stream ended <missing_end>: the reply is incomplete"), never a short answer.
 [[noreturn]] void stream_cut_short(const std::string& provider, const std::string& model, std::string_view missing_end);
 
+// A stream that reached its end marker (`end`: "[DONE]", "message_stop", ...) without a finish reason, any text
+// or any tool call carried no answer at all: a ResponseParseError ("stream reached <end> without any content,
+// tool call or finish reason"), never an empty success.
+void check_stream_answered(const std::string& provider, const std::string& model, std::string_view end,
+                           const std::string& finish_reason, bool saw_output);
+
 }  // namespace llmgate::inline v1::detail

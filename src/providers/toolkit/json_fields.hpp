@@ -53,4 +53,62 @@ inline nlohmann::json* object_at(nlohmann::json& j, const char* key) {
     return const_cast<nlohmann::json*>(object_at(std::as_const(j), key));
 }
 
+// Strict reads of a documented field, for stream events: absent or null means "not sent"; any other type than
+// the documented one is the provider's bad data. They throw json::type_error naming the field, which the
+// decoders turn into ResponseParseError "unexpected stream event shape ('<key>' must be ...)": a value of the
+// wrong type is never read as "not sent", so it cannot become a silently empty answer.
+[[noreturn]] inline void wrong_field_type(const char* key, const char* expected, const nlohmann::json& value) {
+    throw nlohmann::json::type_error::create(
+        302, std::string("'") + key + "' must be " + expected + ", not " + value.type_name(), nullptr);
+}
+
+// `value` itself must be an object (a choice, a candidate, a content block); `key` names it in the error.
+inline void require_object(const nlohmann::json& value, const char* key) {
+    if (!value.is_object()) wrong_field_type(key, "an object", value);
+}
+
+// The value at `key` when it has the type `type`; nullptr when `j` is not an object or the value is absent or
+// null; json::type_error for any other type.
+inline const nlohmann::json* typed_field(const nlohmann::json& j, const char* key, nlohmann::json::value_t type) {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return nullptr;
+    if (it->type() != type) {
+        const char* expected = type == nlohmann::json::value_t::object  ? "an object"
+                               : type == nlohmann::json::value_t::array ? "an array"
+                               : type == nlohmann::json::value_t::string
+                                   ? "a string"
+                                   : (type == nlohmann::json::value_t::boolean ? "a boolean" : "of another type");
+        wrong_field_type(key, expected, *it);
+    }
+    return &*it;
+}
+inline const nlohmann::json* object_field(const nlohmann::json& j, const char* key) {
+    return typed_field(j, key, nlohmann::json::value_t::object);
+}
+// The same in a tree the caller may take strings out of.
+inline nlohmann::json* object_field(nlohmann::json& j, const char* key) {
+    return const_cast<nlohmann::json*>(object_field(std::as_const(j), key));
+}
+inline const nlohmann::json* array_field(const nlohmann::json& j, const char* key) {
+    return typed_field(j, key, nlohmann::json::value_t::array);
+}
+inline nlohmann::json* array_field(nlohmann::json& j, const char* key) {
+    return const_cast<nlohmann::json*>(array_field(std::as_const(j), key));
+}
+inline nlohmann::json* typed_field(nlohmann::json& j, const char* key, nlohmann::json::value_t type) {
+    return const_cast<nlohmann::json*>(typed_field(std::as_const(j), key, type));
+}
+// The string at `key`, "" when absent or null; json::type_error when it is not a string.
+inline std::string string_field(const nlohmann::json& j, const char* key) {
+    const nlohmann::json* s = typed_field(j, key, nlohmann::json::value_t::string);
+    return s != nullptr ? s->get<std::string>() : std::string();
+}
+// A field the event cannot do without: json::type_error when it is absent, null or not a string.
+inline std::string required_string(const nlohmann::json& j, const char* key) {
+    const nlohmann::json* s = typed_field(j, key, nlohmann::json::value_t::string);
+    if (s == nullptr) throw nlohmann::json::type_error::create(302, std::string("'") + key + "' is missing", nullptr);
+    return s->get<std::string>();
+}
+
 }  // namespace llmgate::inline v1::detail

@@ -21,6 +21,7 @@ void SseStreamDecoder::finish(std::deque<StreamChunk>& out) {
     drain(out);
     rethrow_held();
     if (!ended()) stream_cut_short(provider_, model_, ending_.missing_end);
+    check_stream_answered(provider_, model_, ending_.end, finish_reason_, saw_output_);
     check_stream_budget(provider_, model_, finish_reason_, saw_output_, usage_, ending_.budget);
 }
 

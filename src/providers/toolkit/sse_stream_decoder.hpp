@@ -19,13 +19,15 @@ namespace llmgate::inline v1::detail {
 class SseStreamDecoder : public StreamDecoder {
 public:
     void feed(std::string_view bytes, std::deque<StreamChunk>& out) final;
-    // Raises what was held back, then: no end marker → stream_cut_short(missing_end); the budget spent
-    // before any output → check_stream_budget.
+    // Raises what was held back, then: no end marker → stream_cut_short(missing_end); the end marker without
+    // any text, tool call or finish reason → check_stream_answered(end); the budget spent before any output →
+    // check_stream_budget.
     void finish(std::deque<StreamChunk>& out) final;
 
 protected:
     struct Ending {
         std::string_view missing_end;  // "before [DONE]": how a cut-short stream's error says what is missing
+        std::string_view end;          // "[DONE]": how an unanswered stream's error names the end it reached
         OutputBudget budget;
         // An error (an `error` event, bad data) after chunks decoded from the same bytes is held back until
         // the next feed or finish, so the caller takes those chunks first.
