@@ -380,12 +380,12 @@ private:
 
     void block_delta(json& j, std::deque<StreamChunk>& out) {
         const int index = block_index(j);
-        const json& delta = j.at("delta");
+        json& delta = j.at("delta");
         require_object(delta, "delta");
         const std::string type = required_string(delta, "type");
         StreamChunk c = chunk(id_, reply_model_);
         if (type == "text_delta") {
-            c.delta = required_string(delta, "text");
+            read_required_text(delta, "text", c.delta, TextFrom::stream_event);
             note_text(c.delta);
         } else if (type == "input_json_delta") {
             auto b = blocks_.find(index);

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "llmgate/errors.hpp"
@@ -89,6 +90,61 @@ json call_args(const ToolCall& tc) {
     return parsed.is_object() ? parsed : json::object();
 }
 
+// A saved part whose text was large is kept without it (the text is the message's content already):
+// {"llmgate_text_bytes": N} stands for the N bytes of content it held, and is put back before sending.
+constexpr const char* kMovedTextBytes = "llmgate_text_bytes";
+
+// A plain text part (no thought, no signature) with at least kEventTextMovedFrom bytes of text: that size,
+// else 0. Its text is moved into the message rather than held twice.
+std::size_t movable_text_size(const json& part) {
+    if (!part.is_object() || part.contains("thoughtSignature") || part.contains("thought")) return 0;
+    auto t = part.find("text");
+    if (t == part.end() || !t->is_string()) return 0;
+    const std::size_t n = t->get_ref<const std::string&>().size();
+    return n >= kEventTextMovedFrom ? n : 0;
+}
+
+// The part as saved for replay, after read_part took `moved` bytes of text out of it.
+json saved_part(const json& part, std::size_t moved) {
+    json saved = part;
+    if (moved > 0) {
+        saved.erase("text");
+        saved[kMovedTextBytes] = moved;
+    }
+    return saved;
+}
+
+// The saved parts with every moved text put back from the message's text, which holds the texts of all
+// plain text parts in order; nullopt when that text no longer matches them (the caller changed it).
+std::optional<json> with_moved_text(const json& saved, const std::string& content) {
+    json parts = json::array();
+    std::size_t at = 0;
+    for (const auto& p : saved) {
+        json part = p;
+        if (part.is_object()) {
+            if (auto n = part.find(kMovedTextBytes); n != part.end()) {
+                if (!n->is_number_unsigned() || n->get<std::size_t>() > content.size() - at) return std::nullopt;
+                const std::size_t len = n->get<std::size_t>();
+                part.erase(kMovedTextBytes);
+                part["text"] = content.substr(at, len);
+                at += len;
+            } else if (auto t = part.find("text"); t != part.end() && t->is_string() && part.value("thought", json()) != true) {
+                const std::string& kept = t->get_ref<const std::string&>();
+                if (content.compare(at, kept.size(), kept) != 0) return std::nullopt;
+                at += kept.size();
+            }
+        }
+        parts.push_back(std::move(part));
+    }
+    if (at != content.size()) return std::nullopt;
+    return parts;
+}
+
+bool has_moved_text(const json& parts) {
+    return std::any_of(parts.begin(), parts.end(),
+                       [](const json& p) { return p.is_object() && p.contains(kMovedTextBytes); });
+}
+
 // The parts saved from the reply that produced this assistant message, when it carried anything a rebuild would
 // lose (thoughtSignature, thought parts, the API's call ids): the API wants them back verbatim.
 const json* saved_parts(const Message& m) {
@@ -101,7 +157,11 @@ const json* saved_parts(const Message& m) {
 }
 
 json model_parts(const Message& m) {
-    if (const json* saved = saved_parts(m)) return *saved;
+    if (const json* saved = saved_parts(m)) {
+        if (!has_moved_text(*saved)) return *saved;
+        if (auto parts = with_moved_text(*saved, m.text())) return std::move(*parts);
+        // The message's text was changed since the reply: send what it says now, without the saved parts.
+    }
     json parts = json::array();
     // History is always `parts` (the key python llmgate < 0.8.3 got wrong).
     if (std::string text = m.text(); !text.empty()) parts.push_back({{"text", text}});
@@ -337,9 +397,12 @@ private:
                         for (auto& part : *parts) {
                             // Each functionCall part is a whole call: it gets the next index, so parallel calls
                             // spread over several events stay separate calls.
-                            replay_ = read_part(part, c.delta, c.reasoning, calls, calls_seen_, &c.tool_call_deltas) ||
+                            const std::size_t moved = movable_text_size(part);
+                            replay_ = read_part(part, c.delta, c.reasoning, calls, calls_seen_, &c.tool_call_deltas,
+                                                moved > 0) ||
                                       replay_;
-                            stream_parts_.push_back(part);  // kept so signatures can be replayed next turn
+                            // Kept so signatures can be replayed next turn; a large text only by its size.
+                            stream_parts_.push_back(saved_part(part, moved));
                         }
                         for (auto& call : calls) calls_.push_back(std::move(call));
                     }
@@ -581,12 +644,17 @@ CompletionResponse gemini_parse_chat(const std::string& model, std::string body)
             if (auto content = cand.find("content"); content != cand.end() && content->is_object()) {
                 if (auto p = content->find("parts"); p != content->end() && p->is_array()) parts = &*p;
             }
-            // Parts that must be replayed are kept whole, so their text is copied; otherwise it is moved out.
+            // Parts that must be replayed are saved; their text moves into the content all the same, except
+            // small texts, which are copied (a saved part then keeps its text).
             const bool keep_parts = std::any_of(parts->begin(), parts->end(), part_needs_replay);
-            if (keep_parts) choice.message.provider_data = json{{"gemini", {{"parts", *parts}}}};
-            for (auto& part : *parts)
+            json saved = json::array();
+            for (auto& part : *parts) {
+                const std::size_t moved = keep_parts ? movable_text_size(part) : 0;
                 read_part(part, text, choice.message.reasoning, choice.message.tool_calls, position, nullptr,
-                          !keep_parts);
+                          !keep_parts || moved > 0);
+                if (keep_parts) saved.push_back(saved_part(part, moved));
+            }
+            if (keep_parts) choice.message.provider_data = json{{"gemini", {{"parts", std::move(saved)}}}};
             choice.message.content = std::move(text);
             choice.finish_reason =
                 gemini_finish_reason(string_or_empty(cand, "finishReason"), !choice.message.tool_calls.empty());

@@ -37,16 +37,12 @@ constexpr OutputBudget kBudget{.name = "num_predict (max_tokens)", .reason = "do
 // message.content / message.thinking: a string, or absent/null; anything else is not Ollama's reply.
 // A buffered reply's text is moved out of its tree (the reply keeps its body text as raw); a stream line's
 // is moved only when large (read_event_string), since the chunk keeps the line's tree as raw.
-enum class From { reply, stream_line };
-std::string text_field(json& j, const char* key, From from) {
+std::string text_field(json& j, const char* key, TextFrom from) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return {};
     if (!it->is_string()) throw json::type_error::create(302, std::string(key) + " must be a string", nullptr);
     std::string out;
-    if (from == From::reply)
-        take_string(*it, out);
-    else
-        read_event_string(*it, out);
+    move_text(*it, out, from);
     return out;
 }
 
@@ -261,8 +257,8 @@ private:
         // line is an error, never skipped; unknown fields are fine.
         c.model = string_field(j, "model");
         if (json* m = object_field(j, "message")) {
-            c.delta = text_field(*m, "content", From::stream_line);
-            c.reasoning = text_field(*m, "thinking", From::stream_line);
+            c.delta = text_field(*m, "content", TextFrom::stream_event);
+            c.reasoning = text_field(*m, "thinking", TextFrom::stream_event);
             saw_output_ = saw_output_ || !c.delta.empty();
             if (const json* tcs = array_field(*m, "tool_calls")) {
                 // Each call arrives whole in one line: one delta per call, with the next free index.
@@ -566,8 +562,8 @@ CompletionResponse ollama_parse_chat(const std::string& model, std::string body)
         if (msg == j.end() || !msg->is_object()) parse_failure(kProvider, model, "reply has no message", body);
         Choice choice;
         choice.message.role = "assistant";
-        choice.message.content = text_field(*msg, "content", From::reply);
-        choice.message.reasoning = text_field(*msg, "thinking", From::reply);
+        choice.message.content = text_field(*msg, "content", TextFrom::reply);
+        choice.message.reasoning = text_field(*msg, "thinking", TextFrom::reply);
         if (auto tcs = msg->find("tool_calls"); tcs != msg->end() && tcs->is_array()) {
             int index = 0;
             for (const auto& tc : *tcs) {

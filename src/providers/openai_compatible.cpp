@@ -44,10 +44,10 @@ void read_content(const json& content, std::string& text, std::string& reasoning
     }
 }
 
-// The same, taking a string content's buffer instead of copying it (a reply's tree is read once).
-void read_content(json& content, std::string& text, std::string& reasoning) {
+// The same, taking a string content's buffer instead of copying it where `from` allows (move_text).
+void read_content(json& content, std::string& text, std::string& reasoning, TextFrom from) {
     if (content.is_string())
-        take_string(content, text);
+        move_text(content, text, from);
     else
         read_content(std::as_const(content), text, reasoning);
 }
@@ -227,14 +227,14 @@ private:
         StreamChunk c = chunk();
         c.id = string_field(j, "id");
         c.model = string_field(j, "model");
-        if (const json* choices = array_field(j, "choices")) {
-            for (const auto& choice : *choices) {
+        if (json* choices = array_field(j, "choices")) {
+            for (auto& choice : *choices) {
                 require_object(choice, "choices[]");
                 // StreamChunk describes the first choice; n > 1 streams are not split out.
                 if (json_index(choice, "index", 0) != 0) continue;
-                if (const json* d = object_field(choice, "delta")) {
+                if (json* d = object_field(choice, "delta")) {
                     if (auto content = d->find("content"); content != d->end())
-                        read_content(*content, c.delta, c.reasoning);
+                        read_content(*content, c.delta, c.reasoning, TextFrom::stream_event);
                     note_text(c.delta);
                     // DeepSeek-style "reasoning_content"; Groq's and OpenRouter's "reasoning".
                     for (const char* key : {"reasoning_content", "reasoning"}) c.reasoning += string_field(*d, key);
@@ -380,7 +380,7 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, std::stri
             choice.message.role = role != msg.end() && role->is_string() ? role->get<std::string>() : "assistant";
             std::string text;
             if (auto content = msg.find("content"); content != msg.end())
-                read_content(*content, text, choice.message.reasoning);
+                read_content(*content, text, choice.message.reasoning, TextFrom::reply);
             read_reasoning(msg, choice.message.reasoning);
             choice.message.content = std::move(text);
             // A structured-output refusal arrives instead of content (openai-python

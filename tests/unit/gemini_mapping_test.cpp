@@ -373,3 +373,46 @@ TEST(GeminiErrors, BadKeyAnsweredWith400IsAnAuthError) {
         gemini_raise_error("m", 400, {}, R"({"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}})"),
         ProviderAPIError);
 }
+
+// A large text next to a thought signature: the text moves into the message (never held twice), the saved
+// part keeps only its size, and the next turn sends the parts exactly as they came; if the caller changed
+// the message's text, the next turn sends the text as it is now.
+TEST(GeminiReply, ALargeTextSavedForReplayIsHeldOnceAndSentBackWhole) {
+    const std::string big(100 * 1024, 'b');
+    const json parts = json::array({json{{"text", "thinking..."}, {"thought", true}},
+                                    json{{"text", "small "}},
+                                    json{{"text", big}, {"thoughtSignature", "sig-big"}},
+                                    json{{"text", big + "!"}}});
+    const std::string reply =
+        json{{"candidates", json::array({json{{"content", {{"role", "model"}, {"parts", parts}}}, {"finishReason", "STOP"}}})}}
+            .dump();
+    auto expect_replayed = [&](const Message& m) {
+        const json saved = m.provider_data["gemini"]["parts"];
+        ASSERT_EQ(saved.size(), 4u);
+        EXPECT_FALSE(saved[3].contains("text")) << "the large plain text is saved again";
+        EXPECT_EQ(saved[3]["llmgate_text_bytes"], big.size() + 1);
+        const json sent = gemini_chat_body(chat({Message::user("x"), m, Message::user("y")}))["contents"][1]["parts"];
+        EXPECT_EQ(sent, parts);
+        Message edited = m;
+        edited.content = std::string("edited");
+        const json resent = gemini_chat_body(chat({Message::user("x"), edited}))["contents"][1]["parts"];
+        EXPECT_EQ(resent, json::parse(R"([{"text":"edited"}])"));
+    };
+    const CompletionResponse r = gemini_parse_chat("gemini-2.5-flash", reply);
+    EXPECT_EQ(r.text(), "small " + big + big + "!");
+    expect_replayed(r.choices[0].message);
+
+    // Streamed: the same parts over three events, the message assembled from the chunks.
+    auto chunks = decode(sse(candidate_event(json::array({parts[0], parts[1]}))) +
+                         sse(candidate_event(json::array({parts[2]}))) +
+                         sse(candidate_event(json::array({parts[3]}), "STOP")));
+    Message m = Message::assistant("");
+    std::string text;
+    for (const auto& c : chunks) {
+        text += c.delta;
+        if (!c.provider_data.is_null()) m.provider_data = c.provider_data;
+    }
+    m.content = text;
+    EXPECT_EQ(text, "small " + big + big + "!");
+    expect_replayed(m);
+}

@@ -49,6 +49,16 @@ inline void read_event_string(nlohmann::json& value, std::string& out) {
         out += value.get_ref<const std::string&>();
 }
 
+// Where a string is read from: a buffered reply (its body is kept as raw, so its tree's strings are always
+// taken) or a stream event (kept as the chunk's raw, so only large strings are taken).
+enum class TextFrom { reply, stream_event };
+inline void move_text(nlohmann::json& value, std::string& out, TextFrom from) {
+    if (from == TextFrom::reply)
+        take_string(value, out);
+    else
+        read_event_string(value, out);
+}
+
 inline nlohmann::json* object_at(nlohmann::json& j, const char* key) {
     return const_cast<nlohmann::json*>(object_at(std::as_const(j), key));
 }
@@ -109,6 +119,13 @@ inline std::string required_string(const nlohmann::json& j, const char* key) {
     const nlohmann::json* s = typed_field(j, key, nlohmann::json::value_t::string);
     if (s == nullptr) throw nlohmann::json::type_error::create(302, std::string("'") + key + "' is missing", nullptr);
     return s->get<std::string>();
+}
+
+// required_string, appending to `out` and moving the string out of the tree as `from` allows (move_text).
+inline void read_required_text(nlohmann::json& j, const char* key, std::string& out, TextFrom from) {
+    nlohmann::json* s = typed_field(j, key, nlohmann::json::value_t::string);
+    if (s == nullptr) throw nlohmann::json::type_error::create(302, std::string("'") + key + "' is missing", nullptr);
+    move_text(*s, out, from);
 }
 
 }  // namespace llmgate::inline v1::detail
