@@ -329,10 +329,11 @@ private:
             }
         } else if (event == "contentBlockDelta") {
             const std::int64_t block = json_index(payload, "contentBlockIndex", 0);
-            const json* delta_field = object_field(payload, "delta");
-            const json delta = delta_field != nullptr ? *delta_field : json::object();
-            if (const json* t = typed_field(delta, "text", json::value_t::string)) {
-                c.delta = t->get<std::string>();
+            json no_delta = json::object();
+            json* delta_field = object_field(payload, "delta");
+            json& delta = delta_field != nullptr ? *delta_field : no_delta;  // a reference: no copy of the text
+            if (json* t = typed_field(delta, "text", json::value_t::string)) {
+                move_text(*t, c.delta, TextFrom::stream_event);
                 saw_output_ = saw_output_ || !c.delta.empty();
                 emit = true;
             }

@@ -164,18 +164,19 @@ private:
         // content-end, tool-call-end, citation-start/end, debug and unknown types carry nothing unified: their
         // fields are not read, whatever their shape.
         if (!reads(type)) return;
-        const json* delta = object_field(j, "delta");
-        const json* message = delta != nullptr ? object_field(*delta, "message") : nullptr;
+        json* delta = object_field(j, "delta");
+        json* message = delta != nullptr ? object_field(*delta, "message") : nullptr;
 
         if (type == "message-start") {
             id_ = string_field(j, "id");
             out.push_back(chunk(id_, model_, std::move(j)));
         } else if (type == "content-start" || type == "content-delta") {
             // delta.message.content is {text} or {thinking}; content-start usually carries "" and its type.
-            const json* content = message != nullptr ? object_field(*message, "content") : nullptr;
+            json* content = message != nullptr ? object_field(*message, "content") : nullptr;
             if (content == nullptr) return;
             StreamChunk c = chunk(id_, model_);
-            c.delta = string_field(*content, "text");
+            if (json* text = typed_field(*content, "text", json::value_t::string))
+                move_text(*text, c.delta, TextFrom::stream_event);
             c.reasoning = string_field(*content, "thinking");
             if (c.delta.empty() && c.reasoning.empty()) return;
             note_text(c.delta);

@@ -20,8 +20,7 @@ public:
         if (!c.id.empty()) response_.id = c.id;
         if (!c.model.empty()) response_.model = c.model;
         if (!c.provider.empty()) response_.provider = c.provider;
-        text_ += c.delta;
-        reasoning_ += c.reasoning;
+        // The text is taken later, by keep_text, once the caller is done with the chunk.
         for (const auto& d : c.tool_call_deltas) tools_.add(d);
         if (!c.tool_calls.empty()) final_tools_ = c.tool_calls;
         if (!c.finish_reason.empty()) response_.finish_reason = c.finish_reason;
@@ -31,17 +30,23 @@ public:
         // Stream hands over each chunk's raw with keep_raw() once the caller has moved past it.
     }
 
-    // The raw event of a chunk the caller is done with: only the last one is kept, so memory stays flat.
-    void keep_raw(RawJson&& raw) { last_raw_ = std::move(raw); }
+    // A chunk the caller is done with: its text is moved here, not copied, so a large streamed answer is
+    // held once while the caller reads it (in the chunk) and once after (here), never twice at a time
+    // besides the caller's own copy; and only its raw event is kept of the last one, so memory stays flat.
+    void keep(StreamChunk&& c) {
+        append(text_, std::move(c.delta));
+        append(reasoning_, std::move(c.reasoning));
+        if (!c.raw.empty()) last_raw_ = std::move(c.raw);
+    }
 
-    // `latest` is the raw event of the chunk the caller is looking at now, if any.
-    CompletionResponse build(const RawJson* latest) const {
+    // `current` is the chunk the caller is looking at now, if any (not yet kept).
+    CompletionResponse build(const StreamChunk* current) const {
         CompletionResponse r = response_;
-        r.raw = latest != nullptr && !latest->empty() ? *latest : last_raw_;
+        r.raw = current != nullptr && !current->raw.empty() ? current->raw : last_raw_;
         Choice choice;
         choice.message.role = "assistant";
-        choice.message.content = text_;
-        choice.message.reasoning = reasoning_;
+        choice.message.content = current != nullptr ? text_ + current->delta : text_;
+        choice.message.reasoning = current != nullptr ? reasoning_ + current->reasoning : reasoning_;
         choice.message.tool_calls = final_tools_.empty() ? tools_.build() : final_tools_;
         choice.message.provider_data = provider_data_;
         choice.finish_reason = r.finish_reason;
@@ -50,6 +55,13 @@ public:
     }
 
 private:
+    static void append(std::string& to, std::string&& piece) {
+        if (to.empty())
+            to = std::move(piece);
+        else
+            to += piece;
+    }
+
     CompletionResponse response_;
     std::string text_;
     std::string reasoning_;
@@ -82,8 +94,9 @@ std::optional<StreamChunk> Stream::next() {
 }
 
 void Stream::advance() {
-    // The caller has moved past the current chunk: keep its raw event (moved, not copied) for response().
-    if (current_ && !current_->raw.empty()) accumulator_->keep_raw(std::move(current_->raw));
+    // The caller has moved past the current chunk: keep its text and raw event (moved, not copied) for
+    // response().
+    if (current_) accumulator_->keep(std::move(*current_));
     if (finished_ || !source_) {
         current_.reset();
         finished_ = true;
@@ -105,6 +118,6 @@ void Stream::advance() {
     }
 }
 
-CompletionResponse Stream::response() const { return accumulator_->build(current_ ? &current_->raw : nullptr); }
+CompletionResponse Stream::response() const { return accumulator_->build(current_ ? &*current_ : nullptr); }
 
 }  // namespace llmgate::inline v1

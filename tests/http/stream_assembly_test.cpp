@@ -64,3 +64,22 @@ TEST_F(StreamAssembly, ResponseRawIsTheNewestEvent) {
 }
 
 }  // namespace
+
+namespace {
+
+// response() while iterating is everything received so far, the chunk being looked at included; the
+// Stream takes each chunk's text only once the caller has moved past it (so a large answer is not held
+// twice while the caller reads it), and the caller's chunk still holds its delta meanwhile.
+TEST_F(StreamAssembly, ResponseSoFarIncludesTheChunkBeingLookedAt) {
+    server.enqueue(fake::stream_text({"Hel", "lo", " world"}));
+    auto s = stream("gpt-4o-mini", hello());
+    std::string so_far;
+    for (const auto& c : s) {
+        so_far += c.delta;
+        EXPECT_EQ(s.response().text(), so_far);
+    }
+    EXPECT_EQ(s.response().text(), "Hello world");
+    EXPECT_EQ(s.response().text(), "Hello world");  // response() leaves the stream as it was
+}
+
+}  // namespace
