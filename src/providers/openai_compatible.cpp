@@ -9,6 +9,7 @@
 #include "llmgate/errors.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/openai_body_text.hpp"
+#include "providers/openai_fast_embeddings.hpp"
 #include "providers/openai_fast_reply.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
@@ -16,6 +17,7 @@
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
 #include "util/base64.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -404,6 +406,14 @@ std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, 
 }
 
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, std::string body) {
+    // A large reply of float lists takes the fast path (no tree of millions of numbers); anything unusual,
+    // and every small reply, the mapper below.
+    if (body.size() >= kLeanParseFrom) {
+        if (auto fast = openai_parse_embeddings_fast(provider, body)) {
+            fast->raw = RawJson::from_text(std::move(body));
+            return std::move(*fast);
+        }
+    }
     const json j = reply_object(provider, "", body);
     EmbeddingResponse r;
     r.provider = provider;

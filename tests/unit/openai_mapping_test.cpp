@@ -5,6 +5,8 @@
 
 #include "llmgate/errors.hpp"
 #include "providers/openai_compatible.hpp"
+#include "providers/openai_fast_embeddings.hpp"
+#include "util/json_parse.hpp"
 
 using namespace llmgate;
 using namespace llmgate::detail;
@@ -226,3 +228,53 @@ TEST(OpenAIStream, EmptyStreamCutByLengthIsAnIncompleteResponse) {
         "[DONE]\n\n");
     EXPECT_EQ(chunks.back().finish_reason, "length");
 }
+
+namespace llmgate::detail {
+namespace {
+
+// A large float-list reply takes the simdjson fast path (no tree of numbers) and maps exactly as the full
+// mapper: order by index, model, usage. Anything unusual declines to the full mapper.
+TEST(OpenAIEmbeddingsFastPath, ALargeReplyMapsAsTheFullMapperDoes) {
+    std::string body = R"({"object":"list","data":[)";
+    std::vector<std::vector<double>> expected(40);
+    for (int i = 39; i >= 0; --i) {  // sent in reverse order: the index decides
+        body += i == 39 ? "{" : ",{";
+        body += R"("object":"embedding","index":)" + std::to_string(i) + R"(,"embedding":[)";
+        for (int d = 0; d < 300; ++d) {
+            const double v = (i * 300 + d) / 1e4 - 0.5;
+            expected[static_cast<std::size_t>(i)].push_back(v);
+            body += (d ? "," : "") + nlohmann::json(v).dump();
+        }
+        body += "]}";
+    }
+    body += R"(],"model":"text-embedding-3-large","usage":{"prompt_tokens":80,"total_tokens":80}})";
+    ASSERT_GE(body.size(), kLeanParseFrom);
+    body.reserve(body.size() + 64);
+    ASSERT_TRUE(openai_parse_embeddings_fast("openai", body).has_value());
+    const EmbeddingResponse r = openai_parse_embeddings("openai", body);
+    EXPECT_EQ(r.embeddings, expected);
+    EXPECT_EQ(r.model, "text-embedding-3-large");
+    EXPECT_EQ(r.usage.prompt_tokens, 80);
+    EXPECT_EQ(r.raw["data"][0]["index"], 39);  // raw is the body as received
+
+    // Declines: base64, an unknown key, a key twice, a non-number, trailing text, no padding.
+    auto declines = [](std::string text) {
+        text.reserve(text.size() + 64);
+        return !openai_parse_embeddings_fast("openai", text).has_value();
+    };
+    EXPECT_TRUE(declines(R"({"data":[{"index":0,"embedding":"AACAPw=="}]})"));
+    EXPECT_TRUE(declines(R"({"data":[{"index":0,"embedding":[1]}],"error":null})"));
+    EXPECT_TRUE(declines(R"({"data":[{"index":0,"embedding":[1],"embedding":[2]}]})"));
+    EXPECT_TRUE(declines(R"({"data":[{"index":0,"embedding":[1,"x"]}]})"));
+    EXPECT_TRUE(declines(R"({"data":[{"index":-1,"embedding":[1]}]})"));
+    EXPECT_TRUE(declines(R"({"data":[{"index":0,"embedding":[1]}]} x)"));
+    EXPECT_FALSE(declines(R"({"data":[{"index":0,"embedding":[1]}]})"));
+    std::string tight = R"({"data":[{"index":0,"embedding":[1]}]})";
+    tight.shrink_to_fit();
+    if (tight.capacity() - tight.size() < 64) {
+        EXPECT_FALSE(openai_parse_embeddings_fast("openai", tight).has_value());
+    }
+}
+
+}  // namespace
+}  // namespace llmgate::detail
