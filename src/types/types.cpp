@@ -3,7 +3,10 @@
 #include "llmgate/arguments.hpp"
 #include "llmgate/errors.hpp"
 
+#include <atomic>
+#include <cstring>
 #include <mutex>
+#include <new>
 #include <ostream>
 
 namespace llmgate::inline v1 {
@@ -55,18 +58,42 @@ json part_to_json(const ContentPart& p) {
 
 }  // namespace
 
-// A reply kept as text. `value` is written once, inside call_once, and only read after it: the once_flag
-// is what makes concurrent first reads from several threads (copies share this) safe.
+// A reply kept as text: this header, then the text's bytes, in one allocation. `value` is written once,
+// inside call_once, and only read after it: the once_flag is what makes concurrent first reads from
+// several threads (copies share this) safe.
 struct RawJson::Text {
-    explicit Text(std::string t) : text(std::move(t)) {}
-    std::string text;
+    std::atomic<std::size_t> refs{1};
+    std::size_t size = 0;
     mutable std::once_flag parsed;
     mutable json value;
+
+    std::string_view text() const noexcept { return {reinterpret_cast<const char*>(this + 1), size}; }
+
+    static Text* make(std::string_view text) {
+        void* block = ::operator new(sizeof(Text) + text.size());
+        Text* t = ::new (block) Text;
+        t->size = text.size();
+        if (!text.empty()) std::memcpy(reinterpret_cast<char*>(t + 1), text.data(), text.size());
+        return t;
+    }
+    static void unref(Text* t) noexcept {
+        if (t->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+        t->~Text();
+        ::operator delete(static_cast<void*>(t));
+    }
 };
 
-RawJson RawJson::from_text(std::string text) {
+RawJson::TextRef::TextRef(const TextRef& other) noexcept : text_(other.text_) {
+    if (text_) text_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+RawJson::TextRef::~TextRef() {
+    if (text_) Text::unref(text_);
+}
+
+RawJson RawJson::from_text(std::string_view text) {
     RawJson r;
-    r.text_ = std::make_shared<const Text>(std::move(text));
+    r.text_ = TextRef(Text::make(text));
     return r;
 }
 
@@ -74,7 +101,8 @@ const json& RawJson::get() const {
     if (!text_) return value_;
     const Text& t = *text_;
     std::call_once(t.parsed, [&t] {
-        json v = json::parse(t.text, nullptr, false);
+        const std::string_view text = t.text();
+        json v = json::parse(text.begin(), text.end(), nullptr, false);
         if (!v.is_discarded()) t.value = std::move(v);  // not JSON: stays null
     });
     return t.value;
@@ -105,7 +133,7 @@ bool RawJson::contains(std::string_view key) const {
 }
 
 std::string RawJson::dump(int indent) const {
-    if (text_ && indent < 0) return text_->text;
+    if (text_ && indent < 0) return std::string(text_->text());
     return get().dump(indent);
 }
 
