@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -111,8 +112,13 @@ public:
     RawJson(std::nullptr_t) {}  // NOLINT: `raw = nullptr` clears it, as it did when raw was a json
     // Implicit on purpose: `chunk.raw = std::move(j)` keeps working; stored inline, no extra allocation.
     RawJson(json value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-    // Kept as text; parsed once, on first read. Text that is not JSON reads as null.
-    static RawJson from_text(std::string text);
+    // Kept as text (a copy, in one allocation with its bookkeeping); parsed once, on first read. Text that
+    // is not JSON reads as null.
+    static RawJson from_text(std::string_view text);
+    static RawJson from_text(const char* text) { return from_text(std::string_view(text)); }
+    // The same, taking the string itself when it is large (64 KiB or more) instead of copying it: a
+    // 200 MB reply body then exists once.
+    static RawJson from_text(std::string&& text);
 
     // The value (null when empty). The first read of a text raw parses it; later reads are free.
     const json& get() const;
@@ -139,9 +145,32 @@ public:
     friend std::ostream& operator<<(std::ostream& os, const RawJson& r);
 
 private:
-    struct Text;  // src/types/types.cpp: the text, a once_flag, the parsed value
+    struct Text;  // src/types/types.cpp: a count, a once_flag, the parsed value, then the text's bytes
+    // Shares one Text between copies, as a shared_ptr would, but a held reply is then a single block of
+    // about its own size: no control block and no separate string buffer (a batch keeps 10,000 of them).
+    class TextRef {
+    public:
+        TextRef() = default;
+        explicit TextRef(Text* text) noexcept : text_(text) {}
+        TextRef(const TextRef& other) noexcept;
+        TextRef(TextRef&& other) noexcept : text_(std::exchange(other.text_, nullptr)) {}
+        TextRef& operator=(TextRef other) noexcept {
+            std::swap(text_, other.text_);
+            return *this;
+        }
+        ~TextRef();
+        const Text* get() const noexcept { return text_; }
+        const Text& operator*() const noexcept { return *text_; }
+        const Text* operator->() const noexcept { return text_; }
+        explicit operator bool() const noexcept { return text_ != nullptr; }
+        void reset() noexcept { TextRef().swap(*this); }
+        void swap(TextRef& other) noexcept { std::swap(text_, other.text_); }
+
+    private:
+        Text* text_ = nullptr;
+    };
     json value_{};
-    std::shared_ptr<const Text> text_{};  // copies share it; immutable apart from the one parse
+    TextRef text_{};  // copies share it; immutable apart from the one parse
 };
 
 struct Choice {

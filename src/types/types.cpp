@@ -2,8 +2,12 @@
 #include "llmgate/types.hpp"
 #include "llmgate/arguments.hpp"
 #include "llmgate/errors.hpp"
+#include "util/json_parse.hpp"
 
+#include <atomic>
+#include <cstring>
 #include <mutex>
+#include <new>
 #include <ostream>
 #include <utility>
 
@@ -56,18 +60,63 @@ json part_to_json(const ContentPart& p) {
 
 }  // namespace
 
-// A reply kept as text. `value` is written once, inside call_once, and only read after it: the once_flag
-// is what makes concurrent first reads from several threads (copies share this) safe.
+// A reply kept as text: this header, then the text's bytes, in one allocation (a large text taken over
+// whole instead stays in its own string). `value` is written once,
+// inside call_once, and only read after it: the once_flag is what makes concurrent first reads from
+// several threads (copies share this) safe.
 struct RawJson::Text {
-    explicit Text(std::string t) : text(std::move(t)) {}
-    std::string text;
+    std::atomic<std::size_t> refs{1};
+    std::size_t size = 0;
+    std::string* owned = nullptr;  // a large text taken over whole; else the bytes follow this header
     mutable std::once_flag parsed;
     mutable json value;
+
+    std::string_view text() const noexcept {
+        if (owned != nullptr) return *owned;
+        return {reinterpret_cast<const char*>(this + 1), size};
+    }
+
+    static Text* make(std::string_view text) {
+        void* block = ::operator new(sizeof(Text) + text.size());
+        Text* t = ::new (block) Text;
+        t->size = text.size();
+        if (!text.empty()) std::memcpy(reinterpret_cast<char*>(t + 1), text.data(), text.size());
+        return t;
+    }
+    static Text* make(std::string&& text) {
+        Text* t = make(std::string_view());
+        t->owned = new std::string(std::move(text));
+        t->size = t->owned->size();
+        return t;
+    }
+    static void unref(Text* t) noexcept {
+        if (t->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+        delete t->owned;
+        t->~Text();
+        ::operator delete(static_cast<void*>(t));
+    }
 };
 
-RawJson RawJson::from_text(std::string text) {
+RawJson::TextRef::TextRef(const TextRef& other) noexcept : text_(other.text_) {
+    if (text_) text_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+RawJson::TextRef::~TextRef() {
+    if (text_) Text::unref(text_);
+}
+
+RawJson RawJson::from_text(std::string_view text) {
     RawJson r;
-    r.text_ = std::make_shared<const Text>(std::move(text));
+    r.text_ = TextRef(Text::make(text));
+    return r;
+}
+
+RawJson RawJson::from_text(std::string&& text) {
+    // Below this, one block with the header is worth the copy (a batch keeps thousands of small replies).
+    constexpr std::size_t kTakenFrom = 64 * 1024;
+    if (text.size() < kTakenFrom) return from_text(std::string_view(text));
+    RawJson r;
+    r.text_ = TextRef(Text::make(std::move(text)));
     return r;
 }
 
@@ -75,7 +124,9 @@ const json& RawJson::get() const {
     if (!text_) return value_;
     const Text& t = *text_;
     std::call_once(t.parsed, [&t] {
-        json v = json::parse(t.text, nullptr, false);
+        // A large text goes through the lean parse (no doubling token buffer), in place when it is its own
+        // string with the padding simdjson reads past the end.
+        json v = t.owned != nullptr ? detail::parse_json(*t.owned) : detail::parse_json(t.text());
         if (!v.is_discarded()) t.value = std::move(v);  // not JSON: stays null
     });
     return t.value;
@@ -106,7 +157,7 @@ bool RawJson::contains(std::string_view key) const {
 }
 
 std::string RawJson::dump(int indent) const {
-    if (text_ && indent < 0) return text_->text;
+    if (text_ && indent < 0) return std::string(text_->text());
     return get().dump(indent);
 }
 

@@ -329,6 +329,41 @@ TEST(BatchOffline, MockProviderErrorsAreCollected) {
     EXPECT_EQ(result.errors[0].error_type, "RateLimitError");
 }
 
+// A list's requests are sent from their place in it and destroyed there one by one as they go (batch
+// frees the list's pages as it empties): each must be destroyed exactly once, sent or never started.
+TEST(BatchOffline, AListsRequestsAreEachDestroyedOnceWhetherSentOrNot) {
+    auto witness = std::make_shared<int>(0);
+    auto requests = [&](std::size_t n, std::size_t failing) {
+        std::vector<CompletionRequest> out;
+        for (std::size_t i = 0; i < n; ++i) {
+            CompletionRequest r{"mock/m", {Message::user("req-" + std::to_string(i))}, {}};
+            r.options.fallback_on = [witness](const Error&) { return false; };  // holds a count per request
+            if (i == failing) r.options.extra = {{"mock_error", "rate_limit"}};
+            out.push_back(std::move(r));
+        }
+        return out;
+    };
+    auto settled = [&] {  // replies still on their way (after fail_fast) hold their request's options
+        for (int i = 0; i < 500 && witness.use_count() > 1; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        return witness.use_count();
+    };
+
+    auto all = batch(requests(3000, 3000), {.max_concurrency = 16});
+    ASSERT_EQ(all.successful, 3000u);
+    for (std::size_t i = 0; i < 3000; i += 499)
+        EXPECT_EQ(all.results[i]->text(), "Mock reply to: req-" + std::to_string(i));
+    EXPECT_EQ(settled(), 1);
+
+    EXPECT_THROW(batch(requests(3000, 100), {.max_concurrency = 4, .fail_fast = true}), RateLimitError);
+    EXPECT_EQ(settled(), 1);  // the ~2,900 never started too
+
+    auto mixed = batch(json::array({{{"model", "mock/m"}, {"messages", "not messages"}},
+                                    {{"model", "mock/m"}, {"messages", {{{"role", "user"}, {"content", "ok"}}}}}}));
+    EXPECT_EQ(mixed.failed, 1u);
+    EXPECT_EQ(mixed.results[1]->text(), "Mock reply to: ok");
+}
+
 TEST(BatchOffline, DictShapeMapsPythonOptionNames) {
     auto r = completion_request_from_json(json::parse(R"({
         "model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}],
