@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/openai_compatible.hpp"
+#include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -60,8 +61,13 @@ bool read_item(od::value v, int position, std::pair<std::int64_t, std::vector<do
             if (seen_embedding || !ok(value.get_array().get(numbers))) return false;  // base64: the full path
             seen_embedding = true;
             for (auto element : numbers) {
+                od::value number;
                 double d = 0;
-                if (!ok(element.get_double().get(d))) return false;
+                if (!ok(element.get(number))) return false;
+                const std::string_view token = number.raw_json_token();
+                if (!ok(number.get_double().get(d))) return false;
+                // simdjson 3.0.1 misreads numbers of more than 19 digits (json_parse.hpp): strtod's value.
+                if (long_number(token) && !read_double(token, d)) return false;
                 out.second.push_back(d);
             }
         } else {

@@ -3,9 +3,11 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 namespace llmgate::inline v1::detail {
@@ -139,6 +141,34 @@ bool is_json_number(std::string_view token) {
 bool convert_number(od::value& v, json& out) {
     const std::string_view token = v.raw_json_token();
     if (!is_json_number(token)) return false;
+    if (long_number(token)) {
+        // An integer that fits 64 bits stays an integer, as nlohmann keeps it; anything else is a double.
+        std::string_view digits = token;
+        while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\t' || digits.back() == '\n' ||
+                                   digits.back() == '\r'))
+            digits.remove_suffix(1);
+        if (digits.find_first_of(".eE") == std::string_view::npos) {
+            if (digits.front() == '-') {
+                std::int64_t i = 0;
+                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
+                if (ec == std::errc() && end == digits.data() + digits.size()) {
+                    out = i;
+                    return true;
+                }
+            } else {
+                std::uint64_t u = 0;
+                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u);
+                if (ec == std::errc() && end == digits.data() + digits.size()) {
+                    out = u;
+                    return true;
+                }
+            }
+        }
+        double d = 0;
+        if (!read_double(token, d)) return false;
+        out = d;
+        return true;
+    }
     od::number n;
     if (v.get_number().get(n) == simdjson::SUCCESS) {
         switch (n.get_number_type()) {
@@ -240,7 +270,26 @@ json discarded() { return json(json::value_t::discarded); }
 
 }  // namespace
 
+bool long_number(std::string_view token) {
+    std::size_t digits = 0;
+    for (char c : token) {
+        if (c == 'e' || c == 'E') break;
+        if (c >= '0' && c <= '9' && ++digits > 19) return true;
+    }
+    return false;
+}
+
+bool read_double(std::string_view token, double& out) {
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r'))
+        token.remove_suffix(1);
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), out);
+    return ec == std::errc() && end == token.data() + token.size() && std::isfinite(out);
+}
+
 json parse_json_lean(std::string_view text, std::size_t capacity) {
+    // nlohmann's lexer takes a NUL byte outside a string for the end of the input (and one inside a string
+    // for an error); simdjson reads on. No real reply holds one: such a text gets nlohmann's own answer.
+    if (std::memchr(text.data(), '\0', text.size()) != nullptr) return json::parse(text, nullptr, false);
     // A document's parser holds buffers sized for it; one made per large text is freed with it, so a
     // 200 MB reply leaves nothing behind once parsed.
     od::parser parser(text.size());

@@ -38,6 +38,21 @@ TEST(JsonParse, ValuesAndNumberTypesMatchNlohmann) {
     EXPECT_TRUE(j["d"].is_number_float());
 }
 
+// simdjson 3.0.1's On-Demand API misreads numbers of more than 19 digits (0.1 and twenty 1s as 0.00043);
+// the lean parse reads them itself, as nlohmann does: 64-bit integers stay integers, the rest strtod's double.
+TEST(JsonParse, NumbersOfManyDigitsMatchNlohmann) {
+    expect_same_as_nlohmann(R"([0.111111111111111111111111111111111111111111125, 0.1111111111111111111111e3,
+        12345678901234567890, 123456789012345678901, -1234567890123456789, -12345678901234567890,
+        18446744073709551615, 3.14159265358979323846264338327950288])");
+    EXPECT_DOUBLE_EQ(lean("[0.111111111111111111111111]")[0].get<double>(), 0.111111111111111111111111);
+}
+
+// nlohmann ends the input at a NUL byte outside a string and rejects one inside; the lean parse agrees.
+TEST(JsonParse, ANulByteIsReadAsNlohmannReadsIt) {
+    expect_same_as_nlohmann(std::string("{}\0 x", 5));
+    expect_same_as_nlohmann(std::string("{\"a\":\"b\0\"}", 10));
+}
+
 TEST(JsonParse, EscapesAndUnicodeMatchNlohmann) {
     expect_same_as_nlohmann(R"(["\u00e9\ud83d\ude00\n\t\"\\\/\b\f\r", "é😀", "\u0000"])");
     EXPECT_EQ(lean(R"(["\ud83d\ude00"])")[0], "\xF0\x9F\x98\x80");
