@@ -176,7 +176,7 @@ public:
 private:
     bool ended() const override { return done_; }
 
-    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
+    void on_event(SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (done_) return;  // nothing after [DONE] belongs to this reply
         if (ev.data.compare(0, 6, "[DONE]") == 0) {
             done_ = true;
@@ -202,8 +202,9 @@ private:
         out.push_back(map(j));
     }
 
-    // The fast path's fields applied exactly as map() applies a parsed event.
-    StreamChunk apply(OpenAIChunkFields f, const std::string& data) {
+    // The fast path's fields applied exactly as map() applies a parsed event. The event's data becomes the
+    // chunk's raw (moved, not copied), last.
+    StreamChunk apply(OpenAIChunkFields f, std::string& data) {
         StreamChunk c = chunk();
         c.id = std::move(f.id);
         c.model = std::move(f.model);
@@ -216,7 +217,7 @@ private:
             c.usage = f.usage;
             usage_ = *f.usage;
         }
-        c.raw = RawJson::from_text(data);
+        c.raw = RawJson::from_text(std::move(data));
         return c;
     }
 
