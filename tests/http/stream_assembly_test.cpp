@@ -82,6 +82,36 @@ TEST_F(StreamAssembly, ACallerSlowerThanTheServerGetsEveryDeltaInOrder) {
     EXPECT_EQ(s.response().text(), expected);
 }
 
+// The same through astream: the event loop's stream holds back past 1 MiB not yet taken, and the bytes
+// it is handed again after resuming count once against max_response_bytes.
+TEST_F(StreamAssembly, AnAsyncCallerSlowerThanTheServerGetsEveryDeltaInOrder) {
+    std::vector<std::string> pieces;
+    std::string expected;
+    for (int i = 0; i < 40000; ++i) {
+        pieces.push_back(std::to_string(i) + ",");
+        expected += pieces.back();
+    }
+    Reply r = fake::stream_text(pieces);
+    std::string joined;
+    for (const auto& c : r.chunks) joined += c;
+    ASSERT_GT(joined.size(), 4u * 1024u * 1024u);
+    r.chunks = {joined};
+    server.enqueue(r);
+
+    Options options;
+    options.max_response_bytes = joined.size() + 4096;
+    Stream s = astream("gpt-4o-mini", hello(), options).get();
+    std::string text;
+    std::size_t deltas = 0;
+    for (const auto& c : s) {
+        if (deltas == 1 || deltas == 10000) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        if (!c.delta.empty()) ++deltas;
+        text += c.delta;
+    }
+    EXPECT_EQ(deltas, pieces.size());
+    EXPECT_EQ(text, expected);
+}
+
 // response().raw is the raw JSON of the newest event: while iterating, the chunk being looked at; after
 // the loop, the last event (here the usage-only event that include_usage adds).
 TEST_F(StreamAssembly, ResponseRawIsTheNewestEvent) {
