@@ -19,10 +19,12 @@ namespace {
 constexpr std::size_t kShortEvents = 200;
 constexpr int kSamples = 20;  // RSS is read after the warm-up and then every 5% of the work
 
-// v[0] first sample after the warm-up, v[1] last, v[2] max, v[3] min (MiB); v[4] what the run is allowed
-// to keep (MiB: the long stream's answer text); v[5] the sample taken before the warm-up.
-Metrics rss_summary(const std::vector<double>& samples, double before, double kept_mib, const Clock& t,
+// v[0] first sample after the warm-up, v[1] last, v[2] max, v[3] min (MiB) of RSS less what the run
+// was allowed to keep at that sample (`kept`: the long stream's answer text so far; none otherwise);
+// v[4] what it kept at the end; v[5] the sample taken before the warm-up.
+Metrics rss_summary(const std::vector<double>& samples, std::vector<double> kept, double before, const Clock& t,
                     const char* what) {
+    kept.resize(samples.size(), 0.0);
     std::printf("%s RSS MiB before warm-up %.2f, then:", what, before);
     for (double s : samples) std::printf(" %.2f", s);
     std::printf(" | %.3f s wall %.3f s CPU | load %s\n", t.wall_s, t.cpu_s, load_average().c_str());
@@ -31,11 +33,13 @@ Metrics rss_summary(const std::vector<double>& samples, double before, double ke
               .cpu_s = t.cpu_s,
               .peak_rss_mib = peak_rss_mib(),
               .max_threads = static_cast<double>(thread_count())};
+    std::vector<double> beyond(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) beyond[i] = samples[i] - kept[i];
     m.v[0] = samples.front();
     m.v[1] = samples.back();
-    m.v[2] = *std::max_element(samples.begin(), samples.end());
-    m.v[3] = *std::min_element(samples.begin(), samples.end());
-    m.v[4] = kept_mib;
+    m.v[2] = *std::max_element(beyond.begin(), beyond.end());
+    m.v[3] = *std::min_element(beyond.begin(), beyond.end());
+    m.v[4] = kept.back();
     m.v[5] = before;
     return m;
 }
@@ -51,17 +55,22 @@ Metrics one_long_stream(const std::string& long_url, long chunks_wanted) {
     llmgate::Options options;
     options.api_base = long_url + "/v1";
     const long every = std::max(1L, chunks_wanted / kSamples);
-    std::vector<double> samples;
+    std::vector<double> samples, kept;
     long chunks = 0;
+    std::size_t text_bytes = 0;  // what the Stream has kept of the answer so far
     const Clock start = now();
     auto stream = llmgate::stream(kLongModel, messages, options);
     for (const auto& chunk : stream) {
-        if (!chunk.delta.empty() && ++chunks % every == 0) samples.push_back(rss_mib());
+        text_bytes += chunk.delta.size();
+        if (!chunk.delta.empty() && ++chunks % every == 0) {
+            samples.push_back(rss_mib());
+            kept.push_back(static_cast<double>(text_bytes) / (1024.0 * 1024.0));
+        }
     }
     const Clock t = since(start);
     if (chunks != chunks_wanted) throw std::runtime_error("long stream: wrong chunk count " + std::to_string(chunks));
-    const double answer_mib = static_cast<double>(stream.response().text().size()) / (1024.0 * 1024.0);
-    return rss_summary(samples, before, answer_mib, t, "one long stream:");
+    if (stream.response().text().size() != text_bytes) throw std::runtime_error("long stream: answer text lost");
+    return rss_summary(samples, kept, before, t, "one long stream:");
 }
 
 // `streams` streams of 200 events; warm-up: a short call and 20 streams.
@@ -78,7 +87,7 @@ Metrics many_streams(long streams) {
         for (const auto& chunk : llmgate::stream(kModel, messages)) (void)chunk;
         if (s % every == 0) samples.push_back(rss_mib());
     }
-    return rss_summary(samples, before, 0, since(start), "many streams:");
+    return rss_summary(samples, {}, before, since(start), "many streams:");
 }
 
 // `calls` sequential non-streamed completions, each answer read and dropped; warm-up: 200 calls.
@@ -97,7 +106,7 @@ Metrics many_calls(long calls) {
     }
     const Clock t = since(start);
     if (text == 0) throw std::runtime_error("calls: no text");
-    return rss_summary(samples, before, 0, t, "calls:");
+    return rss_summary(samples, {}, before, t, "calls:");
 }
 
 // A fresh process (forked before anything touched curl or llmgate): first call, then a second one.
@@ -162,7 +171,7 @@ int main(int argc, char** argv) try {
         if (m.v[4] > 0) {  // the long stream keeps its answer's text: what grows beyond it is the leak
             row(name, "RSS first→last sample MiB (answer text kept: " + fmt(m.v[4], 2) + ")",
                 fmt(m.v[0], 2) + " → " + fmt(m.v[1], 2), "-", "-", "growth ≈ answer text");
-            row(name, "max−min after warm-up, less the answer text MiB", fmt(spread - m.v[4], 2), "-", "-",
+            row(name, "max−min after warm-up of RSS less the text kept so far MiB", fmt(spread, 2), "-", "-",
                 "≤ 2 MiB");
         } else {
             row(name, "RSS first→last sample MiB", fmt(m.v[0], 2) + " → " + fmt(m.v[1], 2), "-", "-",
