@@ -70,6 +70,15 @@ inline double rss_mib() { return static_cast<double>(proc_status("VmRSS")) / 102
 inline double peak_rss_mib() { return static_cast<double>(proc_status("VmHWM")) / 1024.0; }
 inline long thread_count() { return proc_status("Threads"); }
 
+// The 1-, 5- and 15-minute load averages as /proc/loadavg gives them: the machine is shared, so each
+// measurement is printed with the load it ran under.
+inline std::string load_average() {
+    std::ifstream f("/proc/loadavg");
+    std::string a, b, c;
+    f >> a >> b >> c;
+    return a + " " + b + " " + c;
+}
+
 // ---------------------------------------------------------------- statistics
 
 inline double median(std::vector<double> v) {

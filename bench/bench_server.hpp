@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,6 +59,37 @@ inline int start_openai_server(std::size_t stream_events, std::size_t long_strea
     });
     return server->port();
 }
+
+// ---------------------------------------------------------------- generated long stream
+
+namespace generated_detail {
+
+// The events of openai_stream_of(events, model), made as they are written: `head` (the role event), the
+// text events repeating `cycle` (pieces() repeats every ten words), then `tail` (finish, usage, [DONE]).
+struct StreamShape {
+    std::string head;
+    std::vector<std::string> cycle;
+    std::string tail;
+    std::size_t text_events = 0;
+};
+
+inline StreamShape stream_shape(std::size_t events, const std::string& model) {
+    const std::size_t text_events = events > 3 ? events - 3 : 1;
+    const testing::Reply ten = openai_stream_of(13, model);  // role, ten words, finish, usage, [DONE]
+    StreamShape shape{.head = ten.chunks.front(), .cycle = {}, .tail = {}, .text_events = text_events};
+    shape.cycle.assign(ten.chunks.begin() + 1, ten.chunks.begin() + 11);
+    for (auto it = ten.chunks.begin() + 11; it != ten.chunks.end(); ++it) shape.tail += *it;
+    // The usage event counts this stream's text events, not the ten of the template.
+    const std::string counted = "\"completion_tokens\":" + std::to_string(text_events) + ",";
+    const std::string total = "\"total_tokens\":" + std::to_string(text_events + 10);
+    if (auto p = shape.tail.find("\"completion_tokens\":10,"); p != std::string::npos)
+        shape.tail.replace(p, std::strlen("\"completion_tokens\":10,"), counted);
+    if (auto p = shape.tail.find("\"total_tokens\":20"); p != std::string::npos)
+        shape.tail.replace(p, std::strlen("\"total_tokens\":20"), total);
+    return shape;
+}
+
+}  // namespace generated_detail
 
 // ---------------------------------------------------------------- timestamping SSE server
 
@@ -132,6 +164,62 @@ inline void serve(int fd, int events, int gap_us) {
 }
 
 }  // namespace latency_detail
+
+inline int listen_loopback() {
+    int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(lfd, 128) != 0)
+        throw std::runtime_error("bench server: bind/listen failed");
+    return lfd;
+}
+
+inline int port_of(int lfd) {
+    sockaddr_in addr{};
+    socklen_t len = sizeof addr;
+    getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
+    return ntohs(addr.sin_port);
+}
+
+// One long OpenAI stream per request, whatever is asked (thread per connection, keep-alive, chunked SSE,
+// framed as the latency server's): FakeServer builds every reply in advance, and a million events would
+// be ~200 MB in the server, copied again for each request. Written as made, 64 KiB per chunk. Returns
+// the port.
+inline int start_generated_stream_server(std::size_t events, const std::string& model) {
+    auto shape = std::make_shared<const generated_detail::StreamShape>(generated_detail::stream_shape(events, model));
+    const int lfd = listen_loopback();
+    std::thread([lfd, shape] {
+        for (;;) {
+            int fd = ::accept(lfd, nullptr, nullptr);
+            if (fd < 0) continue;
+            std::thread([fd, shape] {
+                using latency_detail::write_all;
+                using latency_detail::write_chunk;
+                std::string request, out;
+                while (latency_detail::read_request(fd, request)) {
+                    bool ok = write_all(
+                        fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+                    out = shape->head;
+                    for (std::size_t i = 0; i < shape->text_events && ok; ++i) {
+                        out += shape->cycle[i % shape->cycle.size()];
+                        if (out.size() >= 64 * 1024) {
+                            ok = write_chunk(fd, out);
+                            out.clear();
+                        }
+                    }
+                    out += shape->tail;
+                    if (!ok || !write_chunk(fd, out) || !write_all(fd, "0\r\n\r\n")) break;
+                }
+                ::close(fd);
+            }).detach();
+        }
+    }).detach();
+    return port_of(lfd);
+}
 
 // Thread per connection, HTTP/1.1 keep-alive, chunked SSE. Returns the port.
 inline int start_latency_server(int events, int gap_us) {

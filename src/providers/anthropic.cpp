@@ -292,7 +292,7 @@ private:
         int tool_index = -1;  // for tool_use blocks: the ToolCallDelta index of this call
     };
 
-    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
+    void on_event(SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (stopped_) return;  // nothing after message_stop belongs to this reply
         if (ev.event == "ping" && ev.data.empty()) return;
         json j = event_object(ev);

@@ -155,7 +155,7 @@ private:
     // (cohere-python parses the data's "type", core/pydantic_utilities.py parse_sse_obj). The fields read are
     // checked for their documented types (types/streamed_chat_response_v2.py and the *_event_delta*.py types
     // it names): a wrong-shaped event is an error, never skipped.
-    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
+    void on_event(SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (ended_) return;  // nothing after message-end belongs to this reply ("data: [DONE]" included)
         if (ev.data.empty() || ev.data == "[DONE]") return;
         json j = event_object(ev);

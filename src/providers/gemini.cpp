@@ -368,7 +368,7 @@ public:
 private:
     bool ended() const override { return !finish_reason_.empty(); }
 
-    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
+    void on_event(SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (ev.data.empty()) return;
         json j = parse_json(ev.data);
         if (j.is_discarded() || !(j.is_object() || j.is_array())) fail("malformed stream event", ev.data);

@@ -178,7 +178,7 @@ public:
 private:
     bool ended() const override { return done_; }
 
-    void on_event(const SseEvent& ev, std::deque<StreamChunk>& out) override {
+    void on_event(SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (done_) return;  // nothing after [DONE] belongs to this reply
         if (ev.data.compare(0, 6, "[DONE]") == 0) {
             done_ = true;
@@ -186,7 +186,7 @@ private:
         }
         // The usual event takes the fast path; errors, unusual shapes and malformed events the full one.
         if (auto fast = fast_path_ ? openai_parse_chunk_fast(ev.data) : std::nullopt) {
-            out.push_back(apply(std::move(*fast), ev.data));
+            apply(*fast, ev.data, out);
             return;
         }
         json j = event_object(ev);
@@ -204,22 +204,29 @@ private:
         out.push_back(map(j));
     }
 
-    // The fast path's fields applied exactly as map() applies a parsed event.
-    StreamChunk apply(OpenAIChunkFields f, const std::string& data) {
-        StreamChunk c = chunk();
-        c.id = std::move(f.id);
-        c.model = std::move(f.model);
-        c.delta = std::move(f.delta);
-        c.reasoning = std::move(f.reasoning);
-        note_text(c.delta);
-        for (auto& td : f.tool_call_deltas) note_tool_call(std::move(td), c);
-        if (f.finish_reason) finish_with(c, std::move(*f.finish_reason));
-        if (f.usage) {
-            c.usage = f.usage;
-            usage_ = *f.usage;
+    // The fast path's fields applied exactly as map() applies a parsed event, to a chunk made in place at
+    // the end of `out` (a StreamChunk is a large struct: every move of it costs, on every event). The
+    // event's data becomes the chunk's raw (moved, not copied), last.
+    void apply(OpenAIChunkFields& f, std::string& data, std::deque<StreamChunk>& out) {
+        StreamChunk& c = out.emplace_back();
+        try {
+            c.provider = provider_;  // as chunk() labels it
+            c.id = std::move(f.id);
+            c.model = std::move(f.model);
+            c.delta = std::move(f.delta);
+            c.reasoning = std::move(f.reasoning);
+            note_text(c.delta);
+            for (auto& td : f.tool_call_deltas) note_tool_call(std::move(td), c);
+            if (f.finish_reason) finish_with(c, std::move(*f.finish_reason));
+            if (f.usage) {
+                c.usage = f.usage;
+                usage_ = *f.usage;
+            }
+            c.raw = RawJson::from_text(std::move(data));
+        } catch (...) {
+            out.pop_back();  // a chunk that failed is not handed out half made
+            throw;
         }
-        c.raw = RawJson::from_text(data);
-        return c;
     }
 
     // Every field read is checked for its documented type (openai-python types/chat/chat_completion_chunk.py):

@@ -354,18 +354,20 @@ void AsyncTransfer::on_headers_complete() {
 }
 
 std::size_t AsyncTransfer::on_body(const char* data, std::size_t n) {
-    if (exceeds_limit(n)) return 0;
     if (!channel_) {
+        if (exceeds_limit(n)) return 0;
         buffer_.append(data, n);
         return n;
     }
     std::lock_guard lock(channel_->mutex);
     if (channel_->buffer.size() >= kStreamBufferLimit) {
-        // libcurl hands these same bytes again after unpause, so they are not stored now.
+        // libcurl hands these same bytes again after unpause, so they are not stored (or counted
+        // against max_response_bytes) now.
         channel_->paused = true;
         hold_idle_clock();  // waiting for our own consumer is not provider silence
         return CURL_WRITEFUNC_PAUSE;
     }
+    if (exceeds_limit(n)) return 0;
     channel_->buffer.append(data, n);
     channel_->cv.notify_one();
     return n;

@@ -1,31 +1,51 @@
 // Server-Sent Events framing, incremental and allocation-light.
 #include "transport/sse.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 namespace llmgate::inline v1::detail {
+
+namespace {
+
+// The index of the first `c` in bytes at or after `from`, or bytes.size().
+std::size_t find_from(std::string_view bytes, std::size_t from, char c) {
+    const void* at = std::memchr(bytes.data() + from, c, bytes.size() - from);
+    return at != nullptr ? static_cast<std::size_t>(static_cast<const char*>(at) - bytes.data()) : bytes.size();
+}
+
+}  // namespace
 
 void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
     if (bytes.empty()) return;  // keeps a pending CR's "skip the next LF" for the next real slice
-    std::size_t i = 0;
-    if (skip_lf_ && bytes.front() == '\n') i = 1;
+    std::size_t start = 0;
+    if (skip_lf_ && bytes.front() == '\n') start = 1;
     skip_lf_ = false;
-    std::size_t start = i;
-    for (; i < bytes.size(); ++i) {
-        const char c = bytes[i];
-        if (c != '\n' && c != '\r') continue;
+    // Line ends are found with memchr, a word or a vector at a time, instead of a byte at a time. The
+    // next LF and the next CR are each searched again only once a line has passed them, so a stream with
+    // only one kind of line end is still read once.
+    std::size_t next_lf = find_from(bytes, start, '\n');
+    std::size_t next_cr = find_from(bytes, start, '\r');
+    while (start < bytes.size()) {
+        if (next_lf < start) next_lf = find_from(bytes, start, '\n');
+        if (next_cr < start) next_cr = find_from(bytes, start, '\r');
+        const std::size_t end = std::min(next_lf, next_cr);
+        if (end == bytes.size()) break;  // no line end in the rest: carried to the next slice
+        const std::string_view text = bytes.substr(start, end - start);
         if (partial_.empty()) {
-            line(bytes.substr(start, i - start), out);
+            line(text, out);
         } else {
-            partial_.append(bytes.substr(start, i - start));
+            partial_.append(text);
             carried_line(out);
         }
-        if (c == '\r') {
-            if (i + 1 < bytes.size()) {
-                if (bytes[i + 1] == '\n') ++i;
+        start = end + 1;
+        if (bytes[end] == '\r') {
+            if (start < bytes.size()) {
+                if (bytes[start] == '\n') ++start;
             } else {
                 skip_lf_ = true;
             }
         }
-        start = i + 1;
     }
     if (start < bytes.size()) partial_.append(bytes.substr(start));
 }

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "transport/event_loop.hpp"
@@ -60,13 +61,28 @@ class PulledTransfer final : public Transfer {
 public:
     using Transfer::Transfer;
     std::string& pending() { return body_buffer(); }
+    // Whether libcurl holds the body back until the reader has taken what is pending (it then hands the
+    // held bytes again); clears it.
+    bool take_paused() { return std::exchange(paused_, false); }
 
 protected:
     std::size_t on_body(const char* data, std::size_t n) override {
+        // One curl_multi_perform reads whatever the socket holds: when the server is ahead of a slow
+        // caller, megabytes. Past this much not yet taken, libcurl keeps the rest in the socket, as the
+        // event loop's streams do (event_loop.cpp), so a long stream's memory stays flat.
+        if (body_buffer().size() >= kPendingLimit) {
+            paused_ = true;
+            hold_idle_clock();  // waiting for our own caller is not provider silence
+            return CURL_WRITEFUNC_PAUSE;
+        }
         if (exceeds_limit(n)) return 0;
         body_buffer().append(data, n);
         return n;
     }
+
+private:
+    static constexpr std::size_t kPendingLimit = 64 * 1024;
+    bool paused_ = false;
 };
 
 class SyncBodyReader final : public BodyReader {
@@ -89,6 +105,10 @@ public:
     const HttpRequest& request() const { return transfer_.request(); }
 
     bool read(std::string& out) override {
+        if (transfer_.take_paused()) {
+            transfer_.restart_idle_clock();
+            curl_easy_pause(session_->easy(), CURLPAUSE_CONT);  // may hand the held bytes over at once
+        }
         pump_until([this] { return !transfer_.pending().empty(); });
         if (!transfer_.pending().empty()) {
             if (out.empty())

@@ -26,10 +26,12 @@ void SseStreamDecoder::finish(std::deque<StreamChunk>& out) {
 }
 
 void SseStreamDecoder::drain(std::deque<StreamChunk>& out) {
+    // The events are taken out first (an error drops the rest of them); the emptied list then goes back,
+    // so the next feed's events fill it without growing a new one (a feed holds a few dozen).
     std::vector<SseEvent> events;
     events.swap(events_);
     const std::size_t before = out.size();
-    for (const auto& ev : events) {
+    for (auto& ev : events) {
         try {
             reading_shape(provider_, model_, ev.data, "stream event", [&] { on_event(ev, out); });
         } catch (const Error&) {
@@ -38,6 +40,8 @@ void SseStreamDecoder::drain(std::deque<StreamChunk>& out) {
             return;
         }
     }
+    events.clear();
+    if (events.capacity() <= kKeptEvents) events_.swap(events);
 }
 
 void SseStreamDecoder::rethrow_held() {

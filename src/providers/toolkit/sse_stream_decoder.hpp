@@ -37,8 +37,9 @@ protected:
         : provider_(std::move(provider)), model_(std::move(model)), ending_(ending) {}
 
     // One event. A json::exception it throws is the provider's bad data: ResponseParseError "unexpected
-    // stream event shape (...)".
-    virtual void on_event(const SseEvent& event, std::deque<StreamChunk>& out) = 0;
+    // stream event shape (...)". The event is the decoder's own: a chunk may take its data as its raw
+    // (only once nothing can throw any more, since an error quotes the data).
+    virtual void on_event(SseEvent& event, std::deque<StreamChunk>& out) = 0;
     // Whether the provider's end of stream (its marker, or a finish reason) has come.
     virtual bool ended() const = 0;
 
@@ -54,6 +55,7 @@ protected:
 
     const std::string provider_;
     const std::string model_;
+    static constexpr std::size_t kKeptEvents = 256;  // a longer list of decoded events is not kept for reuse
     ToolCallAssembler assembler_;
     bool saw_output_ = false;  // any text or tool call
     std::string finish_reason_;
