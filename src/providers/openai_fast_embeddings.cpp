@@ -17,6 +17,7 @@
 
 #include "providers/openai_compatible.hpp"
 #include "util/json_parse.hpp"
+#include "util/ondemand_parser.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -81,10 +82,10 @@ bool read_item(od::value v, int position, std::pair<std::int64_t, std::vector<do
 
 std::optional<EmbeddingResponse> openai_parse_embeddings_fast(const std::string& provider, const std::string& body) {
     if (body.capacity() - body.size() < simdjson::SIMDJSON_PADDING) return std::nullopt;
-    // A parser per reply: its buffers are sized for the document and freed with it.
-    od::parser parser(body.size());
+    OnDemandParser parser(body.size());
+    if (!parser) return std::nullopt;
     od::document doc;
-    if (!ok(parser.iterate(simdjson::padded_string_view(body.data(), body.size(), body.capacity())).get(doc)))
+    if (!ok(parser.get().iterate(simdjson::padded_string_view(body.data(), body.size(), body.capacity())).get(doc)))
         return std::nullopt;
     od::object top;
     if (!ok(doc.get_object().get(top))) return std::nullopt;

@@ -1,6 +1,8 @@
 // The lean JSON parse: simdjson On-Demand walks the text, and each value is built once in the json tree.
 #include "util/json_parse.hpp"
 
+#include "util/ondemand_parser.hpp"
+
 #include <simdjson.h>
 
 #include <charconv>
@@ -290,11 +292,10 @@ json parse_json_lean(std::string_view text, std::size_t capacity) {
     // nlohmann's lexer takes a NUL byte outside a string for the end of the input (and one inside a string
     // for an error); simdjson reads on. No real reply holds one: such a text gets nlohmann's own answer.
     if (std::memchr(text.data(), '\0', text.size()) != nullptr) return json::parse(text, nullptr, false);
-    // A document's parser holds buffers sized for it; one made per large text is freed with it, so a
-    // 200 MB reply leaves nothing behind once parsed.
-    od::parser parser(text.size());
+    OnDemandParser parser(text.size());
+    if (!parser) return json::parse(text, nullptr, false);  // no memory for simdjson's index: the slow way
     od::document doc;
-    if (parser.iterate(simdjson::padded_string_view(text.data(), text.size(), capacity)).get(doc) !=
+    if (parser.get().iterate(simdjson::padded_string_view(text.data(), text.size(), capacity)).get(doc) !=
         simdjson::SUCCESS)
         return discarded();
     json out;
