@@ -65,10 +65,10 @@ bool read_item(od::value v, int position, std::pair<std::int64_t, std::vector<do
                 od::value number;
                 double d = 0;
                 if (!ok(element.get(number))) return false;
+                // Read from the token: simdjson 3.0.1's On-Demand number readers misread long mantissas
+                // (json_parse.hpp); from_chars gives strtod's value, as nlohmann's.
                 const std::string_view token = number.raw_json_token();
-                if (!ok(number.get_double().get(d))) return false;
-                // simdjson 3.0.1 misreads numbers of more than 19 digits (json_parse.hpp): strtod's value.
-                if (long_number(token) && !read_double(token, d)) return false;
+                if (!is_json_number(token) || !read_double(token, d)) return false;
                 out.second.push_back(d);
             }
         } else {

@@ -16,6 +16,8 @@ namespace llmgate::inline v1::detail {
 namespace {
 
 namespace od = simdjson::ondemand;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
 using nlohmann::json;
 
 // Deeper documents are refused (recursion here is one frame per level); no provider reply comes close.
@@ -108,95 +110,34 @@ bool unescape_string(std::string_view token, std::string& out) {
     return true;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Whether `token` (trailing whitespace allowed) is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-// simdjson's On-Demand number readers are lenient about some forms (a leading zero) that nlohmann rejects.
-bool is_json_number(std::string_view token) {
-    std::size_t i = 0;
-    const std::size_t n = token.size();
-    if (i < n && token[i] == '-') ++i;
-    if (i >= n || !is_digit(token[i])) return false;
-    if (token[i] == '0') {
-        ++i;
-    } else {
-        while (i < n && is_digit(token[i])) ++i;
-    }
-    if (i < n && token[i] == '.') {
-        ++i;
-        if (i >= n || !is_digit(token[i])) return false;
-        while (i < n && is_digit(token[i])) ++i;
-    }
-    if (i < n && (token[i] == 'e' || token[i] == 'E')) {
-        ++i;
-        if (i < n && (token[i] == '+' || token[i] == '-')) ++i;
-        if (i >= n || !is_digit(token[i])) return false;
-        while (i < n && is_digit(token[i])) ++i;
-    }
-    while (i < n && (token[i] == ' ' || token[i] == '\t' || token[i] == '\n' || token[i] == '\r')) ++i;
-    return i == n;
-}
-
 // A number with nlohmann's types: non-negative integers unsigned, negative ones signed, integers beyond
-// 64 bits and everything else double. A float beyond double's range is an error, as nlohmann's
-// "number overflow" is.
+// 64 bits and everything else double; a float beyond double's range is an error, as nlohmann's "number
+// overflow" is. Read from the token with from_chars (correctly rounded, as nlohmann's strtod), never with
+// simdjson's On-Demand number readers, which 3.0.1 gets wrong for long mantissas (json_parse.hpp).
 bool convert_number(od::value& v, json& out) {
-    const std::string_view token = v.raw_json_token();
+    std::string_view token = v.raw_json_token();
     if (!is_json_number(token)) return false;
-    if (long_number(token)) {
-        // An integer that fits 64 bits stays an integer, as nlohmann keeps it; anything else is a double.
-        std::string_view digits = token;
-        while (!digits.empty() && (digits.back() == ' ' || digits.back() == '\t' || digits.back() == '\n' ||
-                                   digits.back() == '\r'))
-            digits.remove_suffix(1);
-        if (digits.find_first_of(".eE") == std::string_view::npos) {
-            if (digits.front() == '-') {
-                std::int64_t i = 0;
-                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
-                if (ec == std::errc() && end == digits.data() + digits.size()) {
-                    out = i;
-                    return true;
-                }
-            } else {
-                std::uint64_t u = 0;
-                const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), u);
-                if (ec == std::errc() && end == digits.data() + digits.size()) {
-                    out = u;
-                    return true;
-                }
+    while (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r')
+        token.remove_suffix(1);
+    if (token.find_first_of(".eE") == std::string_view::npos) {
+        if (token.front() == '-') {
+            std::int64_t i = 0;
+            const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
+            if (ec == std::errc() && end == token.data() + token.size()) {
+                out = i;
+                return true;
+            }
+        } else {
+            std::uint64_t u = 0;
+            const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), u);
+            if (ec == std::errc() && end == token.data() + token.size()) {
+                out = u;
+                return true;
             }
         }
-        double d = 0;
-        if (!read_double(token, d)) return false;
-        out = d;
-        return true;
     }
-    od::number n;
-    if (v.get_number().get(n) == simdjson::SUCCESS) {
-        switch (n.get_number_type()) {
-            case od::number_type::signed_integer:
-                if (n.get_int64() >= 0 && (token.empty() || token.front() != '-'))
-                    out = static_cast<std::uint64_t>(n.get_int64());
-                else
-                    out = n.get_int64();
-                return true;
-            case od::number_type::unsigned_integer:
-                out = n.get_uint64();
-                return true;
-            case od::number_type::floating_point_number:
-                out = n.get_double();
-                return true;
-        }
-    }
-    // What simdjson declines (an integer beyond 64 bits, an exponent past double's range) nlohmann reads
-    // with strtod: a double, infinite when out of range. The token is already known to be a JSON number.
-    std::string number(token);
-    while (!number.empty() && (number.back() == ' ' || number.back() == '\t' || number.back() == '\n' ||
-                               number.back() == '\r'))
-        number.pop_back();
-    char* end = nullptr;
-    const double d = std::strtod(number.c_str(), &end);
-    if (end != number.c_str() + number.size() || !std::isfinite(d)) return false;
+    double d = 0;
+    if (!read_double(token, d)) return false;
     out = d;
     return true;
 }
@@ -272,13 +213,30 @@ json discarded() { return json(json::value_t::discarded); }
 
 }  // namespace
 
-bool long_number(std::string_view token) {
-    std::size_t digits = 0;
-    for (char c : token) {
-        if (c == 'e' || c == 'E') break;
-        if (c >= '0' && c <= '9' && ++digits > 19) return true;
+// Whether `token` (trailing whitespace allowed) is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view token) {
+    std::size_t i = 0;
+    const std::size_t n = token.size();
+    if (i < n && token[i] == '-') ++i;
+    if (i >= n || !is_digit(token[i])) return false;
+    if (token[i] == '0') {
+        ++i;
+    } else {
+        while (i < n && is_digit(token[i])) ++i;
     }
-    return false;
+    if (i < n && token[i] == '.') {
+        ++i;
+        if (i >= n || !is_digit(token[i])) return false;
+        while (i < n && is_digit(token[i])) ++i;
+    }
+    if (i < n && (token[i] == 'e' || token[i] == 'E')) {
+        ++i;
+        if (i < n && (token[i] == '+' || token[i] == '-')) ++i;
+        if (i >= n || !is_digit(token[i])) return false;
+        while (i < n && is_digit(token[i])) ++i;
+    }
+    while (i < n && (token[i] == ' ' || token[i] == '\t' || token[i] == '\n' || token[i] == '\r')) ++i;
+    return i == n;
 }
 
 bool read_double(std::string_view token, double& out) {

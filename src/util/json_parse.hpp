@@ -26,10 +26,11 @@ inline constexpr std::size_t kLeanParseFrom = 64 * 1024;
 nlohmann::json parse_json(const std::string& text);
 nlohmann::json parse_json(std::string_view text);
 
-// simdjson 3.0.1 (Debian 12) reads numbers of more than 19 significant digits wrongly with its On-Demand
-// API (0.1 followed by twenty 1s reads as 0.00043; the DOM API is right): every On-Demand number read here
-// checks long_number() first and reads such a token with read_double instead.
-bool long_number(std::string_view token);
+// simdjson 3.0.1 (Debian 12) reads numbers with long mantissas wrongly through its On-Demand API (0.1
+// followed by twenty 1s reads as 0.00043, 1.111111111111111111e3 as 0; the DOM API is right), so every
+// On-Demand number here is read from its token: checked with is_json_number, read with read_double.
+// Whether `token` (trailing whitespace allowed) is a JSON number.
+bool is_json_number(std::string_view token);
 // A JSON number token (trailing whitespace allowed) as the nearest double, as strtod gives it but without
 // its locale; false when it is not one or is out of double's range.
 bool read_double(std::string_view token, double& out);
