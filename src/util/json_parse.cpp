@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <locale.h>
+#include <string>
 #include <memory>
 
 namespace llmgate::inline v1::detail {
@@ -243,6 +245,14 @@ bool read_double(std::string_view token, double& out) {
     while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' || token.back() == '\r'))
         token.remove_suffix(1);
     const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), out);
+    if (ec == std::errc::result_out_of_range && end == token.data() + token.size()) {
+        // from_chars refuses underflow as well as overflow; nlohmann takes strtod's answer and refuses only
+        // an infinite one. strtod_l in the "C" locale, so a caller's setlocale cannot change the decimal point.
+        static const locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", nullptr);
+        const std::string text(token);
+        out = strtod_l(text.c_str(), nullptr, c_locale);
+        return std::isfinite(out);
+    }
     return ec == std::errc() && end == token.data() + token.size() && std::isfinite(out);
 }
 

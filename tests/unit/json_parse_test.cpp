@@ -45,6 +45,8 @@ TEST(JsonParse, NumbersOfManyDigitsMatchNlohmann) {
         12345678901234567890, 123456789012345678901, -1234567890123456789, -12345678901234567890,
         18446744073709551615, 3.14159265358979323846264338327950288])");
     EXPECT_DOUBLE_EQ(lean("[0.111111111111111111111111]")[0].get<double>(), 0.111111111111111111111111);
+    // Underflow is zero (or a subnormal), as strtod gives it; only overflow is refused (TextThatIsNot...).
+    expect_same_as_nlohmann("[1e-400, -1e-400, 4.9e-325, 2.5e-320, 1.111111111111111111e3]");
 }
 
 // nlohmann ends the input at a NUL byte outside a string and rejects one inside; the lean parse agrees.
