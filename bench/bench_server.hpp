@@ -178,6 +178,17 @@ inline int listen_loopback() {
     return lfd;
 }
 
+// Accepts connections on `lfd` forever, each served by `serve(fd)` on a thread of its own.
+template <class Serve>
+void accept_forever(int lfd, Serve serve) {
+    std::thread([lfd, serve] {
+        for (;;) {
+            const int fd = ::accept(lfd, nullptr, nullptr);
+            if (fd >= 0) std::thread(serve, fd).detach();
+        }
+    }).detach();
+}
+
 inline int port_of(int lfd) {
     sockaddr_in addr{};
     socklen_t len = sizeof addr;
@@ -192,56 +203,34 @@ inline int port_of(int lfd) {
 inline int start_generated_stream_server(std::size_t events, const std::string& model) {
     auto shape = std::make_shared<const generated_detail::StreamShape>(generated_detail::stream_shape(events, model));
     const int lfd = listen_loopback();
-    std::thread([lfd, shape] {
-        for (;;) {
-            int fd = ::accept(lfd, nullptr, nullptr);
-            if (fd < 0) continue;
-            std::thread([fd, shape] {
-                using latency_detail::write_all;
-                using latency_detail::write_chunk;
-                std::string request, out;
-                while (latency_detail::read_request(fd, request)) {
-                    bool ok = write_all(
-                        fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
-                    out = shape->head;
-                    for (std::size_t i = 0; i < shape->text_events && ok; ++i) {
-                        out += shape->cycle[i % shape->cycle.size()];
-                        if (out.size() >= 64 * 1024) {
-                            ok = write_chunk(fd, out);
-                            out.clear();
-                        }
-                    }
-                    out += shape->tail;
-                    if (!ok || !write_chunk(fd, out) || !write_all(fd, "0\r\n\r\n")) break;
+    accept_forever(lfd, [shape](int fd) {
+        using latency_detail::write_all;
+        using latency_detail::write_chunk;
+        std::string request, out;
+        while (latency_detail::read_request(fd, request)) {
+            bool ok = write_all(
+                fd, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+            out = shape->head;
+            for (std::size_t i = 0; i < shape->text_events && ok; ++i) {
+                out += shape->cycle[i % shape->cycle.size()];
+                if (out.size() >= 64 * 1024) {
+                    ok = write_chunk(fd, out);
+                    out.clear();
                 }
-                ::close(fd);
-            }).detach();
+            }
+            out += shape->tail;
+            if (!ok || !write_chunk(fd, out) || !write_all(fd, "0\r\n\r\n")) break;
         }
-    }).detach();
+        ::close(fd);
+    });
     return port_of(lfd);
 }
 
 // Thread per connection, HTTP/1.1 keep-alive, chunked SSE. Returns the port.
 inline int start_latency_server(int events, int gap_us) {
-    int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(lfd, 128) != 0)
-        throw std::runtime_error("latency server: bind/listen failed");
-    socklen_t len = sizeof addr;
-    getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
-    std::thread([lfd, events, gap_us] {
-        for (;;) {
-            int fd = ::accept(lfd, nullptr, nullptr);
-            if (fd < 0) continue;
-            std::thread(latency_detail::serve, fd, events, gap_us).detach();
-        }
-    }).detach();
-    return ntohs(addr.sin_port);
+    const int lfd = listen_loopback();
+    accept_forever(lfd, [events, gap_us](int fd) { latency_detail::serve(fd, events, gap_us); });
+    return port_of(lfd);
 }
 
 }  // namespace llmgate::bench
