@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -263,6 +264,9 @@ struct ToolStreamEvent {
     ToolResult tool_result{};
     std::optional<ToolStep> step{};
     CompletionResponse response{};
+    // On a text_delta with no text: a fallback model took over mid-step (StreamFallbackMode::restart)
+    // and the step's reply starts again; discard the text shown for this step so far.
+    bool restarted = false;
 };
 
 // The loop, streamed: each step is a stream; its deltas, the tool calls and their results, and the end

@@ -20,6 +20,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
@@ -121,6 +122,8 @@ json tool_result_block(const Message& m, const std::string& model) {
     if (!(content.is_string() && content.get_ref<const std::string&>().empty()) &&
         !(content.is_array() && content.empty()))
         block["content"] = std::move(content);
+    // A result reporting a failure (the tool loop marks them): the API's is_error flag.
+    if (is_tool_error(m)) block["is_error"] = true;
     return block;
 }
 

@@ -19,6 +19,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
@@ -174,6 +175,8 @@ json model_parts(const Message& m) {
 // anything else wrapped as {"result": <text>} as python-genai's automatic function calling does.
 json tool_response(const Message& m) {
     const std::string text = m.text();
+    // python-genai's automatic function calling sends {"error": ...} for a function that failed.
+    if (is_tool_error(m)) return json{{"error", text}};
     json parsed = json::parse(text, nullptr, false);
     if (parsed.is_object()) return parsed;
     return json{{"result", text}};
