@@ -246,6 +246,11 @@ std::future<ToolRunResult> arun_tools(Models models, Messages messages, std::vec
 std::future<ToolRunResult> arun_tools(const LLMGate& gate, Models models, Messages messages,
                                       std::vector<FunctionTool> tools, ToolRunOptions options = {});
 
+// The run as JSON: {"response", "steps": [{"index", "request_messages", "tool_calls", "tool_results",
+// "usage", "finish_reason"}], "messages", "usage", "max_steps_reached"} (what `llmgate agent --json` prints).
+json tool_run_result_to_json(const ToolRunResult& r);
+json tool_result_to_json(const ToolResult& r);
+
 // ---- streaming ------------------------------------------------------------------------------------
 
 struct ToolStreamEvent {

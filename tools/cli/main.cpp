@@ -79,6 +79,16 @@ llmgate::ContentPart image_part(const std::string& arg) {
     return llmgate::ContentPart::image_from_file(arg);
 }
 
+// The MCP servers named on the command line, connected for the run, and their tools.
+class McpServers {
+public:
+    explicit McpServers(const CliArgs& args) {
+        if (!args.mcp_commands.empty() || !args.mcp_urls.empty())
+            throw UsageError("--mcp and --mcp-url need llmgate's MCP client, which this build does not have yet");
+    }
+    std::vector<llmgate::FunctionTool> tools() const { return {}; }
+};
+
 int run_completion(const CliArgs& args) {
     std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
     if (prompt.empty()) throw UsageError("no prompt given (as arguments or on stdin)");
@@ -161,6 +171,67 @@ int run_embed(const CliArgs& args) {
     const auto response = texts.size() == 1 ? llmgate::embed(args.model, texts.front(), options)
                                             : llmgate::embed(args.model, texts, options);
     std::cout << dump(llmgate::embedding_response_to_json(response)) << '\n';
+    return 0;
+}
+
+// llmgate agent: the tool-call loop over the tools of MCP servers, printed as it runs.
+int run_agent(const CliArgs& args) {
+    std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
+    if (prompt.empty()) throw UsageError("no prompt given (as arguments or on stdin)");
+    std::vector<llmgate::Message> messages;
+    if (!args.system.empty()) messages.push_back(llmgate::Message::system(args.system));
+    messages.push_back(llmgate::Message::user(std::move(prompt)));
+
+    McpServers servers(args);
+    llmgate::ToolRunOptions options;
+    options.options.provider = args.provider;
+    options.options.api_base = args.api_base;
+    options.options.max_tokens = args.max_tokens;
+    options.options.temperature = args.temperature;
+    options.options.timeout = to_timeout(args.timeout_seconds);
+    if (args.max_steps) options.max_steps = *args.max_steps;
+    llmgate::CancelToken stop;
+    options.options.cancel = stop;
+    InterruptCancels ctrl_c(stop);
+
+    const std::string model = args.model.empty() ? llmgate::default_model() : args.model;
+    if (args.json) {
+        const auto run = llmgate::run_tools(model, messages, servers.tools(), options);
+        std::cout << dump(llmgate::tool_run_result_to_json(run)) << '\n';
+        return 0;
+    }
+    auto run = llmgate::stream_tools(model, messages, servers.tools(), options);
+    bool mid_line = false;
+    const auto end_line = [&] {
+        if (mid_line) std::cout << '\n';
+        mid_line = false;
+    };
+    for (const auto& event : run) {
+        using Type = llmgate::ToolStreamEvent::Type;
+        switch (event.type) {
+            case Type::text_delta:
+                std::cout << event.text << std::flush;
+                mid_line = !event.text.empty() || mid_line;
+                break;
+            case Type::tool_call_started:
+                end_line();
+                std::cout << "tool_call " << event.tool_call.function << ' '
+                          << (event.tool_call.arguments.is_null() ? event.tool_call.arguments_raw
+                                                                  : dump(event.tool_call.arguments))
+                          << '\n';
+                break;
+            case Type::tool_call_finished:
+                std::cout << (event.tool_result.is_error() ? "tool_error " : "tool_result ") << event.tool_result.name
+                          << ' ' << event.tool_result.content() << '\n';
+                break;
+            case Type::final_response:
+                end_line();
+                break;
+            case Type::reasoning_delta:
+            case Type::step_finished:
+                break;
+        }
+    }
     return 0;
 }
 
@@ -249,6 +320,8 @@ int main(int argc, char** argv) {
                 return run_embed(args);
             case llmgate::cli::Command::batch:
                 return run_batch(args);
+            case llmgate::cli::Command::agent:
+                return run_agent(args);
             case llmgate::cli::Command::complete:
                 return run_completion(args);
         }
