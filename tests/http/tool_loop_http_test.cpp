@@ -5,7 +5,9 @@
 // Bedrock) and the error flag of a failed tool.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
+#include <thread>
 #include <string>
 
 #include "anthropic_replies.hpp"
@@ -347,6 +349,42 @@ TEST_F(ToolLoopReplay, ProviderErrorMidRunIsTypedAndKeepsNothingHalfDone) {
     server.enqueue(openai::chat_tool_calls({{"get_weather", R"({"city": "Paris"})"}}));
     server.enqueue(openai::error(500, "boom", "server_error"));
     EXPECT_THROW(run_tools("gpt-4o-mini", {Message::user("Weather?")}, {plain_weather()}), ProviderAPIError);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(ToolLoopReplay, FallbackChainAppliesToEachStep) {
+    // groq has no key here (AuthError, a fallback reason): every step falls back to the second model.
+    use_provider("anthropic");
+    server.enqueue(anthropic::message_tool_use({{"get_weather", {{"city", "Paris"}}}}));
+    server.enqueue(anthropic::message_text("Sunny."));
+    auto run = run_tools({"groq/llama-3.1-8b-instant", "claude-haiku-4-5"}, {Message::user("Weather?")}, {plain_weather()});
+    EXPECT_EQ(run.text(), "Sunny.");
+    ASSERT_EQ(run.steps.size(), 2u);
+    for (const auto& step : run.steps) {
+        EXPECT_EQ(step.response.provider, "anthropic");
+        EXPECT_EQ(step.response.fallback_attempts, std::vector<std::string>{"groq/llama-3.1-8b-instant"});
+    }
+    EXPECT_EQ(server.request_count(), 2u);
+}
+
+TEST_F(ToolLoopReplay, CancelWhileAModelCallIsInFlightEndsTheRun) {
+    use_provider("openai");
+    Reply slow = openai::chat_text("late");
+    slow.delay_before_reply = std::chrono::milliseconds(3000);
+    server.enqueue(std::move(slow));
+    CancelToken token;
+    ToolRunOptions o;
+    o.options.cancel = token;
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        token.cancel();
+    });
+    // Without the cancel the reply would arrive (late) and the run would succeed.
+    EXPECT_THROW(run_tools("gpt-4o-mini", {Message::user("Weather?")}, {plain_weather()}, o), CancelledError);
+    canceller.join();
 }
 
 }  // namespace

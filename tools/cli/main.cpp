@@ -45,6 +45,13 @@ std::chrono::milliseconds to_timeout(const std::optional<double>& seconds) {
     return std::chrono::milliseconds(ms < 1 ? 1 : ms);
 }
 
+// The unified response as the CLI prints it: with "cost" in USD when the model has a known price.
+llmgate::json response_json(const llmgate::CompletionResponse& r) {
+    llmgate::json j = llmgate::response_to_json(r);
+    if (const auto usd = llmgate::cost(r)) j["cost"] = *usd;
+    return j;
+}
+
 void print_reply(const llmgate::CompletionResponse& r) {
     const std::string text = r.text();
     if (text.empty() && !r.tool_calls().empty()) {
@@ -117,7 +124,7 @@ int run_completion(const CliArgs& args) {
         try {
             const auto response = llmgate::completion(model, messages, options);
             if (args.json)
-                std::cout << dump(llmgate::response_to_json(response)) << '\n';
+                std::cout << dump(response_json(response)) << '\n';
             else
                 std::cout << response.parsed_json.dump(2, ' ', false, llmgate::json::error_handler_t::replace) << '\n';
         } catch (const llmgate::StructuredOutputError& e) {
@@ -129,7 +136,7 @@ int run_completion(const CliArgs& args) {
     if (!args.stream) {
         const auto response = llmgate::completion(model, messages, options);
         if (args.json)
-            std::cout << dump(llmgate::response_to_json(response)) << '\n';
+            std::cout << dump(response_json(response)) << '\n';
         else
             print_reply(response);
         return 0;
@@ -144,7 +151,7 @@ int run_completion(const CliArgs& args) {
     }
     const auto response = stream.response();
     if (args.json)
-        std::cout << dump(llmgate::response_to_json(response)) << '\n';
+        std::cout << dump(response_json(response)) << '\n';
     else if (printed_text)
         std::cout << '\n';
     else
@@ -197,7 +204,9 @@ int run_agent(const CliArgs& args) {
     const std::string model = args.model.empty() ? llmgate::default_model() : args.model;
     if (args.json) {
         const auto run = llmgate::run_tools(model, messages, servers.tools(), options);
-        std::cout << dump(llmgate::tool_run_result_to_json(run)) << '\n';
+        llmgate::json j = llmgate::tool_run_result_to_json(run);
+        if (const auto usd = llmgate::cost(run)) j["cost"] = *usd;
+        std::cout << dump(j) << '\n';
         return 0;
     }
     auto run = llmgate::stream_tools(model, messages, servers.tools(), options);
@@ -290,7 +299,7 @@ int run_batch(const CliArgs& args) {
         llmgate::json line{{"index", i}};
         if (result.results[i]) {
             line["ok"] = true;
-            line["response"] = llmgate::response_to_json(*result.results[i]);
+            line["response"] = response_json(*result.results[i]);
         } else {
             while (next_error < result.errors.size() && result.errors[next_error].index < i) ++next_error;
             line["ok"] = false;
