@@ -18,6 +18,7 @@
 #include "llmgate/middleware/rate_limit.hpp"
 #include "llmgate/middleware/retry.hpp"
 #include "llmgate/options.hpp"
+#include "llmgate/prompt_template.hpp"
 #include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/structured.hpp"
