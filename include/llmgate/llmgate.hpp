@@ -19,5 +19,6 @@
 #include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/structured.hpp"
+#include "llmgate/tokens.hpp"
 #include "llmgate/types.hpp"
 #include "llmgate/version.hpp"

@@ -1,0 +1,180 @@
+// The rank table's hash lookup and the two merge loops: a scan for short pieces, a heap for long ones.
+#include "tokens/bpe.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <queue>
+#include <stdexcept>
+
+namespace llmgate::inline v1::detail {
+namespace {
+
+std::uint64_t load8(const unsigned char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
+std::uint32_t load4(const unsigned char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+// A small multiply-xorshift hash: tokens are short (most under 8 bytes), so it reads the bytes in at most
+// a few word loads and never loops per byte. The length is mixed in, so "a" and "a\0" differ.
+std::uint64_t hash_bytes(const unsigned char* p, std::size_t n) {
+    constexpr std::uint64_t k1 = 0x9E3779B97F4A7C15ull, k2 = 0xD6E8FEB86659FD93ull;
+    std::uint64_t h = (n + 1) * k1;
+    while (n >= 8) {
+        h = (h ^ load8(p)) * k2;
+        h ^= h >> 29;
+        p += 8;
+        n -= 8;
+    }
+    if (n >= 4) {
+        h ^= load4(p) | (std::uint64_t{load4(p + n - 4)} << 32);
+    } else if (n > 0) {
+        h ^= p[0] | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} << 16);
+    }
+    h *= k2;
+    h ^= h >> 32;
+    h *= k1;
+    h ^= h >> 29;
+    return h;
+}
+
+// Tiktoken's merge loop as it is: parts in an array, each step finds the lowest pair rank by a scan. Quadratic
+// in the piece length, and the fastest way for the short pieces that are nearly all of them.
+constexpr std::size_t kShortPiece = 64;
+
+void merge_short(const RankTable& t, const unsigned char* s, std::size_t n, std::vector<std::uint32_t>& out) {
+    std::uint32_t start[kShortPiece + 1];  // part i is s[start[i], start[i + 1])
+    std::uint32_t token[kShortPiece];      // rank of part i
+    std::uint32_t pair[kShortPiece];       // rank of parts i and i + 1 together, or kNoRank
+    std::size_t parts = n;
+    for (std::size_t i = 0; i <= n; ++i) start[i] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < n; ++i) {
+        token[i] = t.byte_rank(s[i]);
+        pair[i] = i + 1 < n ? t.rank(s + i, 2) : kNoRank;
+    }
+    const auto rank_of_span = [&](std::size_t first, std::size_t last_part) {  // parts first..last_part-1
+        return t.rank(s + start[first], start[last_part] - start[first]);
+    };
+    for (;;) {
+        std::size_t best = 0;
+        std::uint32_t best_rank = kNoRank;
+        for (std::size_t i = 0; i + 1 < parts; ++i)
+            if (pair[i] < best_rank) best_rank = pair[i], best = i;  // strict: the leftmost of equals
+        if (best_rank == kNoRank) break;
+        token[best] = best_rank;
+        // Part best + 1 joins part best: shift the rest down by one.
+        std::memmove(start + best + 1, start + best + 2, (parts - best - 1) * sizeof start[0]);
+        std::memmove(token + best + 1, token + best + 2, (parts - best - 2) * sizeof token[0]);
+        std::memmove(pair + best + 1, pair + best + 2, (parts - best - 2) * sizeof pair[0]);
+        --parts;
+        pair[best] = best + 1 < parts ? rank_of_span(best, best + 2) : kNoRank;
+        if (best > 0) pair[best - 1] = rank_of_span(best - 1, best + 1);
+    }
+    out.insert(out.end(), token, token + parts);
+}
+
+// The same merge order for long pieces (a run of 1,000 letters or spaces, a long identifier), in
+// O(n log n): parts form a linked list over byte offsets, and candidate pairs wait in a min-heap ordered by
+// (rank, offset), which is exactly "lowest rank, leftmost first". A merge changes the pair of the merged
+// part and of its left neighbour; their older heap entries are recognised as stale when popped, because a
+// part's pair only ever grows to the right, so its rank never repeats an earlier one.
+void merge_long(const RankTable& t, const unsigned char* s, std::size_t n, std::vector<std::uint32_t>& out) {
+    constexpr std::uint32_t kGone = kNoRank;  // token[i] of an offset that no longer starts a part
+    std::vector<std::uint32_t> next(n), prev(n), token(n), pair(n);
+    using Entry = std::uint64_t;  // rank << 32 | offset
+    std::vector<Entry> storage;
+    storage.reserve(n);
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap(std::greater<>{}, std::move(storage));
+    for (std::size_t i = 0; i < n; ++i) {
+        next[i] = static_cast<std::uint32_t>(i + 1);
+        prev[i] = static_cast<std::uint32_t>(i - 1);  // wraps for i = 0: never read there
+        token[i] = t.byte_rank(s[i]);
+        pair[i] = i + 1 < n ? t.rank(s + i, 2) : kNoRank;
+        if (pair[i] != kNoRank) heap.push(Entry{pair[i]} << 32 | i);
+    }
+    while (!heap.empty()) {
+        const Entry e = heap.top();
+        heap.pop();
+        const auto i = static_cast<std::uint32_t>(e & 0xFFFFFFFFu);
+        const auto r = static_cast<std::uint32_t>(e >> 32);
+        if (token[i] == kGone || pair[i] != r) continue;  // stale
+        const std::uint32_t j = next[i];
+        const std::uint32_t k = next[j];  // <= n
+        token[i] = r;
+        token[j] = kGone;
+        next[i] = k;
+        if (k < n) {
+            prev[k] = i;
+            pair[i] = t.rank(s + i, next[k] - i);
+            if (pair[i] != kNoRank) heap.push(Entry{pair[i]} << 32 | i);
+        } else {
+            pair[i] = kNoRank;
+        }
+        if (i > 0) {
+            const std::uint32_t h = prev[i];
+            pair[h] = t.rank(s + h, k - h);
+            if (pair[h] != kNoRank) heap.push(Entry{pair[h]} << 32 | h);
+        }
+    }
+    for (std::size_t i = 0; i < n; i = next[i]) out.push_back(token[i]);
+}
+
+}  // namespace
+
+RankTable::RankTable(std::string bytes, std::vector<std::uint32_t> offsets)
+    : bytes_(std::move(bytes)), offsets_(std::move(offsets)) {
+    const std::uint32_t count = size();
+    std::size_t capacity = 1;
+    while (capacity < 2 * std::size_t{count}) capacity <<= 1;  // load factor <= 1/2: short probe runs
+    slots_.assign(capacity, Slot{});
+    mask_ = capacity - 1;
+    std::fill(std::begin(byte_ranks_), std::end(byte_ranks_), kNoRank);
+    for (std::uint32_t r = 0; r < count; ++r) {
+        const std::string_view tok = token(r);
+        const auto* p = reinterpret_cast<const unsigned char*>(tok.data());
+        const std::uint64_t h = hash_bytes(p, tok.size());
+        std::size_t i = h & mask_;
+        while (slots_[i].rank != kNoRank) i = (i + 1) & mask_;
+        slots_[i] = Slot{r, static_cast<std::uint32_t>(h >> 32)};
+        if (tok.size() == 1) byte_ranks_[p[0]] = r;
+    }
+    for (const std::uint32_t r : byte_ranks_)
+        if (r == kNoRank) throw std::logic_error("rank table lacks a single-byte token");
+}
+
+std::uint32_t RankTable::rank(const unsigned char* p, std::size_t n) const noexcept {
+    const std::uint64_t h = hash_bytes(p, n);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+        const Slot slot = slots_[i];
+        if (slot.rank == kNoRank) return kNoRank;
+        if (slot.tag != tag) continue;
+        const std::uint32_t begin = offsets_[slot.rank];
+        if (offsets_[slot.rank + 1] - begin == n && std::memcmp(bytes_.data() + begin, p, n) == 0) return slot.rank;
+    }
+}
+
+void bpe_encode(const RankTable& table, std::string_view piece, std::vector<std::uint32_t>& out) {
+    const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
+    const std::size_t n = piece.size();
+    if (n == 1) {
+        out.push_back(table.byte_rank(s[0]));
+        return;
+    }
+    if (const std::uint32_t r = table.rank(s, n); r != kNoRank) {
+        out.push_back(r);
+        return;
+    }
+    if (n <= kShortPiece)
+        merge_short(table, s, n, out);
+    else
+        merge_long(table, s, n, out);
+}
+
+}  // namespace llmgate::inline v1::detail
