@@ -62,8 +62,8 @@ const Encoding& encoding(std::string_view name);
 
 // The encoding OpenAI's tokenizer uses for a model, by family, as tiktoken's encoding_for_model:
 // gpt-5, gpt-4.5, gpt-4.1, gpt-4o, chatgpt-4o, o1, o3, o4, gpt-oss -> o200k_base; gpt-4, gpt-3.5,
-// text-embedding-3-*, text-embedding-ada-002 -> cl100k_base. A provider prefix ("openai/gpt-4o",
-// "azure/gpt-4o") is ignored. ModelNotFoundError for a model of no known family.
+// text-embedding-3-*, text-embedding-ada-002, davinci-002, babbage-002 -> cl100k_base. A provider prefix
+// ("openai/gpt-4o", "azure/gpt-4o") is ignored. ModelNotFoundError for a model of no known family.
 const Encoding& encoding_for_model(std::string_view model);
 
 // The name of that encoding, without building its tables.

@@ -20,6 +20,7 @@ constexpr std::array kFamilies{
     Family{"o1", "o200k_base"},          Family{"o3", "o200k_base"},          Family{"o4", "o200k_base"},
     Family{"gpt-4", "cl100k_base"},      Family{"gpt-3.5", "cl100k_base"},    Family{"gpt-35", "cl100k_base"},
     Family{"text-embedding-3", "cl100k_base"}, Family{"text-embedding-ada-002", "cl100k_base"},
+    Family{"davinci-002", "cl100k_base"},      Family{"babbage-002", "cl100k_base"},
 };
 
 // "gpt-4o" names the family of "gpt-4o", "gpt-4o-mini" and "gpt-4o:2024" but not of "gpt-4oo"; "o1" not of "o100".
@@ -46,7 +47,7 @@ std::string_view encoding_name_for_model(std::string_view model) {
         .model = std::string(model),
         .message = "no known tokenizer encoding for model '" + std::string(model) +
                    "' (known families: gpt-5, gpt-4.x, gpt-4o, o1/o3/o4, gpt-oss, gpt-4, gpt-3.5, text-embedding-3, "
-                   "text-embedding-ada-002; or name one with llmgate::encoding(\"o200k_base\"))"});
+                   "text-embedding-ada-002, davinci-002, babbage-002; or name one with llmgate::encoding(\"o200k_base\"))"});
 }
 
 const Encoding& encoding_for_model(std::string_view model) { return encoding(encoding_name_for_model(model)); }
