@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
-#include <queue>
 #include <stdexcept>
 
 namespace llmgate::inline v1::detail {
@@ -19,6 +17,20 @@ std::uint32_t load4(const unsigned char* p) {
     std::uint32_t v;
     std::memcpy(&v, p, 4);
     return v;
+}
+
+// memcmp(a, b, n) == 0 without a library call for the short strings tokens are (an 8-byte token is one load).
+bool same_bytes(const char* a, const unsigned char* b, std::size_t n) {
+    const auto* x = reinterpret_cast<const unsigned char*>(a);
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 <= n; i += 8)
+            if (load8(x + i) != load8(b + i)) return false;
+        return load8(x + n - 8) == load8(b + n - 8);
+    }
+    if (n >= 4) return load4(x) == load4(b) && load4(x + n - 4) == load4(b + n - 4);
+    for (std::size_t i = 0; i < n; ++i)
+        if (x[i] != b[i]) return false;
+    return true;
 }
 
 // A small multiply-xorshift hash: tokens are short (most under 8 bytes), so it reads the bytes in at most
@@ -79,47 +91,72 @@ void merge_short(const RankTable& t, const unsigned char* s, std::size_t n, std:
     out.insert(out.end(), token, token + parts);
 }
 
-// The same merge order for long pieces (a run of 1,000 letters or spaces, a long identifier), in
-// O(n log n): parts form a linked list over byte offsets, and candidate pairs wait in a min-heap ordered by
-// (rank, offset), which is exactly "lowest rank, leftmost first". A merge changes the pair of the merged
-// part and of its left neighbour; their older heap entries are recognised as stale when popped, because a
-// part's pair only ever grows to the right, so its rank never repeats an earlier one.
+// The smallest of n keys, in four independent chains so the compares overlap instead of waiting in line.
+std::uint64_t min_key(const std::uint64_t* k, std::size_t n) {
+    std::uint64_t m[4] = {~std::uint64_t{0}, ~std::uint64_t{0}, ~std::uint64_t{0}, ~std::uint64_t{0}};
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (std::size_t lane = 0; lane < 4; ++lane) m[lane] = std::min(m[lane], k[i + lane]);
+    for (; i < n; ++i) m[0] = std::min(m[0], k[i]);
+    return std::min(std::min(m[0], m[1]), std::min(m[2], m[3]));
+}
+
+// The same merge order for long pieces (a run of 1,000 letters or spaces, a long identifier), without the
+// quadratic scan: parts form a linked list over byte offsets, each offset has its pair key rank << 32 |
+// offset (so the smallest key is exactly "lowest rank, leftmost first"), and the keys are cut into about
+// sqrt(n) blocks that each remember their minimum. A merge changes three keys (the merged part, the part it
+// swallowed, its left neighbour); a block is rescanned only when its minimum got worse, and the next merge
+// is the smallest block minimum. Scans of short arrays beat a heap or tree here: their loads are independent,
+// while each level of a heap or tree waits for the one before (measured: a segment tree was no faster than
+// std::priority_queue).
 void merge_long(const RankTable& t, const unsigned char* s, std::size_t n, std::vector<std::uint32_t>& out) {
-    constexpr std::uint32_t kGone = kNoRank;  // token[i] of an offset that no longer starts a part
-    std::vector<std::uint32_t> next(n), prev(n), token(n), pair(n);
-    using Entry = std::uint64_t;  // rank << 32 | offset
-    std::vector<Entry> storage;
-    storage.reserve(n);
-    std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap(std::greater<>{}, std::move(storage));
+    constexpr std::uint64_t kNone = ~std::uint64_t{0};
+    std::size_t block = 16;
+    while (block * block < n) block *= 2;
+    const std::size_t blocks = (n + block - 1) / block;
+    std::vector<std::uint64_t> keys(n, kNone), block_min(blocks, kNone);
+    std::vector<std::uint32_t> next(n), prev(n), token(n);
+    const auto key = [](std::uint32_t rank, std::size_t i) {
+        return rank == kNoRank ? kNone : (std::uint64_t{rank} << 32 | i);
+    };
+    const auto rescan = [&](std::size_t b) {
+        const std::size_t first = b * block;
+        block_min[b] = min_key(keys.data() + first, std::min(block, n - first));
+    };
+    const auto set = [&](std::size_t i, std::uint64_t k) {
+        const std::uint64_t old = keys[i];
+        keys[i] = k;
+        const std::size_t b = i / block;
+        if (k <= block_min[b])
+            block_min[b] = k;
+        else if (old == block_min[b])
+            rescan(b);
+    };
     for (std::size_t i = 0; i < n; ++i) {
         next[i] = static_cast<std::uint32_t>(i + 1);
         prev[i] = static_cast<std::uint32_t>(i - 1);  // wraps for i = 0: never read there
         token[i] = t.byte_rank(s[i]);
-        pair[i] = i + 1 < n ? t.rank(s + i, 2) : kNoRank;
-        if (pair[i] != kNoRank) heap.push(Entry{pair[i]} << 32 | i);
+        if (i + 1 < n) keys[i] = key(t.rank(s + i, 2), i);
     }
-    while (!heap.empty()) {
-        const Entry e = heap.top();
-        heap.pop();
-        const auto i = static_cast<std::uint32_t>(e & 0xFFFFFFFFu);
-        const auto r = static_cast<std::uint32_t>(e >> 32);
-        if (token[i] == kGone || pair[i] != r) continue;  // stale
+    for (std::size_t b = 0; b < blocks; ++b) rescan(b);
+    for (;;) {
+        const std::uint64_t best = min_key(block_min.data(), blocks);
+        if (best == kNone) break;
+        const auto i = static_cast<std::uint32_t>(best & 0xFFFFFFFFu);
         const std::uint32_t j = next[i];
         const std::uint32_t k = next[j];  // <= n
-        token[i] = r;
-        token[j] = kGone;
+        token[i] = static_cast<std::uint32_t>(best >> 32);
         next[i] = k;
+        set(j, kNone);
         if (k < n) {
             prev[k] = i;
-            pair[i] = t.rank(s + i, next[k] - i);
-            if (pair[i] != kNoRank) heap.push(Entry{pair[i]} << 32 | i);
+            set(i, key(t.rank(s + i, next[k] - i), i));
         } else {
-            pair[i] = kNoRank;
+            set(i, kNone);
         }
         if (i > 0) {
             const std::uint32_t h = prev[i];
-            pair[h] = t.rank(s + h, k - h);
-            if (pair[h] != kNoRank) heap.push(Entry{pair[h]} << 32 | h);
+            set(h, key(t.rank(s + h, k - h), h));
         }
     }
     for (std::size_t i = 0; i < n; i = next[i]) out.push_back(token[i]);
@@ -156,7 +193,7 @@ std::uint32_t RankTable::rank(const unsigned char* p, std::size_t n) const noexc
         if (slot.rank == kNoRank) return kNoRank;
         if (slot.tag != tag) continue;
         const std::uint32_t begin = offsets_[slot.rank];
-        if (offsets_[slot.rank + 1] - begin == n && std::memcmp(bytes_.data() + begin, p, n) == 0) return slot.rank;
+        if (offsets_[slot.rank + 1] - begin == n && same_bytes(bytes_.data() + begin, p, n)) return slot.rank;
     }
 }
 
