@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -20,10 +19,8 @@ using Ids = std::vector<std::uint32_t>;
 
 const nlohmann::json& golden() {
     static const nlohmann::json vectors = [] {
-        const auto path = std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / "tokens" /
-                          "tiktoken_vectors.json";
-        std::ifstream in(path);
-        if (!in) throw std::runtime_error("cannot open " + path.string());
+        std::ifstream in(LLMGATE_TOKENS_VECTORS);
+        if (!in) throw std::runtime_error(std::string("cannot open ") + LLMGATE_TOKENS_VECTORS);
         return nlohmann::json::parse(in);
     }();
     return vectors;
