@@ -3,12 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "llmgate/errors.hpp"
 #include "llmgate/tokens.hpp"
@@ -26,10 +29,10 @@ const nlohmann::json& golden() {
     return vectors;
 }
 
-void check_golden(const char* name) {
+void check_golden(const char* name, const nlohmann::json& vectors = golden()) {
     const llmgate::Encoding& enc = llmgate::encoding(name);
     std::size_t checked = 0;
-    for (const auto& c : golden()["cases"]) {
+    for (const auto& c : vectors["cases"]) {
         const std::string text = c["text"];
         const Ids want = c[name];
         const Ids got = enc.encode(text);
@@ -48,11 +51,38 @@ void check_golden(const char* name) {
     EXPECT_GT(checked, 500u);
 }
 
+// tools/tiktoken-vectors, found from the vectors' path (tests/data/tokens/ -> the repository root).
+std::filesystem::path tiktoken_tools() {
+    return std::filesystem::path(LLMGATE_TOKENS_VECTORS).parent_path().parent_path().parent_path().parent_path() /
+           "tools" / "tiktoken-vectors";
+}
+
 }  // namespace
 
 TEST(Tokens, O200kGivesTiktokensIdsForEveryGoldenString) { check_golden("o200k_base"); }
 
 TEST(Tokens, Cl100kGivesTiktokensIdsForEveryGoldenString) { check_golden("cl100k_base"); }
+
+// The live differential: fresh random texts with ids from tiktoken itself. Needs node and `npm ci` in
+// tools/tiktoken-vectors (the npm registry), so it is skipped where those are missing, as in CI, which relies
+// on the committed vectors. LLMGATE_TIKTOKEN_SEED picks other texts.
+TEST(Tokens, MatchLiveTiktokenOnRandomTextsWhenItsNodeModulesAreInstalled) {
+    const auto tools = tiktoken_tools();
+    if (!std::filesystem::exists(tools / "node_modules" / "tiktoken"))
+        GTEST_SKIP() << "no " << (tools / "node_modules" / "tiktoken") << ": run `npm ci` there for the live check";
+    const char* seed = std::getenv("LLMGATE_TIKTOKEN_SEED");
+    const auto out = std::filesystem::temp_directory_path() /
+                     ("llmgate-tiktoken-live-" + std::to_string(::getpid()) + ".json");
+    const std::string command = "node '" + (tools / "make_vectors.mjs").string() + "' --random 4000 " +
+                                (seed != nullptr ? seed : "1") + " '" + out.string() + "'";
+    if (std::system(command.c_str()) != 0) GTEST_SKIP() << "node could not run: " << command;
+    std::ifstream in(out);
+    const nlohmann::json live = nlohmann::json::parse(in);
+    std::filesystem::remove(out);
+    ASSERT_EQ(live["cases"].size(), 4000u);
+    check_golden("o200k_base", live);
+    check_golden("cl100k_base", live);
+}
 
 TEST(Tokens, KnowsBothEncodingsByName) {
     EXPECT_EQ(llmgate::encoding("o200k_base").name(), "o200k_base");

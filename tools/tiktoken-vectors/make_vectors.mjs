@@ -2,7 +2,8 @@
 // WASM, npm tiktoken pinned in package.json) for several hundred hostile strings, in both encodings. The unit
 // tests (tests/unit/tokens_test.cpp) check llmgate's tokeniser against them. Run: npm ci && node make_vectors.mjs
 // With --check FILE instead, compares tiktoken with the ids in FILE (written by the llmgate side) and exits 1
-// on any difference.
+// on any difference; with --random N SEED OUT, writes N random texts and tiktoken's ids to OUT (tokens_test's
+// live differential, which runs when this folder's node_modules is installed).
 import { writeFileSync, readFileSync } from "node:fs";
 import { get_encoding } from "tiktoken";
 
@@ -80,6 +81,38 @@ for (let i = 0; i < 300; ++i) {
 const names = ["o200k_base", "cl100k_base"];
 const encoders = Object.fromEntries(names.map((n) => [n, get_encoding(n)]));
 const ids = (name, text, special) => [...(special ? encoders[name].encode(text, "all") : encoders[name].encode_ordinary(text))];
+
+if (process.argv[2] === "--random") {
+    // Live differential: N random texts (short mixtures of any code points, and long runs that take the long
+    // merge path) from SEED, with tiktoken's ids, written to OUT for tokens_test's live test to compare.
+    const [count, seedText, outPath] = process.argv.slice(3);
+    let r = Number(seedText);
+    const rnd = (n) => { r = (r * 1103515245 + 12345) % 2147483648; return Math.floor((r / 2147483648) * n); };
+    const anyChar = () => {
+        const k = rnd(10);
+        if (k < 4) return pool[rnd(pool.length)];
+        if (k < 6) return String.fromCodePoint(32 + rnd(95));
+        let c;
+        do c = k < 9 ? rnd(0x10000) : rnd(0x110000); while (c >= 0xd800 && c < 0xe000);
+        return String.fromCodePoint(c);
+    };
+    const runs = ["ab", "aeiou", "abcdefghijklmnopqrstuvwxyz", " ", " \t", "=-", "0", "éè", "中文", "😀", "ab\u0301", "xyzXYZ", "\r\n "];
+    const texts = [];
+    for (let i = 0; i < Number(count); ++i) {
+        let t = "";
+        if (i % 4 === 3) {
+            const a = [...runs[rnd(runs.length)]];
+            const len = 60 + rnd(i % 40 === 3 ? 4000 : 400);
+            while (t.length < len) t += a[rnd(a.length)].repeat(1 + rnd(8));
+        } else {
+            for (let k = 1 + rnd(i % 10 === 0 ? 200 : 25); k > 0; --k) t += anyChar();
+        }
+        texts.push(t);
+    }
+    const data = { cases: texts.map((text) => Object.fromEntries([["text", text], ...names.map((n) => [n, ids(n, text, false)])])) };
+    writeFileSync(outPath, JSON.stringify(data));
+    process.exit(0);
+}
 
 if (process.argv[2] === "--check") {
     // Differential mode: FILE holds [{text, o200k_base: [...], cl100k_base: [...]}] from the llmgate side.
