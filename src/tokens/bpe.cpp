@@ -152,7 +152,8 @@ inline std::int32_t min_key(const std::int32_t* k, std::size_t n) {
 // the part it swallowed, its left neighbour); a block is rescanned only when its minimum got worse, and the
 // next merge is the smallest block minimum. Scans of short arrays beat a heap or tree here: their loads are
 // independent, while each level of a heap or tree waits for the one before (measured on 1,000 identical
-// letters: std::priority_queue 146 ns/byte, a min segment tree no faster, a radix heap ~97, 64-bit blocks ~85).
+// letters: std::priority_queue 146 ns/byte, a min segment tree no faster, a radix heap ~97, 64-bit blocks ~85,
+// these blocks of 31-bit keys with the pair cache ~50; docs/performance.md).
 template <class Keys>
 void merge_long(const RankTable& t, const unsigned char* s, std::size_t n, std::vector<std::uint32_t>& out) {
     using Key = typename Keys::Key;
