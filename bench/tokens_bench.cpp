@@ -1,4 +1,4 @@
-// Bench 7, tokenising: llmgate::encoding(...).encode on a 1.6 MB mixed corpus (prose, code, CJK, emoji,
+// Bench 6, tokenising: llmgate::encoding(...).encode on a 1.6 MB mixed corpus (prose, code, CJK, emoji,
 // numbers, long runs) in MB/s, and the per-byte cost of pathological long pieces (1,000 identical letters,
 // a 400-letter word, 1,000 spaces) as a ratio to prose measured in the same run. Public API only.
 #include <cstdint>
@@ -119,7 +119,7 @@ int main(int argc, char** argv) try {
     std::printf("corpus %.2f MB, load %s\n", static_cast<double>(corpus.size()) / 1e6, load_average().c_str());
 
     for (const char* name : {"o200k_base", "cl100k_base"}) {
-        const std::string bench = std::string("7. tokens ") + name;
+        const std::string bench = std::string("6. tokens ") + name;
         const Clock load_start = now();
         const llmgate::Encoding& enc = llmgate::encoding(name);
         const double load_ms = since(load_start).wall_s * 1e3;
