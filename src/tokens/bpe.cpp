@@ -1,14 +1,14 @@
-// The rank table's hash lookup and the two merge loops: a scan for short pieces, a heap for long ones.
+// The rank table's hash lookup and the two merge loops: a scan for short pieces, blocked keys for long ones.
 #include "tokens/bpe.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include <stdexcept>
 
 namespace llmgate::inline v1::detail {
 namespace {
