@@ -22,6 +22,7 @@
 #include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/structured.hpp"
+#include "llmgate/token_count.hpp"
 #include "llmgate/tokens.hpp"
 #include "llmgate/tools.hpp"
 #include "llmgate/types.hpp"

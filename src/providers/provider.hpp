@@ -1,6 +1,9 @@
 // The interface every provider adapter implements, and the requests the facade hands them.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -63,6 +66,12 @@ public:
     virtual void stream_async(ChatRequest request, Callback<Stream> ready) = 0;
     virtual EmbeddingResponse embed(const EmbedRequest& request) = 0;
     virtual void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) = 0;
+    // The prompt's token count from the provider's own counting API (the request as completion would send
+    // it), or nullopt when the provider has none. Throws the typed error of a failed call.
+    virtual std::optional<std::int64_t> count_prompt_tokens(const ChatRequest& request) {
+        (void)request;
+        return std::nullopt;
+    }
 };
 
 }  // namespace llmgate::detail

@@ -181,6 +181,26 @@ int run_embed(const CliArgs& args) {
     return 0;
 }
 
+// llmgate tokens: the token count (or ids) of a file or stdin, offline.
+int run_tokens(const CliArgs& args) {
+    std::string text;
+    if (args.words.empty() || args.words.front() == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::ifstream file(args.words.front(), std::ios::binary);
+        if (!file) throw UsageError("cannot read '" + args.words.front() + "'");
+        text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+    const llmgate::Encoding& enc = !args.model.empty()     ? llmgate::encoding_for_model(args.model)
+                                   : !args.encoding.empty() ? llmgate::encoding(args.encoding)
+                                                            : llmgate::encoding("o200k_base");
+    if (args.ids)
+        std::cout << llmgate::json(enc.encode(text)).dump() << '\n';
+    else
+        std::cout << enc.count(text) << '\n';
+    return 0;
+}
+
 // llmgate agent: the tool-call loop over the tools of MCP servers, printed as it runs.
 int run_agent(const CliArgs& args) {
     std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
@@ -331,6 +351,8 @@ int main(int argc, char** argv) {
                 return run_batch(args);
             case llmgate::cli::Command::agent:
                 return run_agent(args);
+            case llmgate::cli::Command::tokens:
+                return run_tokens(args);
             case llmgate::cli::Command::complete:
                 return run_completion(args);
         }
