@@ -175,7 +175,8 @@ CompletionResponse complete_structured(const StructuredCall& call) {
     for (std::size_t i = 0;; ++i) {
         try {
             CompletionResponse resp = call.provider->complete(structured_request(call.base, call.plan[i]));
-            apply_structured_reply(resp, *call.base.options.response_format, call.plan[i], call.model);
+            apply_structured_reply(resp, *call.base.options.response_format, call.plan[i], call.model,
+                                   call.provider->capabilities(call.base.model));
             return resp;
         } catch (...) {
             if (i + 1 < call.plan.size() && should_step_down(std::current_exception())) continue;
@@ -205,7 +206,8 @@ void complete_structured_async(std::shared_ptr<const StructuredCall> call, std::
             return;
         }
         try {
-            apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model);
+            apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model,
+                                   call->provider->capabilities(call->base.model));
         } catch (...) {
             done(std::current_exception(), {});
             return;

@@ -107,24 +107,45 @@ TEST(JsonSchemaValidator, RefsIntoDefsDefinitionsAndRoot) {
     EXPECT_EQ(check(R"({"p":{},"q":"x","self":{"q":"y"}})", s),
               (Problems{"$.p.name: required property is missing", "$.q: expected integer, got string",
                         "$.self.q: expected integer, got string"}));
-    EXPECT_EQ(check("1", R"({"$ref":"#/$defs/Missing"})"), Problems{R"($: cannot resolve $ref "#/$defs/Missing")"});
-    EXPECT_EQ(check("1", R"({"$ref":"https://example.com/s.json"})"),
-              Problems{R"($: cannot resolve $ref "https://example.com/s.json")"});
+}
+
+// A dangling or remote $ref makes the schema unusable: every value is refused with the reason, and
+// schema_problems (what structured output checks before sending) names the place in the schema.
+TEST(JsonSchemaValidator, UnresolvableRefsRefuseTheSchema) {
+    EXPECT_EQ(check("1", R"({"$ref":"#/$defs/Missing"})"),
+              Problems{R"($: the schema cannot be used: #/$ref: cannot resolve "#/$defs/Missing": the JSON pointer )"
+                       R"(names nothing in the schema)"});
+    const auto remote = llmgate::detail::schema_problems(json::parse(R"({"items":{"$ref":"https://example.com/s.json"}})"));
+    ASSERT_EQ(remote.size(), 1u);
+    EXPECT_EQ(remote[0].rfind("#/items/$ref: cannot resolve \"https://example.com/s.json\"", 0), 0u) << remote[0];
+    EXPECT_NE(remote[0].find("fetches no remote schemas"), std::string::npos);
 }
 
 TEST(JsonSchemaValidator, BooleanSchemasAndUnknownKeywords) {
     EXPECT_EQ(check("1", "true"), Problems{});
     EXPECT_EQ(check("1", "false"), Problems{"$: no value is allowed here (schema false)"});
-    EXPECT_EQ(check(R"("x")", R"({"type":"string","format":"email","pattern":"^a"})"), Problems{});
-    // A malformed keyword is ignored rather than crashing or throwing.
-    EXPECT_EQ(check(R"({"a":1})", R"({"required":"a","properties":[],"minimum":"x","nullable":"yes","uniqueItems":1})"),
-              Problems{});
+    // format is an annotation unless asked for; unknown keywords are annotations.
+    EXPECT_EQ(check(R"("x")", R"({"type":"string","format":"email","x-note":1})"), Problems{});
+}
+
+// A malformed keyword would otherwise be ignored and change the verdict silently: the schema is refused.
+TEST(JsonSchemaValidator, MalformedKeywordsRefuseTheSchema) {
+    const auto p = llmgate::detail::schema_problems(
+        json::parse(R"({"required":"a","properties":[],"minimum":"x","nullable":"yes","uniqueItems":1})"));
+    EXPECT_EQ(p, (Problems{"#/minimum: must be a number, got \"x\"", "#/uniqueItems: must be true or false, got 1",
+                           "#/required: must be an array of property names, got \"a\"",
+                           "#/properties: must be an object of schemas"}));
+    EXPECT_EQ(check(R"({"a":1})", R"({"minimum":"x"})"),
+              Problems{R"($: the schema cannot be used: #/minimum: must be a number, got "x")"});
 }
 
 TEST(JsonSchemaValidator, SelfReferenceLoopIsBounded) {
-    const auto p = check("1", R"({"$ref":"#"})");
+    EXPECT_EQ(check("1", R"({"$ref":"#"})"), Problems{R"($: $ref "#" loops back to itself without reaching a value)"});
+    // Mutual recursion through allOf (2020-12: $ref beside other keywords) ends the same way.
+    const auto p = check("1", R"({"$schema":"https://json-schema.org/draft/2020-12/schema",
+        "$defs":{"a":{"allOf":[{"$ref":"#/$defs/b"}]},"b":{"$ref":"#/$defs/a","type":"integer"}},"$ref":"#/$defs/a"})");
     ASSERT_FALSE(p.empty());
-    EXPECT_NE(p[0].find("nesting deeper than"), std::string::npos);
+    EXPECT_NE(p[0].find("loops back"), std::string::npos) << p[0];
 }
 
 TEST(JsonSchemaValidator, DeepValueIsBounded) {
@@ -160,13 +181,17 @@ TEST(JsonSchemaValidator, ProblemCountIsCapped) {
 }
 
 // OpenAI's strict mode makes llmgate send optional properties as required-and-nullable, so the model
-// answers null for what it leaves out; the caller's own schema (property optional, type string) must
-// accept that, while null for a required property is still a mismatch.
-TEST(JsonSchemaValidator, NullForAnOptionalPropertyCountsAsAbsent) {
+// answers null for what it leaves out; with optional_null_is_absent (set only for such replies) the
+// caller's own schema (property optional, type string) accepts that, while null for a required property
+// is still a mismatch. Without it, null is a value like any other, as JSON Schema says.
+TEST(JsonSchemaValidator, NullForAnOptionalPropertyCountsAsAbsentOnlyWhenAsked) {
     const json schema = json::parse(R"({"type":"object","properties":{"name":{"type":"string"},
         "nickname":{"type":"string"}},"required":["name"]})");
-    EXPECT_TRUE(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema).empty());
-    const auto problems = validate_json(json::parse(R"({"name":null})"), schema);
+    const llmgate::detail::SchemaOptions strict_reply{.optional_null_is_absent = true};
+    EXPECT_TRUE(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema, strict_reply).empty());
+    const auto problems = validate_json(json::parse(R"({"name":null})"), schema, strict_reply);
     ASSERT_EQ(problems.size(), 1u);
     EXPECT_NE(problems[0].find("$.name"), std::string::npos);
+    EXPECT_EQ(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema),
+              Problems{"$.nickname: expected string, got null"});
 }

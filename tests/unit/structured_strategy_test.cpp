@@ -108,7 +108,7 @@ TEST(StructuredStepDown, OnlyARejected400Or422ModeStepsDown) {
 
 TEST(StructuredReply, ValidReplyFillsParsedJsonAndStrategy) {
     auto r = reply("```json\n{\"n\": 3}\n```");
-    apply_structured_reply(r, format(), Strategy::prompt, "m");
+    apply_structured_reply(r, format(), Strategy::prompt, "m", {});
     EXPECT_EQ(r.parsed_json, json::parse(R"({"n":3})"));
     EXPECT_EQ(r.structured_strategy, "prompt");
 }
@@ -116,7 +116,7 @@ TEST(StructuredReply, ValidReplyFillsParsedJsonAndStrategy) {
 TEST(StructuredReply, CutOffReplySaysSo) {
     auto r = reply("{\"n\": ", "length");
     try {
-        apply_structured_reply(r, format(), Strategy::native, "m");
+        apply_structured_reply(r, format(), Strategy::native, "m", {});
         FAIL();
     } catch (const StructuredOutputError& e) {
         EXPECT_EQ(e.problems(),
@@ -128,14 +128,14 @@ TEST(StructuredReply, CutOffReplySaysSo) {
 
 TEST(StructuredReply, ContentFilterIsARefusal) {
     auto r = reply("", "content_filter");
-    EXPECT_THROW(apply_structured_reply(r, format(), Strategy::native, "m"), StructuredOutputError);
+    EXPECT_THROW(apply_structured_reply(r, format(), Strategy::native, "m", {}), StructuredOutputError);
 }
 
 TEST(StructuredReply, ToolCallsAreHandedBackUnvalidated) {
     auto r = reply("");
     r.choices[0].message.tool_calls.push_back(ToolCall{.id = "c1", .function = "lookup"});
     r.finish_reason = "tool_calls";
-    EXPECT_NO_THROW(apply_structured_reply(r, format(), Strategy::native, "m"));
+    EXPECT_NO_THROW(apply_structured_reply(r, format(), Strategy::native, "m", {}));
     EXPECT_TRUE(r.structured_strategy.empty());
     EXPECT_THROW(r.parsed<json>(), StructuredOutputError);
 }
