@@ -33,6 +33,36 @@ bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 // there, but has a meaning of its own in PCRE2 (\A, \Z, \h, \R, \K, \Q, ...).
 bool ecma_escape_letter(char c) { return std::string_view("bBcdDfknpPrsStuvwWx").find(c) != std::string_view::npos; }
 
+// ECMA-262 names General_Category values long or short (\p{Letter}, \p{gc=Lu}, \p{digit}); PCRE2
+// 10.42 takes only the short ones, bare (\p{L}, \p{Lu}, \p{Nd}).
+std::string_view general_category(std::string_view name) {
+    static constexpr std::pair<std::string_view, std::string_view> kLong[] = {
+        {"Letter", "L"}, {"Cased_Letter", "L&"}, {"LC", "L&"}, {"Uppercase_Letter", "Lu"},
+        {"Lowercase_Letter", "Ll"}, {"Titlecase_Letter", "Lt"}, {"Modifier_Letter", "Lm"}, {"Other_Letter", "Lo"},
+        {"Mark", "M"}, {"Combining_Mark", "M"}, {"Nonspacing_Mark", "Mn"}, {"Spacing_Mark", "Mc"},
+        {"Enclosing_Mark", "Me"}, {"Number", "N"}, {"Decimal_Number", "Nd"}, {"digit", "Nd"},
+        {"Letter_Number", "Nl"}, {"Other_Number", "No"}, {"Punctuation", "P"}, {"punct", "P"},
+        {"Connector_Punctuation", "Pc"}, {"Dash_Punctuation", "Pd"}, {"Open_Punctuation", "Ps"},
+        {"Close_Punctuation", "Pe"}, {"Initial_Punctuation", "Pi"}, {"Final_Punctuation", "Pf"},
+        {"Other_Punctuation", "Po"}, {"Symbol", "S"}, {"Math_Symbol", "Sm"}, {"Currency_Symbol", "Sc"},
+        {"Modifier_Symbol", "Sk"}, {"Other_Symbol", "So"}, {"Separator", "Z"}, {"Space_Separator", "Zs"},
+        {"Line_Separator", "Zl"}, {"Paragraph_Separator", "Zp"}, {"Other", "C"}, {"Control", "Cc"},
+        {"cntrl", "Cc"}, {"Format", "Cf"}, {"Surrogate", "Cs"}, {"Private_Use", "Co"}, {"Unassigned", "Cn"}};
+    for (const auto& [long_name, short_name] : kLong)
+        if (name == long_name) return short_name;
+    return name;
+}
+
+// The body of \p{...} in PCRE2's spelling.
+std::string unicode_property(std::string_view body) {
+    if (const auto eq = body.find('='); eq != std::string_view::npos) {
+        const std::string_view key = body.substr(0, eq);
+        if (key == "General_Category" || key == "gc") return std::string(general_category(body.substr(eq + 1)));
+        return std::string(body);  // Script=..., Script_Extensions=...: PCRE2 spells them the same
+    }
+    return std::string(general_category(body));
+}
+
 }  // namespace
 
 std::string ecma_to_pcre2(std::string_view p, std::string& error) {
@@ -52,7 +82,15 @@ std::string ecma_to_pcre2(std::string_view p, std::string& error) {
                 error = std::string("\\") + e + " is not an ECMA-262 escape";
                 return {};
             }
-            if (e == 's') {
+            if ((e == 'p' || e == 'P') && i + 1 < p.size() && p[i + 1] == '{') {
+                const auto close = p.find('}', i + 2);
+                if (close == std::string_view::npos) {
+                    error = std::string("\\") + e + "{ without a closing }";
+                    return {};
+                }
+                out += std::string("\\") + e + "{" + unicode_property(p.substr(i + 2, close - i - 2)) + "}";
+                i = close;
+            } else if (e == 's') {
                 out += in_class ? std::string(kEcmaSpaces) : "[" + std::string(kEcmaSpaces) + "]";
             } else if (e == 'S' && !in_class) {
                 out += "[^" + std::string(kEcmaSpaces) + "]";

@@ -445,7 +445,8 @@ private:
         const double step = m.get<double>();
         if (!(step > 0)) return true;  // refused up front by SchemaIndex
         const double q = d / step;
-        if (!std::isfinite(q)) return false;
+        // A quotient past the double range (1e308 / 0.5): fmod is exact and needs no quotient.
+        if (!std::isfinite(q)) return std::isfinite(d) && std::fmod(d, step) == 0;
         return std::fabs(q - std::round(q)) <= 1e-9 * std::max(1.0, std::fabs(q));
     }
 

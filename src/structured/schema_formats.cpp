@@ -43,10 +43,18 @@ bool full_time(std::string_view s) {
         if (i == start) return false;
     }
     if (i == s.size()) return false;
-    if (s[i] == 'Z' || s[i] == 'z') return i + 1 == s.size();
-    int oh = 0, om = 0;
-    if ((s[i] != '+' && s[i] != '-') || s.size() != i + 6 || s[i + 3] != ':') return false;
-    return digits(s, i + 1, 2, oh) && digits(s, i + 4, 2, om) && oh <= 23 && om <= 59;
+    int offset = 0;  // minutes east of UTC
+    if (s[i] == 'Z' || s[i] == 'z') {
+        if (i + 1 != s.size()) return false;
+    } else {
+        int oh = 0, om = 0;
+        if ((s[i] != '+' && s[i] != '-') || s.size() != i + 6 || s[i + 3] != ':') return false;
+        if (!digits(s, i + 1, 2, oh) || !digits(s, i + 4, 2, om) || oh > 23 || om > 59) return false;
+        offset = (s[i] == '+' ? 1 : -1) * (oh * 60 + om);
+    }
+    // A leap second only ever ends a UTC day: 23:59:60Z, or the same instant in another offset.
+    if (sec == 60) return ((h * 60 + m - offset) % 1440 + 1440) % 1440 == 23 * 60 + 59;
+    return true;
 }
 
 bool ipv4(std::string_view s) {
@@ -144,28 +152,78 @@ bool uuid(std::string_view s) {
     return true;
 }
 
-// RFC 3986 characters (unreserved, reserved, '%' escapes); `absolute` also wants a scheme.
-bool uri(std::string_view s, bool absolute) {
-    std::size_t i = 0;
-    if (absolute) {
-        const auto colon = s.find(':');
-        if (colon == std::string_view::npos || colon == 0) return false;
-        const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
-        if (!alpha(s[0])) return false;
-        for (i = 1; i < colon; ++i)
-            if (!(alpha(s[i]) || (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.')) return false;
-    }
-    for (; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c == '%') {
+bool unreserved_or_sub_delim(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-._~!$&'()*+,;=").find(c) != std::string_view::npos;
+}
+
+// Every character is one of `allowed` (besides unreserved and sub-delims) or a %XX escape.
+bool uri_chars(std::string_view s, std::string_view allowed) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%') {
             if (i + 2 >= s.size() || !hex_digit(s[i + 1]) || !hex_digit(s[i + 2])) return false;
             i += 2;
-            continue;
+        } else if (!unreserved_or_sub_delim(s[i]) && allowed.find(s[i]) == std::string_view::npos) {
+            return false;
         }
-        if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) return false;
-        if (std::string_view("\"<>\\^`{|}").find(c) != std::string_view::npos) return false;
     }
     return true;
+}
+
+// RFC 3986 authority: [userinfo "@"] host [":" port], host an IP literal in brackets or a reg-name.
+bool authority(std::string_view a) {
+    if (const auto at = a.find('@'); at != std::string_view::npos) {
+        if (!uri_chars(a.substr(0, at), ":")) return false;
+        a = a.substr(at + 1);
+    }
+    std::string_view host = a;
+    std::string_view port;
+    if (a.starts_with("[")) {
+        const auto close = a.find(']');
+        if (close == std::string_view::npos || !ipv6(a.substr(1, close - 1))) return false;
+        host = {};
+        if (close + 1 < a.size()) {
+            if (a[close + 1] != ':') return false;
+            port = a.substr(close + 2);
+        }
+    } else if (const auto colon = a.rfind(':'); colon != std::string_view::npos) {
+        host = a.substr(0, colon);
+        port = a.substr(colon + 1);
+    }
+    for (char c : port)
+        if (c < '0' || c > '9') return false;
+    return uri_chars(host, "");
+}
+
+// RFC 3986 URI (`absolute`: a scheme is required) or URI-reference.
+bool uri(std::string_view s, bool absolute) {
+    if (const auto hash = s.find('#'); hash != std::string_view::npos) {
+        if (!uri_chars(s.substr(hash + 1), ":@/?")) return false;
+        s = s.substr(0, hash);
+    }
+    if (const auto q = s.find('?'); q != std::string_view::npos) {
+        if (!uri_chars(s.substr(q + 1), ":@/?")) return false;
+        s = s.substr(0, q);
+    }
+    const auto colon = s.find(':');
+    bool has_scheme = colon != std::string_view::npos && colon > 0 && s.substr(0, colon).find('/') == std::string_view::npos;
+    if (has_scheme) {
+        const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+        if (!alpha(s[0])) return false;
+        for (std::size_t i = 1; i < colon; ++i)
+            if (!(alpha(s[i]) || (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.')) return false;
+        s = s.substr(colon + 1);
+    } else if (absolute) {
+        return false;
+    } else if (colon != std::string_view::npos && s.substr(0, colon).find('/') == std::string_view::npos) {
+        return false;  // a relative-path reference's first segment may not hold ':'
+    }
+    if (s.starts_with("//")) {
+        const auto slash = s.find('/', 2);
+        if (!authority(s.substr(2, slash == std::string_view::npos ? std::string_view::npos : slash - 2))) return false;
+        s = slash == std::string_view::npos ? std::string_view() : s.substr(slash);
+    }
+    return uri_chars(s, ":@/");
 }
 
 bool json_pointer(std::string_view s) {
