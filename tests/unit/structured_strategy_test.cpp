@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "llmgate/errors.hpp"
+#include "llmgate/llmgate.hpp"
 #include "llmgate/structured.hpp"
 #include "structured/schema_prompt.hpp"
 #include "structured/strategy.hpp"
@@ -58,6 +59,32 @@ TEST(StructuredPlan, ExplicitStrategyIsTheOnlyOneAndMustBeAvailable) {
                  InvalidRequestError);
     ResponseFormat no_schema;
     EXPECT_THROW(structured_plan(no_schema, caps(true, true), "p", "m"), InvalidRequestError);
+}
+
+// A schema the validator cannot check is refused before any request is sent, naming the place and why,
+// instead of letting every reply fail (or an unchecked keyword let a wrong reply through).
+TEST(StructuredPlan, SchemasTheValidatorCannotUseAreRefusedBeforeSending) {
+    const auto refused = [](const char* schema) -> std::string {
+        try {
+            structured_plan(ResponseFormat{.schema = json::parse(schema)}, caps(true, true), "p", "m");
+        } catch (const InvalidRequestError& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    EXPECT_NE(refused(R"({"type":"object","unevaluatedProperties":false})")
+                  .find("response_format.schema cannot be used: #/unevaluatedProperties: unevaluatedProperties is "
+                        "not supported"),
+              std::string::npos);
+    EXPECT_NE(refused(R"({"properties":{"a":{"pattern":"(x"}}})").find("#/properties/a/pattern"), std::string::npos);
+    EXPECT_NE(refused(R"({"$ref":"https://example.com/person.json"})").find("fetches no remote schemas"),
+              std::string::npos);
+    EXPECT_EQ(refused(R"({"type":"object","$defs":{"a":{"type":"string"}},"properties":{"a":{"$ref":"#/$defs/a"}}})"),
+              "accepted");
+    // Through the public API too: the mock never sees the call.
+    Options options{.extra = {{"mock_response", "{}"}},
+                    .response_format = ResponseFormat{.schema = json::parse(R"({"unevaluatedItems":false})")}};
+    EXPECT_THROW(completion("mock/m", {Message::user("x")}, options), InvalidRequestError);
 }
 
 TEST(StructuredRequest, SetsTheModeAndPutsTheSchemaInTheSystemMessageExceptForNative) {
