@@ -13,7 +13,8 @@
 namespace llmgate::inline v1::detail {
 namespace {
 
-// Work limit per validation: each (value, schema) visit costs one unit, a regex search a hundred.
+// Work limit per validation: each (value, schema) visit costs one unit, a regex search ten and more
+// for long strings, a search stopped by PCRE2's match limit a twentieth of the whole.
 // Ordinary replies use a few hundred; the limit only stops adversarial anyOf nesting, huge uniqueItems
 // comparisons and many searches with costly patterns.
 constexpr std::size_t kBudget = 200000;
@@ -210,7 +211,7 @@ private:
     std::optional<bool> search(const std::string& pattern, const std::string& subject, const std::string& path,
                                std::vector<std::string>& out) {
         const EcmaRegex* re = index_.regex(pattern);
-        if (!re || !spend(100)) return std::nullopt;
+        if (!re || !spend(10 + subject.size() / 16)) return std::nullopt;
         switch (re->search(subject)) {
             case EcmaRegex::Match::found:
                 return true;
@@ -219,6 +220,9 @@ private:
             case EcmaRegex::Match::too_costly:
                 break;
         }
+        // A search that ran into PCRE2's limit took milliseconds: a few of them use up the budget, so a
+        // value with thousands of such strings cannot take minutes.
+        spend(kBudget / 20);
         add(out, path, "the pattern " + short_dump(json(pattern)) + " needs too much work to match (PCRE2 match limit)");
         return std::nullopt;
     }
