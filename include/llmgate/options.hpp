@@ -39,6 +39,9 @@ struct ResponseFormat {
     std::string description{};
     bool strict = true;  // ask for strict schema adherence where the provider offers it
     StructuredStrategy strategy = StructuredStrategy::automatic;
+    // Also check "format" (date-time, date, time, email, hostname, ipv4, ipv6, uuid, uri, ...) when
+    // validating the reply. Off by default: JSON Schema makes format an annotation unless asked.
+    bool assert_format = false;
 
     // The format for an LLMGATE_STRUCT type; defined in llmgate/structured.hpp.
     template <class T>

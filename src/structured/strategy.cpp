@@ -25,8 +25,8 @@ std::vector<Strategy> structured_plan(const ResponseFormat& format, const Capabi
     const auto invalid = [&](std::string message) {
         return InvalidRequestError(ErrorInfo{.provider = provider, .model = model, .message = std::move(message)});
     };
-    if (!format.schema.is_object())
-        throw invalid("response_format.schema must be a JSON Schema object, got " +
+    if (!format.schema.is_object() && !format.schema.is_boolean())
+        throw invalid("response_format.schema must be a JSON Schema (an object, or true / false), got " +
                       std::string(format.schema.type_name()));
     // A schema the validator cannot check would make every reply fail (or, worse, pass unchecked):
     // refuse it now, with the reason, rather than after a paid request.
@@ -141,7 +141,8 @@ void apply_structured_reply(CompletionResponse& resp, const ResponseFormat& form
     if (!value) fail(resp, model, text, {"$: the reply contains no JSON value" + cut_off});
 
     const bool strict_rewrite = s == Strategy::native && format.strict && caps.optional_sent_as_null;
-    auto problems = validate_json(*value, format.schema, SchemaOptions{.optional_null_is_absent = strict_rewrite});
+    auto problems = validate_json(*value, format.schema,
+                                  SchemaOptions{.optional_null_is_absent = strict_rewrite, .assert_format = format.assert_format});
     if (!problems.empty()) {
         if (!cut_off.empty()) problems.push_back("$: the reply was cut off (finish_reason length)");
         fail(resp, model, text, std::move(problems));

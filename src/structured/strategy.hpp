@@ -19,7 +19,7 @@ const char* strategy_name(Strategy s);
 
 // The strategies to try, strongest first. automatic: native if the provider has it, then JSON mode if
 // it has it, then the prompt. An explicit strategy is the only one tried; one the provider lacks, a
-// schema that is not a JSON object, or one the validator cannot use (schema_problems: an unsupported
+// schema that is neither a JSON object nor a boolean, or one the validator cannot use (schema_problems: an unsupported
 // keyword, an unresolvable $ref, an invalid regex) is an InvalidRequestError, before anything is sent.
 std::vector<Strategy> structured_plan(const ResponseFormat& format, const Capabilities& caps,
                                       const std::string& provider, const std::string& model);

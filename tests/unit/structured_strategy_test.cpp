@@ -166,3 +166,35 @@ TEST(StructuredReply, ToolCallsAreHandedBackUnvalidated) {
     EXPECT_TRUE(r.structured_strategy.empty());
     EXPECT_THROW(r.parsed<json>(), StructuredOutputError);
 }
+
+// format is an annotation unless the caller asks for assertion, as JSON Schema specifies.
+TEST(StructuredReply, FormatIsCheckedOnlyWhenAsked) {
+    ResponseFormat f{.schema = json::parse(R"({"type":"object","properties":{"day":{"type":"string","format":"date"}}})")};
+    auto lenient = reply(R"({"day":"yesterday"})");
+    EXPECT_NO_THROW(apply_structured_reply(lenient, f, Strategy::native, "m", {}));
+    f.assert_format = true;
+    auto strict = reply(R"({"day":"yesterday"})");
+    try {
+        apply_structured_reply(strict, f, Strategy::native, "m", {});
+        FAIL();
+    } catch (const StructuredOutputError& e) {
+        EXPECT_EQ(e.problems(), std::vector<std::string>{R"($.day: "yesterday" is not a valid date)"});
+    }
+    auto good = reply(R"({"day":"2026-12-07"})");
+    EXPECT_NO_THROW(apply_structured_reply(good, f, Strategy::native, "m", {}));
+}
+
+// Null for an optional property counts as absent only where the provider was sent OpenAI's strict
+// rewrite (optional -> required-and-nullable): not for other providers, not without strict.
+TEST(StructuredReply, NullForAnOptionalPropertyIsAbsentOnlyAfterAStrictRewrite) {
+    const ResponseFormat f{.schema = json::parse(R"({"type":"object","properties":{"n":{"type":"integer"},
+        "note":{"type":"string"}},"required":["n"]})")};
+    Capabilities rewrites;
+    rewrites.optional_sent_as_null = true;
+    auto r1 = reply(R"({"n":1,"note":null})");
+    EXPECT_NO_THROW(apply_structured_reply(r1, f, Strategy::native, "m", rewrites));
+    auto r2 = reply(R"({"n":1,"note":null})");
+    EXPECT_THROW(apply_structured_reply(r2, f, Strategy::native, "m", {}), StructuredOutputError);
+    auto r3 = reply(R"({"n":1,"note":null})");
+    EXPECT_THROW(apply_structured_reply(r3, f, Strategy::json_mode, "m", rewrites), StructuredOutputError);
+}
