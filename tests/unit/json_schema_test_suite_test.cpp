@@ -42,6 +42,9 @@ struct SuiteFile {
     Via via = Via::public_api;
 };
 
+// ctest shows the file's name, not the struct's bytes.
+void PrintTo(const SuiteFile& file, std::ostream* os) { *os << file.name; }
+
 const fs::path kDraft7 = fs::path(LLMGATE_SCHEMA_TEST_SUITE_DIR) / "draft7";
 
 json load(const fs::path& path) {
