@@ -34,7 +34,7 @@ enum class StructuredStrategy { automatic, native, json_mode, prompt };
 
 // completion(model, messages, {.response_format = ResponseFormat::of<Movie>()}) — see llmgate/structured.hpp.
 struct ResponseFormat {
-    json schema{};                  // JSON Schema of the expected value (an object schema)
+    json schema{};                  // JSON Schema of the expected value (an object, or true / false)
     std::string name = "response";  // schema name, where the provider's API takes one
     std::string description{};
     bool strict = true;  // ask for strict schema adherence where the provider offers it
