@@ -37,6 +37,9 @@ struct ChatRequest {
 struct Capabilities {
     bool native_schema = false;            // schema-constrained structured output
     bool json_mode = false;                // JSON-object output mode without a schema
+    // Native strict mode sends optional properties as required-and-nullable (OpenAI's strict rules,
+    // openai_strict_schema), so the model answers null for what it leaves out: that null means absent.
+    bool optional_sent_as_null = false;
     bool images = true;                    // takes image input at all (else VisionNotSupported)
     bool image_urls = true;                // takes http(s) image URLs itself (else they are fetched and sent inline)
     std::size_t max_embedding_inputs = 0;  // most texts one embeddings request may carry (0 = no limit)
