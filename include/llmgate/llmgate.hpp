@@ -6,6 +6,7 @@
 #include "llmgate/cancel.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/config.hpp"
+#include "llmgate/context.hpp"
 #include "llmgate/cost.hpp"
 #include "llmgate/embeddings.hpp"
 #include "llmgate/errors.hpp"

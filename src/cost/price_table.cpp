@@ -10,6 +10,7 @@
 
 #include "llmgate/cost.hpp"
 #include "llmgate/errors.hpp"
+#include "cost/model_names.hpp"
 
 namespace llmgate::inline v1 {
 namespace {
@@ -141,52 +142,6 @@ Overrides& overrides() {
     return o;
 }
 
-bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-}
-
-// "gpt-4o-mini-2024-07-18" → "gpt-4o-mini"; "claude-haiku-4-5-20251001" → "claude-haiku-4-5";
-// "anthropic.claude-3-5-sonnet-20240620-v1:0" → "anthropic.claude-3-5-sonnet".
-std::string without_version(std::string name) {
-    if (const auto colon = name.rfind(':'); colon != std::string::npos && all_digits(name.substr(colon + 1)))
-        name.erase(colon);  // Bedrock ":0"
-    if (const auto v = name.rfind("-v"); v != std::string::npos && all_digits(name.substr(v + 2)))
-        name.erase(v);  // Bedrock "-v1"
-    if (name.size() > 9 && name[name.size() - 9] == '-' && all_digits(std::string_view(name).substr(name.size() - 8)))
-        name.erase(name.size() - 9);  // -YYYYMMDD
-    if (name.size() > 11) {
-        const std::string_view tail = std::string_view(name).substr(name.size() - 11);  // -YYYY-MM-DD
-        if (tail[0] == '-' && all_digits(tail.substr(1, 4)) && tail[5] == '-' && all_digits(tail.substr(6, 2)) &&
-            tail[8] == '-' && all_digits(tail.substr(9, 2)))
-            name.erase(name.size() - 11);
-    }
-    return name;
-}
-
-constexpr std::string_view kProviders[] = {"openai", "azure",  "groq",   "mistral", "anthropic",
-                                           "gemini", "cohere", "ollama", "bedrock", "mock"};
-
-// "groq/llama-3.1-8b-instant" → {"groq", "llama-3.1-8b-instant"}; a name without a known provider prefix
-// → {"", name}.
-std::pair<std::string, std::string> split_provider(std::string_view model) {
-    if (const auto slash = model.find('/'); slash != std::string_view::npos) {
-        const std::string_view prefix = model.substr(0, slash);
-        for (std::string_view known : kProviders)
-            if (prefix == known) return {std::string(prefix), std::string(model.substr(slash + 1))};
-    }
-    return {"", std::string(model)};
-}
-
-// The provider a model string names when none is given (the registry's rules, for the common names).
-std::string provider_from_name(std::string_view model, std::string& bare) {
-    auto [provider, rest] = split_provider(model);
-    bare = std::move(rest);
-    if (!provider.empty()) return provider;
-    if (bare.rfind("claude-", 0) == 0) return "anthropic";
-    if (bare.rfind("gemini-", 0) == 0 || bare.rfind("models/", 0) == 0) return "gemini";
-    return "openai";
-}
-
 std::optional<ModelPrice> find_row(std::string_view provider, std::string_view name) {
     {
         Overrides& o = overrides();
@@ -215,34 +170,11 @@ std::optional<double> optional_field(const json& entry, const char* key, const s
 }  // namespace
 
 std::optional<ModelPrice> price_of(std::string_view provider, std::string_view model) {
-    std::string prov(provider), bare(model);
-    if (prov.empty()) {
-        prov = provider_from_name(model, bare);
-    } else if (auto [named, rest] = split_provider(model); named == prov) {
-        bare = std::move(rest);  // "groq/openai/gpt-oss-120b" on groq; "openai/gpt-oss-120b" stays whole
-    }
-    if (bare.rfind("models/", 0) == 0) bare.erase(0, 7);
-    // Azure bills the OpenAI models at OpenAI's list prices; the reply names the model, not the deployment.
-    if (prov == "azure") {
-        if (auto own = find_row("azure", bare)) return own;
-        prov = "openai";
-    }
-    for (const std::string_view region : {"us.", "eu.", "apac.", "global.", "us-gov."})
-        if (prov == "bedrock" && bare.rfind(region, 0) == 0) bare.erase(0, region.size());
-    if (prov == "ollama") {  // runs on the user's machine: no per-token price, unless one was set
-        if (auto own = find_row(prov, bare)) return own;
-        if (auto own = find_row(prov, without_version(bare))) return own;
-        return ModelPrice{};
-    }
-    for (std::string candidate : {bare, without_version(bare)}) {
-        if (auto price = find_row(prov, candidate)) return price;
-        // "-latest" aliases and dated snapshots name the same model.
-        const std::string latest = "-latest";
-        if (candidate.size() > latest.size() && candidate.ends_with(latest)) {
-            candidate.erase(candidate.size() - latest.size());
-            if (auto price = find_row(prov, candidate)) return price;
-        }
-    }
+    const auto keys = detail::table_keys(provider, model);
+    for (const auto& [prov, name] : keys)
+        if (auto price = find_row(prov, name)) return price;
+    // Ollama runs on the user's machine: no per-token price, unless one was set.
+    if (!keys.empty() && keys.front().first == "ollama") return ModelPrice{};
     return std::nullopt;
 }
 
@@ -269,7 +201,7 @@ void load_prices(const json& prices) {
         m.input_above = optional_field(entry, "input_above", key);
         m.output_above = optional_field(entry, "output_above", key);
         m.cached_input_above = optional_field(entry, "cached_input_above", key);
-        const auto [provider, bare] = split_provider(key);  // no known provider prefix: any provider
+        const auto [provider, bare] = detail::split_known_provider(key);  // no provider prefix: any provider
         parsed[provider + "/" + bare] = m;
     }
     Overrides& o = overrides();

@@ -5,6 +5,7 @@
 #include "llmgate/errors.hpp"
 #include "llmgate/tokens.hpp"
 #include "providers/registry.hpp"
+#include "tokens/local_count.hpp"
 
 namespace llmgate::inline v1 {
 namespace {
@@ -59,20 +60,38 @@ std::int64_t tool_tokens(const Encoding& enc, const std::vector<Tool>& tools) {
     return n + c.func_end;
 }
 
-std::int64_t cookbook_count(const Encoding& enc, const std::vector<Message>& messages, const std::vector<Tool>& tools) {
-    std::int64_t n = 0;
-    for (const Message& m : messages) {
-        n += 3;
-        n += count(enc, m.role);
-        n += count(enc, m.text());
-        if (!m.name.empty()) n += 1 + count(enc, m.name);
-        if (!m.tool_call_id.empty()) n += count(enc, m.tool_call_id);
-        for (const ToolCall& tc : m.tool_calls) n += count(enc, tc.function) + count(enc, tc.arguments_raw);
-    }
-    return n + 3 + tool_tokens(enc, tools);
+}  // namespace
+
+namespace detail {
+
+std::int64_t message_tokens(const Encoding& enc, const Message& m) {
+    std::int64_t n = 3 + count(enc, m.role) + count(enc, m.text());
+    if (!m.name.empty()) n += 1 + count(enc, m.name);
+    if (!m.tool_call_id.empty()) n += count(enc, m.tool_call_id);
+    for (const ToolCall& tc : m.tool_calls) n += count(enc, tc.function) + count(enc, tc.arguments_raw);
+    return n;
 }
 
-}  // namespace
+std::int64_t definitions_tokens(const Encoding& enc, const std::vector<Tool>& tools) { return tool_tokens(enc, tools); }
+
+LocalCounter local_counter(const std::string& provider, const std::string& model_id) {
+    if (provider == "openai" || provider == "azure") {
+        try {
+            return LocalCounter{&encoding_for_model(model_id), true};
+        } catch (const ModelNotFoundError&) {
+            // An Azure deployment name or a model of no known family: estimated below.
+        }
+    }
+    return LocalCounter{&encoding("o200k_base"), false};
+}
+
+std::int64_t local_count(const LocalCounter& counter, const std::vector<Message>& messages, const std::vector<Tool>& tools) {
+    std::int64_t n = kReplyPriming + definitions_tokens(*counter.encoding, tools);
+    for (const Message& m : messages) n += message_tokens(*counter.encoding, m);
+    return n;
+}
+
+}  // namespace detail
 
 TokenCount count_tokens(Models models, Messages messages, Options options) {
     const std::string model = models.first();
@@ -86,17 +105,10 @@ TokenCount count_tokens(Models models, Messages messages, Options options) {
     if (const auto n = route.provider->count_prompt_tokens(request))
         return TokenCount{.n = *n, .exact = true, .method = "provider_api"};
 
-    if (provider == "openai" || provider == "azure") {
-        try {
-            const Encoding& enc = encoding_for_model(route.model);
-            return TokenCount{.n = cookbook_count(enc, list, options.tools), .exact = true, .method = "openai_cookbook"};
-        } catch (const ModelNotFoundError&) {
-            // An Azure deployment name or a model of no known family: estimated below.
-        }
-    }
-    return TokenCount{.n = cookbook_count(encoding("o200k_base"), list, options.tools),
-                      .exact = false,
-                      .method = "estimate_o200k_base"};
+    const detail::LocalCounter counter = detail::local_counter(provider, route.model);
+    return TokenCount{.n = detail::local_count(counter, list, options.tools),
+                      .exact = counter.exact,
+                      .method = counter.exact ? "openai_cookbook" : "estimate_o200k_base"};
 }
 
 }  // namespace llmgate::inline v1
