@@ -9,6 +9,7 @@
 #include "llmgate/embeddings.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/gate.hpp"
+#include "llmgate/mcp.hpp"
 #include "llmgate/middleware.hpp"
 #include "llmgate/middleware/cache.hpp"
 #include "llmgate/middleware/fallback.hpp"
