@@ -87,7 +87,8 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{30000};  // spawning / connecting + initialize
     std::string client_name = "llmgate";
     std::string client_version = "0.1";
-    // Proposed in this order; the server's answer must be one of them (else the client closes, MCPError).
+    // The first is proposed; the server's answer must be one of them (else ProviderAPIError and the client
+    // closes). 2025-03-26 is accepted for older servers.
     std::vector<std::string> protocol_versions = supported_protocol_versions();
 
     std::map<std::string, std::string> env{};  // (stdio) set in the child's environment, over the parent's
@@ -158,8 +159,8 @@ public:
     CallToolResult call_tool(const std::string& name, const json& arguments = json::object(),
                              const CallOptions& options = {});
     // The server's tools for run_tools: each handler calls tools/call (the server validates arguments),
-    // honours the run's CancelToken and maps the result with CallToolResult::to_output. The handlers keep
-    // the session alive: they may outlive this Client object (not a close()).
+    // honours the run's CancelToken and maps the result with CallToolResult::to_output. Handlers may run
+    // concurrently; once the client is closed (or destroyed) they fail with ConnectionError.
     std::vector<FunctionTool> tools(const CallOptions& options = {});
     void ping(const CallOptions& options = {});
     // Any request; returns its result.
