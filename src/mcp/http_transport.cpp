@@ -68,6 +68,14 @@ public:
             if (s->id == id) s->cancel.cancel();
     }
 
+    // The standalone GET stream: server requests and notifications outside any call (elicitation sent
+    // without a related request, tools/list_changed). A server without one answers 405.
+    void initialized() override {
+        std::lock_guard lock(mu_);
+        if (closed_ || listener_.joinable()) return;
+        listener_ = std::thread([this] { listen(); });
+    }
+
     void set_protocol_version(const std::string& version) override {
         std::lock_guard lock(mu_);
         protocol_version_ = version;
@@ -83,6 +91,13 @@ public:
         }
         for (auto& s : streams)
             if (s->thread.joinable()) s->thread.get_id() == std::this_thread::get_id() ? s->thread.detach() : s->thread.join();
+        listener_cancel_.cancel();
+        std::thread listener;
+        {
+            std::lock_guard lock(mu_);
+            listener.swap(listener_);
+        }
+        if (listener.joinable()) listener.get_id() == std::this_thread::get_id() ? listener.detach() : listener.join();
         std::string session;
         {
             std::lock_guard lock(mu_);
@@ -255,6 +270,51 @@ private:
         }
     }
 
+    void listen() {
+        SseParser parser;
+        int failures = 0;
+        while (!closed_ && !listener_cancel_.cancelled()) {
+            bool got_event = false;
+            try {
+                auto get = make_request("GET", "", std::max(options_.timeout, std::chrono::milliseconds(300000)), listener_cancel_);
+                if (!parser.last_event_id().empty()) llmgate::detail::set_header(get.headers, "Last-Event-ID", parser.last_event_id());
+                auto reader = llmgate::detail::open(std::move(get));
+                if (reader->status() == 405) return;  // the server offers no such stream
+                if (!llmgate::detail::is_success_status(reader->status()) ||
+                    !starts_with_ci(reader->header("content-type"), "text/event-stream")) {
+                    ++failures;
+                } else {
+                    std::string chunk;
+                    std::vector<SseEvent> events;
+                    while (reader->read(chunk)) {
+                        parser.feed(chunk, events);
+                        chunk.clear();
+                        for (auto& e : events) {
+                            got_event = true;
+                            if (e.data.empty() || !(e.event.empty() || e.event == "message")) continue;
+                            deliver(parse_message(e.data), json());
+                        }
+                        events.clear();
+                    }
+                }
+            } catch (const CancelledError&) {
+                return;
+            } catch (const ResponseParseError&) {
+                ++failures;  // a bad message on this stream fails no call: reconnect, within limits
+            } catch (const Error&) {
+                ++failures;
+            }
+            if (got_event) failures = 0;
+            if (failures > options_.max_reconnects) return;
+            const long retry = parser.retry_ms() >= 0 ? parser.retry_ms() : 1000;
+            const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(retry);
+            while (std::chrono::steady_clock::now() < until) {
+                if (closed_ || listener_cancel_.cancelled()) return;
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        }
+    }
+
     std::string url_;
     ClientOptions options_;
     TransportSink sink_{};
@@ -263,6 +323,8 @@ private:
     std::string protocol_version_{};
     std::list<std::shared_ptr<Stream>> streams_{};
     std::atomic<bool> closed_{false};
+    std::thread listener_{};
+    CancelToken listener_cancel_{};
 };
 
 }  // namespace

@@ -65,6 +65,7 @@ void Client::Impl::initialize() {
     if (result.contains("instructions") && result["instructions"].is_string()) instructions_ = result["instructions"];
     transport_->set_protocol_version(version);
     transport_->send(detail::make_notification("notifications/initialized", json()));
+    transport_->initialized();
 }
 
 [[noreturn]] void Client::Impl::throw_closed() {

@@ -33,6 +33,8 @@ public:
     virtual void abandon(const json& id) { (void)id; }
     // After initialize: the negotiated version (HTTP sends it as a header on later requests).
     virtual void set_protocol_version(const std::string& version) { (void)version; }
+    // After notifications/initialized: a transport may now listen for what the server sends unasked.
+    virtual void initialized() {}
     // Ends the connection and joins the transport's threads. Idempotent.
     virtual void close() = 0;
     virtual std::string stderr_text() const { return {}; }
