@@ -160,6 +160,9 @@ private:
     void remember_session(const BodyReader& reader) {
         std::string id = reader.header("mcp-session-id");
         if (id.empty()) return;
+        // Visible ASCII only (the spec's rule): it goes back verbatim in a header of every request.
+        for (unsigned char c : id)
+            if (c < 0x21 || c > 0x7e) throw ResponseParseError(info("MCP server sent a session id that is not visible ASCII"));
         std::lock_guard lock(mu_);
         if (session_id_.empty()) session_id_ = id;
     }

@@ -22,7 +22,10 @@ protected:
             std::vector<std::string>{mcp_test::node(), mcp_test::everything_script(), "streamableHttp"},
             std::vector<std::string>{"PORT=" + std::to_string(port_)});
         if (!server_->wait_for_port(port_)) return;
-        client_ = std::make_unique<mcp::Client>(mcp::Client::http(url(), {.timeout = 10s}));
+        mcp::ClientOptions options;
+        options.timeout = 10s;
+        options.on_elicitation = [](const mcp::ElicitationRequest&) { return mcp::ElicitationResponse::accept({{"name", "Grace"}}); };
+        client_ = std::make_unique<mcp::Client>(mcp::Client::http(url(), options));
     }
     static void TearDownTestSuite() {
         client_.reset();
@@ -73,6 +76,13 @@ TEST_F(EverythingHttp, ATimedOutCallFailsQuickly) {
                  llmgate::TimeoutError);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
     EXPECT_EQ(client_->call_tool("echo", {{"message", "again"}}).text(), "Echo: again");
+}
+
+TEST_F(EverythingHttp, ElicitationMidCallIsAnsweredOverHttp) {
+    auto r = client_->call_tool("trigger-elicitation-request");
+    const std::string all = r.raw.dump();
+    EXPECT_NE(all.find("Grace"), std::string::npos) << all;
+    EXPECT_NE(all.find("It was a dark and stormy night."), std::string::npos) << all;
 }
 
 TEST_F(EverythingHttp, ConcurrentCalls) {
