@@ -161,6 +161,7 @@ public:
     // The server's tools for run_tools: each handler calls tools/call (the server validates arguments),
     // honours the run's CancelToken and maps the result with CallToolResult::to_output. Handlers may run
     // concurrently; once the client is closed (or destroyed) they fail with ConnectionError.
+    // `options` apply to the listing and to every call the handlers make (timeout, on_progress, cancel).
     std::vector<FunctionTool> tools(const CallOptions& options = {});
     void ping(const CallOptions& options = {});
     // Any request; returns its result.

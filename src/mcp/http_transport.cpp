@@ -46,6 +46,23 @@ public:
     void send(const json& message) override {
         if (closed_) throw ConnectionError(info("MCP HTTP session is closed"));
         const bool is_request = message.contains("method") && message.contains("id");
+        if (!is_request && message.value("method", "") == "notifications/cancelled") {
+            // Sent when a call gave up waiting: in the background, so a hung server cannot hold the caller
+            // past its deadline a second time.
+            auto stream = std::make_shared<Stream>();
+            std::lock_guard lock(mu_);
+            reap_finished();
+            streams_.push_back(stream);
+            stream->thread = std::thread([this, stream, body = message.dump()] {
+                try {
+                    llmgate::detail::perform(make_request("POST", body, std::min(options_.timeout, std::chrono::milliseconds(10000)),
+                                                          stream->cancel));
+                } catch (const std::exception&) {
+                }
+                stream->finished = true;
+            });
+            return;
+        }
         if (!is_request) {
             // A notification or our reply to the server: 202 Accepted, nothing to read.
             auto response = llmgate::detail::perform(make_request("POST", message.dump(), options_.timeout));
@@ -141,6 +158,8 @@ private:
         return r;
     }
 
+    std::chrono::milliseconds stream_idle_limit() const { return std::max<std::chrono::milliseconds>(options_.timeout, std::chrono::hours(1)); }
+
     // Never the request's headers (they carry the credentials): the status and an excerpt of the body.
     std::exception_ptr http_error_ptr(long status, const std::string& body) const {
         std::string message = "MCP server answered HTTP " + std::to_string(status);
@@ -201,7 +220,9 @@ private:
 
     // POSTs the request and reads its reply; resumes a broken SSE stream. False when nothing more to do.
     bool read_reply(Stream& stream, std::string body) {
-        auto reader = llmgate::detail::open(make_request("POST", std::move(body), options_.timeout, stream.cancel));
+        // The session bounds the wait (per call) and abandons the stream when it ends: the transport's own
+        // silence limit only guards against a stream nobody watches.
+        auto reader = llmgate::detail::open(make_request("POST", std::move(body), stream_idle_limit(), stream.cancel));
         remember_session(*reader);
         if (!llmgate::detail::is_success_status(reader->status())) {
             std::string text = reader->read_all();
@@ -266,7 +287,7 @@ private:
                 if (stream.cancel.cancelled()) return false;
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
             }
-            auto get = make_request("GET", "", options_.timeout, stream.cancel);
+            auto get = make_request("GET", "", stream_idle_limit(), stream.cancel);
             llmgate::detail::set_header(get.headers, "Last-Event-ID", parser.last_event_id());
             reader = llmgate::detail::open(std::move(get));
             if (!llmgate::detail::is_success_status(reader->status())) throw_error(http_error_ptr(reader->status(), reader->read_all()));
@@ -279,7 +300,7 @@ private:
         while (!closed_ && !listener_cancel_.cancelled()) {
             bool got_event = false;
             try {
-                auto get = make_request("GET", "", std::max(options_.timeout, std::chrono::milliseconds(300000)), listener_cancel_);
+                auto get = make_request("GET", "", stream_idle_limit(), listener_cancel_);
                 if (!parser.last_event_id().empty()) llmgate::detail::set_header(get.headers, "Last-Event-ID", parser.last_event_id());
                 auto reader = llmgate::detail::open(std::move(get));
                 if (reader->status() == 405) return;  // the server offers no such stream
