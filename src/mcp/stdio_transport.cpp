@@ -121,7 +121,7 @@ public:
             int status = 0;
             while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
             }
-            pid_ = -1;
+            // pid_ itself stays: the reader thread may still be reading it until the join below.
         }
         if (wake_write_ >= 0) {
             char c = 'x';
