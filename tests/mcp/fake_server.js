@@ -9,7 +9,7 @@ const fs = require("fs");
 const transport = process.argv[2] || "stdio";
 const mode = process.argv[3] || "normal";
 
-const TOOLS = ["echo", "fail", "rpc_error", "progress", "elicit", "ping_me", "changed", "mixed", "fds", "hang", "crash", "garbage"]
+const TOOLS = ["echo", "fail", "rpc_error", "progress", "elicit", "ping_me", "changed", "mixed", "fds", "whoami", "hang", "crash", "garbage"]
   .map((name) => ({ name, description: `fake ${name}`, inputSchema: { type: "object", properties: { message: { type: "string" } } } }));
 
 let nextServerId = 1;
@@ -73,6 +73,8 @@ async function handle(msg, out, ask) {
       }
       return { result: { content: [{ type: "text", text: "fds" }], structuredContent: { links } } };
     }
+    case "whoami":
+      return { result: { content: [{ type: "text", text: "me" }], structuredContent: { var: process.env.LLMGATE_FAKE_VAR || null, cwd: process.cwd(), has_path: !!process.env.PATH } } };
     case "hang":
       return new Promise(() => {});
     case "crash":

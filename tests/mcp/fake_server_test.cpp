@@ -1,6 +1,7 @@
 // The MCP client against tests/mcp/fake_server.js: pagination, server pings, elicitation, result mapping,
 // and hostile servers (garbage, crashes, hangs, slowness, refusing to die) over stdio.
 #include <fcntl.h>
+#include <signal.h>
 
 #include <atomic>
 #include <thread>
@@ -37,7 +38,7 @@ TEST(McpFakeStdio, ListsEveryPageOfTools) {
     ASSERT_TRUE(mcp_test::servers_installed());
     auto client = mcp::Client::stdio(fake(), quick());
     auto tools = client.list_tools();
-    ASSERT_EQ(tools.size(), 12u);
+    ASSERT_EQ(tools.size(), 13u);
     EXPECT_EQ(tools.front().name, "echo");
     EXPECT_EQ(tools.back().name, "garbage");
     EXPECT_EQ(client.instructions(), "be nice");
@@ -52,7 +53,7 @@ TEST(McpFakeStdio, ListChangedDropsTheCacheAndCallsBack) {
     client.list_tools();
     EXPECT_EQ(client.call_tool("changed").text(), "changed");
     EXPECT_EQ(changed.load(), 1);
-    EXPECT_EQ(client.list_tools().size(), 12u);
+    EXPECT_EQ(client.list_tools().size(), 13u);
 }
 
 TEST(McpFakeStdio, AnswersTheServersPing) {
@@ -222,4 +223,54 @@ TEST(McpHostileStdio, PendingCallsFailWhenAnotherThreadCloses) {
     });
     EXPECT_THROW(client.call_tool("echo", {}, {.timeout = 10s}), llmgate::ConnectionError);
     closer.join();
+}
+
+TEST(McpFakeStdio, EnvAndCwdReachTheServer) {
+    ASSERT_TRUE(mcp_test::servers_installed());
+    auto options = quick();
+    options.env = {{"LLMGATE_FAKE_VAR", "forty-two"}};
+    options.cwd = "/tmp";
+    auto client = mcp::Client::stdio(fake(), options);
+    auto who = client.call_tool("whoami").structured_content;
+    EXPECT_EQ(who["var"], "forty-two");
+    EXPECT_EQ(who["cwd"], "/tmp");
+    EXPECT_EQ(who["has_path"], true);
+
+    auto bare = quick();
+    bare.inherit_env = false;
+    bare.env = {{"LLMGATE_FAKE_VAR", "only-me"}};
+    auto client2 = mcp::Client::stdio(fake(), bare);
+    auto who2 = client2.call_tool("whoami").structured_content;
+    EXPECT_EQ(who2["var"], "only-me");
+    EXPECT_EQ(who2["has_path"], false);
+}
+
+TEST(McpHostileStdio, StderrIsKeptWithinItsLimit) {
+    ASSERT_TRUE(mcp_test::servers_installed());
+    auto options = quick();
+    options.stderr_limit = 10;
+    auto client = mcp::Client::stdio(fake("crash"), options);
+    EXPECT_THROW(client.call_tool("echo"), llmgate::ConnectionError);
+    EXPECT_EQ(client.stderr_text(), "of cheese\n");
+}
+
+TEST(McpHostileStdio, CloseEndsTheServersWholeProcessGroup) {
+    ASSERT_TRUE(mcp_test::servers_installed());
+    // A wrapper shell leaves a background child in the group, as npx leaves node.
+    const std::string script = "sleep 300 & echo \"child $!\" >&2; exec '" + mcp_test::node() + "' '" + mcp_test::fake_script() + "' stdio";
+    auto client = mcp::Client::stdio({"/bin/sh", "-c", script}, quick());
+    client.ping();
+    const std::string err = client.stderr_text();
+    ASSERT_NE(err.find("child "), std::string::npos) << err;
+    const int child = std::stoi(err.substr(err.find("child ") + 6));
+    client.close();
+    // Gone, or a zombie waiting for init to reap it: no longer running either way.
+    bool running = true;
+    for (int i = 0; i < 200 && running; ++i) {
+        std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+        std::string line;
+        running = static_cast<bool>(std::getline(stat, line)) && line.find(") Z") == std::string::npos;
+        if (running) std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_FALSE(running);
 }

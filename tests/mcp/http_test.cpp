@@ -141,7 +141,7 @@ std::unique_ptr<mcp_test::ServerProcess> McpFakeHttp::server_;
 
 TEST_F(McpFakeHttp, SendsTheSessionIdAndProtocolVersionAndDeletesTheSession) {
     auto client = mcp::Client::http(url(), authed());
-    EXPECT_EQ(client.list_tools().size(), 12u);  // paginated, each page a JSON reply
+    EXPECT_EQ(client.list_tools().size(), 13u);  // paginated, each page a JSON reply
     EXPECT_EQ(client.call_tool("echo", {{"message", "sse"}}).text(), "echo: sse");  // an SSE reply
     client.close();
     EXPECT_TRUE(server_->wait_for_output("DELETE session-1", 3s)) << server_->output();
