@@ -149,7 +149,12 @@ function httpServer() {
       if (req.method === "GET") {
         const last = req.headers["last-event-id"];
         log("GET last-event-id=" + last);
-        if (!last) { res.writeHead(405); res.end(); return; }
+        if (!last) {
+          // The standalone stream: one notification that belongs to no call, then it stays open.
+          res.writeHead(200, { "Content-Type": "text/event-stream" });
+          res.write(`data: ${JSON.stringify({ jsonrpc: "2.0", method: "notifications/tools/list_changed" })}\n\n`);
+          return;
+        }
         res.writeHead(200, { "Content-Type": "text/event-stream" });
         const from = events.findIndex(([id]) => id === last);
         for (const [id, m] of events.slice(from + 1)) res.write(`id: ${id}\ndata: ${JSON.stringify(m)}\n\n`);

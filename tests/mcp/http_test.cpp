@@ -156,6 +156,18 @@ TEST_F(McpFakeHttp, ABrokenStreamIsResumedWithLastEventId) {
     EXPECT_NE(server_->output().find("GET last-event-id=e1"), std::string::npos) << server_->output();
 }
 
+TEST_F(McpFakeHttp, NotificationsOutsideACallArriveOnTheGetStream) {
+    std::atomic<int> changed{0};
+    auto options = authed();
+    options.on_tools_changed = [&] { ++changed; };
+    auto client = mcp::Client::http(url(), options);
+    for (int i = 0; i < 300 && changed.load() == 0; ++i) std::this_thread::sleep_for(10ms);
+    EXPECT_EQ(changed.load(), 1);
+    auto start = std::chrono::steady_clock::now();
+    client.close();  // the open GET stream does not hold it up
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
 TEST_F(McpFakeHttp, AWrongTokenIsAnAuthErrorThatDoesNotShowTheToken) {
     auto options = authed();
     options.headers = {{"Authorization", "Bearer wrong-token-123"}};
