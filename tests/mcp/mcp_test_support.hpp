@@ -2,6 +2,7 @@
 // runs for one test suite (spawned, waited for, killed).
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -15,6 +16,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+extern char** environ;
 
 namespace mcp_test {
 
@@ -60,19 +63,23 @@ class ServerProcess {
 public:
     ServerProcess(std::vector<std::string> argv, std::vector<std::string> env = {}) {
         log_ = "/tmp/llmgate-mcp-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++) + ".log";
+        // Everything the child needs is built before fork: after it, only async-signal-safe calls.
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        for (char** e = environ; e && *e; ++e) env.emplace_back(*e);  // ours after `env`: the first wins
+        std::vector<char*> envp;
+        for (auto& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
         pid_ = ::fork();
         if (pid_ == 0) {
             ::setpgid(0, 0);
-            FILE* f = std::fopen(log_.c_str(), "w");
-            if (f) {
-                ::dup2(fileno(f), 1);
-                ::dup2(fileno(f), 2);
+            int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            if (fd >= 0) {
+                ::dup2(fd, 1);
+                ::dup2(fd, 2);
             }
-            for (auto& e : env) ::putenv(e.data());
-            std::vector<char*> args;
-            for (auto& a : argv) args.push_back(a.data());
-            args.push_back(nullptr);
-            ::execv(args[0], args.data());
+            ::execve(args[0], args.data(), envp.data());
             ::_exit(127);
         }
     }
