@@ -14,6 +14,7 @@ using namespace std::chrono_literals;
 namespace {
 
 std::atomic<int> g_elicitations{0};
+std::mutex g_elicitation_mu;  // the callback runs on a client thread; the ordering through the server is invisible to TSan
 mcp::ElicitationRequest g_last_elicitation;
 
 class EverythingStdio : public ::testing::Test {
@@ -24,6 +25,7 @@ protected:
         options.timeout = 10s;
         options.on_elicitation = [](const mcp::ElicitationRequest& r) {
             ++g_elicitations;
+            std::lock_guard lock(g_elicitation_mu);
             g_last_elicitation = r;
             return mcp::ElicitationResponse::accept({{"name", "Ada"}, {"check", true}});
         };
@@ -135,8 +137,11 @@ TEST_F(EverythingStdio, ElicitationIsAnsweredByTheCallbackWithDefaultsFilledIn) 
     g_elicitations = 0;
     auto r = client_->call_tool("trigger-elicitation-request");
     EXPECT_EQ(g_elicitations.load(), 1);
-    EXPECT_FALSE(g_last_elicitation.message.empty());
-    EXPECT_TRUE(g_last_elicitation.requested_schema["properties"].contains("name"));
+    {
+        std::lock_guard lock(g_elicitation_mu);
+        EXPECT_FALSE(g_last_elicitation.message.empty());
+        EXPECT_TRUE(g_last_elicitation.requested_schema["properties"].contains("name"));
+    }
     const std::string all = r.raw.dump();
     EXPECT_NE(all.find("Ada"), std::string::npos) << all;
     EXPECT_NE(all.find("It was a dark and stormy night."), std::string::npos) << all;  // a default, filled in
