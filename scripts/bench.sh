@@ -44,7 +44,7 @@ trap 'rm -f "$rows"' EXIT
 } | tee "$log"
 
 start=$SECONDS
-for bench in overhead concurrency streaming decode memory huge_reply; do
+for bench in overhead concurrency streaming decode memory huge_reply tokens; do
     echo "== ${bench}_bench" | tee -a "$log"
     out=$(mktemp)
     # Details go to the log and the terminal; result rows are collected for the table.

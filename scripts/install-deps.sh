@@ -11,6 +11,8 @@ packages=(
     libsimdjson-dev        # fast parsing of the commonest replies
     libgtest-dev libgmock-dev  # tests
     libcpp-httplib-dev     # the fake provider server the tests run against
+    libpcre2-dev           # JSON Schema `pattern` / `patternProperties` in structured-output validation
+    json-schema-test-suite # the official JSON Schema Test Suite the validator is tested against (ctest)
 )
 
 sudo_cmd=()

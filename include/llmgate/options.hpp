@@ -34,11 +34,14 @@ enum class StructuredStrategy { automatic, native, json_mode, prompt };
 
 // completion(model, messages, {.response_format = ResponseFormat::of<Movie>()}) — see llmgate/structured.hpp.
 struct ResponseFormat {
-    json schema{};                  // JSON Schema of the expected value (an object schema)
+    json schema{};                  // JSON Schema of the expected value (an object, or true / false)
     std::string name = "response";  // schema name, where the provider's API takes one
     std::string description{};
     bool strict = true;  // ask for strict schema adherence where the provider offers it
     StructuredStrategy strategy = StructuredStrategy::automatic;
+    // Also check "format" (date-time, date, time, email, hostname, ipv4, ipv6, uuid, uri, ...) when
+    // validating the reply. Off by default: JSON Schema makes format an annotation unless asked.
+    bool assert_format = false;
 
     // The format for an LLMGATE_STRUCT type; defined in llmgate/structured.hpp.
     template <class T>

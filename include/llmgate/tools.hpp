@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -245,6 +246,11 @@ std::future<ToolRunResult> arun_tools(Models models, Messages messages, std::vec
 std::future<ToolRunResult> arun_tools(const LLMGate& gate, Models models, Messages messages,
                                       std::vector<FunctionTool> tools, ToolRunOptions options = {});
 
+// The run as JSON: {"response", "steps": [{"index", "request_messages", "tool_calls", "tool_results",
+// "usage", "finish_reason"}], "messages", "usage", "max_steps_reached"} (what `llmgate agent --json` prints).
+json tool_run_result_to_json(const ToolRunResult& r);
+json tool_result_to_json(const ToolResult& r);
+
 // ---- streaming ------------------------------------------------------------------------------------
 
 struct ToolStreamEvent {
@@ -263,6 +269,9 @@ struct ToolStreamEvent {
     ToolResult tool_result{};
     std::optional<ToolStep> step{};
     CompletionResponse response{};
+    // On a text_delta with no text: a fallback model took over mid-step (StreamFallbackMode::restart)
+    // and the step's reply starts again; discard the text shown for this step so far.
+    bool restarted = false;
 };
 
 // The loop, streamed: each step is a stream; its deltas, the tool calls and their results, and the end

@@ -119,17 +119,26 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
     }
 }
 
+// A boolean schema (JSON Schema's `true` / `false`) as the object schema that means the same, since
+// providers take object schemas only: true -> {}, false -> {"not": {}}.
+ChatRequest with_object_schema(ChatRequest r) {
+    if (r.options.response_format && r.options.response_format->schema.is_boolean())
+        r.options.response_format->schema =
+            r.options.response_format->schema.get<bool>() ? json::object() : json{{"not", json::object()}};
+    return r;
+}
+
 ChatRequest chat_request(const CompletionRequest& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
                          bool for_stream) {
     check_call(call, route, needs_fetch, plan, for_stream);
-    return ChatRequest{route.model, call.messages, call.options};
+    return with_object_schema(ChatRequest{route.model, call.messages, call.options});
 }
 
 // For callers that own the call (the async paths): its messages and options are moved, not copied.
 ChatRequest chat_request(CompletionRequest&& call, Route& route, bool& needs_fetch, std::vector<Strategy>* plan,
                          bool for_stream) {
     check_call(call, route, needs_fetch, plan, for_stream);
-    return ChatRequest{route.model, std::move(call.messages), std::move(call.options)};
+    return with_object_schema(ChatRequest{route.model, std::move(call.messages), std::move(call.options)});
 }
 
 EmbedRequest embed_request(const EmbeddingRequest& call, Route& route) {
@@ -175,7 +184,8 @@ CompletionResponse complete_structured(const StructuredCall& call) {
     for (std::size_t i = 0;; ++i) {
         try {
             CompletionResponse resp = call.provider->complete(structured_request(call.base, call.plan[i]));
-            apply_structured_reply(resp, *call.base.options.response_format, call.plan[i], call.model);
+            apply_structured_reply(resp, *call.base.options.response_format, call.plan[i], call.model,
+                                   call.provider->capabilities(call.base.model));
             return resp;
         } catch (...) {
             if (i + 1 < call.plan.size() && should_step_down(std::current_exception())) continue;
@@ -205,7 +215,8 @@ void complete_structured_async(std::shared_ptr<const StructuredCall> call, std::
             return;
         }
         try {
-            apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model);
+            apply_structured_reply(resp, *call->base.options.response_format, call->plan[i], call->model,
+                                   call->provider->capabilities(call->base.model));
         } catch (...) {
             done(std::current_exception(), {});
             return;
@@ -239,7 +250,8 @@ void dispatch_completion_async(CompletionRequest&& call, Callback<CompletionResp
     Provider* provider = route.provider;
     // Built in place from the caller's fields (no default-constructed request assigned over).
     with_inlined_images_async<CompletionResponse>(
-        ChatRequest{route.model, std::move(call.messages), std::move(call.options)}, needs_fetch, route, call.model,
+        with_object_schema(ChatRequest{route.model, std::move(call.messages), std::move(call.options)}), needs_fetch,
+        route, call.model,
         std::move(done),
         [provider, plan = std::move(plan), model = call.model](ChatRequest&& r,
                                                                Callback<CompletionResponse> d) mutable {

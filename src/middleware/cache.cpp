@@ -179,6 +179,8 @@ std::string CacheMiddleware::key_for(const CompletionRequest& request) {
                       {"description", o.response_format->description},
                       {"strict", o.response_format->strict},
                       {"strategy", static_cast<int>(o.response_format->strategy)}};
+    // Only when set, so the keys of every existing cache entry stay what they were.
+    if (o.response_format && o.response_format->assert_format) format["assert_format"] = true;
     // Deliberately absent: api_key, extra_headers (may carry secrets), timeout, middleware.
     const json key{{"kind", "completion"},
                    {"model", request.model},

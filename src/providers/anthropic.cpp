@@ -20,6 +20,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
@@ -121,6 +122,8 @@ json tool_result_block(const Message& m, const std::string& model) {
     if (!(content.is_string() && content.get_ref<const std::string&>().empty()) &&
         !(content.is_array() && content.empty()))
         block["content"] = std::move(content);
+    // A result reporting a failure (the tool loop marks them): the API's is_error flag.
+    if (is_tool_error(m)) block["is_error"] = true;
     return block;
 }
 
@@ -436,6 +439,38 @@ protected:
         http.headers.emplace_back("anthropic-version", kApiVersion);
         finish_json_request(http, o.extra_headers, anthropic_chat_body(request, stream), o.extra);
         return http;
+    }
+
+    // POST /v1/messages/count_tokens takes the Messages body's model, messages, system, tools, tool_choice
+    // and thinking (anthropic-sdk-python messages.count_tokens); the sampling fields are not accepted.
+    std::optional<HttpRequest> build_count_tokens(const ChatRequest& request) const override {
+        const Options& o = request.options;
+        HttpRequest http = json_post(
+            kProvider, request.model, o.timeout,
+            {.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") +
+                    "/v1/messages/count_tokens"},
+            o.extra_headers.size());
+        http.headers.emplace_back("x-api-key", require_key(kProvider, o.api_key, {"ANTHROPIC_API_KEY"}));
+        http.headers.emplace_back("anthropic-version", kApiVersion);
+        json body = anthropic_chat_body(request, false);
+        if (o.extra.is_object())
+            for (const auto& [k, v] : o.extra.items()) body[k] = v;
+        json counted = json::object();
+        for (const char* key : {"model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers"})
+            if (auto it = body.find(key); it != body.end()) counted[key] = std::move(*it);
+        finish_json_request(http, o.extra_headers, counted);
+        return http;
+    }
+
+    std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const override {
+        const json j = json::parse(response.body, nullptr, false);
+        if (!j.is_object() || !j.contains("input_tokens") || !j["input_tokens"].is_number_integer())
+            throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                               .model = model,
+                                               .status = static_cast<int>(response.status),
+                                               .message = "count_tokens reply has no integer input_tokens",
+                                               .body = response.body.substr(0, 512)});
+        return j["input_tokens"].get<std::int64_t>();
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {

@@ -35,6 +35,7 @@ public:
     Capabilities capabilities(const std::string&) const override {
         Capabilities c;
         c.native_schema = api_version() >= "2024-08-01";
+        c.optional_sent_as_null = c.native_schema;  // the OpenAI request shape, strict mode included
         c.json_mode = true;
         c.max_embedding_inputs = 2048;  // as OpenAI's embeddings endpoint
         return c;

@@ -16,6 +16,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
@@ -635,8 +636,9 @@ json bedrock_converse_body(const ChatRequest& request) {
             history_has_tools = history_has_tools || !m.tool_calls.empty();
         } else if (m.role == "tool") {
             role = "user";
-            blocks = json::array(
-                {{{"toolResult", {{"toolUseId", m.tool_call_id}, {"content", json::array({{{"text", m.text()}}})}}}}});
+            json result{{"toolUseId", m.tool_call_id}, {"content", json::array({{{"text", m.text()}}})}};
+            if (is_tool_error(m)) result["status"] = "error";  // ToolResultBlock.status: success | error
+            blocks = json::array({{{"toolResult", std::move(result)}}});
             history_has_tools = true;
         } else {
             invalid_request(kProvider, request.model, "bedrock has no message role \"" + m.role + "\"");

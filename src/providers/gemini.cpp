@@ -19,6 +19,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
@@ -174,6 +175,8 @@ json model_parts(const Message& m) {
 // anything else wrapped as {"result": <text>} as python-genai's automatic function calling does.
 json tool_response(const Message& m) {
     const std::string text = m.text();
+    // python-genai's automatic function calling sends {"error": ...} for a function that failed.
+    if (is_tool_error(m)) return json{{"error", text}};
     json parsed = json::parse(text, nullptr, false);
     if (parsed.is_object()) return parsed;
     return json{{"result", text}};
@@ -451,6 +454,33 @@ protected:
         add_key(http, o.api_key, request.model);
         finish_json_request(http, o.extra_headers, gemini_chat_body(request));
         return http;
+    }
+
+    // POST models/{model}:countTokens with the whole request as generateContentRequest (python-genai's
+    // count_tokens sends contents only; the full form also counts the system instruction and tools, as the
+    // completion will be billed).
+    std::optional<HttpRequest> build_count_tokens(const ChatRequest& request) const override {
+        const Options& o = request.options;
+        HttpRequest http = json_post(kProvider, request.model, o.timeout,
+                                     {.url = base_url(o.api_base) + "/" + kApiVersion + "/" +
+                                             gemini_model_resource(request.model) + ":countTokens"},
+                                     o.extra_headers.size());
+        add_key(http, o.api_key, request.model);
+        json inner = gemini_chat_body(request);
+        inner["model"] = gemini_model_resource(request.model);
+        finish_json_request(http, o.extra_headers, json{{"generateContentRequest", std::move(inner)}});
+        return http;
+    }
+
+    std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const override {
+        const json j = json::parse(response.body, nullptr, false);
+        if (!j.is_object() || !j.contains("totalTokens") || !j["totalTokens"].is_number_integer())
+            throw ResponseParseError(ErrorInfo{.provider = kProvider,
+                                               .model = model,
+                                               .status = static_cast<int>(response.status),
+                                               .message = "countTokens reply has no integer totalTokens",
+                                               .body = response.body.substr(0, 512)});
+        return j["totalTokens"].get<std::int64_t>();
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {

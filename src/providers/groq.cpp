@@ -25,6 +25,7 @@ public:
     Capabilities capabilities(const std::string& model) const override {
         Capabilities c;
         c.native_schema = json_schema_model(model);
+        c.optional_sent_as_null = c.native_schema && strict_schema_model(model);  // see adapt_chat_body
         c.json_mode = true;
         return c;  // images: image_url parts (with detail) on its vision models (Llama 4 Scout / Maverick)
     }

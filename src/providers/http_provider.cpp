@@ -169,6 +169,29 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, HttpRe
 
 // Buffered replies come back from the transport with an error body already scrubbed of the request's
 // credentials (transport/credential_scrub.hpp), so these paths need not keep a copy of the keys.
+std::optional<HttpRequest> HttpProvider::build_count_tokens(const ChatRequest& request) const {
+    (void)request;
+    return std::nullopt;
+}
+
+std::int64_t HttpProvider::parse_count_tokens(const std::string& model, const HttpResponse& response) const {
+    (void)response;
+    throw ResponseParseError(ErrorInfo{.provider = name_, .model = model, .message = "no token counting API"});
+}
+
+std::optional<std::int64_t> HttpProvider::count_prompt_tokens(const ChatRequest& request) {
+    std::optional<HttpRequest> http;
+    {
+        // encode() labels invalid UTF-8 as the caller's error, as for a completion.
+        std::optional<HttpRequest> built = build_count_tokens(request);
+        if (!built) return std::nullopt;
+        http.emplace(encode(name_, request, [&] { return std::move(*built); }));
+    }
+    HttpResponse response = perform(std::move(*http));
+    if (!is_success_status(response.status)) raise_http_error(request.model, response);
+    return parse_count_tokens(request.model, response);
+}
+
 CompletionResponse HttpProvider::complete(const ChatRequest& request) {
     HttpResponse response = perform(encode(name_, request, [&] { return build_chat(request, false); }));
     return finish_chat(request, response);

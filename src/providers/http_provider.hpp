@@ -23,6 +23,7 @@ public:
     void stream_async(ChatRequest request, Callback<Stream> ready) override;
     EmbeddingResponse embed(const EmbedRequest& request) override;
     void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override;
+    std::optional<std::int64_t> count_prompt_tokens(const ChatRequest& request) override;
 
 protected:
     // What an adapter implements. build_* may throw (missing key, bad arguments); parse_* receive only
@@ -34,6 +35,10 @@ protected:
     // Default: EmbeddingsNotSupported.
     virtual HttpRequest build_embed(const EmbedRequest& request) const;
     virtual EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const;
+    // Token counting (count_prompt_tokens): the request to the provider's counting endpoint, nullopt (the
+    // default) when it has none; and the count read from its 2xx reply (ResponseParseError if absent).
+    virtual std::optional<HttpRequest> build_count_tokens(const ChatRequest& request) const;
+    virtual std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const;
     // Throws the typed error for a non-2xx reply (status, provider message, request id, retry-after).
     [[noreturn]] virtual void raise_http_error(const std::string& model, const HttpResponse& response) const = 0;
 

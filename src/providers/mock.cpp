@@ -3,8 +3,12 @@
 //
 // Control it through Options::extra:
 //   "mock_response": "text"            reply with exactly this text
-//   "mock_tool_calls": [{"name":..., "arguments":{...}}]   reply with these tool calls
+//   "mock_tool_calls": [{"name":..., "arguments":{...}}]   reply with these tool calls, until tool results
+//                                      answer them; then reply with text (mock_response, or the results)
+//   "mock_script": [{"tool_calls": [...]}, {"response": "text"}, ...]   a multi-step agent run: entry i
+//                                      answers the i-th model call since the last user message
 //   "mock_error": "rate_limit" | "auth" | "provider" | "timeout" | "connection" | "not_found"
+// ("arguments" may also be a string: the raw argument text, even invalid JSON, as a model may send it.)
 // Without them it echoes the last user message; with tools and tool_choice "required" (or a tool's
 // name) it calls that tool with arguments built from the schema's required properties. With
 // options.response_format (and no mock_response) it answers with a JSON value synthesised to fit the
@@ -13,6 +17,7 @@
 #include <cmath>
 #include <deque>
 #include <functional>
+#include <optional>
 
 #include "transport/event_loop.hpp"
 #include "llmgate/errors.hpp"
@@ -148,6 +153,56 @@ json synthesise(const json& schema, const json& root, int depth) {
     return out;
 }
 
+// How many assistant turns follow the last user message: which step of an agent run this call is.
+std::size_t turns_since_user(const ChatRequest& request) {
+    std::size_t n = 0;
+    for (const auto& m : request.messages) {
+        if (m.role == "user") n = 0;
+        if (m.role == "assistant") ++n;
+    }
+    return n;
+}
+
+// The tool results sent since the last user message, joined: the mock's answer once tools have run.
+std::string tool_results_since_user(const ChatRequest& request) {
+    std::string out;
+    for (const auto& m : request.messages) {
+        if (m.role == "user") out.clear();
+        if (m.role == "tool") out += (out.empty() ? "" : "; ") + m.text();
+    }
+    return out;
+}
+
+// What the script in Options::extra says this call answers: tool calls, a text, or nothing scripted.
+struct ScriptedTurn {
+    const json* tool_calls = nullptr;
+    std::optional<std::string> response{};
+};
+
+ScriptedTurn scripted_turn(const ChatRequest& request) {
+    const json& extra = request.options.extra;
+    ScriptedTurn turn;
+    if (auto script = extra.find("mock_script"); script != extra.end() && script->is_array()) {
+        const std::size_t step = turns_since_user(request);
+        if (step < script->size()) {
+            const json& entry = (*script)[step];
+            if (entry.is_string()) {
+                turn.response = entry.get<std::string>();
+            } else if (entry.is_object()) {
+                if (auto c = entry.find("tool_calls"); c != entry.end() && c->is_array()) turn.tool_calls = &*c;
+                if (auto r = entry.find("response"); r != entry.end() && r->is_string()) turn.response = r->get<std::string>();
+            }
+        }
+        return turn;  // past the script's end: the default answer (mock_response, or the tool results)
+    }
+    if (auto calls = extra.find("mock_tool_calls"); calls != extra.end() && calls->is_array()) {
+        // Once tool results answer the calls, the scripted calls are done: answer with text.
+        const auto last = request.messages.empty() ? nullptr : &request.messages.back();
+        if (!(last && last->role == "tool")) turn.tool_calls = &*calls;
+    }
+    return turn;
+}
+
 [[noreturn]] void raise_mock_error(const std::string& kind, const std::string& model) {
     ErrorInfo info{.provider = "mock", .model = model, .message = "mock " + kind + " error", .error_type = kind};
     if (kind == "rate_limit") {
@@ -179,15 +234,29 @@ CompletionResponse mock_reply(const ChatRequest& request) {
     Message reply;
     reply.role = "assistant";
     std::string finish = "stop";
-    if (auto calls = o.extra.find("mock_tool_calls"); calls != o.extra.end() && calls->is_array()) {
-        for (const auto& c : *calls) {
+    const ScriptedTurn scripted = scripted_turn(request);
+    if (scripted.tool_calls) {
+        for (const auto& c : *scripted.tool_calls) {
+            if (!c.is_object()) continue;
             ToolCall tc;
-            tc.id = "call_mock_" + std::to_string(reply.tool_calls.size());
+            // Unique across an agent run's steps; the first step keeps the plain call_mock_<i>.
+            const std::size_t step = turns_since_user(request);
+            tc.id = (step == 0 ? "call_mock_" : "call_mock_" + std::to_string(step) + "_") +
+                    std::to_string(reply.tool_calls.size());
             tc.function = c.value("name", "");
-            tc.arguments = c.value("arguments", json::object());
-            tc.arguments_raw = tc.arguments.dump();
+            const json args = c.value("arguments", json::object());
+            if (args.is_string()) {  // raw argument text, possibly not JSON: as a model may send it
+                tc.arguments_raw = args.get<std::string>();
+                tc.arguments = json::parse(tc.arguments_raw, nullptr, false);
+                if (tc.arguments.is_discarded()) tc.arguments = nullptr;
+            } else {
+                tc.arguments = args;
+                tc.arguments_raw = args.dump();
+            }
             reply.tool_calls.push_back(std::move(tc));
         }
+    } else if (scripted.response) {
+        reply.content = *scripted.response;
     } else if (!o.tools.empty() && !o.tool_choice.empty() && o.tool_choice != "auto" && o.tool_choice != "none") {
         const Tool* tool = &o.tools.front();
         for (const auto& t : o.tools) {
@@ -200,10 +269,13 @@ CompletionResponse mock_reply(const ChatRequest& request) {
     if (!reply.tool_calls.empty()) {
         finish = "tool_calls";
         reply.content = std::string();
+    } else if (scripted.response) {
     } else if (auto text = o.extra.find("mock_response"); text != o.extra.end() && text->is_string()) {
         reply.content = text->get<std::string>();
     } else if (o.response_format) {
         reply.content = synthesise(o.response_format->schema, o.response_format->schema, 0).dump();
+    } else if (const std::string results = tool_results_since_user(request); !results.empty()) {
+        reply.content = "Mock answer from the tool results: " + results;
     } else {
         std::string last_user;
         for (const auto& m : request.messages) {

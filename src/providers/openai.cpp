@@ -34,6 +34,7 @@ public:
     Capabilities capabilities(const std::string& model) const override {
         Capabilities c;
         c.native_schema = takes_json_schema(model);
+        c.optional_sent_as_null = c.native_schema;  // openai_response_format(request, true)
         c.json_mode = takes_json_object(model);
         // openai-python types/embedding_create_params.py: "any array must be 2048 dimensions or less".
         c.max_embedding_inputs = 2048;

@@ -1,6 +1,9 @@
 // The interface every provider adapter implements, and the requests the facade hands them.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -34,6 +37,9 @@ struct ChatRequest {
 struct Capabilities {
     bool native_schema = false;            // schema-constrained structured output
     bool json_mode = false;                // JSON-object output mode without a schema
+    // Native strict mode sends optional properties as required-and-nullable (OpenAI's strict rules,
+    // openai_strict_schema), so the model answers null for what it leaves out: that null means absent.
+    bool optional_sent_as_null = false;
     bool images = true;                    // takes image input at all (else VisionNotSupported)
     bool image_urls = true;                // takes http(s) image URLs itself (else they are fetched and sent inline)
     std::size_t max_embedding_inputs = 0;  // most texts one embeddings request may carry (0 = no limit)
@@ -63,6 +69,12 @@ public:
     virtual void stream_async(ChatRequest request, Callback<Stream> ready) = 0;
     virtual EmbeddingResponse embed(const EmbedRequest& request) = 0;
     virtual void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) = 0;
+    // The prompt's token count from the provider's own counting API (the request as completion would send
+    // it), or nullopt when the provider has none. Throws the typed error of a failed call.
+    virtual std::optional<std::int64_t> count_prompt_tokens(const ChatRequest& request) {
+        (void)request;
+        return std::nullopt;
+    }
 };
 
 }  // namespace llmgate::detail

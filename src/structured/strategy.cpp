@@ -25,9 +25,16 @@ std::vector<Strategy> structured_plan(const ResponseFormat& format, const Capabi
     const auto invalid = [&](std::string message) {
         return InvalidRequestError(ErrorInfo{.provider = provider, .model = model, .message = std::move(message)});
     };
-    if (!format.schema.is_object())
-        throw invalid("response_format.schema must be a JSON Schema object, got " +
+    if (!format.schema.is_object() && !format.schema.is_boolean())
+        throw invalid("response_format.schema must be a JSON Schema (an object, or true / false), got " +
                       std::string(format.schema.type_name()));
+    // A schema the validator cannot check would make every reply fail (or, worse, pass unchecked):
+    // refuse it now, with the reason, rather than after a paid request.
+    if (const auto problems = schema_problems(format.schema); !problems.empty()) {
+        std::string message = "response_format.schema cannot be used: " + problems.front();
+        if (problems.size() > 1) message += " (and " + std::to_string(problems.size() - 1) + " more)";
+        throw invalid(std::move(message));
+    }
     switch (format.strategy) {
         case StructuredStrategy::native:
             if (!caps.native_schema)
@@ -116,7 +123,7 @@ std::string refusal_of(const CompletionResponse& resp) {
 }  // namespace
 
 void apply_structured_reply(CompletionResponse& resp, const ResponseFormat& format, Strategy s,
-                            const std::string& model) {
+                            const std::string& model, const Capabilities& caps) {
     // A model that calls tools has not answered yet: the caller runs them and asks again, so the reply
     // is handed back as it is (no parsed_json; parsed<T>() says the model called tools).
     if (!resp.tool_calls().empty()) return;
@@ -133,7 +140,9 @@ void apply_structured_reply(CompletionResponse& resp, const ResponseFormat& form
     if (!value) value = extract_json(text);
     if (!value) fail(resp, model, text, {"$: the reply contains no JSON value" + cut_off});
 
-    auto problems = validate_json(*value, format.schema);
+    const bool strict_rewrite = s == Strategy::native && format.strict && caps.optional_sent_as_null;
+    auto problems = validate_json(*value, format.schema,
+                                  SchemaOptions{.optional_null_is_absent = strict_rewrite, .assert_format = format.assert_format});
     if (!problems.empty()) {
         if (!cut_off.empty()) problems.push_back("$: the reply was cut off (finish_reason length)");
         fail(resp, model, text, std::move(problems));

@@ -18,8 +18,9 @@ enum class Strategy { native, json_mode, prompt };
 const char* strategy_name(Strategy s);
 
 // The strategies to try, strongest first. automatic: native if the provider has it, then JSON mode if
-// it has it, then the prompt. An explicit strategy is the only one tried; one the provider lacks, or a
-// schema that is not a JSON object, is an InvalidRequestError.
+// it has it, then the prompt. An explicit strategy is the only one tried; one the provider lacks, a
+// schema that is neither a JSON object nor a boolean, or one the validator cannot use (schema_problems: an unsupported
+// keyword, an unresolvable $ref, an invalid regex) is an InvalidRequestError, before anything is sent.
 std::vector<Strategy> structured_plan(const ResponseFormat& format, const Capabilities& caps,
                                       const std::string& provider, const std::string& model);
 
@@ -34,8 +35,10 @@ bool should_step_down(const std::exception_ptr& error);
 
 // Finds the JSON in the reply, validates it and fills resp.parsed_json / structured_strategy; throws
 // StructuredOutputError (raw text + problems) for an empty, refused, non-JSON or non-conforming reply.
-// A reply that calls tools is left as it is (the caller answers the tools first).
+// A reply that calls tools is left as it is (the caller answers the tools first). `caps` are the
+// provider's for this model: with optional_sent_as_null, a native strict reply's null for an optional
+// property counts as absent.
 void apply_structured_reply(CompletionResponse& resp, const ResponseFormat& format, Strategy s,
-                            const std::string& model);
+                            const std::string& model, const Capabilities& caps);
 
 }  // namespace llmgate::detail

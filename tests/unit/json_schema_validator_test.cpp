@@ -1,4 +1,4 @@
-// The JSON Schema subset validator: each keyword, the JSON paths it reports, and its bounds.
+// The JSON Schema validator: each keyword, the JSON paths it reports, its bounds, and what it refuses up front.
 #include <gtest/gtest.h>
 
 #include "structured/json_schema_validator.hpp"
@@ -107,24 +107,45 @@ TEST(JsonSchemaValidator, RefsIntoDefsDefinitionsAndRoot) {
     EXPECT_EQ(check(R"({"p":{},"q":"x","self":{"q":"y"}})", s),
               (Problems{"$.p.name: required property is missing", "$.q: expected integer, got string",
                         "$.self.q: expected integer, got string"}));
-    EXPECT_EQ(check("1", R"({"$ref":"#/$defs/Missing"})"), Problems{R"($: cannot resolve $ref "#/$defs/Missing")"});
-    EXPECT_EQ(check("1", R"({"$ref":"https://example.com/s.json"})"),
-              Problems{R"($: cannot resolve $ref "https://example.com/s.json")"});
+}
+
+// A dangling or remote $ref makes the schema unusable: every value is refused with the reason, and
+// schema_problems (what structured output checks before sending) names the place in the schema.
+TEST(JsonSchemaValidator, UnresolvableRefsRefuseTheSchema) {
+    EXPECT_EQ(check("1", R"({"$ref":"#/$defs/Missing"})"),
+              Problems{R"($: the schema cannot be used: #/$ref: cannot resolve "#/$defs/Missing": the JSON pointer )"
+                       R"(names nothing in the schema)"});
+    const auto remote = llmgate::detail::schema_problems(json::parse(R"({"items":{"$ref":"https://example.com/s.json"}})"));
+    ASSERT_EQ(remote.size(), 1u);
+    EXPECT_EQ(remote[0].rfind("#/items/$ref: cannot resolve \"https://example.com/s.json\"", 0), 0u) << remote[0];
+    EXPECT_NE(remote[0].find("fetches no remote schemas"), std::string::npos);
 }
 
 TEST(JsonSchemaValidator, BooleanSchemasAndUnknownKeywords) {
     EXPECT_EQ(check("1", "true"), Problems{});
     EXPECT_EQ(check("1", "false"), Problems{"$: no value is allowed here (schema false)"});
-    EXPECT_EQ(check(R"("x")", R"({"type":"string","format":"email","pattern":"^a"})"), Problems{});
-    // A malformed keyword is ignored rather than crashing or throwing.
-    EXPECT_EQ(check(R"({"a":1})", R"({"required":"a","properties":[],"minimum":"x","nullable":"yes","uniqueItems":1})"),
-              Problems{});
+    // format is an annotation unless asked for; unknown keywords are annotations.
+    EXPECT_EQ(check(R"("x")", R"({"type":"string","format":"email","x-note":1})"), Problems{});
+}
+
+// A malformed keyword would otherwise be ignored and change the verdict silently: the schema is refused.
+TEST(JsonSchemaValidator, MalformedKeywordsRefuseTheSchema) {
+    const auto p = llmgate::detail::schema_problems(
+        json::parse(R"({"required":"a","properties":[],"minimum":"x","nullable":"yes","uniqueItems":1})"));
+    EXPECT_EQ(p, (Problems{"#/minimum: must be a number, got \"x\"", "#/uniqueItems: must be true or false, got 1",
+                           "#/required: must be an array of property names, got \"a\"",
+                           "#/properties: must be an object of schemas"}));
+    EXPECT_EQ(check(R"({"a":1})", R"({"minimum":"x"})"),
+              Problems{R"($: the schema cannot be used: #/minimum: must be a number, got "x")"});
 }
 
 TEST(JsonSchemaValidator, SelfReferenceLoopIsBounded) {
-    const auto p = check("1", R"({"$ref":"#"})");
+    EXPECT_EQ(check("1", R"({"$ref":"#"})"), Problems{R"($: $ref "#" loops back to itself without reaching a value)"});
+    // Mutual recursion through allOf (2020-12: $ref beside other keywords) ends the same way.
+    const auto p = check("1", R"({"$schema":"https://json-schema.org/draft/2020-12/schema",
+        "$defs":{"a":{"allOf":[{"$ref":"#/$defs/b"}]},"b":{"$ref":"#/$defs/a","type":"integer"}},"$ref":"#/$defs/a"})");
     ASSERT_FALSE(p.empty());
-    EXPECT_NE(p[0].find("nesting deeper than"), std::string::npos);
+    EXPECT_NE(p[0].find("loops back"), std::string::npos) << p[0];
 }
 
 TEST(JsonSchemaValidator, DeepValueIsBounded) {
@@ -160,13 +181,161 @@ TEST(JsonSchemaValidator, ProblemCountIsCapped) {
 }
 
 // OpenAI's strict mode makes llmgate send optional properties as required-and-nullable, so the model
-// answers null for what it leaves out; the caller's own schema (property optional, type string) must
-// accept that, while null for a required property is still a mismatch.
-TEST(JsonSchemaValidator, NullForAnOptionalPropertyCountsAsAbsent) {
+// answers null for what it leaves out; with optional_null_is_absent (set only for such replies) the
+// caller's own schema (property optional, type string) accepts that, while null for a required property
+// is still a mismatch. Without it, null is a value like any other, as JSON Schema says.
+TEST(JsonSchemaValidator, NullForAnOptionalPropertyCountsAsAbsentOnlyWhenAsked) {
     const json schema = json::parse(R"({"type":"object","properties":{"name":{"type":"string"},
         "nickname":{"type":"string"}},"required":["name"]})");
-    EXPECT_TRUE(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema).empty());
-    const auto problems = validate_json(json::parse(R"({"name":null})"), schema);
+    const llmgate::detail::SchemaOptions strict_reply{.optional_null_is_absent = true};
+    EXPECT_TRUE(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema, strict_reply).empty());
+    const auto problems = validate_json(json::parse(R"({"name":null})"), schema, strict_reply);
     ASSERT_EQ(problems.size(), 1u);
     EXPECT_NE(problems[0].find("$.name"), std::string::npos);
+    EXPECT_EQ(validate_json(json::parse(R"({"name":"Ada","nickname":null})"), schema),
+              Problems{"$.nickname: expected string, got null"});
+}
+
+// --- 2020-12 keywords structured-output APIs use (the draft-7 suite does not cover them) ---
+
+TEST(JsonSchemaValidator2020, PrefixItemsThenItemsForTheRest) {
+    const char* s = R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"array",
+        "prefixItems":[{"type":"string"},{"type":"integer"}],"items":{"type":"boolean"}})";
+    EXPECT_EQ(check(R"(["a",1,true,false])", s), Problems{});
+    EXPECT_EQ(check(R"(["a"])", s), Problems{});  // shorter than the tuple is fine
+    EXPECT_EQ(check(R"([1,"x",true,3])", s),
+              (Problems{"$[0]: expected string, got integer", "$[1]: expected integer, got string",
+                        "$[3]: expected boolean, got integer"}));
+    EXPECT_EQ(check(R"(["a",1,true])", R"({"prefixItems":[{"type":"string"},{"type":"integer"}],"items":false})"),
+              Problems{"$: has 3 items, more than the 2 the schema lists"});
+}
+
+TEST(JsonSchemaValidator2020, DefsRefsAndAnchors) {
+    const char* s = R"({"$schema":"https://json-schema.org/draft/2020-12/schema",
+        "$defs":{"name":{"$anchor":"name","type":"string","minLength":1},
+                 "person":{"type":"object","properties":{"name":{"$ref":"#name"},
+                           "friends":{"type":"array","items":{"$ref":"#/$defs/person"}}},"required":["name"]}},
+        "$ref":"#/$defs/person"})";
+    EXPECT_EQ(check(R"({"name":"Ada","friends":[{"name":"Bob","friends":[]}]})", s), Problems{});
+    EXPECT_EQ(check(R"({"name":"Ada","friends":[{"name":""}]})", s),
+              Problems{"$.friends[0].name: is 0 characters long, shorter than minLength 1"});
+}
+
+// Draft 7 (and no $schema): $ref replaces its siblings. 2019-09 and later: they apply as well.
+TEST(JsonSchemaValidator2020, RefSiblingsApplyFrom2019On) {
+    const char* draft7 = R"({"definitions":{"s":{"type":"string"}},"$ref":"#/definitions/s","maxLength":2})";
+    const char* modern = R"({"$schema":"https://json-schema.org/draft/2020-12/schema",
+        "$defs":{"s":{"type":"string"}},"$ref":"#/$defs/s","maxLength":2})";
+    EXPECT_EQ(check(R"("long")", draft7), Problems{});
+    EXPECT_EQ(check(R"("long")", modern), Problems{"$: is 4 characters long, longer than maxLength 2"});
+    EXPECT_EQ(check("1", modern), Problems{"$: expected string, got integer"});
+}
+
+TEST(JsonSchemaValidator2020, DependentRequiredDependentSchemasAndContainsBounds) {
+    const char* deps = R"({"dependentRequired":{"card":["billing"]},
+        "dependentSchemas":{"vip":{"required":["tier"]}}})";
+    EXPECT_EQ(check(R"({"card":1,"billing":2,"vip":true,"tier":1})", deps), Problems{});
+    EXPECT_EQ(check(R"({"card":1,"vip":true})", deps),
+              (Problems{"$.billing: required property is missing (\"card\" is present and depends on it)",
+                        "$.tier: required property is missing"}));
+    const char* counted = R"({"contains":{"type":"integer"},"minContains":2,"maxContains":3})";
+    EXPECT_EQ(check(R"([1,"a",2])", counted), Problems{});
+    EXPECT_EQ(check(R"([1,"a"])", counted), Problems{"$: 1 items fit \"contains\", fewer than 2"});
+    EXPECT_EQ(check("[1,2,3,4]", counted), Problems{"$: 4 items fit \"contains\", more than maxContains 3"});
+    EXPECT_EQ(check(R"(["a"])", R"({"contains":{"type":"integer"},"minContains":0})"), Problems{});
+}
+
+// Keywords that would change the verdict and are not implemented refuse the schema; annotations pass.
+TEST(JsonSchemaValidator2020, UnsupportedKeywordsAreRefusedNotIgnored) {
+    using llmgate::detail::schema_problems;
+    EXPECT_EQ(schema_problems(json::parse(R"({"properties":{"a":{"unevaluatedProperties":false}}})")),
+              Problems{"#/properties/a/unevaluatedProperties: unevaluatedProperties is not supported by llmgate's "
+                       "validator (see docs/structured-output.md)"});
+    EXPECT_EQ(schema_problems(json::parse(R"({"$dynamicRef":"#node"})")).size(), 1u);
+    // A property *named* like a keyword is not the keyword.
+    EXPECT_EQ(schema_problems(json::parse(R"({"properties":{"unevaluatedItems":{"type":"string"}}})")), Problems{});
+    EXPECT_EQ(schema_problems(json::parse(R"({"title":"t","description":"d","examples":[1],"x-extra":{}})")),
+              Problems{});
+}
+
+// --- pattern / patternProperties: ECMA-262 regexes, searched (not anchored), cost bounded ---
+
+TEST(JsonSchemaValidatorRegex, PatternIsSearchedAnywhere) {
+    EXPECT_EQ(check(R"("xxabcxx")", R"({"pattern":"abc"})"), Problems{});
+    EXPECT_EQ(check(R"("abd")", R"({"pattern":"^ab[c-e]$"})"), Problems{});
+    EXPECT_EQ(check(R"("abx")", R"({"pattern":"^ab[c-e]$"})"),
+              Problems{R"($: "abx" does not match the pattern "^ab[c-e]$")"});
+    EXPECT_EQ(check("12", R"({"pattern":"^a"})"), Problems{});  // pattern applies to strings only
+}
+
+TEST(JsonSchemaValidatorRegex, PatternPropertiesAndAdditionalProperties) {
+    const char* s = R"({"properties":{"id":{"type":"integer"}},"patternProperties":{"^x-":{"type":"string"}},
+        "additionalProperties":false})";
+    EXPECT_EQ(check(R"({"id":1,"x-a":"b"})", s), Problems{});
+    EXPECT_EQ(check(R"({"id":1,"x-a":2,"other":3})", s),
+              (Problems{"$.other: property is not allowed (additionalProperties is false)",
+                        "$[\"x-a\"]: expected string, got integer"}));
+}
+
+TEST(JsonSchemaValidatorRegex, EcmaSemantics) {
+    // \d and \w are ASCII in ECMA-262; \s includes Unicode white space; $ is the very end.
+    EXPECT_FALSE(check(R"("৪২")", R"({"pattern":"^\\d+$"})").empty());
+    EXPECT_EQ(check(R"("৪২")", R"({"pattern":"^\\p{digit}+$"})"), Problems{});
+    EXPECT_EQ(check("\"\u00a0\"", R"({"pattern":"^\\s$"})"), Problems{});
+    EXPECT_FALSE(check(R"("abc\n")", R"({"pattern":"^abc$"})").empty());
+    EXPECT_EQ(check(R"("😀")", R"({"pattern":"^.$"})"), Problems{});  // one code point, not four bytes
+}
+
+TEST(JsonSchemaValidatorRegex, InvalidRegexesAreRefusedUpFront) {
+    using llmgate::detail::schema_problems;
+    const auto p = schema_problems(json::parse(R"({"properties":{"a":{"pattern":"(unclosed"}}})"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_EQ(p[0].rfind(R"(#/properties/a/pattern: "(unclosed" is not a valid regex: )", 0), 0u) << p[0];
+    // PCRE2 syntax that ECMA-262 does not have is not quietly given PCRE2's meaning.
+    EXPECT_EQ(schema_problems(json::parse(R"({"pattern":"a\\Z"})")),
+              Problems{R"(#/pattern: "a\\Z" is not a valid regex: \Z is not an ECMA-262 escape)"});
+    EXPECT_EQ(schema_problems(json::parse(R"({"patternProperties":{"(?i)x":true}})")).size(), 1u);
+}
+
+TEST(JsonSchemaValidatorRegex, CatastrophicBacktrackingEndsWithAProblem) {
+    std::string subject(40, 'a');
+    subject += "!";
+    const auto p = validate_json(json(subject), json::parse(R"({"pattern":"^(a+)+$"})"));
+    ASSERT_EQ(p.size(), 1u);
+    EXPECT_NE(p[0].find("needs too much work to match"), std::string::npos) << p[0];
+}
+
+// --- $ref resolution ---
+
+TEST(JsonSchemaValidatorRefs, EscapedPointersIdsAndRecursion) {
+    EXPECT_EQ(check(R"({"t":1,"s":2,"p":3})",
+                    R"({"a~b":{"type":"integer"},"c/d":{"type":"integer"},"e%f":{"type":"integer"},
+                        "properties":{"t":{"$ref":"#/a~0b"},"s":{"$ref":"#/c~1d"},"p":{"$ref":"#/e%25f"}}})"),
+              Problems{});
+    // Identifiers resolve relative to the nearest $id, including mutual recursion between resources.
+    const char* tree = R"({"$id":"http://example.com/tree","type":"object","properties":{"nodes":{"type":"array",
+        "items":{"$ref":"node"}}},"definitions":{"node":{"$id":"http://example.com/node","type":"object",
+        "properties":{"value":{"type":"number"},"subtree":{"$ref":"tree"}},"required":["value"]}}})";
+    EXPECT_EQ(check(R"({"nodes":[{"value":1,"subtree":{"nodes":[{"value":2}]}}]})", tree), Problems{});
+    EXPECT_EQ(check(R"({"nodes":[{"value":1,"subtree":{"nodes":[{"value":"x"}]}}]})", tree),
+              Problems{"$.nodes[0].subtree.nodes[0].value: expected number, got string"});
+    // Draft 7's location-independent identifier.
+    EXPECT_EQ(check("\"x\"", R"({"definitions":{"a":{"$id":"#int","type":"integer"}},"$ref":"#int"})"),
+              Problems{"$: expected integer, got string"});
+}
+
+TEST(JsonSchemaValidatorRefs, TheDraft7MetaSchemaIsKnown) {
+    const char* s = R"({"$ref":"http://json-schema.org/draft-07/schema#"})";
+    EXPECT_EQ(check(R"({"type":"string","minLength":1})", s), Problems{});
+    EXPECT_FALSE(check(R"({"type":12})", s).empty());
+}
+
+TEST(JsonSchemaValidatorFormat, AnnotationByDefaultAssertionWhenAsked) {
+    const json schema = json::parse(R"({"format":"date"})");
+    const llmgate::detail::SchemaOptions assert_format{.assert_format = true};
+    EXPECT_TRUE(validate_json(json("2024-02-30"), schema).empty());
+    EXPECT_EQ(validate_json(json("2024-02-30"), schema, assert_format),
+              Problems{R"($: "2024-02-30" is not a valid date)"});
+    EXPECT_TRUE(validate_json(json("2024-02-29"), schema, assert_format).empty());
+    EXPECT_TRUE(validate_json(json("anything"), json::parse(R"({"format":"x-custom"})"), assert_format).empty());
 }

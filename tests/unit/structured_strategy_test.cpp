@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "llmgate/errors.hpp"
+#include "llmgate/llmgate.hpp"
 #include "llmgate/structured.hpp"
 #include "structured/schema_prompt.hpp"
 #include "structured/strategy.hpp"
@@ -60,6 +61,32 @@ TEST(StructuredPlan, ExplicitStrategyIsTheOnlyOneAndMustBeAvailable) {
     EXPECT_THROW(structured_plan(no_schema, caps(true, true), "p", "m"), InvalidRequestError);
 }
 
+// A schema the validator cannot check is refused before any request is sent, naming the place and why,
+// instead of letting every reply fail (or an unchecked keyword let a wrong reply through).
+TEST(StructuredPlan, SchemasTheValidatorCannotUseAreRefusedBeforeSending) {
+    const auto refused = [](const char* schema) -> std::string {
+        try {
+            structured_plan(ResponseFormat{.schema = json::parse(schema)}, caps(true, true), "p", "m");
+        } catch (const InvalidRequestError& e) {
+            return e.what();
+        }
+        return "accepted";
+    };
+    EXPECT_NE(refused(R"({"type":"object","unevaluatedProperties":false})")
+                  .find("response_format.schema cannot be used: #/unevaluatedProperties: unevaluatedProperties is "
+                        "not supported"),
+              std::string::npos);
+    EXPECT_NE(refused(R"({"properties":{"a":{"pattern":"(x"}}})").find("#/properties/a/pattern"), std::string::npos);
+    EXPECT_NE(refused(R"({"$ref":"https://example.com/person.json"})").find("fetches no remote schemas"),
+              std::string::npos);
+    EXPECT_EQ(refused(R"({"type":"object","$defs":{"a":{"type":"string"}},"properties":{"a":{"$ref":"#/$defs/a"}}})"),
+              "accepted");
+    // Through the public API too: the mock never sees the call.
+    Options options{.extra = {{"mock_response", "{}"}},
+                    .response_format = ResponseFormat{.schema = json::parse(R"({"unevaluatedItems":false})")}};
+    EXPECT_THROW(completion("mock/m", {Message::user("x")}, options), InvalidRequestError);
+}
+
 TEST(StructuredRequest, SetsTheModeAndPutsTheSchemaInTheSystemMessageExceptForNative) {
     ChatRequest base{.model = "m", .messages = {Message::user("hi")}};
     base.options.response_format = format();
@@ -108,7 +135,7 @@ TEST(StructuredStepDown, OnlyARejected400Or422ModeStepsDown) {
 
 TEST(StructuredReply, ValidReplyFillsParsedJsonAndStrategy) {
     auto r = reply("```json\n{\"n\": 3}\n```");
-    apply_structured_reply(r, format(), Strategy::prompt, "m");
+    apply_structured_reply(r, format(), Strategy::prompt, "m", {});
     EXPECT_EQ(r.parsed_json, json::parse(R"({"n":3})"));
     EXPECT_EQ(r.structured_strategy, "prompt");
 }
@@ -116,7 +143,7 @@ TEST(StructuredReply, ValidReplyFillsParsedJsonAndStrategy) {
 TEST(StructuredReply, CutOffReplySaysSo) {
     auto r = reply("{\"n\": ", "length");
     try {
-        apply_structured_reply(r, format(), Strategy::native, "m");
+        apply_structured_reply(r, format(), Strategy::native, "m", {});
         FAIL();
     } catch (const StructuredOutputError& e) {
         EXPECT_EQ(e.problems(),
@@ -128,14 +155,46 @@ TEST(StructuredReply, CutOffReplySaysSo) {
 
 TEST(StructuredReply, ContentFilterIsARefusal) {
     auto r = reply("", "content_filter");
-    EXPECT_THROW(apply_structured_reply(r, format(), Strategy::native, "m"), StructuredOutputError);
+    EXPECT_THROW(apply_structured_reply(r, format(), Strategy::native, "m", {}), StructuredOutputError);
 }
 
 TEST(StructuredReply, ToolCallsAreHandedBackUnvalidated) {
     auto r = reply("");
     r.choices[0].message.tool_calls.push_back(ToolCall{.id = "c1", .function = "lookup"});
     r.finish_reason = "tool_calls";
-    EXPECT_NO_THROW(apply_structured_reply(r, format(), Strategy::native, "m"));
+    EXPECT_NO_THROW(apply_structured_reply(r, format(), Strategy::native, "m", {}));
     EXPECT_TRUE(r.structured_strategy.empty());
     EXPECT_THROW(r.parsed<json>(), StructuredOutputError);
+}
+
+// format is an annotation unless the caller asks for assertion, as JSON Schema specifies.
+TEST(StructuredReply, FormatIsCheckedOnlyWhenAsked) {
+    ResponseFormat f{.schema = json::parse(R"({"type":"object","properties":{"day":{"type":"string","format":"date"}}})")};
+    auto lenient = reply(R"({"day":"yesterday"})");
+    EXPECT_NO_THROW(apply_structured_reply(lenient, f, Strategy::native, "m", {}));
+    f.assert_format = true;
+    auto strict = reply(R"({"day":"yesterday"})");
+    try {
+        apply_structured_reply(strict, f, Strategy::native, "m", {});
+        FAIL();
+    } catch (const StructuredOutputError& e) {
+        EXPECT_EQ(e.problems(), std::vector<std::string>{R"($.day: "yesterday" is not a valid date)"});
+    }
+    auto good = reply(R"({"day":"2026-12-07"})");
+    EXPECT_NO_THROW(apply_structured_reply(good, f, Strategy::native, "m", {}));
+}
+
+// Null for an optional property counts as absent only where the provider was sent OpenAI's strict
+// rewrite (optional -> required-and-nullable): not for other providers, not without strict.
+TEST(StructuredReply, NullForAnOptionalPropertyIsAbsentOnlyAfterAStrictRewrite) {
+    const ResponseFormat f{.schema = json::parse(R"({"type":"object","properties":{"n":{"type":"integer"},
+        "note":{"type":"string"}},"required":["n"]})")};
+    Capabilities rewrites;
+    rewrites.optional_sent_as_null = true;
+    auto r1 = reply(R"({"n":1,"note":null})");
+    EXPECT_NO_THROW(apply_structured_reply(r1, f, Strategy::native, "m", rewrites));
+    auto r2 = reply(R"({"n":1,"note":null})");
+    EXPECT_THROW(apply_structured_reply(r2, f, Strategy::native, "m", {}), StructuredOutputError);
+    auto r3 = reply(R"({"n":1,"note":null})");
+    EXPECT_THROW(apply_structured_reply(r3, f, Strategy::json_mode, "m", rewrites), StructuredOutputError);
 }

@@ -13,6 +13,8 @@ constexpr const char* kUsage =
     R"(usage: llmgate [options] [PROMPT...]
        llmgate embed -m MODEL [--dimensions N] [--provider NAME] [--api-base URL] [--timeout SECONDS] [TEXT...]
        llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS] FILE.jsonl
+       llmgate tokens [-m MODEL | --encoding NAME] [--ids] [FILE]
+       llmgate agent [-m MODEL] [--mcp "COMMAND ARGS..."]... [--mcp-url URL]... [--max-steps N] [PROMPT...]
        llmgate --help | --version
 
 Send one prompt to any LLM provider and print the reply. The prompt words are joined by
@@ -52,6 +54,16 @@ in flight are cancelled, the rest are not sent, every line is still printed (the
   --concurrency N        requests in flight at once
   --fail-fast            stop at the first failure (exit 1 with that error, nothing printed)
 
+tokens: counts the tokens of FILE (or stdin) with OpenAI's tokeniser for MODEL's family, or with --encoding
+o200k_base | cl100k_base (default o200k_base), offline; --ids prints the token ids as a JSON array.
+
+agent: runs the tool-call loop with the tools of the given MCP servers: prints each tool call and its
+result as they happen, then the answer (--json: the whole run as one JSON object). The options of a
+completion apply to each model call.
+  --mcp "COMMAND ARGS"   an MCP server to spawn over stdio (repeatable); split on spaces
+  --mcp-url URL          a Streamable HTTP MCP server (repeatable)
+  --max-steps N          model calls at most (default 8); exit 1 with MaxStepsExceededError past it
+
 API keys are read from the environment or a .env file (OPENAI_API_KEY, GROQ_API_KEY, ...).
 exit status: 0 ok, 1 llmgate error (printed as "error: <Type>: <message>"), 2 bad usage.
 )";
@@ -77,7 +89,8 @@ double parse_number(std::string_view option, std::string_view text, bool allow_z
 bool takes_value(std::string_view name) {
     return name == "-m" || name == "--model" || name == "--system" || name == "--max-tokens" ||
            name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
-           name == "--dimensions" || name == "--concurrency" || name == "--schema" || name == "--image";
+           name == "--dimensions" || name == "--concurrency" || name == "--schema" || name == "--image" ||
+           name == "--max-steps" || name == "--mcp" || name == "--mcp-url" || name == "--encoding";
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
@@ -103,11 +116,30 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
         args.schema_file = value;
     else if (name == "--image")
         args.images.push_back(value);
+    else if (name == "--encoding")
+        args.encoding = value;
+    else if (name == "--max-steps")
+        args.max_steps = parse_positive_int(name, value);
+    else if (name == "--mcp")
+        args.mcp_commands.push_back(value);
+    else if (name == "--mcp-url")
+        args.mcp_urls.push_back(value);
 }
 
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
 // typo such as `llmgate embed --stream` is noticed.
 void check_command_options(const CliArgs& args) {
+    if (args.command != Command::tokens && (!args.encoding.empty() || args.ids))
+        throw UsageError("--encoding and --ids only apply to tokens");
+    if (args.command == Command::tokens) {
+        if (!args.encoding.empty() && !args.model.empty()) throw UsageError("tokens takes -m MODEL or --encoding NAME, not both");
+        if (args.words.size() > 1) throw UsageError("tokens reads one FILE (or stdin)");
+        return;
+    }
+    if (args.command != Command::agent && (args.max_steps || !args.mcp_commands.empty() || !args.mcp_urls.empty()))
+        throw UsageError("--max-steps, --mcp and --mcp-url only apply to agent");
+    if (args.command == Command::agent && (!args.schema_file.empty() || !args.images.empty() || args.dimensions))
+        throw UsageError("--schema, --image and --dimensions do not apply to agent");
     if (!args.schema_file.empty() && args.command != Command::complete)
         throw UsageError("--schema only applies to a completion");
     if (!args.schema_file.empty() && args.stream) throw UsageError("--schema cannot be used with --stream");
@@ -144,6 +176,12 @@ CliArgs parse_args(int argc, const char* const* argv) {
     } else if (argc > 1 && std::string_view(argv[1]) == "batch") {
         args.command = Command::batch;
         ++i;
+    } else if (argc > 1 && std::string_view(argv[1]) == "tokens") {
+        args.command = Command::tokens;
+        ++i;
+    } else if (argc > 1 && std::string_view(argv[1]) == "agent") {
+        args.command = Command::agent;
+        ++i;
     }
     bool options_done = false;
     for (; i < argc; ++i) {
@@ -170,6 +208,10 @@ CliArgs parse_args(int argc, const char* const* argv) {
         }
         if (arg == "--json") {
             args.json = true;
+            continue;
+        }
+        if (arg == "--ids") {
+            args.ids = true;
             continue;
         }
         if (arg == "--fail-fast") {

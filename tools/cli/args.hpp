@@ -14,7 +14,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-enum class Command { complete, embed, batch, help, version };
+enum class Command { complete, embed, batch, agent, tokens, help, version };
 
 struct CliArgs {
     Command command = Command::complete;
@@ -32,6 +32,11 @@ struct CliArgs {
     bool fail_fast = false;             // batch: stop at the first failure
     std::string schema_file{};          // --schema FILE.json: structured output validated against it
     std::vector<std::string> images{};  // --image PATH|URL (repeatable): images sent with the prompt
+    std::string encoding{};               // tokens --encoding NAME
+    bool ids = false;                     // tokens --ids: print the token ids, not the count
+    std::optional<int> max_steps{};       // agent: model calls at most
+    std::vector<std::string> mcp_commands{};  // agent --mcp "COMMAND ARGS..." (repeatable): stdio MCP servers
+    std::vector<std::string> mcp_urls{};      // agent --mcp-url URL (repeatable): Streamable HTTP MCP servers
     std::vector<std::string> words{};   // prompt words (completion) or texts (embed); empty: read stdin
 };
 

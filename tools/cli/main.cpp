@@ -45,6 +45,13 @@ std::chrono::milliseconds to_timeout(const std::optional<double>& seconds) {
     return std::chrono::milliseconds(ms < 1 ? 1 : ms);
 }
 
+// The unified response as the CLI prints it: with "cost" in USD when the model has a known price.
+llmgate::json response_json(const llmgate::CompletionResponse& r) {
+    llmgate::json j = llmgate::response_to_json(r);
+    if (const auto usd = llmgate::cost(r)) j["cost"] = *usd;
+    return j;
+}
+
 void print_reply(const llmgate::CompletionResponse& r) {
     const std::string text = r.text();
     if (text.empty() && !r.tool_calls().empty()) {
@@ -79,6 +86,16 @@ llmgate::ContentPart image_part(const std::string& arg) {
     return llmgate::ContentPart::image_from_file(arg);
 }
 
+// The MCP servers named on the command line, connected for the run, and their tools.
+class McpServers {
+public:
+    explicit McpServers(const CliArgs& args) {
+        if (!args.mcp_commands.empty() || !args.mcp_urls.empty())
+            throw UsageError("--mcp and --mcp-url need llmgate's MCP client, which this build does not have yet");
+    }
+    std::vector<llmgate::FunctionTool> tools() const { return {}; }
+};
+
 int run_completion(const CliArgs& args) {
     std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
     if (prompt.empty()) throw UsageError("no prompt given (as arguments or on stdin)");
@@ -107,7 +124,7 @@ int run_completion(const CliArgs& args) {
         try {
             const auto response = llmgate::completion(model, messages, options);
             if (args.json)
-                std::cout << dump(llmgate::response_to_json(response)) << '\n';
+                std::cout << dump(response_json(response)) << '\n';
             else
                 std::cout << response.parsed_json.dump(2, ' ', false, llmgate::json::error_handler_t::replace) << '\n';
         } catch (const llmgate::StructuredOutputError& e) {
@@ -119,7 +136,7 @@ int run_completion(const CliArgs& args) {
     if (!args.stream) {
         const auto response = llmgate::completion(model, messages, options);
         if (args.json)
-            std::cout << dump(llmgate::response_to_json(response)) << '\n';
+            std::cout << dump(response_json(response)) << '\n';
         else
             print_reply(response);
         return 0;
@@ -134,7 +151,7 @@ int run_completion(const CliArgs& args) {
     }
     const auto response = stream.response();
     if (args.json)
-        std::cout << dump(llmgate::response_to_json(response)) << '\n';
+        std::cout << dump(response_json(response)) << '\n';
     else if (printed_text)
         std::cout << '\n';
     else
@@ -161,6 +178,89 @@ int run_embed(const CliArgs& args) {
     const auto response = texts.size() == 1 ? llmgate::embed(args.model, texts.front(), options)
                                             : llmgate::embed(args.model, texts, options);
     std::cout << dump(llmgate::embedding_response_to_json(response)) << '\n';
+    return 0;
+}
+
+// llmgate tokens: the token count (or ids) of a file or stdin, offline.
+int run_tokens(const CliArgs& args) {
+    std::string text;
+    if (args.words.empty() || args.words.front() == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        std::ifstream file(args.words.front(), std::ios::binary);
+        if (!file) throw UsageError("cannot read '" + args.words.front() + "'");
+        text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    }
+    const llmgate::Encoding& enc = !args.model.empty()     ? llmgate::encoding_for_model(args.model)
+                                   : !args.encoding.empty() ? llmgate::encoding(args.encoding)
+                                                            : llmgate::encoding("o200k_base");
+    if (args.ids)
+        std::cout << llmgate::json(enc.encode(text)).dump() << '\n';
+    else
+        std::cout << enc.count(text) << '\n';
+    return 0;
+}
+
+// llmgate agent: the tool-call loop over the tools of MCP servers, printed as it runs.
+int run_agent(const CliArgs& args) {
+    std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
+    if (prompt.empty()) throw UsageError("no prompt given (as arguments or on stdin)");
+    std::vector<llmgate::Message> messages;
+    if (!args.system.empty()) messages.push_back(llmgate::Message::system(args.system));
+    messages.push_back(llmgate::Message::user(std::move(prompt)));
+
+    McpServers servers(args);
+    llmgate::ToolRunOptions options;
+    options.options.provider = args.provider;
+    options.options.api_base = args.api_base;
+    options.options.max_tokens = args.max_tokens;
+    options.options.temperature = args.temperature;
+    options.options.timeout = to_timeout(args.timeout_seconds);
+    if (args.max_steps) options.max_steps = *args.max_steps;
+    llmgate::CancelToken stop;
+    options.options.cancel = stop;
+    InterruptCancels ctrl_c(stop);
+
+    const std::string model = args.model.empty() ? llmgate::default_model() : args.model;
+    if (args.json) {
+        const auto run = llmgate::run_tools(model, messages, servers.tools(), options);
+        llmgate::json j = llmgate::tool_run_result_to_json(run);
+        if (const auto usd = llmgate::cost(run)) j["cost"] = *usd;
+        std::cout << dump(j) << '\n';
+        return 0;
+    }
+    auto run = llmgate::stream_tools(model, messages, servers.tools(), options);
+    bool mid_line = false;
+    const auto end_line = [&] {
+        if (mid_line) std::cout << '\n';
+        mid_line = false;
+    };
+    for (const auto& event : run) {
+        using Type = llmgate::ToolStreamEvent::Type;
+        switch (event.type) {
+            case Type::text_delta:
+                std::cout << event.text << std::flush;
+                mid_line = !event.text.empty() || mid_line;
+                break;
+            case Type::tool_call_started:
+                end_line();
+                std::cout << "tool_call " << event.tool_call.function << ' '
+                          << (event.tool_call.arguments.is_null() ? event.tool_call.arguments_raw
+                                                                  : dump(event.tool_call.arguments))
+                          << '\n';
+                break;
+            case Type::tool_call_finished:
+                std::cout << (event.tool_result.is_error() ? "tool_error " : "tool_result ") << event.tool_result.name
+                          << ' ' << event.tool_result.content() << '\n';
+                break;
+            case Type::final_response:
+                end_line();
+                break;
+            case Type::reasoning_delta:
+            case Type::step_finished:
+                break;
+        }
+    }
     return 0;
 }
 
@@ -219,7 +319,7 @@ int run_batch(const CliArgs& args) {
         llmgate::json line{{"index", i}};
         if (result.results[i]) {
             line["ok"] = true;
-            line["response"] = llmgate::response_to_json(*result.results[i]);
+            line["response"] = response_json(*result.results[i]);
         } else {
             while (next_error < result.errors.size() && result.errors[next_error].index < i) ++next_error;
             line["ok"] = false;
@@ -249,6 +349,10 @@ int main(int argc, char** argv) {
                 return run_embed(args);
             case llmgate::cli::Command::batch:
                 return run_batch(args);
+            case llmgate::cli::Command::agent:
+                return run_agent(args);
+            case llmgate::cli::Command::tokens:
+                return run_tokens(args);
             case llmgate::cli::Command::complete:
                 return run_completion(args);
         }

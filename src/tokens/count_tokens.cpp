@@ -1,0 +1,102 @@
+// count_tokens: the provider's counting API where it has one, else OpenAI's cookbook convention on the exact
+// local tokeniser (the OpenAI family), else the same convention on o200k_base as a marked estimate.
+#include "llmgate/token_count.hpp"
+
+#include "llmgate/errors.hpp"
+#include "llmgate/tokens.hpp"
+#include "providers/registry.hpp"
+
+namespace llmgate::inline v1 {
+namespace {
+
+// openai-cookbook, "How to count tokens with tiktoken": per message 3 tokens, each value's tokens, 1 more
+// for a name; 3 to prime the reply. Function definitions: the cookbook's num_tokens_for_tools constants
+// (gpt-4o / gpt-4o-mini for o200k_base; gpt-3.5 / gpt-4 for cl100k_base).
+struct ToolConstants {
+    std::int64_t func_init, prop_init, prop_key, enum_init, enum_item, func_end;
+};
+
+std::int64_t count(const Encoding& enc, const std::string& s) { return static_cast<std::int64_t>(enc.count(s)); }
+
+std::string without_final_period(std::string s) {
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+}
+
+std::string string_field(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t tool_tokens(const Encoding& enc, const std::vector<Tool>& tools) {
+    if (tools.empty()) return 0;
+    const ToolConstants c = enc.name() == "cl100k_base" ? ToolConstants{10, 3, 3, -3, 3, 12}
+                                                        : ToolConstants{7, 3, 3, -3, 3, 12};
+    std::int64_t n = 0;
+    for (const Tool& t : tools) {
+        n += c.func_init;
+        n += count(enc, t.name + ":" + without_final_period(t.description));
+        const json& props = t.parameters.is_object() && t.parameters.contains("properties")
+                                ? t.parameters["properties"]
+                                : json::object();
+        if (props.is_object() && !props.empty()) {
+            n += c.prop_init;
+            for (const auto& [name, p] : props.items()) {
+                n += c.prop_key;
+                if (p.is_object() && p.contains("enum") && p["enum"].is_array()) {
+                    n += c.enum_init;
+                    for (const json& item : p["enum"]) {
+                        n += c.enum_item;
+                        n += count(enc, item.is_string() ? item.get<std::string>() : item.dump());
+                    }
+                }
+                const std::string type = p.is_object() ? string_field(p, "type") : std::string();
+                const std::string desc = p.is_object() ? without_final_period(string_field(p, "description")) : "";
+                n += count(enc, name + ":" + type + ":" + desc);
+            }
+        }
+    }
+    return n + c.func_end;
+}
+
+std::int64_t cookbook_count(const Encoding& enc, const std::vector<Message>& messages, const std::vector<Tool>& tools) {
+    std::int64_t n = 0;
+    for (const Message& m : messages) {
+        n += 3;
+        n += count(enc, m.role);
+        n += count(enc, m.text());
+        if (!m.name.empty()) n += 1 + count(enc, m.name);
+        if (!m.tool_call_id.empty()) n += count(enc, m.tool_call_id);
+        for (const ToolCall& tc : m.tool_calls) n += count(enc, tc.function) + count(enc, tc.arguments_raw);
+    }
+    return n + 3 + tool_tokens(enc, tools);
+}
+
+}  // namespace
+
+TokenCount count_tokens(Models models, Messages messages, Options options) {
+    const std::string model = models.first();
+    std::vector<Message> list = std::move(messages).take();
+    if (list.empty())
+        throw InvalidRequestError(ErrorInfo{.model = model, .message = "count_tokens: messages must not be empty"});
+    const detail::Route route = detail::route(model, options.provider);
+    const std::string provider = route.provider->name();
+
+    detail::ChatRequest request{.model = route.model, .messages = list, .options = options};
+    if (const auto n = route.provider->count_prompt_tokens(request))
+        return TokenCount{.n = *n, .exact = true, .method = "provider_api"};
+
+    if (provider == "openai" || provider == "azure") {
+        try {
+            const Encoding& enc = encoding_for_model(route.model);
+            return TokenCount{.n = cookbook_count(enc, list, options.tools), .exact = true, .method = "openai_cookbook"};
+        } catch (const ModelNotFoundError&) {
+            // An Azure deployment name or a model of no known family: estimated below.
+        }
+    }
+    return TokenCount{.n = cookbook_count(encoding("o200k_base"), list, options.tools),
+                      .exact = false,
+                      .method = "estimate_o200k_base"};
+}
+
+}  // namespace llmgate::inline v1
