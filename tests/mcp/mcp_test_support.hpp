@@ -22,8 +22,9 @@ extern char** environ;
 namespace mcp_test {
 
 inline std::string node() { return LLMGATE_NODE_BIN; }
-inline std::string everything_script() { return std::string(LLMGATE_MCP_TEST_DIR) + "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"; }
-inline std::string fake_script() { return std::string(LLMGATE_MCP_TEST_DIR) + "/fake_server.js"; }
+// Joined by the preprocessor: GCC 12 takes a std::string operator+ here, once inlined, for an overflow (-Wstringop-overflow).
+inline std::string everything_script() { return LLMGATE_MCP_TEST_DIR "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"; }
+inline std::string fake_script() { return LLMGATE_MCP_TEST_DIR "/fake_server.js"; }
 
 // Fails the test (never skips) when node or the pinned server is missing.
 inline ::testing::AssertionResult servers_installed() {
