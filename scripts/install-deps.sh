@@ -29,3 +29,19 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     "${sudo_cmd[@]}" apt-get update
     DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+# The MCP tests run against the pinned reference server (tests/mcp/package.json + package-lock.json), installed
+# into tests/mcp/node_modules. Debian 12's nodejs (v18) runs it; a newer node already on the machine is kept.
+node_missing=()
+command -v node >/dev/null || node_missing+=(nodejs)
+command -v npm >/dev/null || node_missing+=(npm)
+if [[ ${#node_missing[@]} -gt 0 ]]; then
+    "${sudo_cmd[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${node_missing[@]}"
+fi
+mcp_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/mcp"
+mcp_stamp="$mcp_dir/node_modules/.package-lock.json"
+# npm ci rewrites node_modules/.package-lock.json: skip when it is newer than the committed lock file.
+if [[ ! -f "$mcp_stamp" || "$mcp_dir/package-lock.json" -nt "$mcp_stamp" ]]; then
+    (cd "$mcp_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi

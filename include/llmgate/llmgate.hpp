@@ -11,6 +11,7 @@
 #include "llmgate/embeddings.hpp"
 #include "llmgate/errors.hpp"
 #include "llmgate/gate.hpp"
+#include "llmgate/mcp.hpp"
 #include "llmgate/middleware.hpp"
 #include "llmgate/middleware/budget.hpp"
 #include "llmgate/middleware/cache.hpp"

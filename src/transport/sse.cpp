@@ -90,9 +90,15 @@ void SseParser::line(std::string_view l, std::vector<SseEvent>& out) {
     } else if (field == "event") {
         current_.event.assign(value);
     } else if (field == "id") {
-        if (value.find('\0') == std::string_view::npos) current_.id.assign(value);
+        if (value.find('\0') == std::string_view::npos) {
+            current_.id.assign(value);
+            last_event_id_.assign(value);
+        }
+    } else if (field == "retry") {
+        if (!value.empty() && value.size() <= 9 && value.find_first_not_of("0123456789") == std::string_view::npos)
+            retry_ms_ = std::stol(std::string(value));
     }
-    // "retry" and unknown fields are ignored, as the spec says.
+    // Unknown fields are ignored, as the spec says.
 }
 
 void SseParser::finish(std::vector<SseEvent>& out) {

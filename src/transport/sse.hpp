@@ -21,6 +21,10 @@ public:
     void feed(std::string_view bytes, std::vector<SseEvent>& out);
     // End of stream: an event still being built (no closing blank line) is dispatched if it has data.
     void finish(std::vector<SseEvent>& out);
+    // The stream's last event ID and reconnection time as the fields set them so far (an "id:" counts even
+    // on an event with no data, as servers send to prime resumption); for reconnecting with Last-Event-ID.
+    const std::string& last_event_id() const { return last_event_id_; }
+    long retry_ms() const { return retry_ms_; }  // -1 until a "retry:" field of digits
 
 private:
     void line(std::string_view l, std::vector<SseEvent>& out);
@@ -32,6 +36,8 @@ private:
     bool skip_lf_ = false;   // the previous slice ended in CR: a leading LF belongs to that line end
     SseEvent current_{};
     bool has_data_ = false;
+    std::string last_event_id_{};
+    long retry_ms_ = -1;
 };
 
 }  // namespace llmgate::detail

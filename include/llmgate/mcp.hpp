@@ -1,0 +1,188 @@
+// MCP client: tools served by a Model Context Protocol server, over stdio or Streamable HTTP, usable by
+// run_tools next to C++ tools (llmgate/tools.hpp). See docs/mcp.md.
+//
+//   // A server started as a child process (its stderr kept: client.stderr_text()):
+//   auto client = llmgate::mcp::Client::stdio({"npx", "-y", "@modelcontextprotocol/server-everything"});
+//   // ... or one reached over Streamable HTTP (headers are sent on every request, never logged):
+//   auto remote = llmgate::mcp::Client::http("http://127.0.0.1:3001/mcp",
+//                                            {.headers = {{"Authorization", "Bearer ..."}}});
+//
+//   for (const auto& t : client.list_tools()) std::cout << t.name << ": " << t.description << "\n";
+//   auto r = client.call_tool("echo", {{"message", "hi"}}, {.timeout = std::chrono::seconds(5)});
+//   std::cout << r.text();                       // text blocks joined; r.structured_content, r.is_error
+//   auto run = llmgate::run_tools("gpt-4o-mini", {llmgate::Message::user("...")}, client.tools());
+//   client.ping(); client.server_info(); client.protocol_version();
+//   client.close();                              // also done by the destructor
+//
+// Every wait is bounded (ClientOptions::timeout, CallOptions::timeout). Failures are typed: MCPError for a
+// JSON-RPC error reply (with its code), ConnectionError when the server exits or the connection drops
+// (the server's stderr tail in the message), TimeoutError, ResponseParseError for bytes that are not
+// JSON-RPC, CancelledError. A Client is thread-safe: calls may run concurrently from many threads.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "llmgate/cancel.hpp"
+#include "llmgate/errors.hpp"
+#include "llmgate/tools.hpp"
+#include "llmgate/types.hpp"
+
+namespace llmgate::inline v1::mcp {
+
+// A JSON-RPC error reply from the server: code (-32601 method not found, -32602 invalid params, ...),
+// message, and the optional `data` it sent.
+class MCPError : public Error {
+public:
+    MCPError(ErrorInfo info, int code, json data) : Error(std::move(info)), code_(code), data_(std::move(data)) {}
+    int code() const noexcept { return code_; }
+    const json& data() const noexcept { return data_; }
+    const char* type_name() const noexcept override { return "MCPError"; }
+
+private:
+    int code_ = 0;
+    json data_{};
+};
+
+// The protocol versions this client speaks, newest first; the first is proposed in `initialize`.
+inline constexpr const char* kLatestProtocolVersion = "2025-11-25";
+std::vector<std::string> supported_protocol_versions();
+
+// One notifications/progress of a call that asked for progress.
+struct Progress {
+    double progress = 0;
+    std::optional<double> total{};
+    std::string message{};
+};
+
+// A server's elicitation/create: it asks the user for input matching `requested_schema` (a flat object
+// schema of primitive properties) while a call is running.
+struct ElicitationRequest {
+    std::string message{};
+    json requested_schema{};
+    json params{};  // the whole request params, for fields not mapped here
+};
+
+// The user's answer: accept (with content), decline or cancel. Properties the schema gives a `default` for
+// are filled in when accepted content leaves them out.
+struct ElicitationResponse {
+    std::string action = "accept";  // "accept" | "decline" | "cancel"
+    json content = json::object();
+
+    static ElicitationResponse accept(json content) { return {"accept", std::move(content)}; }
+    static ElicitationResponse decline() { return {"decline", json::object()}; }
+    static ElicitationResponse cancel() { return {"cancel", json::object()}; }
+};
+
+// Settings of one client. Fields marked (stdio) or (http) apply to that transport only.
+struct ClientOptions {
+    std::chrono::milliseconds timeout{60000};          // the longest wait for any reply (per call: CallOptions)
+    std::chrono::milliseconds connect_timeout{30000};  // spawning / connecting + initialize
+    std::string client_name = "llmgate";
+    std::string client_version = "0.1";
+    // The first is proposed; the server's answer must be one of them (else ProviderAPIError and the client
+    // closes). 2025-03-26 is accepted for older servers.
+    std::vector<std::string> protocol_versions = supported_protocol_versions();
+
+    std::map<std::string, std::string> env{};  // (stdio) set in the child's environment, over the parent's
+    bool inherit_env = true;                   // (stdio) false: the child gets `env` only
+    std::string cwd{};                         // (stdio) working directory of the child ("" = ours)
+    std::size_t stderr_limit = 64 * 1024;      // (stdio) bytes of the server's stderr kept (the latest)
+    std::chrono::milliseconds kill_grace{2000};  // (stdio) SIGTERM → SIGKILL on close
+
+    std::map<std::string, std::string> headers{};  // (http) sent on every request (e.g. Authorization)
+    int max_reconnects = 3;  // (http) SSE resumption attempts of one stream (GET with Last-Event-ID)
+
+    // Called for every notifications/progress of a call that has no CallOptions::on_progress.
+    std::function<void(const std::string& tool, const Progress&)> on_progress{};
+    // The server's tool list changed (the cached list is dropped first; list_tools() fetches it anew).
+    std::function<void()> on_tools_changed{};
+    // Answers elicitation/create. Only when set is the `elicitation` capability declared. Runs on a
+    // thread of the client's own; it may block (the call waits, its timeout still counts).
+    std::function<ElicitationResponse(const ElicitationRequest&)> on_elicitation{};
+    // Any other notification from the server (logging, resources/updated, ...): method and params.
+    std::function<void(const std::string& method, const json& params)> on_notification{};
+};
+
+// Per-call settings.
+struct CallOptions {
+    std::optional<std::chrono::milliseconds> timeout{};  // default: ClientOptions::timeout
+    std::function<void(const Progress&)> on_progress{};  // set: the call asks for progress (progressToken)
+    std::optional<CancelToken> cancel{};  // cancelled: notifications/cancelled is sent, CancelledError thrown
+};
+
+// A tool as the server lists it.
+struct ToolInfo {
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    json input_schema = json::object();
+    json output_schema{};  // null when the tool declares none
+    json annotations{};
+    json raw{};  // the whole tool object
+
+    Tool definition() const;  // as sent to a model: name, description, input schema as parameters
+};
+
+// The result of tools/call.
+struct CallToolResult {
+    json content = json::array();  // content blocks: text, image, audio, resource_link, resource
+    json structured_content{};     // structuredContent, or null
+    bool is_error = false;         // the tool failed (the call itself succeeded)
+    json raw{};                    // the whole result
+
+    std::string text() const;       // the text blocks joined by newlines
+    ToolOutput to_output() const;   // what a model sees: text, other blocks described, structured value
+};
+
+class Client {
+public:
+    // Spawns `command` (argv[0] looked up in PATH) and initialises the session. Throws ConnectionError when
+    // it cannot start or exits, TimeoutError, MCPError when it refuses initialize.
+    static Client stdio(std::vector<std::string> command, ClientOptions options = {});
+    // Connects to a Streamable HTTP endpoint (e.g. "http://127.0.0.1:3001/mcp") and initialises the session.
+    static Client http(std::string url, ClientOptions options = {});
+
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+    ~Client();  // close()
+
+    // Every tool, across all pages (cursor / nextCursor); cached until the server says the list changed.
+    std::vector<ToolInfo> list_tools(const CallOptions& options = {});
+    CallToolResult call_tool(const std::string& name, const json& arguments = json::object(),
+                             const CallOptions& options = {});
+    // The server's tools for run_tools: each handler calls tools/call (the server validates arguments),
+    // honours the run's CancelToken and maps the result with CallToolResult::to_output. Handlers may run
+    // concurrently; once the client is closed (or destroyed) they fail with ConnectionError.
+    // `options` apply to the listing and to every call the handlers make (timeout, on_progress, cancel).
+    std::vector<FunctionTool> tools(const CallOptions& options = {});
+    void ping(const CallOptions& options = {});
+    // Any request; returns its result.
+    json request(const std::string& method, const json& params = json::object(), const CallOptions& options = {});
+    void notify(const std::string& method, const json& params = json::object());
+
+    const json& server_info() const;           // serverInfo: name, version, title...
+    const json& server_capabilities() const;
+    const std::string& instructions() const;   // "" when the server gave none
+    const std::string& protocol_version() const;  // negotiated
+    std::string stderr_text() const;  // (stdio) the server's stderr, the latest ClientOptions::stderr_limit bytes
+
+    // Ends the session: (stdio) closes its stdin, SIGTERM then SIGKILL to its process group, reaps it;
+    // (http) DELETE of the session. Pending calls fail with ConnectionError. Idempotent.
+    void close();
+
+    class Impl;
+
+private:
+    explicit Client(std::shared_ptr<Impl> impl);
+    std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace llmgate::inline v1::mcp
