@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -86,14 +87,28 @@ llmgate::ContentPart image_part(const std::string& arg) {
     return llmgate::ContentPart::image_from_file(arg);
 }
 
-// The MCP servers named on the command line, connected for the run, and their tools.
+// The MCP servers named on the command line, connected for the run, and their tools (closed at the end).
 class McpServers {
 public:
     explicit McpServers(const CliArgs& args) {
-        if (!args.mcp_commands.empty() || !args.mcp_urls.empty())
-            throw UsageError("--mcp and --mcp-url need llmgate's MCP client, which this build does not have yet");
+        for (const auto& command : args.mcp_commands) {
+            std::vector<std::string> argv;
+            std::istringstream words(command);
+            for (std::string w; words >> w;) argv.push_back(w);
+            if (argv.empty()) throw UsageError("--mcp needs a command");
+            clients_.push_back(llmgate::mcp::Client::stdio(std::move(argv)));
+        }
+        for (const auto& url : args.mcp_urls) clients_.push_back(llmgate::mcp::Client::http(url));
     }
-    std::vector<llmgate::FunctionTool> tools() const { return {}; }
+    std::vector<llmgate::FunctionTool> tools() {
+        std::vector<llmgate::FunctionTool> all;
+        for (auto& c : clients_)
+            for (auto& t : c.tools()) all.push_back(std::move(t));
+        return all;
+    }
+
+private:
+    std::vector<llmgate::mcp::Client> clients_;
 };
 
 int run_completion(const CliArgs& args) {
