@@ -263,3 +263,29 @@ TEST_F(CliHttp, CtrlCStopsABatchAndStillPrintsEveryLine) {
     }
     EXPECT_EQ(server.request_count(), 4u);  // the quick one and the three in flight; the rest never sent
 }
+
+TEST_F(CliHttp, TokensCountsAFileOrPrintsItsIds) {
+    const std::string file = temp_path("tokens.txt");
+    write_file(file, "hello world\n");
+    const auto count = run_cli({"tokens", "-m", "gpt-4", file});
+    EXPECT_EQ(count.exit_code, 0) << count.err;
+    EXPECT_EQ(count.out, "3\n");
+    const auto ids = run_cli({"tokens", "--encoding", "cl100k_base", "--ids", file});
+    EXPECT_EQ(ids.out, "[15339,1917,198]\n");  // tiktoken's ids for "hello", " world", "\n"
+    EXPECT_EQ(run_cli({"tokens", "--encoding", "nope", file}).exit_code, 1);
+    EXPECT_EQ(run_cli({"tokens", "-m", "gpt-4", "--encoding", "o200k_base", file}).exit_code, 2);
+}
+
+TEST_F(CliHttp, AgentRunsTheLoopAndPrintsTheRunAsJson) {
+    // No tools on the command line: the model answers in one step.
+    server.enqueue(openai::chat_text("Hello from the agent."));
+    const auto r = run_cli({"agent", "-m", "gpt-4o-mini", "--json", "Say hello"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json run = json::parse(r.out);
+    EXPECT_EQ(run["response"]["text"], "Hello from the agent.");
+    EXPECT_EQ(run["steps"].size(), 1u);
+    EXPECT_EQ(run["messages"].size(), 2u);
+    EXPECT_TRUE(run.contains("cost"));  // gpt-4o-mini has a price
+    EXPECT_EQ(run_cli({"agent", "--max-steps", "0", "x"}).exit_code, 2);
+    EXPECT_EQ(run_cli({"--max-steps", "3", "x"}).exit_code, 2);  // agent-only option
+}
