@@ -86,12 +86,12 @@ ToolResult run_handler(const FunctionTool& tool, const ToolCall& call, int step,
     return r;
 }
 
-void throw_if_cancelled(const ToolRunOptions& options) {
-    if (options.options.cancel && options.options.cancel->cancelled())
-        throw CancelledError(ErrorInfo{.message = "the tool run was cancelled"});
-}
-
 }  // namespace
+
+void throw_if_run_cancelled(const ToolRunOptions& options, const std::string& model) {
+    if (options.options.cancel && options.options.cancel->cancelled())
+        throw CancelledError(ErrorInfo{.model = model, .message = "the tool run was cancelled"});
+}
 
 ToolBox::ToolBox(std::vector<FunctionTool> tools) : tools_(std::move(tools)) {
     for (std::size_t i = 0; i < tools_.size(); ++i) {
@@ -125,7 +125,7 @@ void name_unnamed_calls(std::vector<ToolCall>& calls, int step) {
 
 std::vector<ToolResult> execute_tool_calls(const ToolBox& box, const std::vector<ToolCall>& calls, int step,
                                            const ToolRunOptions& options) {
-    throw_if_cancelled(options);
+    throw_if_run_cancelled(options);
     std::vector<ToolResult> results(calls.size());
     std::vector<std::exception_ptr> causes(calls.size());
     std::vector<const FunctionTool*> to_run(calls.size(), nullptr);
@@ -164,7 +164,7 @@ std::vector<ToolResult> execute_tool_calls(const ToolBox& box, const std::vector
         options.parallel_tool_calls ? std::min(runnable.size(), std::max<std::size_t>(1, options.max_parallel)) : 1;
     if (workers <= 1) {
         for (std::size_t i : runnable) {
-            throw_if_cancelled(options);
+            throw_if_run_cancelled(options);
             run_at(i);
         }
     } else {
@@ -176,7 +176,7 @@ std::vector<ToolResult> execute_tool_calls(const ToolBox& box, const std::vector
         const auto work = [&] {
             for (std::size_t k; (k = next.fetch_add(1)) < runnable.size();) {
                 try {
-                    throw_if_cancelled(options);
+                    throw_if_run_cancelled(options);
                     run_at(runnable[k]);
                 } catch (...) {
                     std::lock_guard lock(stop_mutex);

@@ -34,6 +34,9 @@ private:
 std::vector<ToolResult> execute_tool_calls(const ToolBox& box, const std::vector<ToolCall>& calls, int step,
                                            const ToolRunOptions& options);
 
+// Throws CancelledError when the run's token (options.options.cancel) was cancelled.
+void throw_if_run_cancelled(const ToolRunOptions& options, const std::string& model = {});
+
 // Gives every call an id (Ollama sends none): the assistant turn and its tool results must agree.
 void name_unnamed_calls(std::vector<ToolCall>& calls, int step);
 

@@ -39,10 +39,7 @@ ToolLoop::ToolLoop(Models models, Messages messages, std::vector<FunctionTool> t
         throw InvalidRequestError(ErrorInfo{.model = models_.first(), .message = "run_tools: max_steps must be at least 1"});
 }
 
-void ToolLoop::throw_if_cancelled() const {
-    if (options_.options.cancel && options_.options.cancel->cancelled())
-        throw CancelledError(ErrorInfo{.model = models_.first(), .message = "the tool run was cancelled"});
-}
+void ToolLoop::throw_if_cancelled() const { throw_if_run_cancelled(options_, models_.first()); }
 
 Options ToolLoop::call_options() const {
     Options o = options_.options;
@@ -58,7 +55,6 @@ const std::vector<ToolCall>& ToolLoop::accept_reply(CompletionResponse reply) {
     current_ = ToolStep{};
     current_.index = step_index();
     current_.request_messages = result_.messages.size();
-    in_step_ = true;
 
     Message turn = reply.choices.empty() ? Message{.role = "assistant", .content = std::string()}
                                          : reply.choices.front().message;
@@ -87,7 +83,6 @@ const std::vector<ToolResult>& ToolLoop::run_calls() {
 }
 
 ToolLoop::Next ToolLoop::finish_step() {
-    in_step_ = false;
     const bool wants_tools = !current_.tool_calls.empty();
     result_.response = current_.response;
     result_.steps.push_back(std::move(current_));

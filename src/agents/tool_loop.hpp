@@ -55,7 +55,6 @@ private:
     ToolRunOptions options_;
     ToolRunResult result_{};
     ToolStep current_{};
-    bool in_step_ = false;
 };
 
 // Adds b's counts to a.

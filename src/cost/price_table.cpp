@@ -1,8 +1,6 @@
 // The built-in price table, run-time overrides, and how a model name as a provider returns it finds its
 // row. Prices are USD per million tokens, standard (not batch, not priority) tier, text input; checked on
 // the date below against each provider's price page (docs/cost.md lists the pages).
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <map>
 #include <mutex>

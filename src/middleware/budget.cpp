@@ -23,13 +23,45 @@ std::optional<double> reply_cost(const CompletionResponse& r, const std::string&
 
 std::optional<double> embed_cost(const EmbeddingResponse& r, const std::string& provider, const std::string& model) {
     if (auto c = cost(r)) return c;
-    if (auto price = price_of(provider, model)) {
-        Usage in = r.usage;
-        in.completion_tokens = 0;
-        in.reasoning_tokens = 0;
-        return cost_of(in, *price);
-    }
-    return std::nullopt;
+    // Priced as the model the request named: cost(EmbeddingResponse) on the same usage.
+    EmbeddingResponse named;
+    named.provider = provider;
+    named.model = model;
+    named.usage = r.usage;
+    return cost(named);
+}
+
+// The three hooks of both middleware: forward the call and record what it cost in `ledger` once the reply
+// (or the stream's end) is in. The request's provider and model price a reply that names no priced model.
+void record_complete(std::shared_ptr<detail::CostLedger> ledger, CompletionRequest request,
+                     const Middleware::CompleteNext& next, Callback<CompletionResponse> done) {
+    std::string provider = request.options.provider, model = request.model;
+    next(std::move(request), [ledger = std::move(ledger), provider = std::move(provider), model = std::move(model),
+                              done = std::move(done)](std::exception_ptr err, CompletionResponse r) {
+        if (!err) ledger->record(reply_cost(r, provider, model));
+        done(err, std::move(r));
+    });
+}
+
+void record_stream(std::shared_ptr<detail::CostLedger> ledger, CompletionRequest request,
+                   const Middleware::StreamNext& next, Callback<Stream> done) {
+    std::string provider = request.options.provider, model = request.model;
+    next(std::move(request), [ledger = std::move(ledger), provider = std::move(provider), model = std::move(model),
+                              done = std::move(done)](std::exception_ptr err, Stream s) mutable {
+        if (err) return done(err, std::move(s));
+        done(nullptr, detail::observe_stream_cost(std::move(s), provider, model,
+                                                  [ledger](std::optional<double> usd) { ledger->record(usd); }));
+    });
+}
+
+void record_embed(std::shared_ptr<detail::CostLedger> ledger, EmbeddingRequest request,
+                  const Middleware::EmbedNext& next, Callback<EmbeddingResponse> done) {
+    std::string provider = request.options.provider, model = request.model;
+    next(std::move(request), [ledger = std::move(ledger), provider = std::move(provider), model = std::move(model),
+                              done = std::move(done)](std::exception_ptr err, EmbeddingResponse r) {
+        if (!err) ledger->record(embed_cost(r, provider, model));
+        done(err, std::move(r));
+    });
 }
 
 }  // namespace
@@ -84,33 +116,17 @@ void BudgetMiddleware::check_can_start(const std::string& provider, const std::s
 
 void BudgetMiddleware::complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) {
     check_can_start(request.options.provider, request.model);
-    std::string provider = request.options.provider, model = request.model;
-    next(std::move(request), [ledger = ledger_, provider = std::move(provider), model = std::move(model),
-                              done = std::move(done)](std::exception_ptr err, CompletionResponse r) {
-        if (!err) ledger->record(reply_cost(r, provider, model).value_or(0.0));
-        done(err, std::move(r));
-    });
+    record_complete(ledger_, std::move(request), next, std::move(done));
 }
 
 void BudgetMiddleware::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
     check_can_start(request.options.provider, request.model);
-    std::string provider = request.options.provider, model = request.model;
-    next(std::move(request), [ledger = ledger_, provider = std::move(provider), model = std::move(model),
-                              done = std::move(done)](std::exception_ptr err, Stream s) mutable {
-        if (err) return done(err, std::move(s));
-        done(nullptr, detail::observe_stream_cost(std::move(s), provider, model,
-                                                  [ledger](std::optional<double> usd) { ledger->record(usd.value_or(0.0)); }));
-    });
+    record_stream(ledger_, std::move(request), next, std::move(done));
 }
 
 void BudgetMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {
     check_can_start(request.options.provider, request.model);
-    std::string provider = request.options.provider, model = request.model;
-    next(std::move(request), [ledger = ledger_, provider = std::move(provider), model = std::move(model),
-                              done = std::move(done)](std::exception_ptr err, EmbeddingResponse r) {
-        if (!err) ledger->record(embed_cost(r, provider, model).value_or(0.0));
-        done(err, std::move(r));
-    });
+    record_embed(ledger_, std::move(request), next, std::move(done));
 }
 
 double CostTracker::total_usd() const {
@@ -135,31 +151,15 @@ void CostTracker::reset() {
 }
 
 void CostTracker::complete(CompletionRequest request, CompleteNext next, Callback<CompletionResponse> done) {
-    std::string provider = request.options.provider, model = request.model;
-    next(std::move(request), [ledger = ledger_, provider = std::move(provider), model = std::move(model),
-                              done = std::move(done)](std::exception_ptr err, CompletionResponse r) {
-        if (!err) ledger->record(reply_cost(r, provider, model));
-        done(err, std::move(r));
-    });
+    record_complete(ledger_, std::move(request), next, std::move(done));
 }
 
 void CostTracker::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
-    std::string provider = request.options.provider, model = request.model;
-    next(std::move(request), [ledger = ledger_, provider = std::move(provider), model = std::move(model),
-                              done = std::move(done)](std::exception_ptr err, Stream s) mutable {
-        if (err) return done(err, std::move(s));
-        done(nullptr, detail::observe_stream_cost(std::move(s), provider, model,
-                                                  [ledger](std::optional<double> usd) { ledger->record(usd); }));
-    });
+    record_stream(ledger_, std::move(request), next, std::move(done));
 }
 
 void CostTracker::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {
-    std::string provider = request.options.provider, model = request.model;
-    next(std::move(request), [ledger = ledger_, provider = std::move(provider), model = std::move(model),
-                              done = std::move(done)](std::exception_ptr err, EmbeddingResponse r) {
-        if (!err) ledger->record(embed_cost(r, provider, model));
-        done(err, std::move(r));
-    });
+    record_embed(ledger_, std::move(request), next, std::move(done));
 }
 
 }  // namespace llmgate::inline v1

@@ -428,16 +428,9 @@ public:
 
 protected:
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override {
-        const Options& o = request.options;
-        // The SDK sends Accept: application/json for streamed calls too; the reply is SSE either way.
-        HttpRequest http = json_post(
-            kProvider, request.model, o.timeout,
-            {.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") + "/v1/messages",
-             .streaming = stream},
-            o.extra_headers.size());
-        http.headers.emplace_back("x-api-key", require_key(kProvider, o.api_key, {"ANTHROPIC_API_KEY"}));
-        http.headers.emplace_back("anthropic-version", kApiVersion);
-        finish_json_request(http, o.extra_headers, anthropic_chat_body(request, stream), o.extra);
+        HttpRequest http = authorised_post(request, "/v1/messages", stream);
+        finish_json_request(http, request.options.extra_headers, anthropic_chat_body(request, stream),
+                            request.options.extra);
         return http;
     }
 
@@ -445,13 +438,7 @@ protected:
     // and thinking (anthropic-sdk-python messages.count_tokens); the sampling fields are not accepted.
     std::optional<HttpRequest> build_count_tokens(const ChatRequest& request) const override {
         const Options& o = request.options;
-        HttpRequest http = json_post(
-            kProvider, request.model, o.timeout,
-            {.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") +
-                    "/v1/messages/count_tokens"},
-            o.extra_headers.size());
-        http.headers.emplace_back("x-api-key", require_key(kProvider, o.api_key, {"ANTHROPIC_API_KEY"}));
-        http.headers.emplace_back("anthropic-version", kApiVersion);
+        HttpRequest http = authorised_post(request, "/v1/messages/count_tokens", false);
         json body = anthropic_chat_body(request, false);
         if (o.extra.is_object())
             for (const auto& [k, v] : o.extra.items()) body[k] = v;
@@ -463,14 +450,21 @@ protected:
     }
 
     std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const override {
-        const json j = json::parse(response.body, nullptr, false);
-        if (!j.is_object() || !j.contains("input_tokens") || !j["input_tokens"].is_number_integer())
-            throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                               .model = model,
-                                               .status = static_cast<int>(response.status),
-                                               .message = "count_tokens reply has no integer input_tokens",
-                                               .body = response.body.substr(0, 512)});
-        return j["input_tokens"].get<std::int64_t>();
+        return count_field(model, response, "input_tokens");
+    }
+
+    // A POST to `path` of the Messages API with the key and version headers; the body is the caller's.
+    // The SDK sends Accept: application/json for streamed calls too; the reply is SSE either way.
+    static HttpRequest authorised_post(const ChatRequest& request, const char* path, bool stream) {
+        const Options& o = request.options;
+        HttpRequest http = json_post(
+            kProvider, request.model, o.timeout,
+            {.url = pick_base_url(o.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") + path,
+             .streaming = stream},
+            o.extra_headers.size());
+        http.headers.emplace_back("x-api-key", require_key(kProvider, o.api_key, {"ANTHROPIC_API_KEY"}));
+        http.headers.emplace_back("anthropic-version", kApiVersion);
+        return http;
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {

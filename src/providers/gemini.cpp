@@ -473,14 +473,7 @@ protected:
     }
 
     std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const override {
-        const json j = json::parse(response.body, nullptr, false);
-        if (!j.is_object() || !j.contains("totalTokens") || !j["totalTokens"].is_number_integer())
-            throw ResponseParseError(ErrorInfo{.provider = kProvider,
-                                               .model = model,
-                                               .status = static_cast<int>(response.status),
-                                               .message = "countTokens reply has no integer totalTokens",
-                                               .body = response.body.substr(0, 512)});
-        return j["totalTokens"].get<std::int64_t>();
+        return count_field(model, response, "totalTokens");
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {

@@ -179,6 +179,18 @@ std::int64_t HttpProvider::parse_count_tokens(const std::string& model, const Ht
     throw ResponseParseError(ErrorInfo{.provider = name_, .model = model, .message = "no token counting API"});
 }
 
+std::int64_t HttpProvider::count_field(const std::string& model, const HttpResponse& response,
+                                      const char* field) const {
+    const json j = json::parse(response.body, nullptr, false);
+    if (!j.is_object() || !j.contains(field) || !j[field].is_number_integer())
+        throw ResponseParseError(ErrorInfo{.provider = name_,
+                                           .model = model,
+                                           .status = static_cast<int>(response.status),
+                                           .message = std::string("token count reply has no integer ") + field,
+                                           .body = response.body.substr(0, 512)});
+    return j[field].get<std::int64_t>();
+}
+
 std::optional<std::int64_t> HttpProvider::count_prompt_tokens(const ChatRequest& request) {
     std::optional<HttpRequest> http;
     {

@@ -39,6 +39,8 @@ protected:
     // default) when it has none; and the count read from its 2xx reply (ResponseParseError if absent).
     virtual std::optional<HttpRequest> build_count_tokens(const ChatRequest& request) const;
     virtual std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const;
+    // The integer `field` of a counting reply's JSON object (ResponseParseError naming it when absent).
+    std::int64_t count_field(const std::string& model, const HttpResponse& response, const char* field) const;
     // Throws the typed error for a non-2xx reply (status, provider message, request id, retry-after).
     [[noreturn]] virtual void raise_http_error(const std::string& model, const HttpResponse& response) const = 0;
 

@@ -29,7 +29,11 @@ std::string string_field(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::int64_t tool_tokens(const Encoding& enc, const std::vector<Tool>& tools) {
+}  // namespace
+
+namespace detail {
+
+std::int64_t definitions_tokens(const Encoding& enc, const std::vector<Tool>& tools) {
     if (tools.empty()) return 0;
     const ToolConstants c = enc.name() == "cl100k_base" ? ToolConstants{10, 3, 3, -3, 3, 12}
                                                         : ToolConstants{7, 3, 3, -3, 3, 12};
@@ -60,10 +64,6 @@ std::int64_t tool_tokens(const Encoding& enc, const std::vector<Tool>& tools) {
     return n + c.func_end;
 }
 
-}  // namespace
-
-namespace detail {
-
 std::int64_t message_tokens(const Encoding& enc, const Message& m) {
     std::int64_t n = 3 + count(enc, m.role) + count(enc, m.text());
     if (!m.name.empty()) n += 1 + count(enc, m.name);
@@ -71,8 +71,6 @@ std::int64_t message_tokens(const Encoding& enc, const Message& m) {
     for (const ToolCall& tc : m.tool_calls) n += count(enc, tc.function) + count(enc, tc.arguments_raw);
     return n;
 }
-
-std::int64_t definitions_tokens(const Encoding& enc, const std::vector<Tool>& tools) { return tool_tokens(enc, tools); }
 
 LocalCounter local_counter(const std::string& provider, const std::string& model_id) {
     if (provider == "openai" || provider == "azure") {
