@@ -2,9 +2,12 @@
 // JSON or an SSE stream (resumed with GET + Last-Event-ID after the server's `retry`), the session id and
 // protocol version headers, DELETE of the session on close.
 #include <atomic>
+#include <future>
+#include <memory>
 #include <list>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "llmgate/errors.hpp"
 #include "mcp/jsonrpc.hpp"
@@ -87,10 +90,19 @@ public:
 
     // The standalone GET stream: server requests and notifications outside any call (elicitation sent
     // without a related request, tools/list_changed). A server without one answers 405.
+    // It is open (or refused) before initialized() returns, so the server sees it before the session's
+    // first call: opened in the background instead, it could reach a busy server in the middle of a call,
+    // where a server expecting a call's resumption GET takes it for one (the conformance suite's
+    // sse-retry scenario failed that way on a loaded machine).
     void initialized() override {
-        std::lock_guard lock(mu_);
-        if (closed_ || listener_.joinable()) return;
-        listener_ = std::thread([this] { listen(); });
+        std::promise<void> opened;
+        std::future<void> first_open = opened.get_future();
+        {
+            std::lock_guard lock(mu_);
+            if (closed_ || listener_.joinable()) return;
+            listener_ = std::thread([this, opened = std::move(opened)]() mutable { listen(opened); });
+        }
+        first_open.wait_for(options_.connect_timeout);
     }
 
     void set_protocol_version(const std::string& version) override {
@@ -294,7 +306,16 @@ private:
         }
     }
 
-    void listen() {
+    // `opened` is told once the first GET has its reply headers (or has failed, or the loop ends).
+    void listen(std::promise<void>& opened) {
+        bool told = false;
+        const auto tell = [&] {
+            if (!std::exchange(told, true)) opened.set_value();
+        };
+        struct TellOnExit {
+            const decltype(tell)& t;
+            ~TellOnExit() { t(); }
+        } tell_on_exit{tell};
         SseParser parser;
         int failures = 0;
         while (!closed_ && !listener_cancel_.cancelled()) {
@@ -302,7 +323,14 @@ private:
             try {
                 auto get = make_request("GET", "", stream_idle_limit(), listener_cancel_);
                 if (!parser.last_event_id().empty()) llmgate::detail::set_header(get.headers, "Last-Event-ID", parser.last_event_id());
-                auto reader = llmgate::detail::open(std::move(get));
+                std::unique_ptr<llmgate::detail::BodyReader> reader;
+                try {
+                    reader = llmgate::detail::open(std::move(get));
+                } catch (...) {
+                    tell();
+                    throw;
+                }
+                tell();
                 if (reader->status() == 405) return;  // the server offers no such stream
                 if (!llmgate::detail::is_success_status(reader->status()) ||
                     !starts_with_ci(reader->header("content-type"), "text/event-stream")) {
