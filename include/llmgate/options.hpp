@@ -67,6 +67,15 @@ struct Options {
     std::string reasoning_effort{};  // "minimal" | "low" | "medium" | "high", passed to reasoning models
     std::string user{};              // end-user id for abuse monitoring, where the provider takes one
 
+    // Server-side conversation state (OpenAI Responses API: `openai-responses/...`, `azure-responses/...` and
+    // the models that exist only there). llmgate is stateless by default: each call sends the whole
+    // conversation, reasoning included, with `store: false`. `store = true` keeps the response on OpenAI's
+    // side; `previous_response_id` continues from a stored response (a CompletionResponse::id), and then only
+    // the messages after the last assistant turn are sent. Providers without server-side state refuse
+    // previous_response_id with InvalidRequestError and ignore `store`.
+    std::optional<bool> store{};
+    std::string previous_response_id{};
+
     // Whole-call timeout for a completion; for a stream, the longest silence allowed between bytes.
     // Zero means the default (600 s, as the official SDKs use).
     std::chrono::milliseconds timeout{0};

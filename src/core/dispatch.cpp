@@ -65,6 +65,7 @@ std::string invalid_utf8_field(const std::vector<Message>& messages, const Optio
     if (!is_valid_utf8(o.tool_choice)) return "options.tool_choice";
     if (!is_valid_utf8(o.user)) return "options.user";
     if (!is_valid_utf8(o.reasoning_effort)) return "options.reasoning_effort";
+    if (!is_valid_utf8(o.previous_response_id)) return "options.previous_response_id";
     return {};
 }
 
@@ -111,6 +112,10 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
                                                .message = route.provider->name() + " takes no image input"});
         needs_fetch = !capabilities().image_urls && has_remote_images(call.messages);
     }
+    if (!call.options.previous_response_id.empty() && !capabilities().server_state)
+        invalid(route, call.model,
+                "previous_response_id needs server-side conversation state, which only the OpenAI Responses API "
+                "keeps (openai-responses/..., azure-responses/...); send the whole conversation instead");
     if (call.options.response_format) {
         // As in Python: a structured reply is validated whole, which a stream cannot offer.
         if (for_stream) invalid(route, call.model, "stream and response_format cannot be used together");

@@ -6,8 +6,8 @@
 namespace llmgate::inline v1::detail {
 namespace {
 
-constexpr std::string_view kProviders[] = {"openai", "azure",  "groq",   "mistral", "anthropic",
-                                           "gemini", "cohere", "ollama", "bedrock", "mock"};
+constexpr std::string_view kProviders[] = {"openai", "azure",  "groq",   "mistral", "anthropic",       "gemini",
+                                           "cohere", "ollama", "bedrock", "mock", "openai-responses", "azure-responses"};
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
@@ -57,6 +57,8 @@ std::vector<std::pair<std::string, std::string>> table_keys(std::string_view pro
         bare = std::move(rest);  // "groq/openai/gpt-oss-120b" on groq; "openai/gpt-oss-120b" stays whole
     }
     if (bare.rfind("models/", 0) == 0) bare.erase(0, 7);
+    // The Responses API serves the same models at the same prices as chat completions.
+    if (prov == "openai-responses" || prov == "azure-responses") prov.erase(prov.size() - std::string_view("-responses").size());
     if (prov == "bedrock")
         for (const std::string_view region : {"us.", "eu.", "apac.", "global.", "us-gov."})
             if (bare.rfind(region, 0) == 0) bare.erase(0, region.size());

@@ -1,4 +1,6 @@
 // Azure OpenAI: {AZURE_OPENAI_ENDPOINT}/openai/deployments/{deployment}/...?api-version=, `api-key` header.
+// "azure-responses": the Responses API on Azure's v1 surface, {endpoint}/openai/v1/responses, where the
+// deployment name goes in the body's `model` and no api-version is sent (Azure OpenAI "Responses API" docs).
 #include <curl/curl.h>
 
 #include "llmgate/errors.hpp"
@@ -28,7 +30,8 @@ std::string escape_segment(const std::string& s) {
 
 class AzureProvider final : public OpenAICompatibleProvider {
 public:
-    AzureProvider() : OpenAICompatibleProvider("azure") {}
+    explicit AzureProvider(bool responses_api)
+        : OpenAICompatibleProvider(responses_api ? "azure-responses" : "azure"), responses_api_(responses_api) {}
 
     // The model is a deployment name, so only the api-version decides: response_format json_schema
     // arrived in 2024-08-01-preview (and the 2024-10-21 GA); the default 2024-02-01 has json_object only.
@@ -38,6 +41,7 @@ public:
         c.optional_sent_as_null = c.native_schema;  // the OpenAI request shape, strict mode included
         c.json_mode = true;
         c.max_embedding_inputs = 2048;  // as OpenAI's embeddings endpoint
+        if (responses_api_) c.native_schema = c.optional_sent_as_null = c.server_state = true;
         return c;
     }
 
@@ -85,10 +89,16 @@ protected:
     std::string request_id(const Headers& headers) const override {
         return first_header(headers, {"apim-request-id", "x-request-id", "x-ms-request-id"});
     }
+    bool uses_responses_api(const std::string&) const override { return responses_api_; }
+    std::string responses_url(const std::string& base) const override { return base + "/openai/v1/responses"; }
+
+private:
+    const bool responses_api_;
 };
 
 }  // namespace
 
-std::unique_ptr<Provider> make_azure_provider() { return std::make_unique<AzureProvider>(); }
+std::unique_ptr<Provider> make_azure_provider() { return std::make_unique<AzureProvider>(false); }
+std::unique_ptr<Provider> make_azure_responses_provider() { return std::make_unique<AzureProvider>(true); }
 
 }  // namespace llmgate::inline v1::detail

@@ -11,6 +11,8 @@ std::unique_ptr<Provider> make_openai_provider();
 std::unique_ptr<Provider> make_groq_provider();
 std::unique_ptr<Provider> make_mistral_provider();
 std::unique_ptr<Provider> make_azure_provider();
+std::unique_ptr<Provider> make_openai_responses_provider();
+std::unique_ptr<Provider> make_azure_responses_provider();
 std::unique_ptr<Provider> make_mock_provider();
 std::unique_ptr<Provider> make_anthropic_provider();
 std::unique_ptr<Provider> make_gemini_provider();

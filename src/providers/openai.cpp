@@ -1,7 +1,10 @@
 // OpenAI: api.openai.com (or OPENAI_BASE_URL), Bearer key, optional organization and project headers.
+// "openai" speaks chat completions, and the Responses API for the models that exist only there;
+// "openai-responses" speaks the Responses API for every model.
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/openai_compatible.hpp"
+#include "providers/openai_responses.hpp"
 #include "util/environment.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -29,7 +32,8 @@ bool takes_json_object(const std::string& model) {
 
 class OpenAIProvider final : public OpenAICompatibleProvider {
 public:
-    OpenAIProvider() : OpenAICompatibleProvider("openai") {}
+    explicit OpenAIProvider(bool responses_api)
+        : OpenAICompatibleProvider(responses_api ? "openai-responses" : "openai"), responses_api_(responses_api) {}
 
     Capabilities capabilities(const std::string& model) const override {
         Capabilities c;
@@ -38,6 +42,7 @@ public:
         c.json_mode = takes_json_object(model);
         // openai-python types/embedding_create_params.py: "any array must be 2048 dimensions or less".
         c.max_embedding_inputs = 2048;
+        c.server_state = uses_responses_api(model);  // previous_response_id
         return c;  // images and image URLs: taken as given (image_url parts, detail included)
     }
 
@@ -58,10 +63,17 @@ protected:
     }
     // The official SDK asks for base64 (smaller replies) and decodes it; so do we.
     std::string default_encoding_format() const override { return "base64"; }
+    bool uses_responses_api(const std::string& model) const override {
+        return responses_api_ || openai_responses_only_model(model);
+    }
+
+private:
+    const bool responses_api_;
 };
 
 }  // namespace
 
-std::unique_ptr<Provider> make_openai_provider() { return std::make_unique<OpenAIProvider>(); }
+std::unique_ptr<Provider> make_openai_provider() { return std::make_unique<OpenAIProvider>(false); }
+std::unique_ptr<Provider> make_openai_responses_provider() { return std::make_unique<OpenAIProvider>(true); }
 
 }  // namespace llmgate::inline v1::detail

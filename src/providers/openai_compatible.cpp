@@ -11,6 +11,7 @@
 #include "providers/openai_body_text.hpp"
 #include "providers/openai_fast_embeddings.hpp"
 #include "providers/openai_fast_reply.hpp"
+#include "providers/openai_responses.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
@@ -25,6 +26,9 @@ namespace {
 // The buffered reply's and the stream's words when max_tokens ran out before any output.
 constexpr OutputBudget kBudget{
     .name = "max_tokens", .reason = "finish_reason \"length\"", .hidden_tokens = "reasoning"};
+constexpr OutputBudget kResponsesBudget{.name = "max_tokens (max_output_tokens)",
+                                        .reason = "incomplete_details.reason \"max_output_tokens\"",
+                                        .hidden_tokens = "reasoning"};
 
 // Message content may be a string, null, or (Mistral's reasoning models) a list of typed chunks.
 void read_content(const json& content, std::string& text, std::string& reasoning) {
@@ -494,8 +498,22 @@ std::string OpenAICompatibleProvider::require_key(const std::string& override_ke
     return detail::require_key(name(), override_key, variables);
 }
 
+bool OpenAICompatibleProvider::uses_responses_api(const std::string&) const { return false; }
+
+std::string OpenAICompatibleProvider::responses_url(const std::string& base) const { return base + "/responses"; }
+
 HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, bool stream) const {
     const Options& o = request.options;
+    if (uses_responses_api(request.model)) {
+        HttpRequest http = json_post(name(), request.model, o.timeout,
+                                     {.url = responses_url(base_url(o.api_base)),
+                                      .accept = stream ? "text/event-stream" : "application/json",
+                                      .streaming = stream},
+                                     o.extra_headers.size());
+        add_auth(http.headers, o.api_key);
+        finish_json_request(http, o.extra_headers, openai_responses_body(request, stream), o.extra);
+        return http;
+    }
     HttpRequest http = json_post(name(), request.model, o.timeout,
                                  {.url = chat_url(base_url(o.api_base), request.model),
                                   .accept = stream ? stream_accept() : "application/json",
@@ -518,7 +536,9 @@ HttpRequest OpenAICompatibleProvider::build_chat(const ChatRequest& request, boo
 }
 
 CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& request, HttpResponse& response) const {
-    CompletionResponse r = openai_parse_chat(name(), std::move(response.body));
+    const bool responses = uses_responses_api(request.model);
+    CompletionResponse r = responses ? openai_responses_parse(name(), std::move(response.body))
+                                     : openai_parse_chat(name(), std::move(response.body));
     if (r.model.empty()) r.model = request.model;
     // A reasoning model that spent its whole budget thinking returns no text and no tool call.
     check_reply_budget(r,
@@ -526,11 +546,12 @@ CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& reque
                         .model = request.model,
                         .status = static_cast<int>(response.status),
                         .request_id = request_id(response.headers)},
-                       kBudget);
+                       responses ? kResponsesBudget : kBudget);
     return r;
 }
 
 std::unique_ptr<StreamDecoder> OpenAICompatibleProvider::make_stream_decoder(const ChatRequest& request) const {
+    if (uses_responses_api(request.model)) return make_openai_responses_stream_decoder(name(), request.model);
     return make_openai_stream_decoder(name(), request.model);
 }
 

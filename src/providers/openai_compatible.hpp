@@ -37,6 +37,11 @@ protected:
     // The encoding_format sent when the caller chose none ("" = omit the field).
     virtual std::string default_encoding_format() const { return {}; }
     virtual std::string request_id(const Headers& headers) const;
+    // The OpenAI Responses API (openai_responses.hpp) for this model instead of chat completions: false here;
+    // OpenAI and Azure say yes for their `-responses` providers and for the models that exist only there.
+    virtual bool uses_responses_api(const std::string& model) const;
+    // Where the Responses API is: {base}/responses here.
+    virtual std::string responses_url(const std::string& base) const;
 
     // --- the shared implementation ---
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override;

@@ -43,6 +43,7 @@ struct Capabilities {
     bool images = true;                    // takes image input at all (else VisionNotSupported)
     bool image_urls = true;                // takes http(s) image URLs itself (else they are fetched and sent inline)
     std::size_t max_embedding_inputs = 0;  // most texts one embeddings request may carry (0 = no limit)
+    bool server_state = false;             // keeps conversations server-side (Options::previous_response_id)
 };
 
 struct EmbedRequest {

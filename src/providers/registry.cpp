@@ -20,7 +20,7 @@ struct Entry {
 };
 
 // Unrecognised model names go to OpenAI, as in the Python library.
-const std::array<Entry, 10> kProviders{{
+const std::array<Entry, 12> kProviders{{
     {"openai", {"gpt-", "o1-", "o3-", "o4-", "chatgpt-", "text-embedding-"}, &make_openai_provider},
     {"groq", {}, &make_groq_provider},
     {"mistral", {}, &make_mistral_provider},
@@ -31,6 +31,8 @@ const std::array<Entry, 10> kProviders{{
     {"cohere", {}, &make_cohere_provider},
     {"ollama", {}, &make_ollama_provider},
     {"bedrock", {}, &make_bedrock_provider},
+    {"openai-responses", {}, &make_openai_responses_provider},
+    {"azure-responses", {}, &make_azure_responses_provider},
 }};
 
 const Entry* find_entry(std::string_view name) {

@@ -73,7 +73,7 @@ std::int64_t message_tokens(const Encoding& enc, const Message& m) {
 }
 
 LocalCounter local_counter(const std::string& provider, const std::string& model_id) {
-    if (provider == "openai" || provider == "azure") {
+    if (provider == "openai" || provider == "azure" || provider == "openai-responses" || provider == "azure-responses") {
         try {
             return LocalCounter{&encoding_for_model(model_id), true};
         } catch (const ModelNotFoundError&) {

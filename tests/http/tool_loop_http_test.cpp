@@ -5,6 +5,7 @@
 // Bedrock) and the error flag of a failed tool.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "cohere_replies.hpp"
 #include "gemini_replies.hpp"
 #include "ollama_replies.hpp"
+#include "openai_responses_replies.hpp"
 #include "test_support.hpp"
 
 using namespace llmgate;
@@ -153,6 +155,35 @@ std::vector<LoopCase> cases() {
              return Followup{m[1]["tool_calls"][0]["function"]["arguments"], "", m[2]["content"], ""};
          },
          "tools"},
+        // The Responses API: a reasoning item before the call (replayed with its encrypted_content), flat
+        // function_call / function_call_output items instead of messages.
+        {"openai-responses", "openai-responses/gpt-5-mini",
+         [](EnvGuard& e, const std::string& u) {
+             e.set("OPENAI_API_KEY", "k-loop");
+             e.set("OPENAI_BASE_URL", u.c_str());
+         },
+         [](bool stream) {
+             const json out = openai_responses::response(
+                 json::array({openai_responses::reasoning_item("rs_1", "Look it up.", "enc-1"),
+                              openai_responses::function_call_item("call_p", "get_weather", R"({"city": "Paris"})")}));
+             return stream ? openai_responses::stream(out) : openai_responses::reply(out);
+         },
+         [](const std::string& t, bool stream) {
+             const json out = openai_responses::response(json::array({openai_responses::message_item(t)}));
+             return stream ? openai_responses::stream(out) : openai_responses::reply(out);
+         },
+         [](const json& body) {
+             const json& in = body["input"];
+             EXPECT_EQ(in[1]["type"], "reasoning");
+             EXPECT_EQ(in[1]["encrypted_content"], "enc-1");
+             const json& call = in[2];
+             const json& result = in[3];
+             EXPECT_EQ(call["type"], "function_call");
+             EXPECT_EQ(result["type"], "function_call_output");
+             return Followup{json::parse(call["arguments"].get<std::string>()), call["call_id"], result["output"],
+                             result["call_id"]};
+         },
+         "tools"},
         {"bedrock", "bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0",
          [](EnvGuard& e, const std::string& u) {
              e.set("AWS_ACCESS_KEY_ID", "AKIDLOOP");
@@ -250,7 +281,11 @@ TEST_P(ToolLoopHttp, HandlerGetsTheArgumentsAndTheFollowupCarriesCallAndResult) 
 }
 
 INSTANTIATE_TEST_SUITE_P(AllProviders, ToolLoopHttp, ::testing::ValuesIn(params()),
-                         [](const auto& info) { return info.param.c.name + (info.param.stream ? "_stream" : "_buffered"); });
+                         [](const auto& info) {
+                             std::string name = info.param.c.name + (info.param.stream ? "_stream" : "_buffered");
+                             std::replace(name.begin(), name.end(), '-', '_');  // a test name is [A-Za-z0-9_]
+                             return name;
+                         });
 
 // ---- what must survive between steps ---------------------------------------------------------------
 
