@@ -48,6 +48,22 @@ struct ResponseFormat {
     static ResponseFormat of(std::string name = {});
 };
 
+// Prompt caching beyond the explicit markers (CacheMarker on messages, parts and tools). See docs/caching.md.
+struct PromptCacheOptions {
+    // Anthropic and Bedrock: breakpoints placed on the longest prefix that stays the same from call to call
+    // (the last tool, the system prompt, and the conversation up to its last message), as far as the
+    // provider's breakpoint limit allows, besides the explicit markers.
+    bool automatic = false;
+    std::string ttl{};  // of the automatic breakpoints: "5m" | "1h"; empty = the provider's default
+    // OpenAI (chat completions and Responses) and Azure: `prompt_cache_key`, which routes requests sharing a
+    // long prefix to the same cache, and `prompt_cache_retention` ("in_memory" | "24h").
+    std::string key{};
+    std::string retention{};
+    // Gemini: answer from this explicit cached content ("cachedContents/..."), sent as `cachedContent`; its
+    // contents, system instruction and tools are the prompt's prefix and must not be sent again.
+    std::string gemini_cached_content{};
+};
+
 // completion(model, messages, {.max_tokens = 100, .temperature = 0.2})
 struct Options {
     std::string provider{};  // override the provider detected from the model string ("openai", "groq", ...)
@@ -75,6 +91,9 @@ struct Options {
     // previous_response_id with InvalidRequestError and ignore `store`.
     std::optional<bool> store{};
     std::string previous_response_id{};
+
+    // Prompt caching: automatic breakpoints (Anthropic, Bedrock), OpenAI's cache key and retention.
+    PromptCacheOptions prompt_cache{};
 
     // Whole-call timeout for a completion; for a stream, the longest silence allowed between bytes.
     // Zero means the default (600 s, as the official SDKs use).

@@ -28,12 +28,21 @@ struct ImageBytes {
     std::string mime_type{};  // e.g. "image/jpeg"
 };
 
+// A prompt-cache breakpoint: the prompt up to and including what carries it (a content part, a message,
+// a tool definition) is cached by the provider and read back by later calls that start the same way.
+// Sent as Anthropic `cache_control` and Bedrock `cachePoint`; providers that cache on their own (OpenAI,
+// Gemini, Groq, DeepSeek...) ignore it. See docs/caching.md.
+struct CacheMarker {
+    std::string ttl{};  // "5m" | "1h"; empty = the provider's default (5 minutes)
+};
+
 // One block of a multi-part message: text, or an image by URL or bytes.
 struct ContentPart {
     std::string type = "text";  // "text" | "image_url" | "image_bytes"
     std::string text{};
     std::optional<ImageURL> image_url{};
     std::optional<ImageBytes> image_bytes{};
+    std::optional<CacheMarker> cache{};  // a cache breakpoint after this part
 
     static ContentPart text_part(std::string t) { return ContentPart{.type = "text", .text = std::move(t)}; }
     static ContentPart image_from_url(std::string url, std::string detail = {}) {
@@ -69,6 +78,7 @@ struct Message {
     std::string name{};
     std::string reasoning{};
     json provider_data{};  // opaque, provider-specific; null when unused
+    std::optional<CacheMarker> cache{};  // a cache breakpoint after this message (its last block)
 
     static Message system(std::string text) { return Message{.role = "system", .content = std::move(text)}; }
     static Message user(std::string text) { return Message{.role = "user", .content = std::move(text)}; }
@@ -90,6 +100,7 @@ struct Tool {
     std::string description{};
     json parameters = json{{"type", "object"}, {"properties", json::object()}};
     std::optional<bool> strict{};
+    std::optional<CacheMarker> cache{};  // a cache breakpoint after this tool (the definitions up to it)
 };
 
 // Token accounting. `prompt_tokens` means what OpenAI means: cached tokens included.

@@ -20,6 +20,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/cache_markers.hpp"
 #include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
@@ -65,16 +66,26 @@ json image_block(const ContentPart& part, const std::string& model) {
     return json{{"type", "image"}, {"source", {{"type", "url"}, {"url", url}}}};
 }
 
-// Message content as Anthropic content: a plain string stays a string; parts become blocks.
+// types/cache_control_ephemeral_param.py: {"type": "ephemeral", "ttl"?: "5m" | "1h"}.
+json cache_control(const CacheMarker& marker) {
+    json cc{{"type", "ephemeral"}};
+    if (!marker.ttl.empty()) cc["ttl"] = marker.ttl;
+    return cc;
+}
+
+// Message content as Anthropic content: a plain string stays a string; parts become blocks (a part's cache
+// marker on its block).
 json content_of(const Message& m, const std::string& model) {
     if (const auto* s = std::get_if<std::string>(&m.content)) return *s;
     json blocks = json::array();
     for (const auto& p : std::get<std::vector<ContentPart>>(m.content)) {
         if (p.type == "text") {
-            if (!p.text.empty()) blocks.push_back(text_block(p.text));
+            if (p.text.empty()) continue;
+            blocks.push_back(text_block(p.text));
         } else {
             blocks.push_back(image_block(p, model));
         }
+        if (p.cache) blocks.back()["cache_control"] = cache_control(*p.cache);
     }
     return blocks;
 }
@@ -84,6 +95,19 @@ json as_blocks(const json& content) {
     json blocks = json::array();
     if (content.is_string() && !content.get_ref<const std::string&>().empty()) blocks.push_back(text_block(content));
     return blocks;
+}
+
+// A breakpoint on the last block of `content` (a string becomes one text block to carry it); content with
+// no block at all has nothing to mark.
+json with_breakpoint(json content, const CacheMarker& marker) {
+    json blocks = as_blocks(content);
+    if (blocks.empty()) return content;
+    if (!blocks.back().contains("cache_control")) blocks.back()["cache_control"] = cache_control(marker);
+    return blocks;
+}
+
+json with_message_marker(json content, const Message& m) {
+    return m.cache ? with_breakpoint(std::move(content), *m.cache) : content;
 }
 
 // tool_use.input must be an object. Arguments that never parsed (the model emitted invalid JSON) are
@@ -117,6 +141,7 @@ json assistant_content(const Message& m, const std::string& model) {
 
 json tool_result_block(const Message& m, const std::string& model) {
     json block{{"type", "tool_result"}, {"tool_use_id", m.tool_call_id}};
+    if (m.cache) block["cache_control"] = cache_control(*m.cache);
     json content = content_of(m, model);
     // An empty result is sent without content: the API rejects empty text blocks.
     if (!(content.is_string() && content.get_ref<const std::string&>().empty()) &&
@@ -144,7 +169,31 @@ json tool_to_json(const Tool& t) {
     json j{{"name", t.name}, {"input_schema", t.parameters}};
     if (!t.description.empty()) j["description"] = t.description;
     if (t.strict) j["strict"] = *t.strict;
+    if (t.cache) j["cache_control"] = cache_control(*t.cache);
     return j;
+}
+
+// PromptCacheOptions::automatic: breakpoints at the ends of the parts of the prompt that repeat from call to
+// call, in the order the API reads them (tools, system, messages), while the limit leaves room: the last
+// tool definition, the last system block, and the last block of the conversation so far.
+void place_automatic_breakpoints(json& body, const CacheMarker& marker, int room) {
+    auto mark = [&](json& block) {
+        if (room <= 0 || !block.is_object() || block.contains("cache_control")) return;
+        block["cache_control"] = cache_control(marker);
+        --room;
+    };
+    if (auto tools = body.find("tools"); tools != body.end() && tools->is_array() && !tools->empty())
+        mark(tools->back());
+    if (auto system = body.find("system"); system != body.end()) {
+        if (system->is_string()) *system = as_blocks(*system);
+        if (system->is_array() && !system->empty()) mark(system->back());
+    }
+    json& turns = body["messages"];
+    if (turns.is_array() && !turns.empty()) {
+        json& last = turns.back()["content"];
+        last = as_blocks(last);
+        if (!last.empty()) mark(last.back());
+    }
 }
 
 // types/tool_choice_*_param.py: {"type":"auto"|"any"|"none"} or {"type":"tool","name"}.
@@ -499,15 +548,18 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
     const Options& o = request.options;
     std::vector<std::string> system;
     json turns = json::array();
+    const int explicit_markers = explicit_cache_markers(kProvider, request);
+    std::vector<std::optional<CacheMarker>> system_markers;
     for (const auto& m : request.messages) {
         if (m.role == "system" || m.role == "developer") {
             system.push_back(m.text());
+            system_markers.push_back(m.cache);
         } else if (m.role == "assistant") {
-            push_turn(turns, "assistant", assistant_content(m, request.model));
+            push_turn(turns, "assistant", with_message_marker(assistant_content(m, request.model), m));
         } else if (m.role == "tool") {
             push_turn(turns, "user", json::array({tool_result_block(m, request.model)}));
         } else if (m.role == "user") {
-            push_turn(turns, "user", content_of(m, request.model));
+            push_turn(turns, "user", with_message_marker(content_of(m, request.model), m));
         } else {
             invalid_request(kProvider, request.model, "Anthropic takes no message role \"" + m.role + "\"");
         }
@@ -527,12 +579,17 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
     }
 
     json body{{"model", request.model}, {"max_tokens", max_tokens}, {"messages", std::move(turns)}};
-    if (system.size() == 1) {
+    const bool marked_system =
+        std::any_of(system_markers.begin(), system_markers.end(), [](const auto& c) { return c.has_value(); });
+    if (system.size() == 1 && !marked_system) {
         body["system"] = system.front();
     } else if (!system.empty()) {
         json blocks = json::array();
-        for (const auto& s : system)
-            if (!s.empty()) blocks.push_back(text_block(s));
+        for (std::size_t i = 0; i < system.size(); ++i) {
+            if (system[i].empty()) continue;
+            blocks.push_back(text_block(system[i]));
+            if (system_markers[i]) blocks.back()["cache_control"] = cache_control(*system_markers[i]);
+        }
         body["system"] = std::move(blocks);
     }
     if (o.temperature) body["temperature"] = *o.temperature;
@@ -559,6 +616,8 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
     if (request.structured == StructuredMode::native_schema && o.response_format)
         body["output_config"]["format"] = {{"type", "json_schema"},
                                            {"schema", anthropic_output_schema(o.response_format->schema)}};
+    if (o.prompt_cache.automatic)
+        place_automatic_breakpoints(body, CacheMarker{o.prompt_cache.ttl}, kMaxCacheBreakpoints - explicit_markers);
     if (stream) body["stream"] = true;
     return body;
 }

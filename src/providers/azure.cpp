@@ -81,9 +81,10 @@ protected:
     bool accepts_stream_usage_option(const ChatRequest&) const override { return api_version() >= "2024-09-01"; }
     void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
         rename_max_tokens(body, request);
+        add_prompt_cache_fields(body, request);
     }
     bool adapts_chat_body(const ChatRequest& request, bool) const override {
-        return sends_max_completion_tokens(request);
+        return sends_max_completion_tokens(request) || sends_prompt_cache_fields(request);
     }
     std::string default_encoding_format() const override { return "base64"; }
     std::string request_id(const Headers& headers) const override {

@@ -16,6 +16,7 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
+#include "providers/toolkit/cache_markers.hpp"
 #include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/json_fields.hpp"
@@ -52,6 +53,14 @@ json image_block(const std::string& model, const std::string& mime, const std::s
     return json{{"image", {{"format", format}, {"source", {{"bytes", base64}}}}}};
 }
 
+// A CachePointBlock (botocore service-2.json CachePointBlock: type "default", ttl "5m" | "1h"): everything
+// before it in the request is a cache checkpoint.
+json cache_point(const CacheMarker& marker) {
+    json point{{"type", "default"}};
+    if (!marker.ttl.empty()) point["ttl"] = marker.ttl;
+    return json{{"cachePoint", std::move(point)}};
+}
+
 json user_blocks(const std::string& model, const Message& m) {
     json blocks = json::array();
     if (const auto* text = std::get_if<std::string>(&m.content)) {
@@ -74,6 +83,7 @@ json user_blocks(const std::string& model, const Message& m) {
                     "Bedrock Converse takes images as bytes: pass a base64 data: URI or image bytes, not a URL");
             blocks.push_back(image_block(model, url.substr(5, semi - 5), url.substr(comma + 1)));
         }
+        if (part.cache) blocks.push_back(cache_point(*part.cache));
     }
     return blocks;
 }
@@ -138,6 +148,7 @@ json tool_config(const Options& o, bool history_has_tools) {
         json spec{{"name", t.name}, {"inputSchema", {{"json", t.parameters}}}};
         if (!t.description.empty()) spec["description"] = t.description;
         tools.push_back({{"toolSpec", std::move(spec)}});
+        if (t.cache) tools.push_back(cache_point(*t.cache));
     }
     json config{{"tools", std::move(tools)}};
     // Converse has no "none" choice. Without tool blocks in the history the tools are left out (the
@@ -151,6 +162,21 @@ json tool_config(const Options& o, bool history_has_tools) {
     else if (!o.tool_choice.empty())
         config["toolChoice"] = {{"tool", {{"name", o.tool_choice}}}};
     return config;
+}
+
+// PromptCacheOptions::automatic: a cache point after each part of the prompt that repeats from call to call,
+// in the order Bedrock reads them (tools, system, messages: its TTLs must not grow along it, so one TTL is
+// used), while the limit leaves room: after the tools, after the system prompt, after the last message.
+void place_automatic_cache_points(json& body, const CacheMarker& marker, int room) {
+    auto append = [&](json& list) {
+        if (room <= 0 || !list.is_array() || list.empty() || list.back().contains("cachePoint")) return;
+        list.push_back(cache_point(marker));
+        --room;
+    };
+    if (auto config = body.find("toolConfig"); config != body.end()) append((*config)["tools"]);
+    if (auto system = body.find("system"); system != body.end()) append(*system);
+    json& messages = body["messages"];
+    if (messages.is_array() && !messages.empty()) append(messages.back()["content"]);
 }
 
 // --- reply ---
@@ -620,11 +646,13 @@ json bedrock_converse_body(const ChatRequest& request) {
     json system = json::array();
     json messages = json::array();
     bool history_has_tools = false;
+    const int explicit_markers = explicit_cache_markers(kProvider, request);
     for (const auto& m : request.messages) {
         std::string role;
         json blocks;
         if (m.role == "system" || m.role == "developer") {
             if (const std::string text = m.text(); !text.empty()) system.push_back({{"text", text}});
+            if (m.cache && !system.empty()) system.push_back(cache_point(*m.cache));
             continue;
         }
         if (m.role == "user") {
@@ -643,6 +671,7 @@ json bedrock_converse_body(const ChatRequest& request) {
         } else {
             invalid_request(kProvider, request.model, "bedrock has no message role \"" + m.role + "\"");
         }
+        if (m.cache && !blocks.empty() && !blocks.back().contains("cachePoint")) blocks.push_back(cache_point(*m.cache));
         // Converse wants turns to alternate: consecutive tool results (and a user message after them)
         // become one user turn with several blocks.
         if (!messages.empty() && messages.back()["role"] == role) {
@@ -677,6 +706,8 @@ json bedrock_converse_body(const ChatRequest& request) {
         json config = tool_config(o, history_has_tools);
         if (!config.is_null()) body["toolConfig"] = std::move(config);
     }
+    if (o.prompt_cache.automatic)
+        place_automatic_cache_points(body, CacheMarker{o.prompt_cache.ttl}, kMaxCacheBreakpoints - explicit_markers);
     return body;
 }
 

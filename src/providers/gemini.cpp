@@ -589,6 +589,9 @@ json gemini_chat_body(const ChatRequest& request) {
         body["tools"] = json::array({{{"functionDeclarations", std::move(decls)}}});
     }
     if (!o.tool_choice.empty()) body["toolConfig"] = tool_config(o.tool_choice);
+    // GenerateContentRequest.cachedContent (python-genai GenerateContentConfig.cached_content): the explicit
+    // cache whose contents are the prompt's prefix.
+    if (!o.prompt_cache.gemini_cached_content.empty()) body["cachedContent"] = o.prompt_cache.gemini_cached_content;
     merge_extra(body, o.extra);
     return body;
 }

@@ -57,9 +57,10 @@ protected:
     }
     void adapt_chat_body(json& body, const ChatRequest& request, bool) const override {
         rename_max_tokens(body, request);
+        add_prompt_cache_fields(body, request);
     }
     bool adapts_chat_body(const ChatRequest& request, bool) const override {
-        return sends_max_completion_tokens(request);
+        return sends_max_completion_tokens(request) || sends_prompt_cache_fields(request);
     }
     // The official SDK asks for base64 (smaller replies) and decodes it; so do we.
     std::string default_encoding_format() const override { return "base64"; }

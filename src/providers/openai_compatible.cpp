@@ -493,6 +493,16 @@ void OpenAICompatibleProvider::rename_max_tokens(json& body, const ChatRequest& 
     }
 }
 
+bool OpenAICompatibleProvider::sends_prompt_cache_fields(const ChatRequest& request) {
+    return !request.options.prompt_cache.key.empty() || !request.options.prompt_cache.retention.empty();
+}
+
+void OpenAICompatibleProvider::add_prompt_cache_fields(json& body, const ChatRequest& request) {
+    const PromptCacheOptions& c = request.options.prompt_cache;
+    if (!c.key.empty()) body["prompt_cache_key"] = c.key;
+    if (!c.retention.empty()) body["prompt_cache_retention"] = c.retention;
+}
+
 std::string OpenAICompatibleProvider::require_key(const std::string& override_key,
                                                   std::initializer_list<const char*> variables) const {
     return detail::require_key(name(), override_key, variables);

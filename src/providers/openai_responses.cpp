@@ -207,6 +207,9 @@ json openai_responses_body(const ChatRequest& request, bool stream) {
     if (o.parallel_tool_calls) body["parallel_tool_calls"] = *o.parallel_tool_calls;
     if (!o.user.empty()) body["user"] = o.user;
     body["store"] = stored;
+    // response_create_params.py prompt_cache_key, prompt_cache_retention ("in_memory" | "24h").
+    if (!o.prompt_cache.key.empty()) body["prompt_cache_key"] = o.prompt_cache.key;
+    if (!o.prompt_cache.retention.empty()) body["prompt_cache_retention"] = o.prompt_cache.retention;
     if (openai_responses_reasoning_model(request.model)) {
         if (!o.reasoning_effort.empty()) body["reasoning"] = {{"effort", o.reasoning_effort}};
         // Stateless reasoning: the items come back encrypted so the next turn can carry them.

@@ -25,7 +25,24 @@ std::string string_field(const json& j, const char* key) {
     return it->get<std::string>();
 }
 
+// Anthropic's "cache_control" {"type": "ephemeral", "ttl"?} on a message or a part, as LiteLLM-style dict
+// messages carry it: a CacheMarker.
+std::optional<CacheMarker> cache_marker_from_json(const json& j) {
+    auto it = j.find("cache_control");
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    if (!it->is_object()) bad_message("'cache_control' must be an object");
+    return CacheMarker{string_field(*it, "ttl")};
+}
+
+ContentPart part_from_json_unmarked(const json& p);
+
 ContentPart part_from_json(const json& p) {
+    ContentPart part = part_from_json_unmarked(p);
+    if (p.is_object()) part.cache = cache_marker_from_json(p);
+    return part;
+}
+
+ContentPart part_from_json_unmarked(const json& p) {
     if (p.is_string()) return ContentPart::text_part(p.get<std::string>());
     if (!p.is_object()) bad_message("content parts must be objects");
     const std::string type = string_field(p, "type");
@@ -219,6 +236,7 @@ Message message_from_json(const json& j) {
     }
     m.tool_call_id = string_field(j, "tool_call_id");
     m.name = string_field(j, "name");
+    m.cache = cache_marker_from_json(j);
     if (auto it = j.find("tool_calls"); it != j.end() && it->is_array()) {
         for (const auto& tc : *it) {
             if (!tc.is_object()) bad_message("each tool call must be an object");
