@@ -281,6 +281,15 @@ bool takes_effort(const std::string& model) {
     return takes_adaptive_thinking(model) || model_at_least(model, "opus", 4, 5);
 }
 
+// Extended thinking arrived with Claude 3.7 Sonnet: the Claude 3 / 3.5 models and older have no `thinking` at all,
+// so "no reasoning" is what they do unasked and nothing is sent for it.
+bool thinks(const std::string& model) {
+    if (model.rfind("claude-3-7", 0) == 0) return true;
+    for (const char* old : {"claude-3", "claude-2", "claude-instant"})
+        if (model.rfind(old, 0) == 0) return false;
+    return true;
+}
+
 // OutputConfigParam.effort has no "minimal": the nearest is "low".
 std::string claude_effort(Effort e) { return e == Effort::minimal || e == Effort::none ? "low" : effort_name(e); }
 
@@ -540,6 +549,7 @@ ClaudeThinking claude_thinking(const Options& o, const std::string& model, const
     ClaudeThinking out;
     if (!r.requested()) return out;
     if (r.off()) {
+        if (!thinks(model)) return out;
         if (adaptive_only_family(model)) {
             out.thinking = {{"type", "adaptive"}};
             out.effort = "low";

@@ -129,6 +129,7 @@ const BodyCase kBodyCases[] = {
      effort("high"),
      {{"/thinking", enabled(24576)}, {"/max_tokens", 24576 + 4096}}},
     {"ClaudeNone", "claude-sonnet-4-5", effort("none"), {{"/thinking", kDisabled}}},
+    {"ClaudeBeforeThinkingNoneSendsNothing", "claude-3-5-haiku-latest", effort("none"), {{"/thinking", kAbsent}}},
     {"ClaudeBudgetZeroIsDisabled", "claude-haiku-4-5", budget(0), {{"/thinking", kDisabled}}},
     {"ClaudeBudget", "claude-sonnet-4-5", budget(5000), {{"/thinking", enabled(5000)}, {"/max_tokens", 5000 + 4096}}},
     {"ClaudeBudgetUnderCallersMaxTokens",
