@@ -549,13 +549,14 @@ ClaudeThinking claude_thinking(const Options& o, const std::string& model, const
     ClaudeThinking out;
     if (!r.requested()) return out;
     if (r.off()) {
-        if (!thinks(model)) return out;
         if (adaptive_only_family(model)) {
             out.thinking = {{"type", "adaptive"}};
             out.effort = "low";
-        } else {
+        } else if (thinks(model) && !rejects_budget(model)) {
             out.thinking = {{"type", "disabled"}};
         }
+        // Opus 4.7 and the 5-series: Bedrock's guide lists {type: "disabled"} among what some of them refuse,
+        // and without `thinking` they do not think; so nothing is sent.
         return out;
     }
     if (takes_adaptive_thinking(model) && (!r.budget || rejects_budget(model))) {

@@ -22,8 +22,9 @@ inline constexpr int kAnthropicDefaultMaxTokens = 4096;
 //   is thinking {type: "adaptive"} with output_config.effort ("minimal" sent as "low");
 // - older thinking models: thinking {type: "enabled", budget_tokens} from the budget, else from the effort
 //   (toolkit/reasoning.hpp effort_budget), plus output_config.effort where the model takes it (Opus 4.5);
-// - "none" or a budget of 0: thinking {type: "disabled"} (Mythos and Fable, which cannot turn thinking off,
-//   get adaptive thinking at effort "low" instead; models before Claude 3.7, which never think, get nothing).
+// - "none" or a budget of 0: thinking {type: "disabled"} up to the 4.6 models; nothing for Opus 4.7 and the
+//   5-series (which think only when asked, and may refuse "disabled") and for models before Claude 3.7 (which
+//   never think); Mythos and Fable, which cannot turn thinking off, get adaptive thinking at effort "low".
 // budget_tokens must be at least 1024 and below max_tokens (ThinkingConfigEnabledParam): a caller's budget
 // that is not is InvalidRequestError; a budget derived from an effort is cut to half the caller's max_tokens;
 // without a caller max_tokens the request's is raised to budget + 4096 when the default would not fit.

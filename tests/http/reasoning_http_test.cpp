@@ -161,7 +161,7 @@ const BodyCase kBodyCases[] = {
      "claude-opus-4-7",
      budget(3000),
      {{"/thinking", kAdaptive}, {"/output_config/effort", "low"}}},
-    {"ClaudeOpus47None", "claude-opus-4-7", effort("none"), {{"/thinking", kDisabled}}},
+    {"ClaudeOpus47NoneSendsNoThinking", "claude-opus-4-7", effort("none"), {{"/thinking", kAbsent}}},
     {"ClaudeMythosNoneIsLowestAdaptive",
      "claude-mythos-5",
      effort("none"),

@@ -73,7 +73,9 @@ TEST(ClaudeThinking, AdaptiveFamiliesGetAdaptiveThinkingAndEffort) {
 
 TEST(ClaudeThinking, NoneIsDisabledExceptWhereOnlyAdaptiveThinkingExists) {
     EXPECT_EQ(claude("claude-sonnet-4-5", {.reasoning_effort = "none"}).thinking, (json{{"type", "disabled"}}));
-    EXPECT_EQ(claude("claude-opus-4-7", {.reasoning_budget_tokens = 0}).thinking, (json{{"type", "disabled"}}));
+    EXPECT_EQ(claude("claude-opus-4-6", {.reasoning_budget_tokens = 0}).thinking, (json{{"type", "disabled"}}));
+    // Opus 4.7 and later think only when asked (and may refuse "disabled"): nothing is sent.
+    EXPECT_TRUE(claude("claude-opus-4-7", {.reasoning_budget_tokens = 0}).thinking.is_null());
     const ClaudeThinking mythos = claude("claude-mythos-5", {.reasoning_effort = "none"});
     EXPECT_EQ(mythos.thinking, (json{{"type", "adaptive"}}));
     EXPECT_EQ(mythos.effort, "low");
