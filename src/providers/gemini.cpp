@@ -259,7 +259,7 @@ json tool_config(const std::string& choice) {
 // back as parts with thought:true, read as the unified reasoning). Gemini 1.x / 2.x take a budget: the caller's, else
 // the effort's (toolkit/reasoning.hpp effort_budget; none = 0, which Flash models take and Pro models refuse).
 // Later models take a level: the caller's effort, else the budget's nearest; they cannot turn thinking off, so
-// none is MINIMAL, their lowest.
+// none is their lowest level: MINIMAL on Flash models, LOW on the others (Gemini 3 Pro takes only LOW and HIGH).
 json thinking_config(const std::string& model, const Reasoning& r) {
     const std::string bare = model.rfind("models/", 0) == 0 ? model.substr(7) : model;
     if (bare.rfind("gemini-2", 0) == 0 || bare.rfind("gemini-1", 0) == 0) {
@@ -269,7 +269,8 @@ json thinking_config(const std::string& model, const Reasoning& r) {
         return cfg;
     }
     const Effort effort = effort_or_budget(r);
-    std::string level = effort == Effort::none ? "minimal" : effort_name(effort);
+    const bool flash = bare.find("flash") != std::string::npos;
+    std::string level = effort != Effort::none ? effort_name(effort) : flash ? "minimal" : "low";
     for (auto& ch : level) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return json{{"includeThoughts", true}, {"thinkingLevel", level}};
 }

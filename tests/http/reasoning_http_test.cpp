@@ -187,6 +187,8 @@ const BodyCase kBodyCases[] = {
      "gemini-3-flash-preview",
      effort("none"),
      {{"/generationConfig/thinkingConfig/thinkingLevel", "MINIMAL"}}},
+    {"Gemini3ProNoneIsLow", "gemini-3-pro-preview", effort("none"),
+     {{"/generationConfig/thinkingConfig/thinkingLevel", "LOW"}}},
     {"Gemini3BudgetIsNearestLevel",
      "gemini-3-pro-preview",
      budget(20000),
