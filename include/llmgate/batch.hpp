@@ -91,8 +91,9 @@ std::future<BatchResult> abatch(std::size_t count, RequestMaker make_request, co
 
 // One request in the dict shape: "model" and "messages" (OpenAI shape) plus options by their Python
 // names: provider, api_key, api_base, max_tokens, temperature, top_p, stop (string or list), seed,
-// tools, tool_choice, parallel_tool_calls, reasoning_effort, user, timeout (seconds), extra_headers,
-// extra. Any other key is passed to the provider as an extra body field, as Python's **kwargs are.
+// tools, tool_choice, parallel_tool_calls, reasoning_effort, reasoning_budget_tokens, user, timeout
+// (seconds), extra_headers, extra. Any other key is passed to the provider as an extra body field, as
+// Python's **kwargs are.
 // Throws InvalidRequestError for a malformed entry.
 CompletionRequest completion_request_from_json(const json& request);
 

@@ -96,6 +96,31 @@ private:
     Usage usage_{};
 };
 
+// The prompt (with max_tokens, where the provider counts it) does not fit the model's context window:
+// OpenAI's code "context_length_exceeded", Anthropic's "prompt is too long", Gemini's "exceeds the maximum
+// number of tokens", Bedrock's "Input is too long", ... (docs/errors.md lists each provider's shape). A
+// ProviderAPIError, as every such 400 was before this class existed, so existing handlers and the default
+// fallback_on (a model with a larger window may take the call) still see it.
+LLMGATE_DECLARE_ERROR(ContextLengthExceededError, ProviderAPIError);
+
+// The provider refused the prompt or the reply under its content policy: Azure's code "content_filter",
+// OpenAI's "content_policy_violation", Gemini's promptFeedback.blockReason, Bedrock's guardrail, ... A
+// ProviderAPIError, as these errors were before this class existed. `categories()` holds what the provider
+// named, in its own spelling: Azure's filtered categories ("hate", "violence", "jailbreak", ...), Gemini's
+// blockReason and the categories of its blocking safety ratings ("SAFETY", "HARM_CATEGORY_HARASSMENT");
+// empty when it named none.
+class ContentFilterError : public ProviderAPIError {
+public:
+    ContentFilterError(ErrorInfo info, std::vector<std::string> categories)
+        : ProviderAPIError(std::move(info)), categories_(std::move(categories)) {}
+    explicit ContentFilterError(ErrorInfo info) : ProviderAPIError(std::move(info)) {}
+    const std::vector<std::string>& categories() const noexcept { return categories_; }
+    const char* type_name() const noexcept override { return "ContentFilterError"; }
+
+private:
+    std::vector<std::string> categories_{};
+};
+
 // A structured-output reply (Options::response_format) that is not valid JSON or does not fit the
 // schema. Carries the model's raw text and each mismatch ("$.year: expected integer, got string").
 class StructuredOutputError : public Error {

@@ -80,8 +80,18 @@ struct Options {
     std::string tool_choice{};  // "auto" | "none" | "required" | the name of one tool; empty = provider default
     std::optional<bool> parallel_tool_calls{};
 
-    std::string reasoning_effort{};  // "minimal" | "low" | "medium" | "high", passed to reasoning models
-    std::string user{};              // end-user id for abuse monitoring, where the provider takes one
+    // Reasoning, in one spelling for every provider (docs/reasoning.md says what each one receives):
+    // - reasoning_effort: "none" | "minimal" | "low" | "medium" | "high"; empty = the model's default.
+    //   "none" turns reasoning off where the model can (elsewhere the provider's lowest setting is sent);
+    //   each provider gets its own field (OpenAI reasoning_effort, Anthropic thinking budget_tokens / effort,
+    //   Gemini thinkingConfig, Ollama think, ...).
+    // - reasoning_budget_tokens: the most tokens the model may spend thinking, where the provider takes a
+    //   budget (Anthropic, Gemini 2.5, Bedrock Claude, Cohere); 0 = no reasoning. Providers without a budget
+    //   get the effort nearest to it. With both set, the budget wins where a budget is taken.
+    // An effort outside that list, or a negative budget, is InvalidRequestError before anything is sent.
+    std::string reasoning_effort{};
+    std::optional<int> reasoning_budget_tokens{};
+    std::string user{};  // end-user id for abuse monitoring, where the provider takes one
 
     // Server-side conversation state (OpenAI Responses API: `openai-responses/...`, `azure-responses/...` and
     // the models that exist only there). llmgate is stateless by default: each call sends the whole

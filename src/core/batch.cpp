@@ -298,6 +298,8 @@ CompletionRequest completion_request_from_json(const json& j) {
             o.parallel_tool_calls = typed<bool>(v, "parallel_tool_calls", "a boolean");
         else if (key == "reasoning_effort")
             o.reasoning_effort = typed<std::string>(v, "reasoning_effort", "a string");
+        else if (key == "reasoning_budget_tokens")
+            o.reasoning_budget_tokens = typed<int>(v, "reasoning_budget_tokens", "an integer");
         else if (key == "user")
             o.user = typed<std::string>(v, "user", "a string");
         else if (key == "timeout")

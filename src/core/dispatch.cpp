@@ -9,6 +9,7 @@
 #include "core/image_inlining.hpp"
 #include "llmgate/errors.hpp"
 #include "providers/registry.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "structured/strategy.hpp"
 #include "util/utf8.hpp"
 
@@ -98,6 +99,8 @@ void check_call(const CompletionRequest& call, Route& route, bool& needs_fetch, 
     check_extra(route, call.model, call.options.extra);
     if (std::string field = invalid_utf8_field(call.messages, call.options); !field.empty())
         invalid(route, call.model, field + " is not valid UTF-8 (JSON text must be UTF-8)");
+    // An unknown reasoning_effort or a negative reasoning_budget_tokens, for every provider (mock included).
+    (void)requested_reasoning(call.options, route.provider->name(), call.model);
     // Asked only when images or a response format need them: most calls have neither.
     std::optional<Capabilities> caps;
     auto capabilities = [&]() -> const Capabilities& {

@@ -182,23 +182,25 @@ std::string CacheMiddleware::key_for(const CompletionRequest& request) {
     // Only when set, so the keys of every existing cache entry stay what they were.
     if (o.response_format && o.response_format->assert_format) format["assert_format"] = true;
     // Deliberately absent: api_key, extra_headers (may carry secrets), timeout, middleware.
-    const json key{{"kind", "completion"},
-                   {"model", request.model},
-                   {"provider", o.provider},
-                   {"api_base", o.api_base},
-                   {"messages", messages},
-                   {"max_tokens", opt(o.max_tokens)},
-                   {"temperature", opt(o.temperature)},
-                   {"top_p", opt(o.top_p)},
-                   {"stop", o.stop},
-                   {"seed", opt(o.seed)},
-                   {"tools", tools},
-                   {"tool_choice", o.tool_choice},
-                   {"parallel_tool_calls", opt(o.parallel_tool_calls)},
-                   {"reasoning_effort", o.reasoning_effort},
-                   {"user", o.user},
-                   {"response_format", format},
-                   {"extra", extra_or_empty(o.extra)}};
+    json key{{"kind", "completion"},
+             {"model", request.model},
+             {"provider", o.provider},
+             {"api_base", o.api_base},
+             {"messages", messages},
+             {"max_tokens", opt(o.max_tokens)},
+             {"temperature", opt(o.temperature)},
+             {"top_p", opt(o.top_p)},
+             {"stop", o.stop},
+             {"seed", opt(o.seed)},
+             {"tools", tools},
+             {"tool_choice", o.tool_choice},
+             {"parallel_tool_calls", opt(o.parallel_tool_calls)},
+             {"reasoning_effort", o.reasoning_effort},
+             {"user", o.user},
+             {"response_format", format},
+             {"extra", extra_or_empty(o.extra)}};
+    // Only when set, so the keys of calls without a budget stay what they were before the option existed.
+    if (o.reasoning_budget_tokens) key["reasoning_budget_tokens"] = *o.reasoning_budget_tokens;
     return sha256_hex(dump(key));
 }
 

@@ -26,6 +26,7 @@
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -297,6 +298,53 @@ bool model_at_least(const std::string& model, const std::string& family, int maj
     return v[0] > major || (v[0] == major && v[1] >= minor);
 }
 
+// --- reasoning: adaptive thinking, extended thinking budgets and effort, per model family ---
+
+bool family_at_least(const std::string& model, int major) {
+    for (const char* family : {"opus", "sonnet", "haiku"})
+        if (model_at_least(model, family, major, 0)) return true;
+    return false;
+}
+
+// Mythos and Fable take adaptive thinking only: neither a budget nor {type: "disabled"} (Bedrock's Claude adaptive
+// thinking page: "Manual extended thinking ... and disabled thinking ... are not supported on these models").
+bool adaptive_only_family(const std::string& model) {
+    return model.rfind("claude-mythos", 0) == 0 || model.rfind("claude-fable", 0) == 0;
+}
+
+// thinking {type: "adaptive"} with output_config.effort: Opus 4.6, Sonnet 4.6 and every later model.
+bool takes_adaptive_thinking(const std::string& model) {
+    return adaptive_only_family(model) || model_at_least(model, "opus", 4, 6) ||
+           model_at_least(model, "sonnet", 4, 6) || family_at_least(model, 5);
+}
+
+// Where a manual budget (thinking {type: "enabled"}) is rejected: Opus 4.7 ("only adaptive thinking ... will
+// return a 400 error"), Mythos, Fable, and the 5-series, for which enabled and budget_tokens were announced as
+// removed after their deprecation on the 4.6 models. Opus / Sonnet 4.6 still take a budget.
+bool rejects_budget(const std::string& model) {
+    return adaptive_only_family(model) || model_at_least(model, "opus", 4, 7) || family_at_least(model, 5);
+}
+
+// output_config.effort ("low" | "medium" | "high" | ...): Opus 4.5 and every adaptive-thinking model.
+bool takes_effort(const std::string& model) {
+    return takes_adaptive_thinking(model) || model_at_least(model, "opus", 4, 5);
+}
+
+// Extended thinking arrived with Claude 3.7 Sonnet: the Claude 3 / 3.5 models and older have no `thinking` at all,
+// so "no reasoning" is what they do unasked and nothing is sent for it.
+bool thinks(const std::string& model) {
+    if (model.rfind("claude-3-7", 0) == 0) return true;
+    for (const char* old : {"claude-3", "claude-2", "claude-instant"})
+        if (model.rfind(old, 0) == 0) return false;
+    return true;
+}
+
+// OutputConfigParam.effort has no "minimal": the nearest is "low".
+std::string claude_effort(Effort e) { return e == Effort::minimal || e == Effort::none ? "low" : effort_name(e); }
+
+// ThinkingConfigEnabledParam.budget_tokens: "Must be ≥1024 and less than `max_tokens`".
+constexpr int kMinThinkingBudget = 1024;
+
 // --- reply: Anthropic blocks → unified message ---
 
 void add_thinking_block(const json& block, std::string& reasoning, json& kept) {
@@ -360,7 +408,7 @@ private:
             ErrorInfo info = stream_error_info(model_, data);
             if (info.error_type == "overloaded_error" || info.error_type == "rate_limit_error")
                 throw RateLimitError(std::move(info), std::nullopt);
-            throw ProviderAPIError(std::move(info));
+            throw_provider_error(std::move(info));
         }
         if (type == "message_start") {
             const json& m = j.at("message");
@@ -544,6 +592,58 @@ protected:
 
 }  // namespace
 
+ClaudeThinking claude_thinking(const Options& o, const std::string& model, const std::string& provider,
+                               int default_max_tokens) {
+    const Reasoning r = requested_reasoning(o, provider, model);
+    ClaudeThinking out;
+    if (!r.requested()) return out;
+    if (r.off()) {
+        if (adaptive_only_family(model)) {
+            out.thinking = {{"type", "adaptive"}};
+            out.effort = "low";
+        } else if (thinks(model) && !rejects_budget(model)) {
+            out.thinking = {{"type", "disabled"}};
+        }
+        // Opus 4.7 and the 5-series: Bedrock's guide lists {type: "disabled"} among what some of them refuse,
+        // and without `thinking` they do not think; so nothing is sent.
+        return out;
+    }
+    if (takes_adaptive_thinking(model) && (!r.budget || rejects_budget(model))) {
+        out.thinking = {{"type", "adaptive"}};
+        out.effort = claude_effort(effort_or_budget(r));
+        return out;
+    }
+    const bool callers_budget = r.budget.has_value();
+    int budget = callers_budget ? *r.budget : effort_budget(*r.effort);
+    if (callers_budget && budget < kMinThinkingBudget)
+        invalid_request(provider, model,
+                        "Claude's thinking budget (reasoning_budget_tokens " + std::to_string(budget) +
+                            ") must be at least 1024 tokens; 0 turns thinking off");
+    if (o.max_tokens) {
+        if (budget >= *o.max_tokens) {
+            if (callers_budget)
+                invalid_request(provider, model,
+                                "Claude's thinking budget (reasoning_budget_tokens " + std::to_string(budget) +
+                                    ") must be below max_tokens (" + std::to_string(*o.max_tokens) +
+                                    "): raise max_tokens or lower the budget");
+            budget = std::max(kMinThinkingBudget, *o.max_tokens / 2);
+            if (budget >= *o.max_tokens)
+                invalid_request(provider, model,
+                                "max_tokens " + std::to_string(*o.max_tokens) +
+                                    " leaves no room for thinking: Claude's thinking budget is at least 1024 tokens "
+                                    "and must be below max_tokens");
+        }
+    } else if (budget >= default_max_tokens) {
+        // The budget is part of max_tokens: keep the default's room for the answer on top of it.
+        out.max_tokens = budget <= std::numeric_limits<int>::max() - default_max_tokens
+                             ? budget + default_max_tokens
+                             : std::numeric_limits<int>::max();
+    }
+    out.thinking = {{"type", "enabled"}, {"budget_tokens", budget}};
+    if (r.effort && takes_effort(model)) out.effort = claude_effort(*r.effort);
+    return out;
+}
+
 json anthropic_chat_body(const ChatRequest& request, bool stream) {
     const Options& o = request.options;
     std::vector<std::string> system;
@@ -578,7 +678,11 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
         }
     }
 
+    ClaudeThinking thinking = claude_thinking(o, request.model, kProvider, kAnthropicDefaultMaxTokens);
+    if (thinking.max_tokens) max_tokens = std::max(max_tokens, *thinking.max_tokens);
+
     json body{{"model", request.model}, {"max_tokens", max_tokens}, {"messages", std::move(turns)}};
+    if (!thinking.thinking.is_null()) body["thinking"] = std::move(thinking.thinking);
     const bool marked_system =
         std::any_of(system_markers.begin(), system_markers.end(), [](const auto& c) { return c.has_value(); });
     if (system.size() == 1 && !marked_system) {
@@ -611,8 +715,7 @@ json anthropic_chat_body(const ChatRequest& request, bool stream) {
     // types/output_config_param.py: effort "low" | "medium" | "high" | "xhigh" | "max", and format
     // (types/json_output_format_param.py {type: "json_schema", schema}) in the same object. Both are in
     // the SDK's non-beta Messages types: no anthropic-beta header.
-    if (!o.reasoning_effort.empty())
-        body["output_config"]["effort"] = o.reasoning_effort == "minimal" ? std::string("low") : o.reasoning_effort;
+    if (!thinking.effort.empty()) body["output_config"]["effort"] = std::move(thinking.effort);
     if (request.structured == StructuredMode::native_schema && o.response_format)
         body["output_config"]["format"] = {{"type", "json_schema"},
                                            {"schema", anthropic_output_schema(o.response_format->schema)}};
@@ -661,7 +764,7 @@ CompletionResponse anthropic_parse_chat(std::string body) {
     CompletionResponse r;
     r.provider = kProvider;
     reading_shape(kProvider, r.model, body, "reply", [&] {
-        if (string_or_empty(j, "type") == "error") throw ProviderAPIError(stream_error_info("", body));
+        if (string_or_empty(j, "type") == "error") throw_provider_error(stream_error_info("", body));
         r.id = string_or_empty(j, "id");
         r.model = string_or_empty(j, "model");
         auto content = j.find("content");

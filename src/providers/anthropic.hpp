@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "providers/provider.hpp"
@@ -13,6 +14,27 @@ namespace llmgate::inline v1::detail {
 // DEFAULT_ANTHROPIC_CHAT_MAX_TOKENS; the Python llmgate sends 1024, too small for extended thinking,
 // whose budget_tokens must be at least 1024 and below max_tokens.
 inline constexpr int kAnthropicDefaultMaxTokens = 4096;
+
+// What Options::reasoning_effort / reasoning_budget_tokens ask of a Claude model, for the Messages API and for
+// Bedrock's Claude (`model` without any "anthropic." or region prefix). The rules, per model family, are
+// tabled in docs/reasoning.md:
+// - adaptive-thinking models (Opus / Sonnet 4.6 and later, every 5-series family, Mythos, Fable): an effort
+//   is thinking {type: "adaptive"} with output_config.effort ("minimal" sent as "low");
+// - older thinking models: thinking {type: "enabled", budget_tokens} from the budget, else from the effort
+//   (toolkit/reasoning.hpp effort_budget), plus output_config.effort where the model takes it (Opus 4.5);
+// - "none" or a budget of 0: thinking {type: "disabled"} up to the 4.6 models; nothing for Opus 4.7 and the
+//   5-series (which think only when asked, and may refuse "disabled") and for models before Claude 3.7 (which
+//   never think); Mythos and Fable, which cannot turn thinking off, get adaptive thinking at effort "low".
+// budget_tokens must be at least 1024 and below max_tokens (ThinkingConfigEnabledParam): a caller's budget
+// that is not is InvalidRequestError; a budget derived from an effort is cut to half the caller's max_tokens;
+// without a caller max_tokens the request's is raised to budget + 4096 when the default would not fit.
+struct ClaudeThinking {
+    json thinking{};                  // null: send no `thinking`
+    std::string effort{};             // "": send no output_config.effort
+    std::optional<int> max_tokens{};  // set: the max_tokens the request must carry
+};
+ClaudeThinking claude_thinking(const Options& options, const std::string& model, const std::string& provider,
+                               int default_max_tokens);
 
 // The POST /v1/messages body for `request`, before Options::extra is merged in.
 json anthropic_chat_body(const ChatRequest& request, bool stream);

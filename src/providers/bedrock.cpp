@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "llmgate/errors.hpp"
+#include "providers/anthropic.hpp"
 #include "providers/aws_sigv4.hpp"
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
@@ -22,6 +23,7 @@
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/output_budget.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "transport/aws_eventstream.hpp"
 #include "util/environment.hpp"
 #include "util/json_parse.hpp"
@@ -179,6 +181,44 @@ void place_automatic_cache_points(json& body, const CacheMarker& marker, int roo
     if (messages.is_array() && !messages.empty()) append(messages.back()["content"]);
 }
 
+// The foundation model id of `model`: an ARN's last segment, without a cross-region inference profile's
+// geography ("us.anthropic.claude-sonnet-4-5-20250929-v1:0" → "anthropic.claude-sonnet-4-5-20250929-v1:0").
+std::string base_model_id(const std::string& model) {
+    std::string id = model;
+    if (auto slash = id.rfind('/'); slash != std::string::npos) id = id.substr(slash + 1);  // ARNs
+    for (const char* geo : {"us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "ca.", "global."})
+        if (starts_with(id, geo)) id = id.substr(std::string_view(geo).size());
+    return id;
+}
+
+// Options' reasoning, in the model's own request fields (Converse passes additionalModelRequestFields to the model
+// untouched): Claude takes the Messages API's thinking (and output_config.effort), mapped as for Anthropic
+// (claude_thinking); Amazon Nova 2 takes reasoningConfig {type: "enabled", maxReasoningEffort: low | medium |
+// high}, off by default (so none sends nothing). Other models have no documented field: nothing is sent.
+void add_reasoning(json& body, const ChatRequest& request) {
+    const Options& o = request.options;
+    const Reasoning r = requested_reasoning(o, kProvider, request.model);
+    if (!r.requested()) return;
+    const std::string id = base_model_id(request.model);
+    if (starts_with(id, "anthropic.claude")) {
+        ClaudeThinking t =
+            claude_thinking(o, id.substr(std::string_view("anthropic.").size()), kProvider, kAnthropicDefaultMaxTokens);
+        json& fields = body["additionalModelRequestFields"];
+        if (!t.thinking.is_null()) {
+            // Converse sends no maxTokens unless asked, and budget_tokens must be below it.
+            if (t.thinking.value("type", "") == "enabled" && !o.max_tokens)
+                body["inferenceConfig"]["maxTokens"] = t.max_tokens.value_or(kAnthropicDefaultMaxTokens);
+            fields["thinking"] = std::move(t.thinking);
+        }
+        if (!t.effort.empty()) fields["output_config"]["effort"] = std::move(t.effort);
+    } else if (starts_with(id, "amazon.nova-2")) {
+        const Effort effort = effort_or_budget(r);
+        if (effort == Effort::none) return;
+        body["additionalModelRequestFields"]["reasoningConfig"] = {
+            {"type", "enabled"}, {"maxReasoningEffort", effort == Effort::minimal ? "low" : effort_name(effort)}};
+    }
+}
+
 // --- reply ---
 
 std::string error_message(const json& payload, const std::string& raw) {
@@ -207,7 +247,7 @@ std::string bare_error_type(std::string type) {
     for (const char* busy : {"throttlingexception", "serviceunavailableexception", "toomanyrequestsexception"})
         if (t == busy) throw RateLimitError(std::move(info), parse_retry_after(headers));
     if (t == "resourcenotfoundexception") throw ModelNotFoundError(std::move(info));
-    if (info.status == 0) throw ProviderAPIError(std::move(info));
+    if (info.status == 0) throw_provider_error(std::move(info));
     throw_for_status(std::move(info), headers, {503});
 }
 
@@ -689,6 +729,7 @@ json bedrock_converse_body(const ChatRequest& request) {
     if (o.top_p) inference["topP"] = *o.top_p;
     if (!o.stop.empty()) inference["stopSequences"] = o.stop;
     if (!inference.empty()) body["inferenceConfig"] = std::move(inference);
+    add_reasoning(body, request);
     // Structured output (botocore data/bedrock-runtime/2023-09-30/service-2.json: ConverseRequest.outputConfig
     // → OutputConfig.textFormat → OutputFormat{type "json_schema", structure{jsonSchema: JsonSchemaDefinition}}).
     // JsonSchemaDefinition.schema is a String: the schema travels as JSON text, not as an object.
@@ -791,10 +832,7 @@ Capabilities bedrock_capabilities(const std::string& model) {
 
 BedrockEmbedFamily bedrock_embed_family(const std::string& model) {
     // Cross-region inference profiles prefix the id with a geography ("us.cohere.embed-v4:0").
-    std::string id = model;
-    if (auto slash = id.rfind('/'); slash != std::string::npos) id = id.substr(slash + 1);  // ARNs
-    for (const char* geo : {"us.", "eu.", "apac.", "us-gov.", "jp.", "au.", "ca.", "global."})
-        if (starts_with(id, geo)) id = id.substr(std::string_view(geo).size());
+    const std::string id = base_model_id(model);
     if (starts_with(id, "amazon.titan-embed-")) return BedrockEmbedFamily::titan;
     if (starts_with(id, "cohere.embed-")) return BedrockEmbedFamily::cohere;
     return BedrockEmbedFamily::unsupported;

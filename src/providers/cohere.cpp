@@ -15,6 +15,7 @@
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -214,7 +215,7 @@ private:
             const std::string error = delta != nullptr ? string_field(*delta, "error") : "";
             if (!error.empty()) {
                 // A failure the server reported after the 200 status (ChatMessageEndEventDelta.error).
-                throw ProviderAPIError(
+                throw_provider_error(
                     ErrorInfo{.provider = kProvider, .model = model_, .status = 0, .message = error, .body = ev.data});
             }
             StreamChunk c = chunk(id_, model_);
@@ -426,6 +427,15 @@ json cohere_chat_body(const ChatRequest& request, bool stream) {
         body["response_format"] = {{"type", "json_object"}};
     } else if (request.structured == StructuredMode::native_schema && o.response_format) {
         body["response_format"] = {{"type", "json_object"}, {"json_schema", o.response_format->schema}};
+    }
+    // types/thinking.py Thinking {type: "enabled" | "disabled", token_budget?}: reasoning models think by default;
+    // none (or a budget of 0) turns it off; a budget, else the effort's (toolkit/reasoning.hpp effort_budget), is
+    // the token_budget. Before Options::extra, which wins.
+    if (const Reasoning r = requested_reasoning(o, kProvider, request.model); r.requested()) {
+        if (r.off())
+            body["thinking"] = {{"type", "disabled"}};
+        else
+            body["thinking"] = {{"type", "enabled"}, {"token_budget", r.budget ? *r.budget : effort_budget(*r.effort)}};
     }
     body["stream"] = stream;  // the SDK always sends it: true from chat_stream, false from chat
     return body;

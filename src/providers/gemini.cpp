@@ -19,12 +19,13 @@
 #include "providers/factories.hpp"
 #include "providers/http_errors.hpp"
 #include "providers/http_provider.hpp"
-#include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
+#include "providers/toolkit/tool_result.hpp"
 #include "util/json_parse.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -253,21 +254,25 @@ json tool_config(const std::string& choice) {
     return json{{"functionCallingConfig", std::move(fcc)}};
 }
 
-// reasoning_effort → thinkingConfig. Gemini 2.x takes a token budget; later models take thinkingLevel.
-json thinking_config(const std::string& model, const std::string& effort) {
-    json cfg{{"includeThoughts", true}};
+// Options' reasoning → generationConfig.thinkingConfig (python-genai types.py ThinkingConfig: thinkingBudget, "0 is
+// DISABLED. -1 is AUTOMATIC"; thinkingLevel MINIMAL | LOW | MEDIUM | HIGH; includeThoughts, so thought summaries come
+// back as parts with thought:true, read as the unified reasoning). Gemini 1.x / 2.x take a budget: the caller's, else
+// the effort's (toolkit/reasoning.hpp effort_budget; none = 0, which Flash models take and Pro models refuse).
+// Later models take a level: the caller's effort, else the budget's nearest; they cannot turn thinking off, so
+// none is their lowest level: MINIMAL on Flash models, LOW on the others (Gemini 3 Pro takes only LOW and HIGH).
+json thinking_config(const std::string& model, const Reasoning& r) {
     const std::string bare = model.rfind("models/", 0) == 0 ? model.substr(7) : model;
     if (bare.rfind("gemini-2", 0) == 0 || bare.rfind("gemini-1", 0) == 0) {
-        static const auto& kBudgets =  // leaked: see kTypes
-            *new std::map<std::string, int>{{"minimal", 0}, {"low", 1024}, {"medium", 8192}, {"high", 24576}};
-        auto it = kBudgets.find(effort);
-        cfg["thinkingBudget"] = it == kBudgets.end() ? -1 : it->second;  // -1: dynamic
-    } else {
-        std::string level = effort;
-        for (auto& ch : level) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        cfg["thinkingLevel"] = level;
+        const int budget = r.budget ? *r.budget : effort_budget(*r.effort);
+        json cfg{{"thinkingBudget", budget}};
+        if (budget != 0) cfg["includeThoughts"] = true;
+        return cfg;
     }
-    return cfg;
+    const Effort effort = effort_or_budget(r);
+    const bool flash = bare.find("flash") != std::string::npos;
+    std::string level = effort != Effort::none ? effort_name(effort) : flash ? "minimal" : "low";
+    for (auto& ch : level) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return json{{"includeThoughts", true}, {"thinkingLevel", level}};
 }
 
 void merge_extra(json& body, const json& extra) {
@@ -347,12 +352,21 @@ const json* first_error_object(const json& j) {
     const std::string reason = string_or_empty(feedback, "blockReason");
     std::string message = "the prompt was blocked (blockReason " + reason + ")";
     if (std::string detail = string_or_empty(feedback, "blockReasonMessage"); !detail.empty()) message += ": " + detail;
-    throw ProviderAPIError(ErrorInfo{.provider = kProvider,
-                                     .model = model,
-                                     .status = 200,
-                                     .message = message,
-                                     .error_type = reason,
-                                     .body = body.substr(0, 2000)});
+    // The categories: the blockReason (SAFETY, BLOCKLIST, PROHIBITED_CONTENT, ...), then the harm category of each
+    // safety rating that blocked the prompt (python-genai types.py SafetyRating.blocked / .category).
+    std::vector<std::string> categories{reason};
+    if (auto ratings = feedback.find("safetyRatings"); ratings != feedback.end() && ratings->is_array())
+        for (const auto& rating : *ratings)
+            if (rating.is_object() && rating.value("blocked", false) == true)
+                if (std::string category = string_or_empty(rating, "category"); !category.empty())
+                    categories.push_back(std::move(category));
+    throw ContentFilterError(ErrorInfo{.provider = kProvider,
+                                       .model = model,
+                                       .status = 200,
+                                       .message = message,
+                                       .error_type = reason,
+                                       .body = body.substr(0, 2000)},
+                             std::move(categories));
 }
 
 bool has_block_reason(const json& reply) {
@@ -566,7 +580,8 @@ json gemini_chat_body(const ChatRequest& request) {
     if (o.top_p) gen["topP"] = *o.top_p;
     if (!o.stop.empty()) gen["stopSequences"] = o.stop;
     if (o.seed) gen["seed"] = *o.seed;
-    if (!o.reasoning_effort.empty()) gen["thinkingConfig"] = thinking_config(request.model, o.reasoning_effort);
+    if (const Reasoning r = requested_reasoning(o, kProvider, request.model); r.requested())
+        gen["thinkingConfig"] = thinking_config(request.model, r);
     // Structured output (python-genai types.py GenerateContentConfig.response_mime_type / response_json_schema,
     // sent by models.py _GenerateContentConfig_to_mldev as generationConfig.responseMimeType / responseJsonSchema).
     // responseJsonSchema takes standard JSON Schema; responseSchema would take only Google's OpenAPI subset.
@@ -807,7 +822,7 @@ void gemini_raise_error(const std::string& model, int status, const Headers& hea
         throw RateLimitError(std::move(info), retry);
     }
     if (s == 404 || grpc_status == "NOT_FOUND") throw ModelNotFoundError(std::move(info));
-    throw ProviderAPIError(std::move(info));
+    throw_provider_error(std::move(info));
 }
 
 std::unique_ptr<Provider> make_gemini_provider() { return std::make_unique<GeminiProvider>(); }

@@ -23,7 +23,7 @@ std::string gemini_model_resource(const std::string& model);
 // The generateContent / streamGenerateContent body (the same for both), `extra` merged in.
 json gemini_chat_body(const ChatRequest& request);
 
-// A generateContent reply. Throws ResponseParseError on malformed bodies and ProviderAPIError when the prompt was
+// A generateContent reply. Throws ResponseParseError on malformed bodies and ContentFilterError when the prompt was
 // blocked (promptFeedback.blockReason with no candidates).
 CompletionResponse gemini_parse_chat(const std::string& model, std::string body);
 Usage gemini_parse_usage(const json& usage_metadata);

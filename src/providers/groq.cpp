@@ -2,6 +2,7 @@
 #include "providers/base_url.hpp"
 #include "providers/factories.hpp"
 #include "providers/openai_compatible.hpp"
+#include "providers/toolkit/reasoning.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -15,6 +16,18 @@ bool json_schema_model(const std::string& model) {
                           "meta-llama/llama-4-scout-17b-16e-instruct"})
         if (model.rfind(m, 0) == 0) return true;
     return false;
+}
+
+// groq-python types/chat/completion_create_params.py: reasoning_effort is "none" | "default" on qwen3 models
+// (reasoning off, or on) and "low" | "medium" | "high" on openai/gpt-oss-* (which cannot turn it off).
+bool qwen3_model(const std::string& model) { return model.rfind("qwen/qwen3", 0) == 0 || model.rfind("qwen3", 0) == 0; }
+bool gpt_oss_model(const std::string& model) { return model.rfind("openai/gpt-oss", 0) == 0; }
+
+// The unified effort in the values this model family takes; other models get it as spelled.
+std::string groq_reasoning_effort(const std::string& model, Effort effort) {
+    if (qwen3_model(model)) return effort == Effort::none ? "none" : "default";
+    if (gpt_oss_model(model) && (effort == Effort::none || effort == Effort::minimal)) return "low";
+    return effort_name(effort);
 }
 
 class GroqProvider final : public OpenAICompatibleProvider {
@@ -47,9 +60,19 @@ protected:
         // Strict mode is rejected on models without constrained decoding: best-effort there.
         if (body.contains("response_format"))
             body["response_format"] = openai_response_format(request, strict_schema_model(request.model));
+        const Reasoning r = requested_reasoning(request.options);
+        if (!r.requested()) return;
+        body["reasoning_effort"] = groq_reasoning_effort(request.model, effort_or_budget(r));
+        // qwen3 puts its reasoning inside <think> tags in the content unless asked for "parsed", which moves it to
+        // message.reasoning (read as the unified reasoning). gpt-oss sends message.reasoning by default and takes
+        // include_reasoning instead; the two fields are mutually exclusive, so a caller's own choice in extra wins.
+        const json& extra = request.options.extra;
+        const bool caller_chose =
+            extra.is_object() && (extra.contains("reasoning_format") || extra.contains("include_reasoning"));
+        if (qwen3_model(request.model) && !r.off() && !caller_chose) body["reasoning_format"] = "parsed";
     }
     bool adapts_chat_body(const ChatRequest& request, bool) const override {
-        return request.structured != StructuredMode::none;
+        return request.structured != StructuredMode::none || requested_reasoning(request.options).requested();
     }
     // llmgate (like the Python library) offers no Groq embeddings.
     bool supports_embeddings() const override { return false; }

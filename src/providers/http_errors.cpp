@@ -2,8 +2,11 @@
 #include "providers/http_errors.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <ctime>
+
+#include "providers/toolkit/json_fields.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -32,6 +35,11 @@ std::optional<std::chrono::milliseconds> parse_http_date(const std::string& s) {
 }
 
 std::string truncate(const std::string& s, std::size_t n) { return s.size() <= n ? s : s.substr(0, n) + "..."; }
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
 
 }  // namespace
 
@@ -87,17 +95,45 @@ std::string first_header(const Headers& headers, std::initializer_list<const cha
 void throw_for_status(ErrorInfo info, const Headers& headers, std::initializer_list<int> overload_statuses) {
     bool overloaded = info.status == 429;
     for (int s : overload_statuses) overloaded = overloaded || info.status == s;
+    if (!overloaded && info.status != 401 && info.status != 403 && info.status != 404)
+        throw_provider_error(std::move(info));  // reads the whole body first, then cuts it
     if (info.body.size() > 2000) info.body = info.body.substr(0, 2000);
     if (overloaded) throw RateLimitError(std::move(info), parse_retry_after(headers));
-    switch (info.status) {
-        case 401:
-        case 403:
-            throw AuthError(std::move(info));
-        case 404:
-            throw ModelNotFoundError(std::move(info));
-        default:
-            throw ProviderAPIError(std::move(info));
-    }
+    if (info.status == 404) throw ModelNotFoundError(std::move(info));
+    throw AuthError(std::move(info));
+}
+
+bool context_window_exceeded(const ErrorInfo& info) {
+    if (info.error_type == "context_length_exceeded") return true;
+    const std::string m = lower(info.message);
+    for (const char* phrase :
+         {"prompt is too long", "exceeds the maximum number of tokens", "input is too long", "maximum context length",
+          "too many tokens", "exceeds the context length", "context_length_exceeded"})
+        if (m.find(phrase) != std::string::npos) return true;
+    return false;
+}
+
+std::optional<std::vector<std::string>> content_filter_categories(const ErrorInfo& info) {
+    if (info.error_type != "content_filter" && info.error_type != "content_policy_violation") return std::nullopt;
+    std::vector<std::string> categories;
+    // Azure: {"error":{"code":"content_filter","innererror":{"code":"ResponsibleAIPolicyViolation",
+    // "content_filter_result":{"hate":{"filtered":false,...},"violence":{"filtered":true,...}}}}}.
+    const json j = json::parse(info.body, nullptr, false);
+    const json* e = j.is_object() ? object_at(j, "error") : nullptr;
+    const json* inner = e != nullptr ? object_at(*e, "innererror") : nullptr;
+    if (const json* result = inner != nullptr ? object_at(*inner, "content_filter_result") : nullptr)
+        for (const auto& [category, verdict] : result->items())
+            if (verdict.is_object() && verdict.value("filtered", false) == true) categories.push_back(category);
+    return categories;
+}
+
+void throw_provider_error(ErrorInfo info) {
+    auto categories = content_filter_categories(info);
+    const bool too_long = !categories && context_window_exceeded(info);
+    if (info.body.size() > 2000) info.body = info.body.substr(0, 2000);
+    if (categories) throw ContentFilterError(std::move(info), std::move(*categories));
+    if (too_long) throw ContextLengthExceededError(std::move(info));
+    throw ProviderAPIError(std::move(info));
 }
 
 }  // namespace llmgate::inline v1::detail

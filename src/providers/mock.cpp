@@ -7,7 +7,9 @@
 //                                      answer them; then reply with text (mock_response, or the results)
 //   "mock_script": [{"tool_calls": [...]}, {"response": "text"}, ...]   a multi-step agent run: entry i
 //                                      answers the i-th model call since the last user message
-//   "mock_error": "rate_limit" | "auth" | "provider" | "timeout" | "connection" | "not_found"
+//   "mock_error": "rate_limit" | "auth" | "provider" | "timeout" | "connection" | "not_found" | "context_length"
+//                 | "content_filter" (categories {"mock"})
+// Options::reasoning_effort / reasoning_budget_tokens are accepted (checked by dispatch) and change nothing.
 // ("arguments" may also be a string: the raw argument text, even invalid JSON, as a model may send it.)
 // Without them it echoes the last user message; with tools and tool_choice "required" (or a tool's
 // name) it calls that tool with arguments built from the schema's required properties. With
@@ -219,6 +221,14 @@ ScriptedTurn scripted_turn(const ChatRequest& request) {
     }
     if (kind == "timeout") throw TimeoutError(std::move(info));
     if (kind == "connection") throw ConnectionError(std::move(info));
+    if (kind == "context_length") {
+        info.status = 400;
+        throw ContextLengthExceededError(std::move(info));
+    }
+    if (kind == "content_filter") {
+        info.status = 400;
+        throw ContentFilterError(std::move(info), {"mock"});
+    }
     info.status = 500;
     throw ProviderAPIError(std::move(info));
 }

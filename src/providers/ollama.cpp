@@ -21,6 +21,7 @@
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/output_budget.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "transport/ndjson.hpp"
 #include "util/environment.hpp"
 #include "util/json_parse.hpp"
@@ -104,7 +105,7 @@ ToolCall tool_call_from(const json& tc, int index) {
     const std::string m = lower(info.message);
     if (m.find("model") != std::string::npos && m.find("not found") != std::string::npos)
         throw ModelNotFoundError(std::move(info));
-    throw ProviderAPIError(std::move(info));
+    throw_provider_error(std::move(info));
 }
 
 // --- request building ---
@@ -502,6 +503,17 @@ std::string ollama_tool_call_id(int index, const std::string& name, const std::s
     return "call_" + std::to_string(index) + "_" + hex;
 }
 
+// Options' reasoning → `think` (docs/api.md: "a boolean or a thinking level (low, medium, high, or max)"). GPT-OSS
+// takes only the levels and ignores a boolean (docs/capabilities/thinking.mdx: "the trace cannot be fully
+// disabled"), so none is "low" there; elsewhere none is false. There is no budget field: a budget is sent as its
+// nearest level (toolkit/reasoning.hpp budget_effort).
+static json ollama_think(const std::string& model, const Reasoning& r) {
+    const Effort effort = effort_or_budget(r);
+    const bool levels_only = model.find("gpt-oss") != std::string::npos;
+    if (effort == Effort::none) return levels_only ? json("low") : json(false);
+    return effort == Effort::minimal ? "low" : effort_name(effort);
+}
+
 json ollama_chat_body(const ChatRequest& request, bool stream) {
     const Options& o = request.options;
     // tool_name for a tool result comes from the assistant turn that made the call, when the caller
@@ -530,6 +542,9 @@ json ollama_chat_body(const ChatRequest& request, bool stream) {
             invalid_request(kProvider, request.model, "native structured output needs options.response_format");
         body["format"] = o.response_format->schema;
     }
+
+    if (const Reasoning r = requested_reasoning(o, kProvider, request.model); r.requested())
+        body["think"] = ollama_think(request.model, r);  // before `extra`, which wins
 
     json options = json::object();
     if (o.max_tokens) options["num_predict"] = *o.max_tokens;

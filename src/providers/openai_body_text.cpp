@@ -203,9 +203,9 @@ std::optional<std::string> openai_chat_body_text(const ChatRequest& request, boo
         out += ",\"parallel_tool_calls\":";
         out += *o.parallel_tool_calls ? "true" : "false";
     }
-    if (!o.reasoning_effort.empty()) {
+    if (const std::string effort = openai_reasoning_effort(o); !effort.empty()) {
         out += ",\"reasoning_effort\":";
-        if (!append_string(out, o.reasoning_effort)) return std::nullopt;
+        if (!append_string(out, effort)) return std::nullopt;
     }
     if (json format = openai_response_format(request, true); !format.is_null()) {
         out += ",\"response_format\":";

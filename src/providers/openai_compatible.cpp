@@ -16,6 +16,7 @@
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
 #include "providers/toolkit/json_request.hpp"
+#include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
 #include "util/base64.hpp"
 #include "util/json_parse.hpp"
@@ -203,7 +204,7 @@ private:
                            .error_type = error_type_from_body(ev.data),
                            .body = ev.data};
             if (info.message.empty()) info.message = "an error occurred during streaming";
-            throw ProviderAPIError(std::move(info));
+            throw_provider_error(std::move(info));
         }
         out.push_back(map(j));
     }
@@ -291,6 +292,11 @@ private:
 
 }  // namespace
 
+std::string openai_reasoning_effort(const Options& o) {
+    const Reasoning r = requested_reasoning(o);
+    return r.requested() ? effort_name(effort_or_budget(r)) : std::string();
+}
+
 json openai_tool_json(const Tool& t) {
     json fn{{"name", t.name}, {"parameters", t.parameters}};
     if (!t.description.empty()) fn["description"] = t.description;
@@ -352,7 +358,7 @@ json openai_chat_body(const ChatRequest& request, bool stream, bool include_usag
     }
     if (!o.tool_choice.empty()) body["tool_choice"] = openai_tool_choice_json(o.tool_choice);
     if (o.parallel_tool_calls) body["parallel_tool_calls"] = *o.parallel_tool_calls;
-    if (!o.reasoning_effort.empty()) body["reasoning_effort"] = o.reasoning_effort;
+    if (std::string effort = openai_reasoning_effort(o); !effort.empty()) body["reasoning_effort"] = std::move(effort);
     if (!o.user.empty()) body["user"] = o.user;
     if (json format = openai_response_format(request, true); !format.is_null())
         body["response_format"] = std::move(format);

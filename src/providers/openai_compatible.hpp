@@ -70,6 +70,10 @@ protected:
 // Pure translation helpers, exposed for unit tests and fuzzing.
 // The chat body; with request.structured set it carries OpenAI's response_format (see below).
 json openai_chat_body(const ChatRequest& request, bool stream, bool include_usage);
+// The reasoning_effort an OpenAI-format body carries: Options::reasoning_effort as spelled ("none" and
+// "minimal" included: the gpt-5 families take them), else the effort nearest reasoning_budget_tokens
+// (chat completions has no budget field; toolkit/reasoning.hpp budget_effort); "" when neither is set.
+std::string openai_reasoning_effort(const Options& options);
 // One tool and the tool_choice value, as the chat body carries them.
 json openai_tool_json(const Tool& tool);
 json openai_tool_choice_json(const std::string& choice);

@@ -128,10 +128,12 @@ TEST(AnthropicRequest, MapsSamplingStopUserAndEffortFields) {
     EXPECT_FALSE(body.contains("stop"));
     EXPECT_FALSE(body.contains("seed"));  // the Messages API has no seed
     EXPECT_EQ(body["metadata"], (json{{"user_id", "user-42"}}));
-    EXPECT_EQ(body["output_config"], (json{{"effort", "high"}}));
+    // Sonnet 4.5 takes no effort parameter: its effort is an extended-thinking budget (docs/reasoning.md).
+    EXPECT_FALSE(body.contains("output_config"));
+    EXPECT_EQ(body["thinking"], (json{{"type", "enabled"}, {"budget_tokens", 24576}}));
     EXPECT_EQ(anthropic_chat_body(request({Message::user("hi")}, {.reasoning_effort = "minimal"}),
-                                  false)["output_config"]["effort"],
-              "low");
+                                  false)["thinking"]["budget_tokens"],
+              1024);
 }
 
 TEST(AnthropicRequest, ToolsUseInputSchema) {

@@ -71,6 +71,7 @@ TEST(AnthropicStructured, RefsAndDefsAreKept) {
 TEST(AnthropicStructured, NativeSchemaGoesToOutputConfigFormatBesideEffort) {
     ChatRequest r = request(StructuredMode::native_schema,
                             json::parse(R"({"type":"object","properties":{"t":{"type":"string"}}})"));
+    r.model = "claude-opus-4-6";  // takes output_config.effort (adaptive thinking)
     r.options.reasoning_effort = "high";
     json body = anthropic_chat_body(r, false);
     EXPECT_EQ(body["output_config"], json::parse(R"({"effort":"high","format":{"type":"json_schema",

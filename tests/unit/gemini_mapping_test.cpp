@@ -168,7 +168,7 @@ TEST(GeminiRequest, ReasoningEffortBecomesThinkingConfig) {
     ChatRequest r = chat({Message::user("x")});
     r.options.reasoning_effort = "low";
     EXPECT_EQ(gemini_chat_body(r)["generationConfig"]["thinkingConfig"],
-              json::parse(R"({"includeThoughts":true,"thinkingBudget":1024})"));
+              json::parse(R"({"includeThoughts":true,"thinkingBudget":2048})"));  // docs/reasoning.md's table
     r.model = "gemini-3-pro-preview";
     EXPECT_EQ(gemini_chat_body(r)["generationConfig"]["thinkingConfig"],
               json::parse(R"({"includeThoughts":true,"thinkingLevel":"LOW"})"));
