@@ -60,8 +60,8 @@ protected:
     void add_auth(Headers& headers, const std::string& override_key) const override {
         const auto variables = listed(spec_.key_variables);
         // A local server started without --api-key takes requests with no Authorization header at all.
-        std::string key = spec_.quirks.key_required ? detail::require_key(name(), override_key, variables)
-                                                    : find_key(override_key, variables);
+        std::string key =
+            spec_.quirks.key_required ? require_key(override_key, variables) : find_key(override_key, variables);
         if (!key.empty()) add_bearer(headers, key);
         if (spec_.quirks.openrouter_attribution) add_openrouter_attribution(headers);
     }
