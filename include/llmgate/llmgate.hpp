@@ -19,6 +19,7 @@
 #include "llmgate/middleware/logging.hpp"
 #include "llmgate/middleware/rate_limit.hpp"
 #include "llmgate/middleware/retry.hpp"
+#include "llmgate/models.hpp"
 #include "llmgate/options.hpp"
 #include "llmgate/prompt_template.hpp"
 #include "llmgate/requests.hpp"

@@ -25,6 +25,7 @@
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/model_list.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
@@ -562,6 +563,40 @@ protected:
         http.headers.emplace_back("x-api-key", require_key(kProvider, o.api_key, {"ANTHROPIC_API_KEY"}));
         http.headers.emplace_back("anthropic-version", kApiVersion);
         return http;
+    }
+
+    // GET /v1/models (anthropic-sdk-python resources/models.py): pages of up to `limit` (1000 at most) models,
+    // newest first; the next page starts after_id the last one while has_more is true.
+    std::optional<HttpRequest> build_list_models(const ListModelsOptions& options,
+                                                 const std::string& page_token) const override {
+        std::string url = pick_base_url(options.api_base, {"ANTHROPIC_BASE_URL"}, "https://api.anthropic.com") +
+                          "/v1/models?limit=1000";
+        if (!page_token.empty()) url += "&after_id=" + query_escape(page_token);
+        HttpRequest http = models_get(std::move(url), options);
+        http.headers.emplace_back("x-api-key", require_key(kProvider, options.api_key, {"ANTHROPIC_API_KEY"}));
+        http.headers.emplace_back("anthropic-version", kApiVersion);
+        return http;
+    }
+
+    // {"data":[{"type":"model","id","display_name","created_at"(RFC 3339)}],"has_more","first_id","last_id"}
+    std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const override {
+        const json j = reply_object(kProvider, "", response.body);
+        std::string next;
+        reading_shape(kProvider, "", response.body, "model list", [&] {
+            const json* data = array_field(j, "data");
+            if (data == nullptr) parse_failure(kProvider, "", "model list has no data", response.body);
+            for (const auto& item : *data) {
+                require_object(item, "data[]");
+                ModelInfo m{.id = required_string(item, "id"), .provider = kProvider};
+                m.display_name = string_field(item, "display_name");
+                m.context_window = integer_field(item, "max_input_tokens");
+                m.raw = item;
+                out.push_back(std::move(m));
+            }
+            const json* more = typed_field(j, "has_more", json::value_t::boolean);
+            if (more != nullptr && more->get<bool>()) next = string_field(j, "last_id");
+        });
+        return next;
     }
 
     CompletionResponse parse_chat(const ChatRequest& request, HttpResponse& response) const override {

@@ -63,6 +63,10 @@ protected:
     std::string embeddings_url(const std::string& base, const std::string& deployment) const override {
         return deployment_url(base, deployment, "embeddings");
     }
+    // Models - List (Azure OpenAI data-plane REST): the resource's base models, not its deployments.
+    std::string models_url(const std::string& base) const override {
+        return base + "/openai/models?api-version=" + escape_segment(api_version());
+    }
     void add_auth(Headers& headers, const std::string& override_key) const override {
         if (override_key.empty()) {
             // As in the official SDK, an Entra ID token wins over a key when both are configured.

@@ -21,6 +21,7 @@
 #include "providers/toolkit/tool_result.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/model_list.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/output_budget.hpp"
 #include "providers/toolkit/reasoning.hpp"
@@ -574,6 +575,39 @@ protected:
 
     [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {
         bedrock_raise_http_error(model, response);
+    }
+
+    // ListFoundationModels: GET /foundation-models on the Bedrock control plane (bedrock.<region>, not
+    // bedrock-runtime), SigV4-signed for service "bedrock"; one page. AWS_ENDPOINT_URL_BEDROCK is the
+    // SDKs' service-specific endpoint variable for it.
+    std::optional<HttpRequest> build_list_models(const ListModelsOptions& options, const std::string&) const override {
+        const AwsCredentials credentials = resolve_credentials(options.api_key);
+        const std::string region = resolve_region("");
+        HttpRequest http = models_get(pick_base_url(options.api_base, {"AWS_ENDPOINT_URL_BEDROCK", "AWS_ENDPOINT_URL"},
+                                                    "https://bedrock." + region + ".amazonaws.com") +
+                                          "/foundation-models",
+                                      options);
+        set_headers(http.headers, options.extra_headers);  // before signing, so they are signed as sent
+        sigv4_sign(http, credentials, SigV4Scope{.region = region, .service = "bedrock"});
+        return http;
+    }
+
+    // {"modelSummaries":[{"modelId","modelName","providerName","modelArn","inputModalities",...}]}
+    std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const override {
+        const json j = reply_object(kProvider, "", response.body);
+        reading_shape(kProvider, "", response.body, "model list", [&] {
+            const json* models = array_field(j, "modelSummaries");
+            if (models == nullptr) parse_failure(kProvider, "", "model list has no modelSummaries", response.body);
+            for (const auto& item : *models) {
+                require_object(item, "modelSummaries[]");
+                ModelInfo m{.id = required_string(item, "modelId"), .provider = kProvider};
+                m.display_name = string_field(item, "modelName");
+                m.owned_by = string_field(item, "providerName");
+                m.raw = item;
+                out.push_back(std::move(m));
+            }
+        });
+        return {};
     }
 
 private:

@@ -14,6 +14,7 @@
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/model_list.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
@@ -312,6 +313,40 @@ protected:
         r.model = request.model;
         check_embedding_count(kProvider, request.model, r, request.inputs.size());
         return r;
+    }
+
+    // GET /v1/models (cohere-python resources models.list): page_size up to 1000, page_token from the previous
+    // page's next_page_token.
+    std::optional<HttpRequest> build_list_models(const ListModelsOptions& options,
+                                                 const std::string& page_token) const override {
+        std::string url =
+            pick_base_url(options.api_base, {"COHERE_BASE_URL", "CO_API_URL"}, kDefaultBase) + "/v1/models?page_size=1000";
+        if (!page_token.empty()) url += "&page_token=" + query_escape(page_token);
+        HttpRequest http = models_get(std::move(url), options);
+        http.headers.emplace_back("Authorization",
+                                  "Bearer " + require_key(kProvider, options.api_key, {"COHERE_API_KEY", "CO_API_KEY"}));
+        return http;
+    }
+
+    // {"models":[{"name","endpoints":[...],"context_length"(a number),...}],"next_page_token"}
+    std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const override {
+        const json j = reply_object(kProvider, "", response.body);
+        std::string next;
+        reading_shape(kProvider, "", response.body, "model list", [&] {
+            const json* models = array_field(j, "models");
+            if (models == nullptr) parse_failure(kProvider, "", "model list has no models", response.body);
+            for (const auto& item : *models) {
+                require_object(item, "models[]");
+                ModelInfo m{.id = required_string(item, "name"), .provider = kProvider};
+                // The SDK types context_length as a float; a whole number of tokens either way.
+                if (auto n = item.find("context_length"); n != item.end() && n->is_number())
+                    m.context_window = static_cast<std::int64_t>(n->get<double>());
+                m.raw = item;
+                out.push_back(std::move(m));
+            }
+            next = string_field(j, "next_page_token");
+        });
+        return next;
     }
 
     [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "providers/compatible_spec.hpp"
 #include "providers/provider.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -19,5 +20,7 @@ std::unique_ptr<Provider> make_gemini_provider();
 std::unique_ptr<Provider> make_cohere_provider();
 std::unique_ptr<Provider> make_ollama_provider();
 std::unique_ptr<Provider> make_bedrock_provider();
+// An OpenAI-compatible provider configured by its registry line (configured_compatible.cpp).
+std::unique_ptr<Provider> make_configured_compatible_provider(const char* name, const CompatibleSpec& spec);
 
 }  // namespace llmgate::detail

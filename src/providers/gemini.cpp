@@ -22,6 +22,7 @@
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/model_list.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
@@ -524,6 +525,39 @@ protected:
         EmbeddingResponse r = gemini_parse_embeddings(request.model, std::move(response.body), single);
         check_embedding_count(kProvider, request.model, r, request.inputs.size());
         return r;
+    }
+
+    // GET /v1beta/models (ai.google.dev/api/models#method:-models.list): pageSize up to 1000, pageToken from
+    // the previous page's nextPageToken.
+    std::optional<HttpRequest> build_list_models(const ListModelsOptions& options,
+                                                 const std::string& page_token) const override {
+        std::string url = base_url(options.api_base) + "/" + kApiVersion + "/models?pageSize=1000";
+        if (!page_token.empty()) url += "&pageToken=" + query_escape(page_token);
+        HttpRequest http = models_get(std::move(url), options);
+        add_key(http, options.api_key, "");
+        return http;
+    }
+
+    // {"models":[{"name":"models/gemini-2.5-flash","displayName","inputTokenLimit",...}],"nextPageToken"}
+    std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const override {
+        const json j = reply_object(kProvider, "", response.body);
+        std::string next;
+        reading_shape(kProvider, "", response.body, "model list", [&] {
+            if (const json* models = array_field(j, "models")) {  // absent when the key can list nothing
+                for (const auto& item : *models) {
+                    require_object(item, "models[]");
+                    std::string id = required_string(item, "name");
+                    if (id.rfind("models/", 0) == 0) id.erase(0, 7);  // the id completion() takes after gemini/
+                    ModelInfo m{.id = std::move(id), .provider = kProvider};
+                    m.display_name = string_field(item, "displayName");
+                    m.context_window = integer_field(item, "inputTokenLimit");
+                    m.raw = item;
+                    out.push_back(std::move(m));
+                }
+            }
+            next = string_field(j, "nextPageToken");
+        });
+        return next;
     }
 
     [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override {

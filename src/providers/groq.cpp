@@ -50,6 +50,7 @@ protected:
     std::string chat_url(const std::string& base, const std::string&) const override {
         return base + "/openai/v1/chat/completions";
     }
+    std::string models_url(const std::string& base) const override { return base + "/openai/v1/models"; }
     void add_auth(Headers& headers, const std::string& override_key) const override {
         add_bearer(headers, require_key(override_key, {"GROQ_API_KEY"}));
     }

@@ -24,6 +24,8 @@ public:
     EmbeddingResponse embed(const EmbedRequest& request) override;
     void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override;
     std::optional<std::int64_t> count_prompt_tokens(const ChatRequest& request) override;
+    // Fetches build_list_models' pages until parse_list_models gives no next page token.
+    std::vector<ModelInfo> list_models(const ListModelsOptions& options) override;
 
 protected:
     // What an adapter implements. build_* may throw (missing key, bad arguments); parse_* receive only
@@ -41,6 +43,15 @@ protected:
     virtual std::int64_t parse_count_tokens(const std::string& model, const HttpResponse& response) const;
     // The integer `field` of a counting reply's JSON object (ResponseParseError naming it when absent).
     std::int64_t count_field(const std::string& model, const HttpResponse& response, const char* field) const;
+    // Model listing (list_models): the GET of one page (`page_token` "" = the first), nullopt (the default)
+    // when the provider has no models endpoint; and that page's models appended to `out` from its 2xx reply,
+    // returning the next page's token ("" = that was the last page).
+    virtual std::optional<HttpRequest> build_list_models(const ListModelsOptions& options,
+                                                         const std::string& page_token) const;
+    virtual std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const;
+    // A GET of `url` labelled with this provider, with the options' timeout, limits and cancel token and
+    // Accept: application/json; the adapter adds its auth, list_models the caller's extra headers last.
+    HttpRequest models_get(std::string url, const ListModelsOptions& options) const;
     // Throws the typed error for a non-2xx reply (status, provider message, request id, retry-after).
     [[noreturn]] virtual void raise_http_error(const std::string& model, const HttpResponse& response) const = 0;
 

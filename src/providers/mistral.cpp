@@ -72,6 +72,7 @@ protected:
     std::string embeddings_url(const std::string& base, const std::string&) const override {
         return base + "/v1/embeddings";
     }
+    std::string models_url(const std::string& base) const override { return base + "/v1/models"; }
     void add_auth(Headers& headers, const std::string& override_key) const override {
         add_bearer(headers, require_key(override_key, {"MISTRAL_API_KEY"}));
     }

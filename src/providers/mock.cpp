@@ -444,6 +444,12 @@ public:
     void embed_async(EmbedRequest request, Callback<EmbeddingResponse> done) override {
         run_on_loop<EmbeddingResponse>(std::move(done), [request = std::move(request)] { return mock_embed(request); });
     }
+    // Any model name works; the list names the one default_model() falls back to.
+    std::vector<ModelInfo> list_models(const ListModelsOptions&) override {
+        ModelInfo m{.id = "llmgate-offline", .provider = "mock", .display_name = "llmgate offline mock", .owned_by = "llmgate"};
+        m.raw = json{{"id", m.id}, {"object", "model"}, {"owned_by", m.owned_by}};
+        return {std::move(m)};
+    }
 
 private:
     std::string name_ = "mock";

@@ -19,6 +19,7 @@
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/api_key.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/model_list.hpp"
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/output_budget.hpp"
 #include "providers/toolkit/reasoning.hpp"
@@ -337,6 +338,9 @@ public:
     EmbeddingResponse embed(const EmbedRequest& request) override {
         return hinted(request.options.api_base, [&] { return HttpProvider::embed(request); });
     }
+    std::vector<ModelInfo> list_models(const ListModelsOptions& options) override {
+        return hinted(options.api_base, [&] { return HttpProvider::list_models(options); });
+    }
     void complete_async(ChatRequest&& request, Callback<CompletionResponse> done) override {
         std::string host = ollama_host(request.options.api_base);
         HttpProvider::complete_async(std::move(request),
@@ -390,6 +394,32 @@ protected:
 
     EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const override {
         return ollama_parse_embed(request, std::move(response.body));
+    }
+
+    // GET /api/tags (ollama docs/api.md "List Local Models"): the models pulled on this server, one page.
+    std::optional<HttpRequest> build_list_models(const ListModelsOptions& options, const std::string&) const override {
+        HttpRequest http = models_get(ollama_host(options.api_base) + "/api/tags", options);
+        if (std::string key = find_key(options.api_key, {"OLLAMA_API_KEY"}); !key.empty())
+            http.headers.emplace_back("Authorization", "Bearer " + key);
+        return http;
+    }
+
+    // {"models":[{"name":"llama3.2:latest","model":"llama3.2:latest","modified_at","size","digest","details":{...}}]}
+    std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const override {
+        const json j = reply_object(kProvider, "", response.body);
+        reading_shape(kProvider, "", response.body, "model list", [&] {
+            const json* models = array_field(j, "models");
+            if (models == nullptr) parse_failure(kProvider, "", "model list has no models", response.body);
+            for (const auto& item : *models) {
+                require_object(item, "models[]");
+                std::string id = string_field(item, "name");
+                if (id.empty()) id = required_string(item, "model");
+                ModelInfo m{.id = std::move(id), .provider = kProvider};
+                m.raw = item;
+                out.push_back(std::move(m));
+            }
+        });
+        return {};
     }
 
     void raise_http_error(const std::string& model, const HttpResponse& response) const override {

@@ -175,13 +175,17 @@ std::string schema_name(const std::string& name) {
 
 class OpenAIStreamDecoder final : public SseStreamDecoder {
 public:
-    OpenAIStreamDecoder(std::string provider, std::string model, bool fast_path)
+    OpenAIStreamDecoder(std::string provider, std::string model, bool fast_path, bool done_marker)
         : SseStreamDecoder(std::move(provider), std::move(model),
-                           {.missing_end = "before [DONE]", .end = "[DONE]", .budget = kBudget}),
-          fast_path_(fast_path) {}
+                           done_marker ? Ending{.missing_end = "before [DONE]", .end = "[DONE]", .budget = kBudget}
+                                       : Ending{.missing_end = "before a finish_reason", .end = "the end of the body",
+                                                .budget = kBudget}),
+          fast_path_(fast_path),
+          done_marker_(done_marker) {}
 
 private:
-    bool ended() const override { return done_; }
+    // Without the marker (Perplexity) the reply is whole once a choice has finished.
+    bool ended() const override { return done_ || (!done_marker_ && !finish_reason_.empty()); }
 
     void on_event(SseEvent& ev, std::deque<StreamChunk>& out) override {
         if (done_) return;  // nothing after [DONE] belongs to this reply
@@ -287,6 +291,7 @@ private:
     }
 
     bool fast_path_ = true;
+    bool done_marker_ = true;
     bool done_ = false;
 };
 
@@ -418,8 +423,9 @@ CompletionResponse openai_parse_chat_full(const std::string& provider, std::stri
     return r;
 }
 
-std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model, bool fast_path) {
-    return std::make_unique<OpenAIStreamDecoder>(std::move(provider), std::move(model), fast_path);
+std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model, bool fast_path,
+                                                          bool done_marker) {
+    return std::make_unique<OpenAIStreamDecoder>(std::move(provider), std::move(model), fast_path, done_marker);
 }
 
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, std::string body) {
@@ -455,6 +461,40 @@ EmbeddingResponse openai_parse_embeddings(const std::string& provider, std::stri
     });
     r.raw = RawJson::from_text(std::move(body));  // the text, not the tree: held replies cost their bytes
     return r;
+}
+
+std::vector<ModelInfo> openai_parse_model_list(const std::string& provider, const std::string& body) {
+    const json j = parse_json(body);  // an object, or Together's bare array
+    if (j.is_discarded() || !(j.is_object() || j.is_array())) parse_failure(provider, "", "malformed JSON reply", body);
+    std::vector<ModelInfo> out;
+    reading_shape(provider, "", body, "model list", [&] {
+        const json* list = &j;
+        if (j.is_object()) {
+            auto data = j.find("data");
+            if (data == j.end() || !data->is_array()) parse_failure(provider, "", "model list has no data", body);
+            list = &*data;
+        }
+        for (const auto& item : *list) {
+            require_object(item, "data[]");
+            ModelInfo m;
+            m.provider = provider;
+            m.id = string_field(item, "id");
+            if (m.id.empty()) parse_failure(provider, "", "a listed model has no id", body);
+            m.owned_by = string_or_empty(item, "owned_by");
+            if (m.owned_by.empty()) m.owned_by = string_or_empty(item, "organization");  // Together
+            for (const char* key : {"display_name", "name"})  // Together; OpenRouter, Mistral
+                if (m.display_name.empty()) m.display_name = string_or_empty(item, key);
+            if (auto c = item.find("created"); c != item.end() && c->is_number_integer()) m.created = c->get<std::int64_t>();
+            // Groq context_window; OpenRouter, Together context_length; Mistral max_context_length; vLLM max_model_len.
+            for (const char* key : {"context_window", "context_length", "max_context_length", "max_model_len"}) {
+                auto n = item.find(key);
+                if (!m.context_window && n != item.end() && n->is_number_integer()) m.context_window = n->get<std::int64_t>();
+            }
+            m.raw = item;
+            out.push_back(std::move(m));
+        }
+    });
+    return out;
 }
 
 // --- OpenAICompatibleProvider ---
@@ -514,6 +554,11 @@ std::string OpenAICompatibleProvider::require_key(const std::string& override_ke
     return detail::require_key(name(), override_key, variables);
 }
 
+std::string OpenAICompatibleProvider::require_key(const std::string& override_key,
+                                                  std::span<const char* const> variables) const {
+    return detail::require_key(name(), override_key, variables);
+}
+
 bool OpenAICompatibleProvider::uses_responses_api(const std::string&) const { return false; }
 
 std::string OpenAICompatibleProvider::responses_url(const std::string& base) const { return base + "/responses"; }
@@ -568,7 +613,7 @@ CompletionResponse OpenAICompatibleProvider::parse_chat(const ChatRequest& reque
 
 std::unique_ptr<StreamDecoder> OpenAICompatibleProvider::make_stream_decoder(const ChatRequest& request) const {
     if (uses_responses_api(request.model)) return make_openai_responses_stream_decoder(name(), request.model);
-    return make_openai_stream_decoder(name(), request.model);
+    return make_openai_stream_decoder(name(), request.model, true, stream_ends_with_done());
 }
 
 HttpRequest OpenAICompatibleProvider::build_embed(const EmbedRequest& request) const {
@@ -597,6 +642,19 @@ EmbeddingResponse OpenAICompatibleProvider::parse_embed(const EmbedRequest& requ
     if (r.model.empty()) r.model = request.model;
     check_embedding_count(name(), "", r, request.inputs.size());
     return r;
+}
+
+std::optional<HttpRequest> OpenAICompatibleProvider::build_list_models(const ListModelsOptions& options,
+                                                                      const std::string&) const {
+    if (!supports_model_listing()) return std::nullopt;
+    HttpRequest http = models_get(models_url(base_url(options.api_base)), options);
+    add_auth(http.headers, options.api_key);
+    return http;
+}
+
+std::string OpenAICompatibleProvider::parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const {
+    for (auto& m : openai_parse_model_list(name(), response.body)) out.push_back(std::move(m));
+    return {};  // the OpenAI-format list is one page
 }
 
 void OpenAICompatibleProvider::raise_http_error(const std::string& model, const HttpResponse& response) const {

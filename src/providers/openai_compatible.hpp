@@ -3,6 +3,8 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
 
 #include "providers/http_provider.hpp"
@@ -42,6 +44,12 @@ protected:
     virtual bool uses_responses_api(const std::string& model) const;
     // Where the Responses API is: {base}/responses here.
     virtual std::string responses_url(const std::string& base) const;
+    // GET {base}/models, the OpenAI-format model list; false where the provider has no such endpoint.
+    virtual std::string models_url(const std::string& base) const { return base + "/models"; }
+    virtual bool supports_model_listing() const { return true; }
+    // False where the stream ends with the body instead of `data: [DONE]` (Perplexity): a finish_reason
+    // then marks the complete reply.
+    virtual bool stream_ends_with_done() const { return true; }
 
     // --- the shared implementation ---
     HttpRequest build_chat(const ChatRequest& request, bool stream) const override;
@@ -50,9 +58,13 @@ protected:
     HttpRequest build_embed(const EmbedRequest& request) const override;
     EmbeddingResponse parse_embed(const EmbedRequest& request, HttpResponse& response) const override;
     [[noreturn]] void raise_http_error(const std::string& model, const HttpResponse& response) const override;
+    std::optional<HttpRequest> build_list_models(const ListModelsOptions& options,
+                                                 const std::string& page_token) const override;
+    std::string parse_list_models(const HttpResponse& response, std::vector<ModelInfo>& out) const override;
 
     // The per-call key, else the first set variable; AuthError naming the variables when none is.
     std::string require_key(const std::string& override_key, std::initializer_list<const char*> variables) const;
+    std::string require_key(const std::string& override_key, std::span<const char* const> variables) const;
     // "Authorization: Bearer <key>", the scheme most providers use.
     static void add_bearer(Headers& headers, const std::string& key);
     // True for OpenAI's reasoning model families, which take max_completion_tokens.
@@ -99,8 +111,13 @@ CompletionResponse openai_parse_chat(const std::string& provider, std::string bo
 CompletionResponse openai_parse_chat_full(const std::string& provider, std::string body);
 Usage openai_parse_usage(const json& usage);
 // `fast_path` false maps every event on the full path only: for the differential fuzz target and tests.
+// `done_marker` false: a body that ends after a finish_reason is complete without `data: [DONE]`.
 std::unique_ptr<StreamDecoder> make_openai_stream_decoder(std::string provider, std::string model,
-                                                          bool fast_path = true);
+                                                          bool fast_path = true, bool done_marker = true);
 EmbeddingResponse openai_parse_embeddings(const std::string& provider, std::string body);
+// A GET /models reply: {"object":"list","data":[{id, owned_by, created, ...}]}, or the bare array Together
+// sends. Names, context sizes and owners under the compatible providers' own keys are read too (name /
+// display_name, context_window / context_length / max_context_length / max_model_len, organization).
+std::vector<ModelInfo> openai_parse_model_list(const std::string& provider, const std::string& body);
 
 }  // namespace llmgate::inline v1::detail

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "llmgate/models.hpp"
 #include "llmgate/options.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/types.hpp"
@@ -76,6 +77,10 @@ public:
         (void)request;
         return std::nullopt;
     }
+    // Every model the provider's models endpoint lists, all pages fetched (list_models, llmgate/models.hpp).
+    // Throws ListModelsNotSupported (the default) when the provider has no such endpoint, else the typed
+    // error of a failed call.
+    virtual std::vector<ModelInfo> list_models(const ListModelsOptions& options);
 };
 
 }  // namespace llmgate::detail

@@ -1,12 +1,16 @@
-// The provider table: names, model prefixes and constructors. Adding a provider is one line here.
+// The provider table: names, model prefixes and constructors, or for an OpenAI-compatible provider its
+// variables, base URL and quirks. Adding a provider is one line here.
 #include "providers/registry.hpp"
 
 #include <array>
+#include <iterator>
+#include <string_view>
 #include <memory>
 #include <mutex>
 
 #include "llmgate/config.hpp"
 #include "llmgate/errors.hpp"
+#include "providers/compatible_spec.hpp"
 #include "providers/factories.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -16,24 +20,65 @@ struct Entry {
     const char* name;
     // Bare model-name prefixes that imply this provider ("claude-"); "name/" always works too.
     std::array<const char*, 6> bare_prefixes;
-    std::unique_ptr<Provider> (*make)();  // returns nullptr while the provider is reserved, not built in yet
+    // A native adapter's constructor (returns nullptr while the provider is reserved, not built in yet), or
+    // null for an OpenAI-compatible provider described by `compatible` alone.
+    std::unique_ptr<Provider> (*make)();
+    CompatibleSpec compatible{};
 };
 
+// A provider with an adapter of its own.
+constexpr Entry native(const char* name, std::unique_ptr<Provider> (*make)(), std::array<const char*, 6> bare_prefixes = {}) {
+    return Entry{name, bare_prefixes, make, CompatibleSpec{}};
+}
+
+// An OpenAI-compatible provider that needs no code of its own: its key variables, base-URL variables,
+// default base URL and quirks (providers/compatible_spec.hpp). Each fact is from the provider's docs; see
+// docs/providers.md for the sources.
+constexpr Entry compatible(const char* name, EnvVariables keys, EnvVariables bases, const char* default_base,
+                           CompatibleQuirks quirks = {}) {
+    return Entry{name, {}, nullptr, CompatibleSpec{keys, bases, default_base, quirks}};
+}
+
 // Unrecognised model names go to OpenAI, as in the Python library.
-const std::array<Entry, 12> kProviders{{
-    {"openai", {"gpt-", "o1-", "o3-", "o4-", "chatgpt-", "text-embedding-"}, &make_openai_provider},
-    {"groq", {}, &make_groq_provider},
-    {"mistral", {}, &make_mistral_provider},
-    {"azure", {}, &make_azure_provider},
-    {"mock", {}, &make_mock_provider},
-    {"anthropic", {"claude-"}, &make_anthropic_provider},
-    {"gemini", {"gemini-"}, &make_gemini_provider},
-    {"cohere", {}, &make_cohere_provider},
-    {"ollama", {}, &make_ollama_provider},
-    {"bedrock", {}, &make_bedrock_provider},
-    {"openai-responses", {}, &make_openai_responses_provider},
-    {"azure-responses", {}, &make_azure_responses_provider},
-}};
+const Entry kProviders[] = {
+    native("openai", &make_openai_provider, {"gpt-", "o1-", "o3-", "o4-", "chatgpt-", "text-embedding-"}),
+    native("groq", &make_groq_provider),
+    native("mistral", &make_mistral_provider),
+    native("azure", &make_azure_provider),
+    native("mock", &make_mock_provider),
+    native("anthropic", &make_anthropic_provider, {"claude-"}),
+    native("gemini", &make_gemini_provider, {"gemini-"}),
+    native("cohere", &make_cohere_provider),
+    native("ollama", &make_ollama_provider),
+    native("bedrock", &make_bedrock_provider),
+    // The Responses API of OpenAI and Azure OpenAI for every model (openai_responses.hpp).
+    native("openai-responses", &make_openai_responses_provider),
+    native("azure-responses", &make_azure_responses_provider),
+    // name, key variables, base-URL variables, default base URL, quirks
+    compatible("deepseek", {"DEEPSEEK_API_KEY"}, {"DEEPSEEK_BASE_URL", "DEEPSEEK_API_BASE"}, "https://api.deepseek.com",
+               {.embeddings = false, .json_schema = false, .tool_call_reasoning_replayed = true}),
+    compatible("xai", {"XAI_API_KEY"}, {"XAI_BASE_URL", "XAI_API_BASE"}, "https://api.x.ai/v1"),
+    compatible("openrouter", {"OPENROUTER_API_KEY", "OR_API_KEY"}, {"OPENROUTER_BASE_URL", "OPENROUTER_API_BASE", "OR_API_BASE"},
+               "https://openrouter.ai/api/v1", {.openrouter_attribution = true}),
+    compatible("together", {"TOGETHER_API_KEY", "TOGETHERAI_API_KEY"}, {"TOGETHER_BASE_URL", "TOGETHER_API_BASE"},
+               "https://api.together.xyz/v1"),
+    compatible("fireworks", {"FIREWORKS_API_KEY", "FIREWORKS_AI_API_KEY"}, {"FIREWORKS_BASE_URL", "FIREWORKS_API_BASE"},
+               "https://api.fireworks.ai/inference/v1"),
+    compatible("perplexity", {"PERPLEXITY_API_KEY", "PERPLEXITYAI_API_KEY"}, {"PERPLEXITY_BASE_URL", "PERPLEXITY_API_BASE"},
+               "https://api.perplexity.ai",
+               {.embeddings = false, .model_listing = false, .stream_done_marker = false}),
+    compatible("cerebras", {"CEREBRAS_API_KEY"}, {"CEREBRAS_BASE_URL", "CEREBRAS_API_BASE"}, "https://api.cerebras.ai/v1",
+               {.embeddings = false}),
+    compatible("deepinfra", {"DEEPINFRA_API_KEY", "DEEPINFRA_API_TOKEN"}, {"DEEPINFRA_BASE_URL", "DEEPINFRA_API_BASE"},
+               "https://api.deepinfra.com/v1/openai"),
+    compatible("vllm", {"VLLM_API_KEY", "HOSTED_VLLM_API_KEY"}, {"VLLM_BASE_URL", "VLLM_API_BASE", "HOSTED_VLLM_API_BASE"},
+               "http://localhost:8000/v1", {.key_required = false}),
+    compatible("lmstudio", {"LM_STUDIO_API_KEY"}, {"LM_STUDIO_BASE_URL", "LM_STUDIO_API_BASE"}, "http://localhost:1234/v1",
+               {.key_required = false}),
+    compatible("llamacpp", {"LLAMACPP_API_KEY"}, {"LLAMACPP_BASE_URL", "LLAMACPP_API_BASE"}, "http://localhost:8080/v1",
+               {.key_required = false}),
+};
+constexpr std::size_t kProviderCount = std::size(kProviders);
 
 const Entry* find_entry(std::string_view name) {
     for (const auto& e : kProviders) {
@@ -44,11 +89,11 @@ const Entry* find_entry(std::string_view name) {
 
 Provider* instance(const Entry& e, const std::string& model) {
     static std::mutex mutex;
-    static std::array<std::unique_ptr<Provider>, kProviders.size()>* instances =
-        new std::array<std::unique_ptr<Provider>, kProviders.size()>();  // leaked: used until exit
+    static std::array<std::unique_ptr<Provider>, kProviderCount>* instances =
+        new std::array<std::unique_ptr<Provider>, kProviderCount>();  // leaked: used until exit
     std::lock_guard lock(mutex);
-    auto& slot = (*instances)[static_cast<std::size_t>(&e - kProviders.data())];
-    if (!slot) slot = e.make();
+    auto& slot = (*instances)[static_cast<std::size_t>(&e - kProviders)];
+    if (!slot) slot = e.make != nullptr ? e.make() : make_configured_compatible_provider(e.name, e.compatible);
     if (!slot)
         throw ProviderNotAvailableError(ErrorInfo{
             .provider = e.name,
@@ -83,7 +128,7 @@ std::pair<const Entry*, std::string> resolve(const std::string& model, const std
             if (p != nullptr && model.rfind(p, 0) == 0) return {&e, model};
         }
     }
-    return {&kProviders.front(), model};
+    return {&kProviders[0], model};
 }
 
 }  // namespace
@@ -91,6 +136,16 @@ std::pair<const Entry*, std::string> resolve(const std::string& model, const std
 Route route(const std::string& model, const std::string& provider_override) {
     auto [entry, id] = resolve(model, provider_override);
     return Route{instance(*entry, id), std::move(id)};
+}
+
+Provider& provider_named(const std::string& name) {
+    std::string_view wanted = name;
+    if (!wanted.empty() && wanted.back() == '/') wanted.remove_suffix(1);
+    const Entry* e = find_entry(wanted);
+    if (e == nullptr)
+        throw ModelNotFoundError(
+            ErrorInfo{.provider = name, .message = "unknown provider '" + name + "' (llmgate::providers() lists them)"});
+    return *instance(*e, "");
 }
 
 }  // namespace llmgate::detail

@@ -16,4 +16,7 @@ struct Route {
 // reserved but not built in yet, InvalidRequestError for an empty model.
 Route route(const std::string& model, const std::string& provider_override);
 
+// The provider registered as `name` ("deepseek"; a trailing "/" is ignored). ModelNotFoundError when none is.
+Provider& provider_named(const std::string& name);
+
 }  // namespace llmgate::detail

@@ -289,3 +289,23 @@ TEST_F(CliHttp, AgentRunsTheLoopAndPrintsTheRunAsJson) {
     EXPECT_EQ(run_cli({"agent", "--max-steps", "0", "x"}).exit_code, 2);
     EXPECT_EQ(run_cli({"--max-steps", "3", "x"}).exit_code, 2);  // agent-only option
 }
+
+TEST_F(CliHttp, ProvidersAndModelsListWhatTheRegistryAndTheEndpointHave) {
+    const auto providers = run_cli({"providers"});
+    ASSERT_EQ(providers.exit_code, 0) << providers.err;
+    for (const char* name : {"openai", "deepseek", "openrouter", "perplexity", "llamacpp"})
+        EXPECT_NE(providers.out.find(std::string(name) + "\n"), std::string::npos) << name;
+
+    env.set("DEEPSEEK_API_KEY", "ds-cli");
+    server.enqueue(Reply{.body = R"({"object":"list","data":[{"id":"deepseek-chat","object":"model","owned_by":"deepseek"},
+        {"id":"deepseek-reasoner","object":"model","owned_by":"deepseek"}]})"});
+    const auto models = run_cli({"models", "deepseek", "--api-base", server.base_url()});
+    ASSERT_EQ(models.exit_code, 0) << models.err;
+    EXPECT_EQ(models.out, "deepseek-chat\ndeepseek-reasoner\n");
+    EXPECT_EQ(server.last_request().path, "/models");
+    EXPECT_EQ(server.last_request().header("authorization"), "Bearer ds-cli");
+
+    const auto unsupported = run_cli({"models", "perplexity"});
+    EXPECT_EQ(unsupported.exit_code, 1);
+    EXPECT_NE(unsupported.err.find("ListModelsNotSupported"), std::string::npos) << unsupported.err;
+}

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdlib>
+#include <unistd.h>  // environ
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -81,12 +83,24 @@ inline void clear_provider_env(EnvGuard& g) {
                           "AWS_DEFAULT_REGION",
                           "AWS_ENDPOINT_URL",
                           "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+                          "AWS_ENDPOINT_URL_BEDROCK",
                           "AWS_PROFILE",
                           "OLLAMA_API_KEY",
                           "LLMGATE_MODEL",
                           "ANTHROPIC_AUTH_TOKEN",
                           "GOOGLE_GEMINI_BASE_URL"})
         g.set(v, nullptr);
+    // The OpenAI-compatible providers configured in the registry table: every variable under their prefixes
+    // (keys, base URLs, OpenRouter's attribution), whatever its exact name.
+    std::vector<std::string> configured;
+    for (char** e = environ; *e != nullptr; ++e) {
+        const std::string_view entry(*e);
+        for (std::string_view prefix : {"DEEPSEEK_", "XAI_", "OPENROUTER_", "OR_", "TOGETHER", "FIREWORKS_",
+                                        "PERPLEXITY", "CEREBRAS_", "DEEPINFRA_", "VLLM_", "HOSTED_VLLM_",
+                                        "LM_STUDIO_", "LMSTUDIO_", "LLAMACPP_", "LLAMA_CPP_"})
+            if (entry.substr(0, prefix.size()) == prefix) configured.emplace_back(entry.substr(0, entry.find('=')));
+    }
+    for (const auto& v : configured) g.set(v.c_str(), nullptr);
 }
 
 inline std::vector<Message> hello() { return {Message::user("Hello!")}; }

@@ -15,6 +15,8 @@ constexpr const char* kUsage =
        llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS] FILE.jsonl
        llmgate tokens [-m MODEL | --encoding NAME] [--ids] [FILE]
        llmgate agent [-m MODEL] [--mcp "COMMAND ARGS..."]... [--mcp-url URL]... [--max-steps N] [PROMPT...]
+       llmgate providers
+       llmgate models PROVIDER [--api-base URL] [--timeout SECONDS] [--json]
        llmgate --help | --version
 
 Send one prompt to any LLM provider and print the reply. The prompt words are joined by
@@ -63,6 +65,11 @@ completion apply to each model call.
   --mcp "COMMAND ARGS"   an MCP server to spawn over stdio (repeatable); split on spaces
   --mcp-url URL          a Streamable HTTP MCP server (repeatable)
   --max-steps N          model calls at most (default 8); exit 1 with MaxStepsExceededError past it
+
+providers: prints the provider names, one a line (each is a model prefix: deepseek/MODEL, ...).
+
+models: prints the ids PROVIDER's models endpoint lists, one a line (--json: one JSON array of
+{"id","provider","display_name","owned_by","created","context_window"}).
 
 API keys are read from the environment or a .env file (OPENAI_API_KEY, GROQ_API_KEY, ...).
 exit status: 0 ok, 1 llmgate error (printed as "error: <Type>: <message>"), 2 bad usage.
@@ -129,6 +136,20 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
 // typo such as `llmgate embed --stream` is noticed.
 void check_command_options(const CliArgs& args) {
+    if (args.command == Command::providers || args.command == Command::models) {
+        const bool listing = args.command == Command::models;
+        if (args.words.size() != (listing ? 1u : 0u))
+            throw UsageError(listing ? "models needs exactly one PROVIDER" : "providers takes no arguments");
+        if (!args.model.empty() || !args.system.empty() || args.max_tokens || args.temperature || args.stream ||
+            args.dimensions || !args.provider.empty() || !args.schema_file.empty() || !args.images.empty() ||
+            !args.encoding.empty() || args.ids || args.max_steps || !args.mcp_commands.empty() ||
+            !args.mcp_urls.empty() || args.concurrency || args.fail_fast)
+            throw UsageError(listing ? "models takes only --api-base, --timeout and --json"
+                                     : "providers takes no options");
+        if (!listing && (!args.api_base.empty() || args.timeout_seconds || args.json))
+            throw UsageError("providers takes no options");
+        return;
+    }
     if (args.command != Command::tokens && (!args.encoding.empty() || args.ids))
         throw UsageError("--encoding and --ids only apply to tokens");
     if (args.command == Command::tokens) {
@@ -181,6 +202,12 @@ CliArgs parse_args(int argc, const char* const* argv) {
         ++i;
     } else if (argc > 1 && std::string_view(argv[1]) == "agent") {
         args.command = Command::agent;
+        ++i;
+    } else if (argc > 1 && std::string_view(argv[1]) == "providers") {
+        args.command = Command::providers;
+        ++i;
+    } else if (argc > 1 && std::string_view(argv[1]) == "models") {
+        args.command = Command::models;
         ++i;
     }
     bool options_done = false;

@@ -14,7 +14,7 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-enum class Command { complete, embed, batch, agent, tokens, help, version };
+enum class Command { complete, embed, batch, agent, tokens, providers, models, help, version };
 
 struct CliArgs {
     Command command = Command::complete;

@@ -216,6 +216,33 @@ int run_tokens(const CliArgs& args) {
     return 0;
 }
 
+// llmgate providers: every provider name, each a model prefix.
+int run_providers() {
+    for (const auto& name : llmgate::providers()) std::cout << name << '\n';
+    return 0;
+}
+
+// llmgate models PROVIDER: what the provider's models endpoint lists.
+int run_models(const CliArgs& args) {
+    llmgate::ListModelsOptions options{.api_base = args.api_base, .timeout = to_timeout(args.timeout_seconds)};
+    const auto models = llmgate::list_models(args.words.front(), options);
+    if (!args.json) {
+        for (const auto& m : models) std::cout << m.id << '\n';
+        return 0;
+    }
+    llmgate::json out = llmgate::json::array();
+    for (const auto& m : models) {
+        llmgate::json item{{"id", m.id}, {"provider", m.provider}};
+        if (!m.display_name.empty()) item["display_name"] = m.display_name;
+        if (!m.owned_by.empty()) item["owned_by"] = m.owned_by;
+        if (m.created) item["created"] = *m.created;
+        if (m.context_window) item["context_window"] = *m.context_window;
+        out.push_back(std::move(item));
+    }
+    std::cout << dump(out) << '\n';
+    return 0;
+}
+
 // llmgate agent: the tool-call loop over the tools of MCP servers, printed as it runs.
 int run_agent(const CliArgs& args) {
     std::string prompt = args.words.empty() ? read_stdin() : join(args.words);
@@ -368,6 +395,10 @@ int main(int argc, char** argv) {
                 return run_agent(args);
             case llmgate::cli::Command::tokens:
                 return run_tokens(args);
+            case llmgate::cli::Command::providers:
+                return run_providers();
+            case llmgate::cli::Command::models:
+                return run_models(args);
             case llmgate::cli::Command::complete:
                 return run_completion(args);
         }

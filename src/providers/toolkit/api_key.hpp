@@ -2,6 +2,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <span>
 #include <string>
 
 namespace llmgate::inline v1::detail {
@@ -16,6 +17,12 @@ std::string find_key(const std::string& override_key, std::initializer_list<cons
 // <provider>: set <A> or <B> or pass api_key". The message names the variables, never a key.
 std::string require_key(const std::string& provider, const std::string& override_key,
                         std::initializer_list<const char*> variables, const std::string& model = {},
+                        KeySpaces spaces = KeySpaces::keep);
+// The same over a table's list of variables (null entries ignored).
+std::string find_key(const std::string& override_key, std::span<const char* const> variables,
+                     KeySpaces spaces = KeySpaces::keep);
+std::string require_key(const std::string& provider, const std::string& override_key,
+                        std::span<const char* const> variables, const std::string& model = {},
                         KeySpaces spaces = KeySpaces::keep);
 
 }  // namespace llmgate::inline v1::detail
