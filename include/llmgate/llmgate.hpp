@@ -3,6 +3,7 @@
 
 #include "llmgate/arguments.hpp"
 #include "llmgate/batch.hpp"
+#include "llmgate/caching.hpp"
 #include "llmgate/cancel.hpp"
 #include "llmgate/completion.hpp"
 #include "llmgate/config.hpp"

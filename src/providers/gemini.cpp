@@ -462,7 +462,7 @@ protected:
         const std::string method = stream ? ":streamGenerateContent?alt=sse" : ":generateContent";
         HttpRequest http = json_post(
             kProvider, request.model, o.timeout,
-            {.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) + method,
+            {.url = gemini_api_root(o.api_base) + "/" + gemini_model_resource(request.model) + method,
              .accept = stream ? "text/event-stream" : "application/json",
              .streaming = stream},
             o.extra_headers.size());
@@ -477,7 +477,7 @@ protected:
     std::optional<HttpRequest> build_count_tokens(const ChatRequest& request) const override {
         const Options& o = request.options;
         HttpRequest http = json_post(kProvider, request.model, o.timeout,
-                                     {.url = base_url(o.api_base) + "/" + kApiVersion + "/" +
+                                     {.url = gemini_api_root(o.api_base) + "/" +
                                              gemini_model_resource(request.model) + ":countTokens"},
                                      o.extra_headers.size());
         add_key(http, o.api_key, request.model);
@@ -512,7 +512,7 @@ protected:
         const bool single = request.single_input && request.inputs.size() == 1;
         HttpRequest http =
             json_post(kProvider, request.model, o.timeout,
-                      {.url = base_url(o.api_base) + "/" + kApiVersion + "/" + gemini_model_resource(request.model) +
+                      {.url = gemini_api_root(o.api_base) + "/" + gemini_model_resource(request.model) +
                               (single ? ":embedContent" : ":batchEmbedContents")},
                       o.extra_headers.size());
         add_key(http, o.api_key, request.model);
@@ -531,7 +531,7 @@ protected:
     // the previous page's nextPageToken.
     std::optional<HttpRequest> build_list_models(const ListModelsOptions& options,
                                                  const std::string& page_token) const override {
-        std::string url = base_url(options.api_base) + "/" + kApiVersion + "/models?pageSize=1000";
+        std::string url = gemini_api_root(options.api_base) + "/models?pageSize=1000";
         if (!page_token.empty()) url += "&pageToken=" + query_escape(page_token);
         HttpRequest http = models_get(std::move(url), options);
         add_key(http, options.api_key, "");
@@ -565,21 +565,25 @@ protected:
     }
 
 private:
-    static std::string base_url(const std::string& override_base) {
-        // GOOGLE_GEMINI_BASE_URL is the variable python-genai reads (_base_url.py); GEMINI_BASE_URL comes first.
-        return pick_base_url(override_base, {"GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"}, kDefaultBase);
-    }
-
-    // The key goes in a header, never in the URL (?key=...), so it cannot leak through logs or error messages.
-    // python-genai strips the key too: a stray newline from a file would otherwise break the header.
     static void add_key(HttpRequest& http, const std::string& override_key, const std::string& model) {
-        http.headers.emplace_back(
-            "x-goog-api-key",
-            require_key(kProvider, override_key, {"GEMINI_API_KEY", "GOOGLE_API_KEY"}, model, KeySpaces::strip));
+        gemini_add_key(http, override_key, model);
     }
 };
 
 }  // namespace
+
+std::string gemini_api_root(const std::string& override_base) {
+    // GOOGLE_GEMINI_BASE_URL is the variable python-genai reads (_base_url.py); GEMINI_BASE_URL comes first.
+    return pick_base_url(override_base, {"GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"}, kDefaultBase) + "/" + kApiVersion;
+}
+
+// The key goes in a header, never in the URL (?key=...), so it cannot leak through logs or error messages.
+// python-genai strips the key too: a stray newline from a file would otherwise break the header.
+void gemini_add_key(HttpRequest& http, const std::string& override_key, const std::string& model) {
+    http.headers.emplace_back(
+        "x-goog-api-key",
+        require_key(kProvider, override_key, {"GEMINI_API_KEY", "GOOGLE_API_KEY"}, model, KeySpaces::strip));
+}
 
 // ------------------------------------------------------------------------------------------ public helpers
 

@@ -42,6 +42,11 @@ EmbeddingResponse gemini_parse_embeddings(const std::string& model, std::string 
 
 // RetryInfo.retryDelay ("12s", "0.5s") from an error body's details.
 std::optional<std::chrono::milliseconds> gemini_retry_delay(const std::string& body);
+// The API root for this call: the per-call base, else GEMINI_BASE_URL / GOOGLE_GEMINI_BASE_URL, else Google's,
+// followed by the API version ("https://generativelanguage.googleapis.com/v1beta").
+std::string gemini_api_root(const std::string& override_base);
+// The key in the x-goog-api-key header (never in the URL); AuthError naming the variables when there is none.
+void gemini_add_key(HttpRequest& http, const std::string& override_key, const std::string& model);
 // Throws the typed error for a non-2xx reply (or an error object sent with status 200 / mid-stream).
 [[noreturn]] void gemini_raise_error(const std::string& model, int status, const Headers& headers,
                                      const std::string& body);

@@ -210,13 +210,11 @@ json openai_responses_body(const ChatRequest& request, bool stream) {
     // response_create_params.py prompt_cache_key, prompt_cache_retention ("in_memory" | "24h").
     if (!o.prompt_cache.key.empty()) body["prompt_cache_key"] = o.prompt_cache.key;
     if (!o.prompt_cache.retention.empty()) body["prompt_cache_retention"] = o.prompt_cache.retention;
-    if (openai_responses_reasoning_model(request.model)) {
-        if (!o.reasoning_effort.empty()) body["reasoning"] = {{"effort", o.reasoning_effort}};
-        // Stateless reasoning: the items come back encrypted so the next turn can carry them.
-        if (!stored) body["include"] = json::array({"reasoning.encrypted_content"});
-    } else if (!o.reasoning_effort.empty()) {
-        body["reasoning"] = {{"effort", o.reasoning_effort}};  // the caller knows a model we do not
-    }
+    // reasoning.effort as chat completions' reasoning_effort (a budget sent as its nearest effort).
+    if (std::string effort = openai_reasoning_effort(o); !effort.empty()) body["reasoning"] = {{"effort", std::move(effort)}};
+    // Stateless reasoning: the items come back encrypted so the next turn can carry them.
+    if (openai_responses_reasoning_model(request.model) && !stored)
+        body["include"] = json::array({"reasoning.encrypted_content"});
     // text.format: the chat completions response_format, flattened (response_format_text_json_schema_config_param.py).
     if (json format = openai_response_format(request, true); !format.is_null()) {
         json flat{{"type", format["type"]}};
