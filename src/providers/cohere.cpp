@@ -18,6 +18,7 @@
 #include "providers/toolkit/json_request.hpp"
 #include "providers/toolkit/reasoning.hpp"
 #include "providers/toolkit/sse_stream_decoder.hpp"
+#include "providers/toolkit/tool_arguments.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -124,9 +125,7 @@ ToolCall read_tool_call(const json& tc) {
         else if (args != fn->end() && args->is_object())
             call.arguments_raw = args->dump();
     }
-    if (call.arguments_raw.empty()) call.arguments_raw = "{}";
-    call.arguments = json::parse(call.arguments_raw, nullptr, false);
-    if (call.arguments.is_discarded()) call.arguments = nullptr;
+    set_tool_arguments(call, std::move(call.arguments_raw));
     return call;
 }
 

@@ -10,6 +10,7 @@
 #include "providers/openai_responses_items.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/tool_arguments.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -148,10 +149,7 @@ ToolCall read_function_call(const json& item) {
     ToolCall call;
     call.id = required_string(item, "call_id");
     call.function = required_string(item, "name");
-    call.arguments_raw = string_field(item, "arguments");
-    if (call.arguments_raw.empty()) call.arguments_raw = "{}";
-    call.arguments = json::parse(call.arguments_raw, nullptr, false);
-    if (call.arguments.is_discarded()) call.arguments = nullptr;
+    set_tool_arguments(call, string_field(item, "arguments"));
     return call;
 }
 

@@ -1,5 +1,6 @@
 // Assembles streamed tool-call fragments into complete tool calls.
 #include "providers/stream_decoder.hpp"
+#include "providers/toolkit/tool_arguments.hpp"
 
 namespace llmgate::inline v1::detail {
 
@@ -17,9 +18,7 @@ std::vector<ToolCall> ToolCallAssembler::build() const {
         ToolCall tc;
         tc.id = p.id;
         tc.function = p.function;
-        tc.arguments_raw = p.arguments.empty() ? "{}" : p.arguments;
-        tc.arguments = json::parse(tc.arguments_raw, nullptr, false);
-        if (tc.arguments.is_discarded()) tc.arguments = nullptr;
+        set_tool_arguments(tc, p.arguments);
         out.push_back(std::move(tc));
     }
     return out;
