@@ -110,6 +110,20 @@ public:
         protocol_version_ = version;
     }
 
+    void reset_session() override {
+        std::thread listener;
+        {
+            std::lock_guard lock(mu_);
+            listener_cancel_.cancel();
+            listener.swap(listener_);
+        }
+        if (listener.joinable()) listener.get_id() == std::this_thread::get_id() ? listener.detach() : listener.join();
+        std::lock_guard lock(mu_);
+        listener_cancel_ = CancelToken{};
+        session_id_.clear();
+        protocol_version_.clear();
+    }
+
     void close() override {
         if (closed_.exchange(true)) return;
         std::list<std::shared_ptr<Stream>> streams;
@@ -120,10 +134,10 @@ public:
         }
         for (auto& s : streams)
             if (s->thread.joinable()) s->thread.get_id() == std::this_thread::get_id() ? s->thread.detach() : s->thread.join();
-        listener_cancel_.cancel();
         std::thread listener;
         {
             std::lock_guard lock(mu_);
+            listener_cancel_.cancel();
             listener.swap(listener_);
         }
         if (listener.joinable()) listener.get_id() == std::this_thread::get_id() ? listener.detach() : listener.join();
@@ -177,7 +191,7 @@ private:
         std::string message = "MCP server answered HTTP " + std::to_string(status);
         if (!body.empty()) message += ": " + excerpt(body, 300);
         if (status == 404 && has_session())
-            return std::make_exception_ptr(ConnectionError(info("MCP session expired (HTTP 404)", 404)));
+            return std::make_exception_ptr(SessionExpiredError(info("MCP session expired (HTTP 404)", 404)));
         if (status == 401 || status == 403) return std::make_exception_ptr(AuthError(info(message, static_cast<int>(status))));
         return std::make_exception_ptr(ProviderAPIError(info(message, static_cast<int>(status))));
     }

@@ -45,6 +45,11 @@ void Client::Impl::initialize() {
         .on_request_failed = [this](const json& id, std::exception_ptr why) { on_request_failed(id, std::move(why)); },
     });
     if (options_.protocol_versions.empty()) throw InvalidRequestError(info("MCP: ClientOptions::protocol_versions is empty"));
+    handshake();
+}
+
+// initialize, the version check, notifications/initialized: once at the start and again for each new session.
+void Client::Impl::handshake() {
     json capabilities = json::object();
     if (options_.on_elicitation) capabilities["elicitation"] = json::object();  // form mode
     json params{{"protocolVersion", options_.protocol_versions.front()},
@@ -75,11 +80,42 @@ void Client::Impl::initialize() {
 
 json Client::Impl::request(const std::string& method, json params, const CallOptions& options,
                            std::chrono::milliseconds default_timeout, const std::string& tool) {
+    std::uint64_t session = 0;
+    if (method == "initialize") return request_once(method, std::move(params), options, default_timeout, tool, session);
+    try {
+        return request_once(method, params, options, default_timeout, tool, session);
+    } catch (const detail::SessionExpiredError&) {
+        // The spec: a client that gets 404 for its session id MUST start a new session. The server never
+        // saw this request in the old one, so sending it once more in the new one is safe.
+        renew_session(session);
+        return request_once(method, std::move(params), options, default_timeout, tool, session);
+    }
+}
+
+void Client::Impl::renew_session(std::uint64_t expired) {
+    std::lock_guard renewing(renew_mu_);
+    {
+        std::lock_guard lock(mu_);
+        if (closed_) throw_closed();
+        if (session_number_ != expired) return;  // another call already started the new session
+    }
+    transport_->reset_session();
+    handshake();
+    std::lock_guard lock(mu_);
+    ++session_number_;
+    tools_cache_.reset();  // the new session may offer other tools
+    ++tools_generation_;
+}
+
+json Client::Impl::request_once(const std::string& method, json params, const CallOptions& options,
+                                std::chrono::milliseconds default_timeout, const std::string& tool,
+                                std::uint64_t& session) {
     auto pending = std::make_shared<Pending>();
     json id;
     {
         std::lock_guard lock(mu_);
         if (closed_) throw_closed();
+        session = session_number_;
         id = next_id_++;
         pending->on_progress = options.on_progress;
         pending->method = tool.empty() ? method : method + " '" + tool + "'";

@@ -44,6 +44,10 @@ private:
         std::string method{};
     };
 
+    json request_once(const std::string& method, json params, const CallOptions& options,
+                      std::chrono::milliseconds default_timeout, const std::string& tool, std::uint64_t& session);
+    void handshake();
+    void renew_session(std::uint64_t expired);
     void on_message(json message);
     void on_closed(std::exception_ptr why);
     void on_request_failed(const json& id, std::exception_ptr why);
@@ -64,6 +68,8 @@ private:
     std::uint64_t tools_generation_ = 0;  // bumped by list_changed: a listing that raced it is not cached
     std::vector<std::thread> workers_{};  // answering the server's requests (elicitation)
     std::mutex close_mu_;
+    std::mutex renew_mu_;               // one new session at a time, however many calls saw the old one expire
+    std::uint64_t session_number_ = 0;  // bumped by each new session (under mu_)
 };
 
 }  // namespace llmgate::inline v1::mcp

@@ -7,9 +7,18 @@
 #include <string>
 #include <vector>
 
+#include "llmgate/errors.hpp"
 #include "llmgate/mcp.hpp"
 
 namespace llmgate::inline v1::mcp::detail {
+
+// The server no longer knows our session (Streamable HTTP answers 404 to a request carrying its id).
+// The session starts a new one and sends the request again; a caller who still sees it gets a
+// ConnectionError.
+class SessionExpiredError : public ConnectionError {
+public:
+    using ConnectionError::ConnectionError;
+};
 
 // What a transport tells its session. Called from the transport's threads, never with its locks held.
 struct TransportSink {
@@ -35,6 +44,9 @@ public:
     virtual void set_protocol_version(const std::string& version) { (void)version; }
     // After notifications/initialized: a transport may now listen for what the server sends unasked.
     virtual void initialized() {}
+    // Forgets the session the server expired (its id, the negotiated version, the listening stream), so
+    // the next initialize starts a new one without a session id.
+    virtual void reset_session() {}
     // Ends the connection and joins the transport's threads. Idempotent.
     virtual void close() = 0;
     virtual std::string stderr_text() const { return {}; }

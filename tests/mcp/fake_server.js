@@ -136,7 +136,8 @@ function stdioServer() {
 }
 
 function httpServer() {
-  const SESSION = "session-1";
+  let session = "session-1"; // "forget" expires it: requests then get 404 until a new initialize
+  let sessions = 1;
   const events = []; // [id, message] of the resumable stream
   const log = (line) => process.stdout.write(line + "\n");
   const server = http.createServer((req, res) => {
@@ -163,7 +164,7 @@ function httpServer() {
       }
       const msg = JSON.parse(body);
       if (msg.method !== "initialize") {
-        if (req.headers["mcp-session-id"] !== SESSION) { res.writeHead(404); res.end(); return; }
+        if (session === null || req.headers["mcp-session-id"] !== session) { log("404 " + msg.method); res.writeHead(404); res.end(); return; }
         if (!req.headers["mcp-protocol-version"]) { res.writeHead(400); res.end("missing MCP-Protocol-Version"); return; }
       }
       if (msg.id === undefined || msg.method === undefined) { res.writeHead(202); res.end(); return; }
@@ -184,10 +185,20 @@ function httpServer() {
         res.end("data: {not json\n\n");
         return;
       }
+      if (msg.method === "tools/call" && name === "forget") {
+        session = null;
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ jsonrpc: "2.0", id: msg.id, result: { content: [{ type: "text", text: "forgotten" }] } }));
+        return;
+      }
       if (msg.method === "tools/call" && name === "hang") { res.writeHead(200, { "Content-Type": "text/event-stream" }); res.write(": open\n\n"); return; }
       const reply = await handle(msg, () => {}, async () => ({}));
       const headers = { "Content-Type": "application/json" };
-      if (msg.method === "initialize") headers["Mcp-Session-Id"] = SESSION;
+      if (msg.method === "initialize") {
+        if (session === null) session = "session-" + ++sessions;
+        log("initialize " + session);
+        headers["Mcp-Session-Id"] = session;
+      }
       if (msg.method === "tools/call" && name === "echo") {
         // As an SSE stream, to read both reply shapes.
         res.writeHead(200, { "Content-Type": "text/event-stream" });

@@ -144,7 +144,23 @@ TEST_F(McpFakeHttp, SendsTheSessionIdAndProtocolVersionAndDeletesTheSession) {
     EXPECT_EQ(client.list_tools().size(), 13u);  // paginated, each page a JSON reply
     EXPECT_EQ(client.call_tool("echo", {{"message", "sse"}}).text(), "echo: sse");  // an SSE reply
     client.close();
-    EXPECT_TRUE(server_->wait_for_output("DELETE session-1", 3s)) << server_->output();
+    // session-1, or a later one when the session-expiry test ran first
+    EXPECT_TRUE(server_->wait_for_output("DELETE session-", 3s)) << server_->output();
+}
+
+TEST_F(McpFakeHttp, AnExpiredSessionIsReplacedByANewOneAndTheCallSentAgain) {
+    auto client = mcp::Client::http(url(), authed());
+    EXPECT_EQ(client.call_tool("forget", {}).text(), "forgotten");  // the server drops the session
+    // The next call gets 404 for the old session id: the client initializes a new session (no id sent)
+    // and the call goes again in it, so the caller sees its answer, not a ConnectionError.
+    EXPECT_EQ(client.call_tool("echo", {{"message", "again"}}).text(), "echo: again");
+    const std::string out = server_->output();
+    const auto expired = out.rfind("404 tools/call");
+    ASSERT_NE(expired, std::string::npos) << out;
+    const auto renewed = out.find("initialize session-", expired);
+    ASSERT_NE(renewed, std::string::npos) << out;
+    EXPECT_EQ(out.find("initialize session-1", expired), std::string::npos) << out;  // a new id, not the old one
+    EXPECT_EQ(client.list_tools().size(), 13u);  // later calls use the new session
 }
 
 TEST_F(McpFakeHttp, ABrokenStreamIsResumedWithLastEventId) {
