@@ -67,16 +67,24 @@ std::string string_or_empty(const std::optional<element>& e) {
 // accept. Anything else is a wrong-shaped event the full path reports.
 bool absent_or(const std::optional<element>& e, element_type type) { return !e || e->is_null() || e->type() == type; }
 
-// json_count: negative integers and non-integers count 0; values beyond int64 are clamped.
-std::int64_t count_of(const std::optional<element>& e) {
-    if (!e) return 0;
+// json_count for numbers and null; false for anything else (not a number), which the full mapper reports.
+bool count_of(const std::optional<element>& e, std::int64_t& out) {
+    out = 0;
+    if (!e) return true;
     switch (e->type()) {
         case element_type::INT64:
-            return clamp_count(e->get_int64().value_unsafe());
+            out = clamp_count(e->get_int64().value_unsafe());
+            return true;
         case element_type::UINT64:  // only above int64's range
-            return clamp_count(e->get_uint64().value_unsafe());
+            out = clamp_count(e->get_uint64().value_unsafe());
+            return true;
+        case element_type::DOUBLE:
+            out = float_count(e->get_double().value_unsafe());
+            return true;
+        case element_type::NULL_VALUE:
+            return true;
         default:
-            return 0;
+            return false;
     }
 }
 
@@ -99,16 +107,17 @@ bool read_usage(element u, Usage& usage) {
                                                   "prompt_tokens_details", "completion_tokens_details"};
     Fields<5> f;
     if (!collect(u, kNames, f)) return true;  // not an object: no usage, as the full mapper reads it
-    usage.prompt_tokens = count_of(f.values[0]);
-    usage.completion_tokens = count_of(f.values[1]);
-    usage.total_tokens = count_of(f.values[2]);
+    if (!count_of(f.values[0], usage.prompt_tokens) || !count_of(f.values[1], usage.completion_tokens) ||
+        !count_of(f.values[2], usage.total_tokens))
+        return false;
     if (usage.total_tokens == 0) usage.total_tokens = add_counts(usage.prompt_tokens, usage.completion_tokens);
     static constexpr std::string_view kCached[] = {"cached_tokens"};
     static constexpr std::string_view kReasoning[] = {"reasoning_tokens"};
     Fields<1> d;
-    if (f.values[3] && collect(*f.values[3], kCached, d)) usage.cached_tokens = count_of(d.values[0]);
+    if (f.values[3] && collect(*f.values[3], kCached, d) && !count_of(d.values[0], usage.cached_tokens)) return false;
     Fields<1> r;
-    if (f.values[4] && collect(*f.values[4], kReasoning, r)) usage.reasoning_tokens = count_of(r.values[0]);
+    if (f.values[4] && collect(*f.values[4], kReasoning, r) && !count_of(r.values[0], usage.reasoning_tokens))
+        return false;
     return true;
 }
 
@@ -301,7 +310,7 @@ std::optional<OpenAIChunkFields> openai_parse_chunk_fast(std::string_view data) 
     }
     if (usage) {
         Usage u;
-        read_usage(*usage, u);
+        if (!read_usage(*usage, u)) return std::nullopt;  // a count that is not an integer: the full path decides
         out.usage = u;
     }
     return out;

@@ -18,26 +18,35 @@ inline std::int64_t clamp_count(std::uint64_t v) {
                : static_cast<std::int64_t>(v);
 }
 
-// A token count: absent, null or non-integer values read as 0; negative ones too (counts cannot be);
-// values beyond int64 are clamped.
-inline std::int64_t json_count(const nlohmann::json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end()) return 0;
-    if (it->is_number_unsigned()) return clamp_count(it->get<std::uint64_t>());
-    if (it->is_number_integer()) return clamp_count(it->get<std::int64_t>());
-    return 0;
+// A count that is not a number at all ("ten", an object) is the provider's bad data, never "0 tokens": it
+// throws json::type_error naming the field, which the parsers turn into ResponseParseError (usage priced
+// as zero would be a silently wrong bill).
+[[noreturn]] inline void count_not_a_number(const char* key, const nlohmann::json& value) {
+    throw nlohmann::json::type_error::create(
+        302, std::string("'") + key + "' must be a number, not " + value.type_name(), nullptr);
 }
 
-// A token count from an API that types its counts as floats (Cohere): an integer reads as json_count does;
-// a non-negative float is truncated, and clamped beyond int64; negative, NaN and non-numbers read as 0.
-inline std::int64_t json_number_count(const nlohmann::json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number_float()) return json_count(j, key);
-    const double v = it->get<double>();
+// A count typed as a float (Cohere types all its counts so; a server may send 12.0): a non-negative one is
+// truncated, and clamped beyond int64; negative and NaN read as 0.
+inline std::int64_t float_count(double v) {
     if (!(v >= 0)) return 0;
     if (v >= 9223372036854775807.0) return std::numeric_limits<std::int64_t>::max();  // 2^63: beyond int64
     return static_cast<std::int64_t>(v);
 }
+
+// A token count: absent or null read as 0 (not sent); negative integers too (counts cannot be); values
+// beyond int64 are clamped; floats as float_count; anything that is not a number throws (see above).
+inline std::int64_t json_count(const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return 0;
+    if (it->is_number_unsigned()) return clamp_count(it->get<std::uint64_t>());
+    if (it->is_number_integer()) return clamp_count(it->get<std::int64_t>());
+    if (it->is_number_float()) return float_count(it->get<double>());
+    count_not_a_number(key, *it);
+}
+
+// Cohere's counts: the same reading (its floats are the documented type there, not a tolerance).
+inline std::int64_t json_number_count(const nlohmann::json& j, const char* key) { return json_count(j, key); }
 
 // Sum of token counts that saturates instead of overflowing.
 inline std::int64_t add_counts(std::int64_t a, std::int64_t b) {

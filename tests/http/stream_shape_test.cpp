@@ -187,6 +187,9 @@ std::vector<FailingStream> wrong_shapes() {
             {"'finish_reason' must be a string, not number"});
         add("usage_is_a_string", openai_stream({{{"id", "chatcmpl-1"}, {"choices", json::array()}, {"usage", "oops"}}}),
             {"'usage' must be an object, not string"});
+        add("usage_count_is_a_string",
+            openai_stream({{{"id", "chatcmpl-1"}, {"choices", json::array()}, {"usage", {{"prompt_tokens", "ten"}}}}}),
+            {"'prompt_tokens' must be a number, not string"});
     }
 
     auto add = [&](const Provider& p, const std::string& what, Reply r, std::vector<std::string> says) {
@@ -227,6 +230,9 @@ std::vector<FailingStream> wrong_shapes() {
     add(kAnthropic, "usage_is_a_string",
         anthropic_stream({{{"type", "message_delta"}, {"delta", {{"stop_reason", nullptr}}}, {"usage", "oops"}}}),
         {"'usage' must be an object, not string"});
+    add(kAnthropic, "usage_count_is_a_string",
+        anthropic_stream({{{"type", "message_delta"}, {"delta", {{"stop_reason", nullptr}}}, {"usage", {{"output_tokens", "five"}}}}}),
+        {"'output_tokens' must be a number, not string"});
 
     add(kGemini, "candidates_is_a_string", gemini_stream({{{"candidates", "oops"}}}),
         {"'candidates' must be an array, not string", "\"candidates\":\"oops\""});
@@ -245,6 +251,29 @@ std::vector<FailingStream> wrong_shapes() {
         {"'finishReason' must be a string, not number"});
     add(kGemini, "usage_metadata_is_a_string", gemini_stream({{{"usageMetadata", "oops"}}}),
         {"'usageMetadata' must be an object, not string"});
+    add(kGemini, "usage_count_is_a_string", gemini_stream({{{"usageMetadata", {{"promptTokenCount", "ten"}}}}}),
+        {"'promptTokenCount' must be a number, not string"});
+    add(kCohere, "usage_count_is_a_string",
+        cohere_stream({cohere_content_delta({{"text", "Hi"}}),
+                       {{"type", "message-end"},
+                        {"delta", {{"finish_reason", "COMPLETE"}, {"usage", {{"tokens", {{"output_tokens", "three"}}}}}}}}},
+                      false),
+        {"'output_tokens' must be a number, not string"});
+    add(kOllama, "usage_count_is_a_string",
+        ollama_stream({ollama_line({{"role", "assistant"}, {"content", "Hi"}}),
+                       {{"model", "llama3.2"},
+                        {"message", {{"role", "assistant"}, {"content", ""}}},
+                        {"done", true},
+                        {"done_reason", "stop"},
+                        {"eval_count", "many"}}},
+                      false),
+        {"'eval_count' must be a number, not string"});
+    add(kBedrock, "usage_count_is_a_string",
+        bedrock_stream({{"contentBlockDelta", {{"contentBlockIndex", 0}, {"delta", {{"text", "Hi"}}}}},
+                        {"messageStop", {{"stopReason", "end_turn"}}},
+                        {"metadata", {{"usage", {{"inputTokens", "ten"}}}}}},
+                       false),
+        {"'inputTokens' must be a number, not string"});
 
     add(kCohere, "type_is_a_number",
         sse_reply({cohere::sse({{"type", "message-start"}, {"id", "c0ffee"}}),

@@ -33,12 +33,12 @@ struct Hostile {
     std::int64_t float_count;  // a count from an API that types counts as floats (Cohere)
 };
 
-// 2^64-1 is beyond int64: clamped. -5 cannot be a count: 0. 1e300 is not an integer: 0 (Cohere: a float
-// count beyond int64, clamped).
+// 2^64-1 is beyond int64: clamped. -5 cannot be a count: 0. 1e300 is a float count beyond int64: clamped.
+// (A count that is not a number at all is a parse error: usage_counts_http_test.cpp.)
 const Hostile kHostile[] = {
     {"18446744073709551615", kMax, kMax},
     {"-5", 0, 0},
-    {"1e300", 0, kMax},
+    {"1e300", kMax, kMax},
 };
 
 // `pattern` with every "N" replaced by the hostile value.
@@ -92,7 +92,7 @@ TEST(UsageCounts, ReadersClampAndSaturate) {
     EXPECT_EQ(json_number_count(json{{"n", 12.9}}, "n"), 12);
     EXPECT_EQ(json_number_count(json{{"n", -0.5}}, "n"), 0);
     EXPECT_EQ(json_count(json{{"n", nullptr}}, "n"), 0);
-    EXPECT_EQ(json_count(json{{"n", "7"}}, "n"), 0);
+    EXPECT_THROW(json_count(json{{"n", "7"}}, "n"), json::type_error);  // a string is not a count
     EXPECT_EQ(add_counts(kMax, 1), kMax);
     EXPECT_EQ(add_counts(kMax, kMax, kMax), kMax);
     EXPECT_EQ(add_counts(1, 2, 3, 4), 10);
