@@ -53,8 +53,16 @@ struct PromptCacheOptions {
     // Anthropic and Bedrock: breakpoints placed on the longest prefix that stays the same from call to call
     // (the last tool, the system prompt, and the conversation up to its last message), as far as the
     // provider's breakpoint limit allows, besides the explicit markers.
+    // OpenAI gpt-5.6 and later (chat completions and Responses; Azure deployments named so): the markers and
+    // automatic placement become explicit `prompt_cache_breakpoint`s on content blocks (not on tools, nor on
+    // the Responses API's `instructions`: a marked system prompt is sent as an input message instead).
     bool automatic = false;
-    std::string ttl{};  // of the automatic breakpoints: "5m" | "1h"; empty = the provider's default
+    // Anthropic / Bedrock: of the automatic breakpoints, "5m" | "1h"; empty = the provider's default.
+    // OpenAI: "30m" (its only value) is sent as prompt_cache_options.ttl; other values are not sent there.
+    std::string ttl{};
+    // OpenAI gpt-5.6 and later: prompt_cache_options.mode, "implicit" (OpenAI adds a breakpoint of its own on
+    // the latest message) | "explicit" (only yours); empty = not sent (the API's default, implicit).
+    std::string mode{};
     // OpenAI (chat completions and Responses) and Azure: `prompt_cache_key`, which routes requests sharing a
     // long prefix to the same cache, and `prompt_cache_retention` ("in_memory" | "24h").
     std::string key{};

@@ -10,6 +10,7 @@
 #include "providers/http_errors.hpp"
 #include "providers/openai_body_text.hpp"
 #include "providers/openai_fast_embeddings.hpp"
+#include "providers/toolkit/openai_cache_breakpoints.hpp"
 #include "providers/openai_fast_reply.hpp"
 #include "providers/openai_responses.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
@@ -540,13 +541,16 @@ void OpenAICompatibleProvider::rename_max_tokens(json& body, const ChatRequest& 
 }
 
 bool OpenAICompatibleProvider::sends_prompt_cache_fields(const ChatRequest& request) {
-    return !request.options.prompt_cache.key.empty() || !request.options.prompt_cache.retention.empty();
+    return !request.options.prompt_cache.key.empty() || !request.options.prompt_cache.retention.empty() ||
+           openai_sends_prompt_cache_options(request) || openai_sends_cache_breakpoints(request);
 }
 
-void OpenAICompatibleProvider::add_prompt_cache_fields(json& body, const ChatRequest& request) {
+void OpenAICompatibleProvider::add_prompt_cache_fields(json& body, const ChatRequest& request) const {
     const PromptCacheOptions& c = request.options.prompt_cache;
     if (!c.key.empty()) body["prompt_cache_key"] = c.key;
     if (!c.retention.empty()) body["prompt_cache_retention"] = c.retention;
+    add_openai_prompt_cache_options(body, request, name());
+    if (openai_sends_cache_breakpoints(request)) add_openai_chat_cache_breakpoints(body, request);
 }
 
 std::string OpenAICompatibleProvider::require_key(const std::string& override_key,

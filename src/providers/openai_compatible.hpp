@@ -73,10 +73,11 @@ protected:
     // Whether this request's body needs the rename (for adapts_chat_body), and the rename itself.
     static bool sends_max_completion_tokens(const ChatRequest& request);
     static void rename_max_tokens(json& body, const ChatRequest& request);
-    // OpenAI's prompt_cache_key / prompt_cache_retention (PromptCacheOptions key, retention), for the providers
-    // whose API takes them: whether this request has any, and adding them.
+    // OpenAI's prompt_cache_key / prompt_cache_retention / prompt_cache_options and the explicit breakpoints of
+    // gpt-5.6 and later (PromptCacheOptions, CacheMarker), for the providers whose API takes them: whether this
+    // request has any, and adding them.
     static bool sends_prompt_cache_fields(const ChatRequest& request);
-    static void add_prompt_cache_fields(json& body, const ChatRequest& request);
+    void add_prompt_cache_fields(json& body, const ChatRequest& request) const;
 };
 
 // Pure translation helpers, exposed for unit tests and fuzzing.

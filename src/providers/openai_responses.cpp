@@ -10,6 +10,7 @@
 #include "providers/openai_responses_items.hpp"
 #include "providers/toolkit/adapter_errors.hpp"
 #include "providers/toolkit/json_fields.hpp"
+#include "providers/toolkit/openai_cache_breakpoints.hpp"
 #include "providers/toolkit/tool_arguments.hpp"
 
 namespace llmgate::inline v1::detail {
@@ -37,7 +38,8 @@ json text_item(const Message& m) { return json{{"role", m.role}, {"content", m.t
 
 // input_text / input_image parts (response_input_text_param.py, response_input_image_param.py: `detail`
 // is required there, "auto" when the caller chose none).
-json content_parts(const std::vector<ContentPart>& parts, const std::string& model) {
+json content_parts(const std::vector<ContentPart>& parts, const ChatRequest& request, std::size_t message) {
+    const std::string& model = request.model;
     json out = json::array();
     for (const auto& p : parts) {
         if (p.type == "text") {
@@ -53,13 +55,21 @@ json content_parts(const std::vector<ContentPart>& parts, const std::string& mod
         } else {
             invalid_request("openai", model, "content part type '" + p.type + "' cannot be sent to the Responses API");
         }
+        if (openai_breakpoint_after(request, message, out.size() - 1, parts.size()))
+            out.back()["prompt_cache_breakpoint"] = openai_cache_breakpoint();
     }
     return out;
 }
 
-json input_message(const Message& m, const std::string& model) {
+json input_message(const ChatRequest& request, std::size_t message) {
+    const Message& m = request.messages[message];
     if (const auto* parts = std::get_if<std::vector<ContentPart>>(&m.content))
-        return json{{"role", m.role}, {"content", content_parts(*parts, model)}};
+        return json{{"role", m.role}, {"content", content_parts(*parts, request, message)}};
+    if (!m.text().empty() && openai_breakpoint_after(request, message, 0, 1)) {
+        // A text message that ends a cached prefix: one input_text part carrying the breakpoint.
+        json part{{"type", "input_text"}, {"text", m.text()}, {"prompt_cache_breakpoint", openai_cache_breakpoint()}};
+        return json{{"role", m.role}, {"content", json::array({std::move(part)})}};
+    }
     return text_item(m);
 }
 
@@ -102,7 +112,7 @@ json input_items(const ChatRequest& request, std::size_t first, bool stored) {
     for (std::size_t i = first; i < request.messages.size(); ++i) {
         const Message& m = request.messages[i];
         if (m.role == "user" || m.role == "system" || m.role == "developer") {
-            input.push_back(input_message(m, request.model));
+            input.push_back(input_message(request, i));
         } else if (m.role == "assistant") {
             append_assistant(m, stored, input);
         } else if (m.role == "tool") {
@@ -176,9 +186,11 @@ json openai_responses_body(const ChatRequest& request, bool stream) {
     json body{{"model", request.model}};
 
     std::size_t first = 0;
+    // A system prompt ending a cached prefix stays an input message: `instructions` takes no breakpoint.
     if (!request.messages.empty() &&
         (request.messages.front().role == "system" || request.messages.front().role == "developer") &&
-        std::holds_alternative<std::string>(request.messages.front().content)) {
+        std::holds_alternative<std::string>(request.messages.front().content) &&
+        !openai_breakpoint_after(request, 0, 0, 1)) {
         body["instructions"] = request.messages.front().text();
         first = 1;
     }
@@ -208,6 +220,7 @@ json openai_responses_body(const ChatRequest& request, bool stream) {
     // response_create_params.py prompt_cache_key, prompt_cache_retention ("in_memory" | "24h").
     if (!o.prompt_cache.key.empty()) body["prompt_cache_key"] = o.prompt_cache.key;
     if (!o.prompt_cache.retention.empty()) body["prompt_cache_retention"] = o.prompt_cache.retention;
+    add_openai_prompt_cache_options(body, request, "openai");
     // reasoning.effort as chat completions' reasoning_effort (a budget sent as its nearest effort).
     if (std::string effort = openai_reasoning_effort(o); !effort.empty()) body["reasoning"] = {{"effort", std::move(effort)}};
     // Stateless reasoning: the items come back encrypted so the next turn can carry them.

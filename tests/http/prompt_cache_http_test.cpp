@@ -136,10 +136,86 @@ TEST_F(PromptCacheHttp, OpenAIGetsItsCacheKeyAndRetentionOnBothAPIs) {
     completion("openai-responses/gpt-4.1", hello(), {.prompt_cache = {.key = "tenant-42"}});
     EXPECT_EQ(sent()["prompt_cache_key"], "tenant-42");
 
-    // Markers are Anthropic's and Bedrock's: OpenAI caches by itself and gets no unknown fields.
+    // Before gpt-5.6 OpenAI caches by itself: markers (Anthropic's, Bedrock's) send it no unknown fields.
     server.enqueue(openai::chat_text("ok"));
     completion("gpt-4o-mini", {marked(Message::user("x"))}, {.prompt_cache = {.automatic = true}});
     EXPECT_EQ(sent().dump().find("cache"), std::string::npos);
+}
+
+const json kBreakpoint = {{"mode", "explicit"}};
+
+TEST_F(PromptCacheHttp, OpenAIFrom56OnTakesMarkersAsExplicitBreakpointsOnContentBlocks) {
+    server.enqueue(openai::chat_text("ok"));
+    ContentPart doc = ContentPart::text_part("a long document");
+    doc.cache = CacheMarker{};
+    completion("gpt-5.6",
+               {marked(Message::system("You are terse.")), Message::user({doc, ContentPart::text_part("Summarise.")}),
+                Message::assistant("Sure."), Message::user("Shorter.")},
+               {.tools = {tool_named("a", CacheMarker{})},
+                .prompt_cache = {.ttl = "30m", .mode = "explicit"}});
+    const json body = sent();
+    // The marked text message becomes one text part carrying the breakpoint (chat_completion_content_part_text_param.py).
+    EXPECT_EQ(body["messages"][0]["content"],
+              json::parse(R"([{"type":"text","text":"You are terse.","prompt_cache_breakpoint":{"mode":"explicit"}}])"));
+    EXPECT_EQ(body["messages"][1]["content"][0]["prompt_cache_breakpoint"], kBreakpoint);
+    EXPECT_FALSE(body["messages"][1]["content"][1].contains("prompt_cache_breakpoint"));
+    EXPECT_EQ(body["messages"][2]["content"], "Sure.");  // unmarked messages are unchanged
+    EXPECT_EQ(body["messages"][3]["content"], "Shorter.");
+    EXPECT_EQ(body["tools"][0].dump().find("cache"), std::string::npos);  // never on tool definitions
+    EXPECT_EQ(body["prompt_cache_options"], json::parse(R"({"mode":"explicit","ttl":"30m"})"));
+}
+
+TEST_F(PromptCacheHttp, OpenAIAutomaticBreakpointsEndTheSystemPromptAndTheConversation) {
+    server.enqueue(openai::chat_text("ok"));
+    completion("gpt-5.7-mini", {Message::system("Rules."), Message::user("Q1"), Message::assistant("A1"), Message::user("Q2")},
+               {.prompt_cache = {.automatic = true}});
+    const json body = sent();
+    EXPECT_EQ(body["messages"][0]["content"][0]["prompt_cache_breakpoint"], kBreakpoint);
+    EXPECT_EQ(body["messages"][1]["content"], "Q1");
+    EXPECT_EQ(body["messages"][2]["content"], "A1");
+    EXPECT_EQ(body["messages"][3]["content"][0]["prompt_cache_breakpoint"], kBreakpoint);
+    EXPECT_FALSE(body.contains("prompt_cache_options"));  // no mode or OpenAI ttl asked for
+}
+
+TEST_F(PromptCacheHttp, OpenAIResponsesPutsBreakpointsOnInputPartsAndKeepsAMarkedSystemPromptAsInput) {
+    server.enqueue(openai_responses::reply(openai_responses::response(json::array({openai_responses::message_item("ok")}))));
+    ContentPart image = ContentPart::image_from_url("https://example.com/a.png");
+    image.cache = CacheMarker{};
+    completion("openai-responses/gpt-5.6", {marked(Message::system("You are terse.")), Message::user({image, ContentPart::text_part("What is it?")})},
+               {.prompt_cache = {.mode = "implicit"}});
+    const json body = sent();
+    EXPECT_FALSE(body.contains("instructions"));  // `instructions` takes no breakpoint
+    EXPECT_EQ(body["input"][0],
+              json::parse(R"({"role":"system","content":[{"type":"input_text","text":"You are terse.","prompt_cache_breakpoint":{"mode":"explicit"}}]})"));
+    EXPECT_EQ(body["input"][1]["content"][0]["type"], "input_image");
+    EXPECT_EQ(body["input"][1]["content"][0]["prompt_cache_breakpoint"], kBreakpoint);
+    EXPECT_FALSE(body["input"][1]["content"][1].contains("prompt_cache_breakpoint"));
+    EXPECT_EQ(body["prompt_cache_options"], json::parse(R"({"mode":"implicit"})"));
+
+    // Unmarked, the system prompt is `instructions` as before.
+    server.enqueue(openai_responses::reply(openai_responses::response(json::array({openai_responses::message_item("ok")}))));
+    completion("openai-responses/gpt-5.6", {Message::system("You are terse."), Message::user("Hi")});
+    EXPECT_EQ(sent()["instructions"], "You are terse.");
+}
+
+TEST_F(PromptCacheHttp, OpenAIModelsBefore56GetNoBreakpointsAndABadModeIsRefused) {
+    for (const char* model : {"gpt-5.5", "gpt-5", "gpt-4o-mini", "gpt-4.1", "o3"}) {
+        server.enqueue(openai::chat_text("ok"));
+        completion(model, {marked(Message::system("S")), Message::user("x")}, {.prompt_cache = {.automatic = true}});
+        EXPECT_EQ(sent().dump().find("prompt_cache_breakpoint"), std::string::npos) << model;
+        EXPECT_EQ(sent()["messages"][0]["content"], "S") << model;
+    }
+    const auto before = server.request_count();
+    expect_error<InvalidRequestError>([&] { completion("gpt-5.6", hello(), {.prompt_cache = {.mode = "sometimes"}}); });
+    EXPECT_EQ(server.request_count(), before);
+}
+
+TEST_F(PromptCacheHttp, AzureDeploymentsNamedAfterA56ModelGetBreakpointsToo) {
+    env.set("AZURE_OPENAI_API_KEY", "az-cache");
+    env.set("AZURE_OPENAI_ENDPOINT", server.base_url().c_str());
+    server.enqueue(openai::chat_text("ok"));
+    completion("azure/gpt-5.6", {marked(Message::user("x"))});
+    EXPECT_EQ(sent()["messages"][0]["content"][0]["prompt_cache_breakpoint"], kBreakpoint);
 }
 
 TEST_F(PromptCacheHttp, GeminiAnswersFromANamedCachedContent) {
