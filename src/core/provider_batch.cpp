@@ -65,7 +65,7 @@ BatchEndpoint endpoint(const std::string& provider, const std::string& model, co
     probe.options.api_key = o.api_key;
     probe.options.api_base = o.api_base.empty() ? job_api_base : o.api_base;
     probe.options.cancel = o.cancel;
-    BatchEndpoint at{.provider = &hp, .probe = hp.batch_request(probe), .model = model};
+    BatchEndpoint at{.provider = &hp, .probe = hp.batch_request(probe), .model = model, .options = o};
     return at;
 }
 
@@ -266,7 +266,7 @@ BatchJob submit_batch(BatchRequests requests, const ProviderBatchOptions& option
     if (o.api_key.empty()) o.api_key = list[0].options.api_key;
     if (o.api_base.empty()) o.api_base = list[0].options.api_base;
     BatchEndpoint at = endpoint(provider, model, o, "");
-    BatchJob job = api_of(provider).create(at, std::move(lines), o);
+    BatchJob job = api_of(provider).create(at, std::move(lines));
     job.provider = provider;
     const bool one_model = std::all_of(list.begin(), list.end(), [&](const CompletionRequest& r) {
         return r.model == list[0].model;

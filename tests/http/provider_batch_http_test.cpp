@@ -179,7 +179,8 @@ TEST_F(ProviderBatchHttp, OpenAIResumesFromASavedJobString) {
 
 TEST_F(ProviderBatchHttp, GetBatchFindsAJobByIdAlone) {
     const BatchJob job = submit_batch(three("gpt-4o-mini"));
-    BatchJob again = get_batch("openai", job.id);
+    BatchJob again = get_batch("openai", job.id, {.extra_headers = {{"X-Trace", "t-1"}}});
+    EXPECT_EQ(server.last_request().header("x-trace"), "t-1");  // the caller's headers reach every call
     EXPECT_EQ(again.id, job.id);
     EXPECT_EQ(again.status, BatchStatus::in_progress);
     again = get_batch("gpt-4o-mini", job.id);  // a model routes to its provider

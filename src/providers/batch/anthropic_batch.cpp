@@ -34,26 +34,25 @@ long status_of(const std::string& type) {
 
 class AnthropicBatchApi final : public BatchApi {
 public:
-    BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines,
-                    const ProviderBatchOptions& options) const override {
+    BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines) const override {
         json requests = json::array();
         for (BatchLine& line : lines)
             requests.push_back(json{{"custom_id", line.custom_id}, {"params", json::parse(line.http.body)}});
         HttpRequest http = batch_call(at, "POST", batches_url(at));
         http.headers.emplace_back("Content-Type", "application/json");
         http.body = json{{"requests", std::move(requests)}}.dump();
-        return anthropic_parse_batch_job(batch_send(at, std::move(http), options).body);
+        return anthropic_parse_batch_job(batch_send(at, std::move(http)).body);
     }
 
     BatchJob get(const BatchEndpoint& at, const std::string& id) const override {
         check_batch_id(kProvider, id);
-        return anthropic_parse_batch_job(batch_send(at, batch_call(at, "GET", batches_url(at) + "/" + id), {}).body);
+        return anthropic_parse_batch_job(batch_send(at, batch_call(at, "GET", batches_url(at) + "/" + id)).body);
     }
 
     BatchJob cancel(const BatchEndpoint& at, const BatchJob& job) const override {
         check_batch_id(kProvider, job.id);
         return anthropic_parse_batch_job(
-            batch_send(at, batch_call(at, "POST", batches_url(at) + "/" + job.id + "/cancel"), {}).body);
+            batch_send(at, batch_call(at, "POST", batches_url(at) + "/" + job.id + "/cancel")).body);
     }
 
     // The results endpoint on the adapter's own base URL rather than whatever host results_url names, so the
@@ -61,7 +60,7 @@ public:
     std::vector<BatchItem> results(const BatchEndpoint& at, const BatchJob& job) const override {
         check_batch_id(kProvider, job.id);
         HttpRequest http = batch_call(at, "GET", batches_url(at) + "/" + job.id + "/results");
-        return anthropic_parse_batch_results(batch_send(at, std::move(http), {}).body);
+        return anthropic_parse_batch_results(batch_send(at, std::move(http)).body);
     }
 };
 

@@ -35,14 +35,14 @@ struct BatchEndpoint {
     HttpProvider* provider = nullptr;
     HttpRequest probe{};  // url + auth headers; body unused
     std::string model{};  // the provider's model id
+    ProviderBatchOptions options{};  // the caller's: timeout, extra headers, cancel token of every call
 };
 
 // One provider's batch API. Every call raises the adapter's typed error for a non-2xx reply.
 class BatchApi {
 public:
     virtual ~BatchApi() = default;
-    virtual BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines,
-                            const ProviderBatchOptions& options) const = 0;
+    virtual BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines) const = 0;
     virtual BatchJob get(const BatchEndpoint& at, const std::string& id) const = 0;
     virtual BatchJob cancel(const BatchEndpoint& at, const BatchJob& job) const = 0;
     // Every result the provider reports for a finished job (in any order; the caller maps custom ids).
@@ -67,9 +67,9 @@ BatchJob gemini_parse_batch_job(const std::string& body);
 std::vector<BatchItem> gemini_parse_batch_results(const std::string& body);
 
 // Shared by the files above.
-// Sends `http` (the caller's extra headers, key and timeout applied) and raises the adapter's typed error
-// for a non-2xx reply.
-HttpResponse batch_send(const BatchEndpoint& at, HttpRequest http, const ProviderBatchOptions& options);
+// Sends `http` (at.options' extra headers, timeout and cancel token applied) and raises the adapter's typed
+// error for a non-2xx reply.
+HttpResponse batch_send(const BatchEndpoint& at, HttpRequest http);
 // A request to `url` with the probe's auth headers (no Content-Type / Accept of the probe's).
 HttpRequest batch_call(const BatchEndpoint& at, std::string method, std::string url);
 // The JSON lines of `text`, blank lines skipped; each parsed as an object or ResponseParseError naming the

@@ -37,7 +37,8 @@ HttpRequest batch_call(const BatchEndpoint& at, std::string method, std::string 
     return http;
 }
 
-HttpResponse batch_send(const BatchEndpoint& at, HttpRequest http, const ProviderBatchOptions& options) {
+HttpResponse batch_send(const BatchEndpoint& at, HttpRequest http) {
+    const ProviderBatchOptions& options = at.options;
     set_headers(http.headers, options.extra_headers);
     http.timeout = call_timeout(options.timeout);
     if (options.cancel) http.cancel = options.cancel;

@@ -62,8 +62,8 @@ const char* status_name(std::int64_t code) {
 
 class GeminiBatchApi final : public BatchApi {
 public:
-    BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines,
-                    const ProviderBatchOptions& options) const override {
+    BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines) const override {
+        const ProviderBatchOptions& options = at.options;
         json requests = json::array();
         for (BatchLine& line : lines)
             requests.push_back(
@@ -76,14 +76,14 @@ public:
             batch_call(at, "POST", api_root(at) + "/" + gemini_model_resource(at.model) + ":batchGenerateContent");
         http.headers.emplace_back("Content-Type", "application/json");
         http.body = body.dump();
-        BatchJob job = gemini_parse_batch_job(batch_send(at, std::move(http), options).body);
+        BatchJob job = gemini_parse_batch_job(batch_send(at, std::move(http)).body);
         if (job.model.empty()) job.model = at.model;
         return job;
     }
 
     BatchJob get(const BatchEndpoint& at, const std::string& id) const override {
         check_batch_id(kProvider, id, "batches/");
-        return gemini_parse_batch_job(batch_send(at, batch_call(at, "GET", api_root(at) + "/" + id), {}).body);
+        return gemini_parse_batch_job(batch_send(at, batch_call(at, "GET", api_root(at) + "/" + id)).body);
     }
 
     // :cancel answers with an empty object; the job as it then is comes from a GET.
@@ -92,13 +92,13 @@ public:
         HttpRequest http = batch_call(at, "POST", api_root(at) + "/" + job.id + ":cancel");
         http.headers.emplace_back("Content-Type", "application/json");
         http.body = "{}";
-        batch_send(at, std::move(http), {});
+        batch_send(at, std::move(http));
         return get(at, job.id);
     }
 
     std::vector<BatchItem> results(const BatchEndpoint& at, const BatchJob& job) const override {
         check_batch_id(kProvider, job.id, "batches/");
-        return gemini_parse_batch_results(batch_send(at, batch_call(at, "GET", api_root(at) + "/" + job.id), {}).body);
+        return gemini_parse_batch_results(batch_send(at, batch_call(at, "GET", api_root(at) + "/" + job.id)).body);
     }
 };
 

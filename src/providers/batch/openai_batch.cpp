@@ -57,8 +57,8 @@ Routes routes(const BatchEndpoint& at) {
 
 class OpenAIBatchApi final : public BatchApi {
 public:
-    BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines,
-                    const ProviderBatchOptions& options) const override {
+    BatchJob create(const BatchEndpoint& at, std::vector<BatchLine> lines) const override {
+        const ProviderBatchOptions& options = at.options;
         const std::string& provider = at.provider->name();
         const Routes r = routes(at);
         std::string endpoint;
@@ -80,7 +80,7 @@ public:
                                           .data = std::move(jsonl),
                                           .filename = "llmgate-batch.jsonl",
                                           .content_type = "application/jsonl"}};
-        const HttpResponse file = batch_send(at, std::move(upload), options);
+        const HttpResponse file = batch_send(at, std::move(upload));
         std::string file_id;
         reading_shape(provider, at.model, file.body, "file", [&] {
             file_id = required_string(reply_object(provider, at.model, file.body), "id");
@@ -91,7 +91,7 @@ public:
         HttpRequest create = batch_call(at, "POST", r.url("/batches"));
         create.headers.emplace_back("Content-Type", "application/json");
         create.body = body.dump();
-        BatchJob job = openai_parse_batch_job(provider, batch_send(at, std::move(create), options).body);
+        BatchJob job = openai_parse_batch_job(provider, batch_send(at, std::move(create)).body);
         if (job.input_file_id.empty()) job.input_file_id = file_id;
         return job;
     }
@@ -99,14 +99,14 @@ public:
     BatchJob get(const BatchEndpoint& at, const std::string& id) const override {
         check_batch_id(at.provider->name(), id);
         return openai_parse_batch_job(at.provider->name(),
-                                      batch_send(at, batch_call(at, "GET", routes(at).url("/batches/" + id)), {}).body);
+                                      batch_send(at, batch_call(at, "GET", routes(at).url("/batches/" + id))).body);
     }
 
     BatchJob cancel(const BatchEndpoint& at, const BatchJob& job) const override {
         check_batch_id(at.provider->name(), job.id);
         return openai_parse_batch_job(
             at.provider->name(),
-            batch_send(at, batch_call(at, "POST", routes(at).url("/batches/" + job.id + "/cancel")), {}).body);
+            batch_send(at, batch_call(at, "POST", routes(at).url("/batches/" + job.id + "/cancel"))).body);
     }
 
     std::vector<BatchItem> results(const BatchEndpoint& at, const BatchJob& job) const override {
@@ -116,7 +116,7 @@ public:
             check_batch_id(at.provider->name(), *file);
             HttpRequest get = batch_call(at, "GET", routes(at).url("/files/" + *file + "/content"));
             std::vector<BatchItem> part =
-                openai_parse_batch_results(at.provider->name(), batch_send(at, std::move(get), {}).body);
+                openai_parse_batch_results(at.provider->name(), batch_send(at, std::move(get)).body);
             for (BatchItem& item : part) out.push_back(std::move(item));
         }
         return out;
