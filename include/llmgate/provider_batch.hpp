@@ -76,6 +76,8 @@ struct ProviderBatchOptions {
     // displayName (default "llmgate-batch").
     std::map<std::string, std::string> metadata{};
     std::chrono::milliseconds timeout{0};  // per HTTP call; 0 = 600 s
+    // The largest reply accepted (a results file can be big); 0 = TransportSettings::max_response_bytes (256 MiB).
+    std::size_t max_response_bytes = 0;
     std::map<std::string, std::string> extra_headers{};
     std::optional<CancelToken> cancel{};  // stops the HTTP call in flight (CancelledError)
 };

@@ -221,6 +221,11 @@ TEST_F(ProviderBatchHttp, OpenAIMalformedOrMissingResultsAreTypedErrors) {
     EXPECT_EQ(r.errors[0].error_type, "ResponseParseError");
     EXPECT_NE(r.errors[0].message.find("request-0"), std::string::npos);
 
+    // A results file past the caller's size limit is refused, not truncated.
+    batches.results_override = std::string(4096, ' ') + "\n";
+    job = wait(submit_batch(three("gpt-4o-mini")), {.poll_interval = std::chrono::milliseconds(1)});
+    EXPECT_THROW(results(job, {.max_response_bytes = 1024}), ResponseParseError);
+
     batches.results_override.reset();
     batches.lose_output_file = true;
     job = wait(submit_batch(three("gpt-4o-mini")), {.poll_interval = std::chrono::milliseconds(1)});

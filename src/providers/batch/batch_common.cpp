@@ -42,6 +42,7 @@ HttpResponse batch_send(const BatchEndpoint& at, HttpRequest http) {
     set_headers(http.headers, options.extra_headers);
     http.timeout = call_timeout(options.timeout);
     if (options.cancel) http.cancel = options.cancel;
+    http.max_response_bytes = options.max_response_bytes;
     HttpResponse response = perform(std::move(http));
     if (!is_success_status(response.status)) at.provider->batch_error(at.model, response);
     return response;
