@@ -212,7 +212,7 @@ BatchJob BatchJob::from_string(const std::string& saved) {
         if (!status) return bad("unknown status");
         job.status = *status;
         job.raw_status = j.value("raw_status", "");
-        job.request_count = j.value("request_count", std::size_t{0});
+        job.request_count = static_cast<std::size_t>(detail::json_count(j, "request_count"));
         if (const auto c = j.find("counts"); c != j.end() && c->is_object()) {
             job.counts.total = detail::json_count(*c, "total");
             job.counts.completed = detail::json_count(*c, "completed");
@@ -309,6 +309,16 @@ BatchResult results(const BatchJob& job, const ProviderBatchOptions& options) {
     if (!job.done())
         invalid(job.provider, "batch " + job.id + " is " + to_string(job.status) +
                                   ": its results are there once it has finished (poll or wait for it)");
+    std::size_t n = job.request_count;
+    if (n == 0) n = static_cast<std::size_t>(std::max<std::int64_t>(0, job.counts.total));
+    // No provider takes more than 100,000 requests in a job (Anthropic's limit; OpenAI's is 50,000): a larger
+    // count is a corrupt job or reply, refused before a vector of that size is made.
+    constexpr std::size_t kMostRequests = 1'000'000;
+    if (n > kMostRequests)
+        throw ResponseParseError(ErrorInfo{.provider = job.provider,
+                                           .model = job.model,
+                                           .message = "batch " + job.id + " claims " + std::to_string(n) +
+                                                      " requests, more than any provider's batch holds"});
     BatchEndpoint at = endpoint(job.provider, job.model, options, job.api_base);
     std::vector<detail::BatchItem> items;
     // A job that failed validation or ended without output has nothing to fetch: each request fails below.
@@ -317,8 +327,6 @@ BatchResult results(const BatchJob& job, const ProviderBatchOptions& options) {
                                                           : !job.output_file_id.empty() || !job.error_file_id.empty();
     if (has_output) items = api_of(job.provider).results(at, job);
 
-    std::size_t n = job.request_count;
-    if (n == 0) n = static_cast<std::size_t>(std::max<std::int64_t>(0, job.counts.total));
     BatchResult out;
     out.results.resize(n);
     std::vector<std::exception_ptr> failures(n);

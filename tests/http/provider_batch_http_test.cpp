@@ -385,6 +385,13 @@ TEST_F(ProviderBatchHttp, WrongRequestsAreRefusedBeforeAnythingIsSent) {
     EXPECT_THROW(BatchJob::from_string(R"({"llmgate_batch_job":1,"id":"x","provider":"groq","status":"completed"})"),
                  InvalidRequestError);
     EXPECT_EQ(server.request_count(), 0u);
+    // A saved job claiming an absurd size is refused, not allocated.
+    const BatchJob huge = BatchJob::from_string(
+        R"({"llmgate_batch_job":1,"id":"msgbatch_1","provider":"anthropic","status":"completed","request_count":-1})");
+    EXPECT_EQ(huge.request_count, 0u);
+    BatchJob absurd = huge;
+    absurd.request_count = std::size_t{1} << 40;
+    EXPECT_THROW(results(absurd), ResponseParseError);
 }
 
 TEST_F(ProviderBatchHttp, DictShapedRequestsAreAccepted) {
