@@ -23,6 +23,7 @@
 #include "llmgate/models.hpp"
 #include "llmgate/options.hpp"
 #include "llmgate/prompt_template.hpp"
+#include "llmgate/provider_batch.hpp"
 #include "llmgate/requests.hpp"
 #include "llmgate/stream.hpp"
 #include "llmgate/structured.hpp"

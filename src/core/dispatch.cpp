@@ -273,6 +273,20 @@ void dispatch_completion_async(CompletionRequest&& call, Callback<CompletionResp
         });
 }
 
+PreparedBatchRequest prepare_batch_request(const CompletionRequest& call) {
+    Route route{};
+    bool needs_fetch = false;
+    ChatRequest req = chat_request(call, route, needs_fetch, nullptr, false);
+    if (req.options.response_format)
+        invalid(route, call.model,
+                "response_format is not supported in provider batches (a batch result cannot be validated or retried "
+                "with another strategy); ask for JSON in the prompt or pass the provider's own field in options.extra");
+    if (req.options.extra.is_object() && req.options.extra.contains("stream"))
+        invalid(route, call.model, "a provider batch cannot stream: remove \"stream\" from options.extra");
+    if (needs_fetch) inline_remote_images(req.messages, route.provider->name(), call.model);
+    return PreparedBatchRequest{route.provider, std::move(req)};
+}
+
 Stream dispatch_stream(const CompletionRequest& call) {
     Route route{};
     bool needs_fetch = false;

@@ -167,6 +167,21 @@ EmbeddingResponse HttpProvider::finish_embed(const EmbedRequest& request, HttpRe
     return out;
 }
 
+HttpRequest HttpProvider::batch_request(const ChatRequest& request) const {
+    return encode(name_, request, [&] { return build_chat(request, false); });
+}
+
+CompletionResponse HttpProvider::batch_reply(const ChatRequest& request, HttpResponse& response) const {
+    return finish_chat(request, response);
+}
+
+void HttpProvider::batch_error(const std::string& model, const HttpResponse& response) const {
+    raise_http_error(model, response);
+    // An override that returned would break its contract; the call still fails, typed.
+    throw ProviderAPIError(ErrorInfo{.provider = name_, .model = model, .status = static_cast<int>(response.status),
+                                     .message = "error reply", .body = response.body.substr(0, 512)});
+}
+
 // Buffered replies come back from the transport with an error body already scrubbed of the request's
 // credentials (transport/credential_scrub.hpp), so these paths need not keep a copy of the keys.
 std::optional<HttpRequest> HttpProvider::build_count_tokens(const ChatRequest& request) const {

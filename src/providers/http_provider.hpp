@@ -27,6 +27,15 @@ public:
     // Fetches build_list_models' pages until parse_list_models gives no next page token.
     std::vector<ModelInfo> list_models(const ListModelsOptions& options) override;
 
+    // For the providers' batch APIs (src/providers/batch/): the request completion() would send for
+    // `request` (never streamed; invalid UTF-8 is InvalidRequestError as for a completion), so a batch line
+    // carries exactly that body, URL and auth; and one batch result read as completion() reads a reply: a
+    // non-2xx status raises this adapter's typed error, a 2xx body is parsed by parse_chat.
+    HttpRequest batch_request(const ChatRequest& request) const;
+    CompletionResponse batch_reply(const ChatRequest& request, HttpResponse& response) const;
+    // The adapter's typed error for a non-2xx reply of one of its batch API calls.
+    [[noreturn]] void batch_error(const std::string& model, const HttpResponse& response) const;
+
 protected:
     // What an adapter implements. build_* may throw (missing key, bad arguments); parse_* receive only
     // 2xx replies and throw ResponseParseError on malformed bodies. parse_chat may take response.body

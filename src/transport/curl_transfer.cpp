@@ -103,7 +103,28 @@ void set_header(Headers& headers, const std::string& name, const std::string& va
 
 Transfer::Transfer(HttpRequest&& request) : request_(std::move(request)) {}
 
-Transfer::~Transfer() = default;
+Transfer::~Transfer() {
+    // curl_mime_free unbinds the parts from the handle that referenced them; the next request on that handle
+    // sets CURLOPT_MIMEPOST back to null before anything reads it (AppliedOptions::mime).
+    if (mime_ != nullptr) curl_mime_free(mime_);
+}
+
+// A multipart/form-data POST (a file upload) through libcurl's MIME API, which writes the boundary and
+// the Content-Type header itself.
+void Transfer::attach_multipart(EasySlot& slot) {
+    CURL* easy = slot.easy;
+    mime_ = curl_mime_init(easy);
+    for (const MultipartPart& p : request_.multipart) {
+        curl_mimepart* part = curl_mime_addpart(mime_);
+        curl_mime_name(part, p.name.c_str());
+        curl_mime_data(part, p.data.data(), p.data.size());
+        if (!p.filename.empty()) curl_mime_filename(part, p.filename.c_str());
+        if (!p.content_type.empty()) curl_mime_type(part, p.content_type.c_str());
+    }
+    curl_easy_setopt(easy, CURLOPT_MIMEPOST, mime_);
+    slot.applied.mime = true;
+    slot.applied.method = AppliedOptions::Method::unknown;  // the next request sets its method in full
+}
 
 void Transfer::configure(EasySlot& slot, bool for_event_loop) {
     ensure_curl_initialised();
@@ -203,7 +224,14 @@ void Transfer::configure(EasySlot& slot, bool for_event_loop) {
     }
 
     using Method = AppliedOptions::Method;
-    if (request_.method == "POST") {
+    if (applied.mime) {
+        curl_easy_setopt(easy, CURLOPT_MIMEPOST, nullptr);
+        applied.mime = false;
+        applied.method = Method::unknown;
+    }
+    if (!request_.multipart.empty()) {
+        attach_multipart(slot);
+    } else if (request_.method == "POST") {
         if (applied.method != Method::post) {
             curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, nullptr);
             curl_easy_setopt(easy, CURLOPT_POST, 1L);

@@ -33,6 +33,7 @@ struct AppliedOptions {
     Method method = Method::unknown;
     signed char progress = -1;  // CURLOPT_NOPROGRESS off (a stream, or a cancellable call); -1: not set
     signed char pipewait = -1;
+    bool mime = false;  // CURLOPT_MIMEPOST was set by the previous request
 };
 
 // A reusable easy handle, the transport-settings generation its fixed options were set for (0 when
@@ -108,6 +109,8 @@ private:
     static int progress_cb(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 
     void build_header_list(EasySlot& slot) const;
+    void attach_multipart(EasySlot& slot);
+    curl_mime* mime_ = nullptr;  // the multipart body, owned; freed with the transfer
     long status_ = 0;
     Headers headers_;
     bool headers_done_ = false;

@@ -17,11 +17,23 @@ namespace llmgate::inline v1::detail {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;  // names lower-cased on responses
 
+// One part of a multipart/form-data body (HttpRequest::multipart): a form field, or a file when `filename`
+// is set.
+struct MultipartPart {
+    std::string name{};
+    std::string data{};
+    std::string filename{};      // "" for a plain field
+    std::string content_type{};  // "" lets libcurl choose
+};
+
 struct HttpRequest {
     std::string method = "POST";
     std::string url{};
     Headers headers{};
     std::string body{};
+    // When not empty, a POST whose body is these parts as multipart/form-data (libcurl's MIME API writes the
+    // boundary and the Content-Type header); `body` is then ignored.
+    std::vector<MultipartPart> multipart{};
     // For a buffered call: the whole transfer's limit. For a stream: the longest silence allowed.
     std::chrono::milliseconds timeout{600000};
     bool streaming = false;

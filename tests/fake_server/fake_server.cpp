@@ -45,6 +45,7 @@ RecordedRequest record(const httplib::Request& req) {
         if (!inserted) it->second += ", " + v;
     }
     r.body = req.body;
+    for (const auto& [name, file] : req.files) r.form[name] = FormPart{file.filename, file.content_type, file.content};
     r.client_port = req.remote_port;
     return r;
 }

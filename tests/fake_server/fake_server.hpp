@@ -14,13 +14,19 @@
 
 namespace llmgate::testing {
 
+// One part of a multipart/form-data request body.
+struct FormPart {
+    std::string filename, content_type, content;
+};
+
 // One request as the server saw it, kept so tests can assert on what the client sent.
 struct RecordedRequest {
     std::string method, path;                    // path without query string
     std::string query;                           // raw query string without '?', "" if none
     std::map<std::string, std::string> params;   // decoded query params
     std::map<std::string, std::string> headers;  // header names lower-cased
-    std::string body;
+    std::string body;                       // empty for multipart/form-data: see `form`
+    std::map<std::string, FormPart> form;   // multipart/form-data parts by field name
     int client_port = 0;  // the client's TCP port: equal ports mean one reused connection
 
     std::string header(const std::string& name) const;  // case-insensitive, "" if absent

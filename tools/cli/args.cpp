@@ -13,6 +13,8 @@ constexpr const char* kUsage =
     R"(usage: llmgate [options] [PROMPT...]
        llmgate embed -m MODEL [--dimensions N] [--provider NAME] [--api-base URL] [--timeout SECONDS] [TEXT...]
        llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS] FILE.jsonl
+       llmgate batch --provider-batch submit [-m MODEL] FILE.jsonl
+       llmgate batch --provider-batch status|results|cancel [--wait] [--poll-interval S] JOB
        llmgate tokens [-m MODEL | --encoding NAME] [--ids] [FILE]
        llmgate agent [-m MODEL] [--mcp "COMMAND ARGS..."]... [--mcp-url URL]... [--max-steps N] [PROMPT...]
        llmgate providers
@@ -56,6 +58,15 @@ in flight are cancelled, the rest are not sent, every line is still printed (the
   --concurrency N        requests in flight at once
   --fail-fast            stop at the first failure (exit 1 with that error, nothing printed)
 
+batch --provider-batch: the provider's own batch API (OpenAI, Azure OpenAI, Anthropic, Gemini: about half
+the price, results within 24 hours), one provider and model per job. submit sends FILE.jsonl (the format
+above) as one job and prints the job as one JSON line: save it. status, results and cancel take JOB: that
+saved line, a file holding it, or the provider's job id with -m MODEL or --provider NAME. status and cancel
+print the job again; results prints one line per request as batch does (exit 1 when any failed), or exits 1
+with an InvalidRequestError while the job is still running.
+  --wait                 results: poll until the job has finished (status on stderr)
+  --poll-interval S      seconds between polls with --wait (default 30)
+
 tokens: counts the tokens of FILE (or stdin) with OpenAI's tokeniser for MODEL's family, or with --encoding
 o200k_base | cl100k_base (default o200k_base), offline; --ids prints the token ids as a JSON array.
 
@@ -97,7 +108,8 @@ bool takes_value(std::string_view name) {
     return name == "-m" || name == "--model" || name == "--system" || name == "--max-tokens" ||
            name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
            name == "--dimensions" || name == "--concurrency" || name == "--schema" || name == "--image" ||
-           name == "--max-steps" || name == "--mcp" || name == "--mcp-url" || name == "--encoding";
+           name == "--max-steps" || name == "--mcp" || name == "--mcp-url" || name == "--encoding" ||
+           name == "--provider-batch" || name == "--poll-interval";
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
@@ -131,11 +143,34 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
         args.mcp_commands.push_back(value);
     else if (name == "--mcp-url")
         args.mcp_urls.push_back(value);
+    else if (name == "--provider-batch")
+        args.provider_batch = value;
+    else if (name == "--poll-interval")
+        args.poll_seconds = parse_number(name, value, false);
+}
+
+// batch --provider-batch ACTION: the action, its one argument, and the options that go with it.
+void check_provider_batch_options(const CliArgs& args) {
+    if (args.provider_batch.empty()) {
+        if (args.wait || args.poll_seconds) throw UsageError("--wait and --poll-interval only apply to --provider-batch results");
+        return;
+    }
+    if (args.command != Command::batch) throw UsageError("--provider-batch only applies to batch");
+    const std::string& a = args.provider_batch;
+    if (a != "submit" && a != "status" && a != "results" && a != "cancel")
+        throw UsageError("--provider-batch takes submit, status, results or cancel, not '" + a + "'");
+    if (args.concurrency || args.fail_fast) throw UsageError("--concurrency and --fail-fast do not apply to --provider-batch");
+    if (a != "results" && (args.wait || args.poll_seconds))
+        throw UsageError("--wait and --poll-interval only apply to --provider-batch results");
+    if (args.words.size() != 1)
+        throw UsageError(a == "submit" ? "--provider-batch submit needs exactly one FILE.jsonl (or - for stdin)"
+                                       : "--provider-batch " + a + " needs exactly one JOB (the saved job, a file holding it, or a job id)");
 }
 
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
 // typo such as `llmgate embed --stream` is noticed.
 void check_command_options(const CliArgs& args) {
+    check_provider_batch_options(args);
     if (args.command == Command::providers || args.command == Command::models) {
         const bool listing = args.command == Command::models;
         if (args.words.size() != (listing ? 1u : 0u))
@@ -243,6 +278,10 @@ CliArgs parse_args(int argc, const char* const* argv) {
         }
         if (arg == "--fail-fast") {
             args.fail_fast = true;
+            continue;
+        }
+        if (arg == "--wait") {
+            args.wait = true;
             continue;
         }
         // --name=value as well as --name value.

@@ -37,6 +37,10 @@ struct CliArgs {
     std::optional<int> max_steps{};       // agent: model calls at most
     std::vector<std::string> mcp_commands{};  // agent --mcp "COMMAND ARGS..." (repeatable): stdio MCP servers
     std::vector<std::string> mcp_urls{};      // agent --mcp-url URL (repeatable): Streamable HTTP MCP servers
+    // batch --provider-batch submit|status|results|cancel: the provider's asynchronous batch API instead
+    std::string provider_batch{};
+    bool wait = false;                        // --provider-batch results --wait: poll until the job is done
+    std::optional<double> poll_seconds{};     // --poll-interval SECONDS for --wait (default 30)
     std::vector<std::string> words{};   // prompt words (completion) or texts (embed); empty: read stdin
 };
 

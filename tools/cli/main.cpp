@@ -306,8 +306,8 @@ int run_agent(const CliArgs& args) {
     return 0;
 }
 
-// llmgate batch FILE.jsonl: one request per line in, one JSON line per request out, in input order.
-int run_batch(const CliArgs& args) {
+// The requests of FILE.jsonl ("-" = stdin) for batch, one per line, the command line's defaults filled in.
+llmgate::json read_batch_file(const CliArgs& args) {
     const std::string& path = args.words.front();
     std::ifstream file;
     if (path != "-") {
@@ -335,6 +335,97 @@ int run_batch(const CliArgs& args) {
         requests.push_back(std::move(request));
     }
 
+    return requests;
+}
+
+// Prints a batch's results, one JSON line per request in input order; 0 when all succeeded, else 1.
+int print_batch_result(const llmgate::BatchResult& result) {
+    std::size_t next_error = 0;
+    for (std::size_t i = 0; i < result.results.size(); ++i) {
+        llmgate::json line{{"index", i}};
+        if (result.results[i]) {
+            line["ok"] = true;
+            line["response"] = response_json(*result.results[i]);
+        } else {
+            while (next_error < result.errors.size() && result.errors[next_error].index < i) ++next_error;
+            line["ok"] = false;
+            if (next_error < result.errors.size() && result.errors[next_error].index == i)
+                line["error"] = {{"type", result.errors[next_error].error_type},
+                                 {"message", result.errors[next_error].message}};
+        }
+        std::cout << dump(line) << '\n';
+    }
+    return result.failed == 0 ? 0 : 1;
+}
+
+// JOB of --provider-batch status|results|cancel: a saved job line, a file holding one, or an id (-m / --provider).
+llmgate::BatchJob batch_job_argument(const CliArgs& args) {
+    std::string text = args.words.front();
+    if (text.empty() || text.front() != '{') {
+        if (std::ifstream file(text); file) {
+            text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+            while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+        }
+    }
+    if (!text.empty() && text.front() == '{') return llmgate::BatchJob::from_string(text);
+    if (args.provider.empty() && args.model.empty())
+        throw UsageError("a job id needs -m MODEL or --provider NAME (or pass the saved job line instead)");
+    llmgate::ProviderBatchOptions options;
+    options.api_base = args.api_base;
+    return llmgate::get_batch(args.provider.empty() ? args.model : args.provider, text, options);
+}
+
+// llmgate batch --provider-batch submit|status|results|cancel (llmgate/provider_batch.hpp).
+int run_provider_batch(const CliArgs& args) {
+    llmgate::ProviderBatchOptions options;
+    options.api_base = args.api_base;
+    if (args.timeout_seconds)
+        options.timeout = std::chrono::milliseconds(static_cast<long long>(*args.timeout_seconds * 1000));
+    const std::string& action = args.provider_batch;
+    if (action == "submit") {
+        const llmgate::BatchJob job = llmgate::submit_batch(read_batch_file(args), options);
+        std::cerr << "batch: submitted " << job.id << " (" << job.request_count << " requests) to " << job.provider << '\n';
+        std::cout << job.to_string() << '\n';
+        return 0;
+    }
+    llmgate::BatchJob job = batch_job_argument(args);
+    auto report = [](const llmgate::BatchJob& j) {
+        std::cerr << "batch: " << j.id << " " << llmgate::to_string(j.status) << " (" << j.raw_status << "), "
+                  << j.counts.completed << " completed, " << j.counts.failed << " failed of " << j.counts.total << '\n';
+    };
+    if (action == "status") {
+        job = llmgate::poll(job, options);
+        report(job);
+        std::cout << job.to_string() << '\n';
+        return 0;
+    }
+    if (action == "cancel") {
+        job = llmgate::cancel(job, options);
+        report(job);
+        std::cout << job.to_string() << '\n';
+        return 0;
+    }
+    if (args.wait) {
+        llmgate::BatchWaitOptions wait;
+        if (args.poll_seconds)
+            wait.poll_interval = std::chrono::milliseconds(static_cast<long long>(*args.poll_seconds * 1000));
+        wait.call = options;
+        llmgate::CancelToken stop;
+        wait.cancel = stop;
+        wait.on_poll = report;
+        InterruptCancels ctrl_c(stop);
+        job = llmgate::wait(job, wait);
+    } else if (!job.done()) {
+        job = llmgate::poll(job, options);
+    }
+    return print_batch_result(llmgate::results(job, options));
+}
+
+// llmgate batch FILE.jsonl: one request per line in, one JSON line per request out, in input order.
+int run_batch(const CliArgs& args) {
+    if (!args.provider_batch.empty()) return run_provider_batch(args);
+    const llmgate::json requests = read_batch_file(args);
+
     llmgate::BatchOptions options;
     if (args.concurrency) options.max_concurrency = static_cast<std::size_t>(*args.concurrency);
     options.fail_fast = args.fail_fast;
@@ -355,24 +446,9 @@ int run_batch(const CliArgs& args) {
     }
     std::cerr << '\n';
     if (interrupted) std::cerr << "batch: interrupted; the requests not answered by then are marked CancelledError\n";
-
-    std::size_t next_error = 0;
-    for (std::size_t i = 0; i < result.results.size(); ++i) {
-        llmgate::json line{{"index", i}};
-        if (result.results[i]) {
-            line["ok"] = true;
-            line["response"] = response_json(*result.results[i]);
-        } else {
-            while (next_error < result.errors.size() && result.errors[next_error].index < i) ++next_error;
-            line["ok"] = false;
-            if (next_error < result.errors.size() && result.errors[next_error].index == i)
-                line["error"] = {{"type", result.errors[next_error].error_type},
-                                 {"message", result.errors[next_error].message}};
-        }
-        std::cout << dump(line) << '\n';
-    }
+    const int status = print_batch_result(result);
     if (interrupted) return 130;  // as a shell reports a program ended by SIGINT
-    return result.failed == 0 ? 0 : 1;
+    return status;
 }
 
 }  // namespace
