@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: llmgate [options] [PROMPT...]
        llmgate embed -m MODEL [--dimensions N] [--provider NAME] [--api-base URL] [--timeout SECONDS] [TEXT...]
-       llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS] FILE.jsonl
+       llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS]
+                     [--rpm N] [--tpm N] [--redis URL] FILE.jsonl
        llmgate tokens [-m MODEL | --encoding NAME] [--ids] [FILE]
        llmgate agent [-m MODEL] [--mcp "COMMAND ARGS..."]... [--mcp-url URL]... [--max-steps N] [PROMPT...]
        llmgate providers
@@ -55,6 +56,9 @@ in flight are cancelled, the rest are not sent, every line is still printed (the
 "CancelledError") and the exit status is 130; a second Ctrl-C ends it at once.
   --concurrency N        requests in flight at once
   --fail-fast            stop at the first failure (exit 1 with that error, nothing printed)
+  --rpm N, --tpm N       hold the batch under N requests / tokens per minute (waiting, never failing)
+  --redis URL            share that --rpm/--tpm budget with every process using the same Redis
+                         (redis://[user:pass@]host:port/db, rediss:// for TLS); see docs/redis.md
 
 tokens: counts the tokens of FILE (or stdin) with OpenAI's tokeniser for MODEL's family, or with --encoding
 o200k_base | cl100k_base (default o200k_base), offline; --ids prints the token ids as a JSON array.
@@ -97,7 +101,8 @@ bool takes_value(std::string_view name) {
     return name == "-m" || name == "--model" || name == "--system" || name == "--max-tokens" ||
            name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
            name == "--dimensions" || name == "--concurrency" || name == "--schema" || name == "--image" ||
-           name == "--max-steps" || name == "--mcp" || name == "--mcp-url" || name == "--encoding";
+           name == "--max-steps" || name == "--mcp" || name == "--mcp-url" || name == "--encoding" ||
+           name == "--rpm" || name == "--tpm" || name == "--redis";
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
@@ -131,6 +136,12 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
         args.mcp_commands.push_back(value);
     else if (name == "--mcp-url")
         args.mcp_urls.push_back(value);
+    else if (name == "--rpm")
+        args.rpm = parse_number(name, value, false);
+    else if (name == "--tpm")
+        args.tpm = parse_number(name, value, false);
+    else if (name == "--redis")
+        args.redis = value;
 }
 
 // Options that only make sense for one command are rejected for the other rather than ignored, so a
@@ -168,6 +179,9 @@ void check_command_options(const CliArgs& args) {
         throw UsageError("--image only applies to a completion");
     if (args.command != Command::batch && (args.concurrency || args.fail_fast))
         throw UsageError("--concurrency and --fail-fast only apply to batch");
+    if (args.command != Command::batch && (args.rpm || args.tpm || !args.redis.empty()))
+        throw UsageError("--rpm, --tpm and --redis only apply to batch");
+    if (!args.redis.empty() && !args.rpm && !args.tpm) throw UsageError("--redis needs --rpm or --tpm");
     if (args.command == Command::batch) {
         if (args.words.size() != 1) throw UsageError("batch needs exactly one FILE.jsonl (or - for stdin)");
         if (!args.system.empty() || args.max_tokens || args.temperature || args.stream || args.dimensions)
