@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "redis/connection.hpp"
@@ -24,7 +25,8 @@ public:
     void drop_idle();
 
 private:
-    std::unique_ptr<RedisConnection> acquire();
+    // A connection, and whether it was reused from the idle list (it may have been closed meanwhile).
+    std::pair<std::unique_ptr<RedisConnection>, bool> acquire(bool fresh);
     void release(std::unique_ptr<RedisConnection> c);
 
     RedisUrl url_;
