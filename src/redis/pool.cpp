@@ -76,14 +76,4 @@ RedisReply RedisPool::command(const std::vector<std::string>& args) {
     }
 }
 
-void RedisPool::drop_idle() {
-    std::vector<std::unique_ptr<RedisConnection>> closing;
-    {
-        std::lock_guard lock(mutex_);
-        open_ -= idle_.size();
-        closing.swap(idle_);
-        freed_.notify_all();
-    }
-}
-
 }  // namespace llmgate::inline v1::detail

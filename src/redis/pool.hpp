@@ -21,9 +21,6 @@ public:
 
     const RedisUrl& url() const noexcept { return url_; }
 
-    // Closes every idle connection (a test restarting Redis, or a broken server).
-    void drop_idle();
-
 private:
     // A connection, and whether it was reused from the idle list (it may have been closed meanwhile).
     std::pair<std::unique_ptr<RedisConnection>, bool> acquire(bool fresh);

@@ -83,6 +83,26 @@ std::string scratch(const std::string& name) {
     return (std::filesystem::temp_directory_path() / ("llmgate-redis-" + std::to_string(::getpid()) + "-" + name)).string();
 }
 
+// Runs the CLI with `args`, its output discarded; its exit status.
+int run_cli_status(const std::vector<std::string>& args) {
+    std::vector<std::string> all{LLMGATE_CLI_BIN};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) return -1;
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 }  // namespace
 
 // Four `llmgate batch --rpm 600 --redis URL` processes, each sending as fast as its limiter lets it: the
@@ -374,4 +394,46 @@ TEST_F(RedisHttp, EmbeddingsCountAgainstTheSharedBudget) {
     ASSERT_EQ(times.size(), 4u);
     EXPECT_GE(times.back() - times.front(), milliseconds(3 * 50 - 10));
     EXPECT_EQ(limiter->fleet_size("openai"), 1u);
+}
+
+// While Redis is down each process takes its share: with two limiters seen on the budget, 1200 rpm
+// becomes 600 rpm here (100 ms apart), not the whole 1200.
+TEST_F(RedisHttp, DuringAnOutageEachProcessEnforcesTheLimitOverTheLastKnownFleetSize) {
+    RedisServer redis;
+    ASSERT_TRUE(redis.start());
+    LogCapture log;
+    RedisRateLimiter other(fast(redis.url()), RedisRateLimitOptions{.rpm = 1200});  // another process
+    RedisRateLimiter self(fast(redis.url()), RedisRateLimitOptions{.rpm = 1200});
+    EXPECT_TRUE(other.reserve("openai", 0).shared);
+    EXPECT_TRUE(self.reserve("openai", 0).shared);
+    EXPECT_EQ(self.fleet_size("openai"), 2u);
+    redis.kill();
+    const auto first = self.reserve("openai", 0);
+    EXPECT_FALSE(first.shared);
+    EXPECT_EQ(first.wait, milliseconds(0));
+    const auto second = self.reserve("openai", 0);
+    const auto third = self.reserve("openai", 0);
+    EXPECT_FALSE(second.shared);
+    EXPECT_NEAR(second.wait.count(), 100, 3);
+    EXPECT_NEAR(third.wait.count(), 200, 3);
+}
+
+// The CLI: --rpm alone is this process's limit; --redis without --rpm/--tpm, or the flags outside batch,
+// are usage errors.
+TEST_F(RedisHttp, CliRpmWithoutRedisIsAPerProcessLimitAndBadCombinationsAreUsageErrors) {
+    if (std::string(LLMGATE_CLI_BIN).empty()) GTEST_SKIP() << "the CLI is not built";
+    const std::string file = scratch("cli.jsonl");
+    {
+        std::ofstream out(file);
+        for (int i = 0; i < 3; ++i) out << R"({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})" << '\n';
+    }
+    EXPECT_EQ(run_cli_status({"batch", "--rpm", "600", file}), 0);
+    auto times = arrival_times();
+    ASSERT_EQ(times.size(), 3u);
+    std::sort(times.begin(), times.end());
+    EXPECT_GE(times.back() - times.front(), milliseconds(2 * 100 - 20));
+    EXPECT_EQ(run_cli_status({"batch", "--redis", "redis://127.0.0.1:1/0", file}), 2);
+    EXPECT_EQ(run_cli_status({"--rpm", "60", "hello"}), 2);
+    EXPECT_EQ(run_cli_status({"batch", "--rpm", "0", file}), 2);
+    std::remove(file.c_str());
 }
