@@ -15,7 +15,7 @@ struct RedisCacheStore::Impl {
     std::optional<CachedReply> get(const std::string& key) {
         auto bytes = client.attempt([&](detail::RedisPool& pool) {
             detail::RedisReply r = pool.command({"GET", prefix + key});
-            if (r.is_error()) throw detail::RedisError(detail::RedisError::Kind::server, "GET failed: " + r.str);
+            if (r.is_error()) throw detail::RedisError(detail::kind_of_error_reply(r.str), "GET failed: " + r.str);
             return r.type == detail::RedisReply::Type::string ? std::optional<std::string>(std::move(r.str))
                                                               : std::nullopt;
         });
@@ -28,7 +28,7 @@ struct RedisCacheStore::Impl {
         const std::string bytes = detail::encode_cached_reply(value);
         client.attempt([&](detail::RedisPool& pool) {
             detail::RedisReply r = pool.command({"SET", prefix + key, bytes, "PX", std::to_string(ttl.count())});
-            if (r.is_error()) throw detail::RedisError(detail::RedisError::Kind::server, "SET failed: " + r.str);
+            if (r.is_error()) throw detail::RedisError(detail::kind_of_error_reply(r.str), "SET failed: " + r.str);
             return true;
         });
     }

@@ -22,4 +22,10 @@ private:
     Kind kind_;
 };
 
+// The kind of an error reply: NOAUTH / WRONGPASS (a password missing or wrong) is auth, the rest server.
+inline RedisError::Kind kind_of_error_reply(const std::string& text) {
+    return text.rfind("NOAUTH", 0) == 0 || text.rfind("WRONGPASS", 0) == 0 ? RedisError::Kind::auth
+                                                                            : RedisError::Kind::server;
+}
+
 }  // namespace llmgate::inline v1::detail

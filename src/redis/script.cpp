@@ -38,8 +38,7 @@ RedisReply RedisScript::run(RedisPool& pool, const std::vector<std::string>& key
     RedisReply r = pool.command(command("EVALSHA", sha1_, keys, args));
     if (r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0) r = pool.command(command("EVAL", source_, keys, args));
     if (r.is_error()) {
-        const bool auth = r.str.rfind("NOAUTH", 0) == 0 || r.str.rfind("WRONGPASS", 0) == 0;
-        throw RedisError(auth ? RedisError::Kind::auth : RedisError::Kind::server, "Redis script failed: " + r.str);
+        throw RedisError(kind_of_error_reply(r.str), "Redis script failed: " + r.str);
     }
     return r;
 }

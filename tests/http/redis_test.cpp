@@ -147,10 +147,11 @@ TEST_F(RedisHttp, FourProcessesSharing600RpmHoldTheAggregateWithin2Percent) {
     const double seconds = std::chrono::duration<double>(times[last] - times[first]).count();
     const double rate = static_cast<double>(last - first) / seconds;
     EXPECT_NEAR(rate, 10.0, 0.2) << "requests per second over " << seconds << " s";
-    // And no second of the window held more than 10 + 1 (one GCRA slot of jitter at the edge).
+    // And no second of the window held a burst: slots are 100 ms apart, so a closed 1 s interval starting at
+    // an arrival holds 11; one more is an arrival that lagged its slot (request latency on a loaded machine).
     for (std::size_t i = first; i < last; ++i) {
         const auto end = std::upper_bound(times.begin(), times.end(), times[i] + std::chrono::seconds(1));
-        EXPECT_LE(end - (times.begin() + static_cast<long>(i)), 11) << i;
+        EXPECT_LE(end - (times.begin() + static_cast<long>(i)), 12) << i;
     }
 }
 
@@ -270,6 +271,12 @@ TEST_F(RedisHttp, WrongPasswordWarnsOnceWithoutThePasswordAndDegrades) {
     EXPECT_EQ(log.count("refusing authentication"), 2) << log.text();  // once per client: limiter, store
     EXPECT_EQ(log.text().find("Wr0ng-Passw0rd"), std::string::npos) << log.text();
     EXPECT_EQ(log.text().find("right-horse-battery"), std::string::npos);
+
+    // No password at all where one is required (NOAUTH): the same kind of warning, from the cache too.
+    LogCapture none;
+    RedisCacheStore anonymous(fast(redis.url()));
+    EXPECT_FALSE(anonymous.get("k"));
+    EXPECT_EQ(none.count("refusing authentication"), 1) << none.text();
 
     // The right password (user "default" given explicitly) shares the budget.
     auto good = std::make_shared<RedisRateLimiter>(
