@@ -61,6 +61,7 @@ protected:
             std::lock_guard lock(mutex);
             arrivals.push_back(Clock::now());
             if (r.path.find("embeddings") != std::string::npos) return fake::embeddings({{0.5f, 0.25f}});
+            if (r.body.find("\"stream\":true") != std::string::npos) return fake::stream_text({"o", "k"});
             return reply_usage.is_null() ? fake::chat_text("ok") : fake::chat_text("ok", "gpt-4o-mini", "stop", reply_usage);
         });
     }
@@ -443,4 +444,22 @@ TEST_F(RedisHttp, CliRpmWithoutRedisIsAPerProcessLimitAndBadCombinationsAreUsage
     EXPECT_EQ(run_cli_status({"--rpm", "60", "hello"}), 2);
     EXPECT_EQ(run_cli_status({"batch", "--rpm", "0", file}), 2);
     std::remove(file.c_str());
+}
+
+// Streams draw on the budget too, and the usage on their last chunk corrects the token reservation:
+// max_tokens 1000 reserves about a second of a 60,000 tpm budget; the stream's 15 real tokens give it back.
+TEST_F(RedisHttp, AStreamsUsageCorrectsItsReservation) {
+    RedisServer redis;
+    ASSERT_TRUE(redis.start());
+    auto limiter = std::make_shared<RedisRateLimiter>(
+        fast(redis.url()), RedisRateLimitOptions{.tpm = 60000, .key = RateLimitKey::name, .name = "streams"});
+    const Options o{.max_tokens = 1000, .middleware = {std::make_shared<RedisRateLimitMiddleware>(limiter)}};
+    std::string text;
+    for (const auto& chunk : llmgate::stream("gpt-4o-mini", hello(), o)) text += chunk.delta;
+    EXPECT_EQ(text, "ok");
+    // The correction runs on the limiter's worker: give it a moment. Uncorrected, the ~1,010 tokens still
+    // reserved would make a whole minute's budget wait ~800 ms more.
+    std::this_thread::sleep_for(milliseconds(200));
+    const auto full = limiter->reserve("streams", 60000);
+    EXPECT_LT(full.wait, milliseconds(300)) << "the stream's reservation was not corrected by its usage";
 }
