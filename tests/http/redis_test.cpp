@@ -463,3 +463,28 @@ TEST_F(RedisHttp, AStreamsUsageCorrectsItsReservation) {
     const auto full = limiter->reserve("streams", 60000);
     EXPECT_LT(full.wait, milliseconds(300)) << "the stream's reservation was not corrected by its usage";
 }
+
+// Another process (a program of its own) finds what this one cached, and this one finds what it cached.
+TEST_F(RedisHttp, CacheEntryWrittenByOneProcessIsAHitInAnother) {
+    RedisServer redis;
+    ASSERT_TRUE(redis.start());
+    auto store = std::make_shared<RedisCacheStore>(fast(redis.url()));
+    const Options o{.middleware = {std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 0, store)}};
+    EXPECT_FALSE(completion("gpt-4o-mini", {Message::user("from parent")}, o).cache_hit);
+
+    const auto child = [&](const std::string& prompt) {
+        const std::string cmd = std::string("'") + LLMGATE_REDIS_CACHE_CHILD_BIN + "' '" + redis.url() + "' '" + prompt + "'";
+        FILE* p = ::popen(cmd.c_str(), "r");
+        std::string out;
+        char buf[256];
+        while (p && std::fgets(buf, sizeof buf, p)) out += buf;
+        if (p) ::pclose(p);
+        return out;
+    };
+    EXPECT_EQ(child("from parent"), "hit ok\n");
+    EXPECT_EQ(server.request_count(), 1u);
+    EXPECT_EQ(child("from child"), "miss ok\n");
+    EXPECT_EQ(server.request_count(), 2u);
+    EXPECT_TRUE(completion("gpt-4o-mini", {Message::user("from child")}, o).cache_hit);
+    EXPECT_EQ(server.request_count(), 2u);
+}
