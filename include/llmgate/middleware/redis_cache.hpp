@@ -12,7 +12,8 @@ namespace llmgate::inline v1 {
 // Keys are prefix + CacheMiddleware's SHA-256 key (never an API key); values are the reply as compact
 // JSON behind a format version ("llmgate-cache/1"), stored with SET key value PX ttl. While Redis is down,
 // slow or refusing the password, get() is a miss and put() is dropped (one warning per outage; Redis is
-// tried again after a backoff). get / put block for one round trip at most (RedisOptions::command_timeout);
+// tried again after a backoff). get / put block for one round trip at most (RedisOptions::command_timeout,
+// plus connect_timeout when a connection must be opened);
 // CacheMiddleware uses get_async / put_async for async calls, which run on the store's worker thread
 // and never block the event loop. Usage:
 //   auto store = std::make_shared<RedisCacheStore>(RedisOptions{.url = "redis://cache:6379/0"});

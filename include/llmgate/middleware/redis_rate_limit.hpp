@@ -60,7 +60,8 @@ public:
         std::int64_t tokens = 0;            // the tokens reserved
     };
     // Reserves one request and `tokens` tokens on budget `key`, first come first served across the fleet.
-    // Blocks for one Redis round trip at most (command_timeout); never throws for Redis trouble.
+    // Blocks for one Redis round trip (at most command_timeout, plus connect_timeout when a connection must
+    // be opened; nothing while Redis is known to be down); never throws for Redis trouble.
     Reservation reserve(const std::string& key, std::int64_t tokens);
     // The same on the limiter's worker thread; `then` runs on llmgate's event loop (run_after).
     void reserve_async(std::string key, std::int64_t tokens, std::function<void(Reservation)> then);
