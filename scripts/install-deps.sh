@@ -13,6 +13,8 @@ packages=(
     libcpp-httplib-dev     # the fake provider server the tests run against
     libpcre2-dev           # JSON Schema `pattern` / `patternProperties` in structured-output validation
     json-schema-test-suite # the official JSON Schema Test Suite the validator is tested against (ctest)
+    libhiredis-dev         # the Redis protocol codec behind RedisRateLimitMiddleware / RedisCacheStore
+    redis-server           # the Redis tests start a real server on loopback (plain, password, TLS)
 )
 
 sudo_cmd=()

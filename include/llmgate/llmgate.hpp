@@ -19,6 +19,8 @@
 #include "llmgate/middleware/fallback.hpp"
 #include "llmgate/middleware/logging.hpp"
 #include "llmgate/middleware/rate_limit.hpp"
+#include "llmgate/middleware/redis_cache.hpp"
+#include "llmgate/middleware/redis_rate_limit.hpp"
 #include "llmgate/middleware/retry.hpp"
 #include "llmgate/models.hpp"
 #include "llmgate/options.hpp"

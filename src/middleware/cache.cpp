@@ -86,8 +86,7 @@ private:
 
 // The stored reply for `key`, when there is one of the operation's kind (a completion hit is marked).
 template <class Result>
-std::optional<Result> cached(CacheStore& store, const std::string& key) {
-    auto hit = store.get(key);
+std::optional<Result> as_result(std::optional<CachedReply> hit) {
     if (!hit) return std::nullopt;
     auto* r = std::get_if<Result>(&*hit);
     if (!r) return std::nullopt;
@@ -96,20 +95,42 @@ std::optional<Result> cached(CacheStore& store, const std::string& key) {
     return out;
 }
 
+template <class Result>
+std::optional<Result> cached(CacheStore& store, const std::string& key) {
+    return as_result<Result>(store.get(key));
+}
+
 // A completion or an embedding: the stored reply, or the call's reply stored once it succeeded.
 template <class Request, class Result>
 void answer_or_store(const std::shared_ptr<CacheStore>& store, std::chrono::milliseconds ttl, Request request,
                      const Next<Request, Result>& next, Callback<Result> done) {
     std::string key = CacheMiddleware::key_for(request);
-    if (auto hit = cached<Result>(*store, key)) {
-        done(nullptr, std::move(*hit));
+    const bool blocking = next.blocking();
+    auto on_lookup = [store, ttl, key, blocking, next, request = std::move(request),
+                      done = std::move(done)](std::optional<Result> hit) mutable {
+        if (hit) {
+            done(nullptr, std::move(*hit));
+            return;
+        }
+        next(std::move(request),
+             [store, ttl, key = std::move(key), blocking, done = std::move(done)](std::exception_ptr e, Result r) {
+                 if (!e) {
+                     if (blocking)
+                         store->put(key, CachedReply(r), ttl);
+                     else
+                         store->put_async(key, CachedReply(r), ttl);
+                 }
+                 done(e, std::move(r));
+             });
+    };
+    if (blocking) {
+        on_lookup(cached<Result>(*store, key));
         return;
     }
-    next(std::move(request),
-         [store, ttl, key = std::move(key), done = std::move(done)](std::exception_ptr e, Result r) {
-             if (!e) store->put(key, CachedReply(r), ttl);
-             done(e, std::move(r));
-         });
+    // An async call: the store may do its lookup off the loop thread and come back to the loop.
+    store->get_async(key, [on_lookup = std::move(on_lookup)](std::optional<CachedReply> hit) mutable {
+        on_lookup(as_result<Result>(std::move(hit)));
+    });
 }
 
 }  // namespace
@@ -230,18 +251,29 @@ void CacheMiddleware::complete(CompletionRequest request, CompleteNext next, Cal
 // A hit is replayed as chunks; a miss is stored once the stream ended cleanly.
 void CacheMiddleware::stream(CompletionRequest request, StreamNext next, Callback<Stream> done) {
     std::string key = key_for(request);
-    if (auto hit = cached<CompletionResponse>(*store_, key)) {
-        done(nullptr, Stream(std::make_unique<detail::ReplayChunkSource>(replay_chunks(*hit))));
+    auto on_lookup = [store = store_, ttl = ttl_, key, next, request = std::move(request),
+                      done = std::move(done)](std::optional<CompletionResponse> hit) mutable {
+        if (hit) {
+            done(nullptr, Stream(std::make_unique<detail::ReplayChunkSource>(replay_chunks(*hit))));
+            return;
+        }
+        // The stream is stored by whichever thread iterates it to its end: never the loop thread.
+        next(std::move(request),
+             [store, ttl, key = std::move(key), done = std::move(done)](std::exception_ptr e, Stream s) {
+                 if (e) {
+                     done(e, Stream(nullptr));
+                     return;
+                 }
+                 done(nullptr, Stream(std::make_unique<StoringChunkSource>(std::move(s), store, key, ttl)));
+             });
+    };
+    if (next.blocking()) {
+        on_lookup(cached<CompletionResponse>(*store_, key));
         return;
     }
-    next(std::move(request),
-         [store = store_, ttl = ttl_, key = std::move(key), done = std::move(done)](std::exception_ptr e, Stream s) {
-             if (e) {
-                 done(e, Stream(nullptr));
-                 return;
-             }
-             done(nullptr, Stream(std::make_unique<StoringChunkSource>(std::move(s), store, key, ttl)));
-         });
+    store_->get_async(key, [on_lookup = std::move(on_lookup)](std::optional<CachedReply> hit) mutable {
+        on_lookup(as_result<CompletionResponse>(std::move(hit)));
+    });
 }
 
 void CacheMiddleware::embed(EmbeddingRequest request, EmbedNext next, Callback<EmbeddingResponse> done) {

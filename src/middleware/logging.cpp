@@ -12,6 +12,7 @@
 #include "llmgate/config.hpp"
 #include "llmgate/errors.hpp"
 #include "middleware/log_line.hpp"
+#include "util/logger.hpp"
 
 namespace llmgate::inline v1 {
 namespace detail {
@@ -64,12 +65,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::shared_ptr<spdlog::logger> logger() {
-    static std::mutex mutex;
-    std::lock_guard lock(mutex);
-    if (auto l = spdlog::get("llmgate")) return l;
-    return spdlog::stderr_color_mt("llmgate");
-}
+std::shared_ptr<spdlog::logger> logger() { return detail::library_logger(); }
 
 std::int64_t ms_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();

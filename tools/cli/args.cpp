@@ -12,7 +12,8 @@ namespace {
 constexpr const char* kUsage =
     R"(usage: llmgate [options] [PROMPT...]
        llmgate embed -m MODEL [--dimensions N] [--provider NAME] [--api-base URL] [--timeout SECONDS] [TEXT...]
-       llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS] FILE.jsonl
+       llmgate batch [-m MODEL] [--concurrency N] [--fail-fast] [--timeout SECONDS]
+                     [--rpm N] [--tpm N] [--redis URL] FILE.jsonl
        llmgate batch --provider-batch submit [-m MODEL] FILE.jsonl
        llmgate batch --provider-batch status|results|cancel [--wait] [--poll-interval S] JOB
        llmgate tokens [-m MODEL | --encoding NAME] [--ids] [FILE]
@@ -57,6 +58,9 @@ in flight are cancelled, the rest are not sent, every line is still printed (the
 "CancelledError") and the exit status is 130; a second Ctrl-C ends it at once.
   --concurrency N        requests in flight at once
   --fail-fast            stop at the first failure (exit 1 with that error, nothing printed)
+  --rpm N, --tpm N       hold the batch under N requests / tokens per minute (waiting, never failing)
+  --redis URL            share that --rpm/--tpm budget with every process using the same Redis
+                         (redis://[user:pass@]host:port/db, rediss:// for TLS); see docs/redis.md
 
 batch --provider-batch: the provider's own batch API (OpenAI, Azure OpenAI, Anthropic, Gemini: about half
 the price, results within 24 hours), one provider and model per job. submit sends FILE.jsonl (the format
@@ -109,7 +113,8 @@ bool takes_value(std::string_view name) {
            name == "--temperature" || name == "--provider" || name == "--api-base" || name == "--timeout" ||
            name == "--dimensions" || name == "--concurrency" || name == "--schema" || name == "--image" ||
            name == "--max-steps" || name == "--mcp" || name == "--mcp-url" || name == "--encoding" ||
-           name == "--provider-batch" || name == "--poll-interval";
+           name == "--provider-batch" || name == "--poll-interval" || name == "--rpm" || name == "--tpm" ||
+           name == "--redis";
 }
 
 void apply(CliArgs& args, std::string_view name, const std::string& value) {
@@ -147,6 +152,12 @@ void apply(CliArgs& args, std::string_view name, const std::string& value) {
         args.provider_batch = value;
     else if (name == "--poll-interval")
         args.poll_seconds = parse_number(name, value, false);
+    else if (name == "--rpm")
+        args.rpm = parse_number(name, value, false);
+    else if (name == "--tpm")
+        args.tpm = parse_number(name, value, false);
+    else if (name == "--redis")
+        args.redis = value;
 }
 
 // batch --provider-batch ACTION: the action, its one argument, and the options that go with it.
@@ -160,6 +171,8 @@ void check_provider_batch_options(const CliArgs& args) {
     if (a != "submit" && a != "status" && a != "results" && a != "cancel")
         throw UsageError("--provider-batch takes submit, status, results or cancel, not '" + a + "'");
     if (args.concurrency || args.fail_fast) throw UsageError("--concurrency and --fail-fast do not apply to --provider-batch");
+    if (args.rpm || args.tpm || !args.redis.empty())
+        throw UsageError("--rpm, --tpm and --redis do not apply to --provider-batch (the provider paces its own batch jobs)");
     if (a != "results" && (args.wait || args.poll_seconds))
         throw UsageError("--wait and --poll-interval only apply to --provider-batch results");
     if (args.words.size() != 1)
@@ -203,6 +216,9 @@ void check_command_options(const CliArgs& args) {
         throw UsageError("--image only applies to a completion");
     if (args.command != Command::batch && (args.concurrency || args.fail_fast))
         throw UsageError("--concurrency and --fail-fast only apply to batch");
+    if (args.command != Command::batch && (args.rpm || args.tpm || !args.redis.empty()))
+        throw UsageError("--rpm, --tpm and --redis only apply to batch");
+    if (!args.redis.empty() && !args.rpm && !args.tpm) throw UsageError("--redis needs --rpm or --tpm");
     if (args.command == Command::batch) {
         if (args.words.size() != 1) throw UsageError("batch needs exactly one FILE.jsonl (or - for stdin)");
         if (!args.system.empty() || args.max_tokens || args.temperature || args.stream || args.dimensions)

@@ -30,6 +30,9 @@ struct CliArgs {
     std::optional<double> timeout_seconds{};
     std::optional<int> concurrency{};   // batch: requests in flight at once
     bool fail_fast = false;             // batch: stop at the first failure
+    std::optional<double> rpm{};        // batch --rpm N: requests per minute (per process, or fleet-wide with --redis)
+    std::optional<double> tpm{};        // batch --tpm N: tokens per minute (likewise)
+    std::string redis{};                // batch --redis URL: share the --rpm/--tpm budget through this Redis
     std::string schema_file{};          // --schema FILE.json: structured output validated against it
     std::vector<std::string> images{};  // --image PATH|URL (repeatable): images sent with the prompt
     std::string encoding{};               // tokens --encoding NAME

@@ -429,6 +429,14 @@ int run_batch(const CliArgs& args) {
     llmgate::BatchOptions options;
     if (args.concurrency) options.max_concurrency = static_cast<std::size_t>(*args.concurrency);
     options.fail_fast = args.fail_fast;
+    if (args.rpm || args.tpm) {
+        const double rpm = args.rpm.value_or(0), tpm = args.tpm.value_or(0);
+        if (args.redis.empty())
+            options.middleware.push_back(std::make_shared<llmgate::RateLimitMiddleware>(rpm, tpm));
+        else
+            options.middleware.push_back(std::make_shared<llmgate::RedisRateLimitMiddleware>(
+                llmgate::RedisOptions{.url = args.redis}, llmgate::RedisRateLimitOptions{.rpm = rpm, .tpm = tpm}));
+    }
     options.on_progress = [](std::size_t done, std::size_t total, std::size_t failed) {
         std::cerr << "\rbatch: " << done << '/' << total << " done, " << failed << " failed" << std::flush;
     };

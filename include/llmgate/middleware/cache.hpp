@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,16 @@ public:
     virtual ~CacheStore() = default;
     virtual std::optional<CachedReply> get(const std::string& key) = 0;
     virtual void put(const std::string& key, const CachedReply& value, std::chrono::milliseconds ttl) = 0;
+
+    // What CacheMiddleware calls for an async call, on llmgate's event loop thread, where nothing may block.
+    // The defaults call get / put in place (right for a store in memory). A store that talks to a server
+    // (RedisCacheStore) overrides them to do that elsewhere and run `then` back on the loop (run_after).
+    virtual void get_async(const std::string& key, std::function<void(std::optional<CachedReply>)> then) {
+        then(get(key));
+    }
+    virtual void put_async(const std::string& key, CachedReply value, std::chrono::milliseconds ttl) {
+        put(key, value, ttl);
+    }
 };
 
 // Thread-safe in-memory LRU store: at most `max_entries` replies (the least recently used go first),
