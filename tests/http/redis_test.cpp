@@ -161,8 +161,8 @@ TEST_F(RedisHttp, FourProcessesSharing600RpmHoldTheAggregateWithin2Percent) {
 TEST_F(RedisHttp, CacheEntryWrittenThroughOneStoreIsAHitThroughAnother) {
     RedisServer redis;
     ASSERT_TRUE(redis.start());
-    auto writer = std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 0,
-                                                    std::make_shared<RedisCacheStore>(fast(redis.url())));
+    auto writer_store = std::make_shared<RedisCacheStore>(fast(redis.url()));
+    auto writer = std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 0, writer_store);
     auto reader_store = std::make_shared<RedisCacheStore>(fast(redis.url()));
     auto reader = std::make_shared<CacheMiddleware>(std::chrono::seconds(60), 0, reader_store);
 
@@ -186,12 +186,16 @@ TEST_F(RedisHttp, CacheEntryWrittenThroughOneStoreIsAHitThroughAnother) {
     // An async miss is stored (put_async) and then found by the other store.
     auto other = acompletion("gpt-4o-mini", {{{"role", "user"}, {"content", "other"}}}, Options{.middleware = {reader}}).get();
     EXPECT_FALSE(other.cache_hit);
+    // put_async may land after the call returned: wait for the entry in the other store, then read it there.
+    const std::string key =
+        CacheMiddleware::key_for(CompletionRequest{.model = "gpt-4o-mini", .messages = {Message::user("other")}});
     bool found = false;
-    for (int i = 0; i < 50 && !found; ++i) {
-        found = completion("gpt-4o-mini", {{{"role", "user"}, {"content", "other"}}}, Options{.middleware = {writer}}).cache_hit;
+    for (int i = 0; i < 100 && !found; ++i) {
+        found = writer_store->get(key).has_value();
         if (!found) std::this_thread::sleep_for(milliseconds(20));
     }
-    EXPECT_TRUE(found);
+    ASSERT_TRUE(found);
+    EXPECT_TRUE(completion("gpt-4o-mini", {{{"role", "user"}, {"content", "other"}}}, Options{.middleware = {writer}}).cache_hit);
     EXPECT_EQ(server.request_count(), 2u);
 }
 
