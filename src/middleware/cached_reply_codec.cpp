@@ -2,6 +2,8 @@
 // a reply misread.
 #include "middleware/cached_reply_codec.hpp"
 
+#include "util/json_numbers.hpp"
+
 namespace llmgate::inline v1::detail {
 namespace {
 
@@ -12,14 +14,17 @@ json usage_json(const Usage& u) {
                 {"ca", u.cached_tokens},        {"cc", u.cache_creation_tokens}, {"r", u.reasoning_tokens}};
 }
 
+// Read as any untrusted count is (json_count): a value past int64 or a huge float is clamped, not converted
+// with undefined behaviour (the fuzzer found 9223372036854775808.0 here); a non-number is a miss.
 Usage usage_from(const json& j) {
+    if (!j.is_object()) throw json::type_error::create(302, "usage must be an object", nullptr);
     Usage u;
-    u.prompt_tokens = j.at("p").get<std::int64_t>();
-    u.completion_tokens = j.at("c").get<std::int64_t>();
-    u.total_tokens = j.at("t").get<std::int64_t>();
-    u.cached_tokens = j.at("ca").get<std::int64_t>();
-    u.cache_creation_tokens = j.at("cc").get<std::int64_t>();
-    u.reasoning_tokens = j.at("r").get<std::int64_t>();
+    u.prompt_tokens = json_count(j, "p");
+    u.completion_tokens = json_count(j, "c");
+    u.total_tokens = json_count(j, "t");
+    u.cached_tokens = json_count(j, "ca");
+    u.cache_creation_tokens = json_count(j, "cc");
+    u.reasoning_tokens = json_count(j, "r");
     return u;
 }
 
@@ -60,7 +65,7 @@ CompletionResponse completion_from(const json& j) {
     r.provider = j.at("provider").get<std::string>();
     for (const auto& c : j.at("choices")) {
         Choice choice;
-        choice.index = c.at("i").get<int>();
+        choice.index = json_index(c, "i", 0);
         choice.message = message_from_json(c.at("m"));
         choice.finish_reason = c.at("f").get<std::string>();
         r.choices.push_back(std::move(choice));

@@ -124,7 +124,11 @@ std::optional<EmbeddingResponse> openai_parse_embeddings_fast(const std::string&
             seen_usage = true;
             const nlohmann::json usage = nlohmann::json::parse(text, nullptr, false);
             if (!usage.is_object()) return std::nullopt;
-            r.usage = openai_parse_usage(usage);
+            try {
+                r.usage = openai_parse_usage(usage);
+            } catch (const nlohmann::json::exception&) {
+                return std::nullopt;  // a count that is not a number: the full mapper reports it
+            }
         } else {
             return std::nullopt;  // "error" and anything unknown: the full mapper decides
         }
