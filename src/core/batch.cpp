@@ -27,7 +27,9 @@ namespace {
 
 [[noreturn]] void bad_entry(const std::string& message) { throw InvalidRequestError(ErrorInfo{.message = message}); }
 
-BatchError describe(std::size_t index, const std::exception_ptr& e) {
+}  // namespace
+
+BatchError describe_batch_error(std::size_t index, const std::exception_ptr& e) {
     BatchError out{.index = index, .error_type = "Error", .message = "unknown error", .error = e};
     try {
         std::rethrow_exception(e);
@@ -41,8 +43,6 @@ BatchError describe(std::size_t index, const std::exception_ptr& e) {
     }
     return out;
 }
-
-}  // namespace
 
 RequestList::RequestList(std::vector<CompletionRequest> requests, std::vector<std::exception_ptr> pre_errors)
     : list_(std::move(requests)), pre_errors_(std::move(pre_errors)) {
@@ -152,7 +152,7 @@ std::future<BatchResult> start_batch(std::size_t total, RequestMaker next, std::
                     BatchResult& res = st->result;
                     if (e) {
                         ++res.failed;
-                        res.errors.push_back(describe(i, e));
+                        res.errors.push_back(describe_batch_error(i, e));
                         if (!st->first_error) st->first_error = e;
                     } else {
                         ++res.successful;

@@ -12,6 +12,10 @@ namespace llmgate::inline v1::detail {
 // ~600 bytes of fields again, and those inlined moves were a large share of a request's code footprint.
 using BatchRunner = std::function<void(const MiddlewareList& outer, CompletionRequest&&, Callback<CompletionResponse>)>;
 
+// The BatchError of request `index`, which failed with `e`: its class name as Python spells it and its
+// message (batch() and the provider batch jobs' results() report failures alike).
+BatchError describe_batch_error(std::size_t index, const std::exception_ptr& e);
+
 // Runs requests 0..count-1, request i made by next(i) on the event loop thread just before it is sent
 // (in index order, one at a time). An exception from next(i) fails index i without stopping the others.
 std::future<BatchResult> start_batch(std::size_t count, RequestMaker next, BatchOptions options, BatchRunner run);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <utility>
 
+#include "core/batch_runner.hpp"
 #include "core/cancellable_wait.hpp"
 #include "core/dispatch.hpp"
 #include "llmgate/errors.hpp"
@@ -77,21 +78,6 @@ BatchJob merged(const BatchJob& before, BatchJob now) {
     if (now.input_file_id.empty()) now.input_file_id = before.input_file_id;
     now.api_base = before.api_base;
     return now;
-}
-
-BatchError describe(std::size_t index, std::exception_ptr e) {
-    BatchError out{.index = index, .error_type = "Error", .message = "unknown error", .error = e};
-    try {
-        std::rethrow_exception(e);
-    } catch (const Error& err) {
-        out.error_type = err.type_name();
-        out.message = err.what();
-    } catch (const std::exception& err) {
-        out.error_type = "std::exception";
-        out.message = err.what();
-    } catch (...) {
-    }
-    return out;
 }
 
 // The error of a request with no result in the job's output: what the whole job ended as, never an empty success.
@@ -354,7 +340,7 @@ BatchResult results(const BatchJob& job, const ProviderBatchOptions& options) {
     for (std::size_t i = 0; i < n; ++i) {
         if (!seen[i]) failures[i] = missing_result(job, i);
         if (failures[i]) {
-            out.errors.push_back(describe(i, failures[i]));
+            out.errors.push_back(detail::describe_batch_error(i, failures[i]));
             ++out.failed;
         } else {
             ++out.successful;
