@@ -141,6 +141,16 @@ void RedisConnection::fail(int kind, const std::string& what) {
     throw RedisError(static_cast<Kind>(kind), what);
 }
 
+bool RedisConnection::wait_for_tls(int ssl_error, Deadline deadline) {
+    if (ssl_error == SSL_ERROR_WANT_READ)
+        wait_for(POLLIN, deadline);
+    else if (ssl_error == SSL_ERROR_WANT_WRITE)
+        wait_for(POLLOUT, deadline);
+    else
+        return false;
+    return true;
+}
+
 void RedisConnection::wait_for(short events, Deadline deadline) {
     for (;;) {
         const int left = ms_left(deadline);
@@ -211,12 +221,7 @@ void RedisConnection::handshake_tls(const RedisUrl& url, Deadline deadline) {
         ERR_clear_error();
         const int rc = SSL_connect(ssl_);
         if (rc == 1) return;
-        const int err = SSL_get_error(ssl_, rc);
-        if (err == SSL_ERROR_WANT_READ)
-            wait_for(POLLIN, deadline);
-        else if (err == SSL_ERROR_WANT_WRITE)
-            wait_for(POLLOUT, deadline);
-        else {
+        if (!wait_for_tls(SSL_get_error(ssl_, rc), deadline)) {
             const long verify = SSL_get_verify_result(ssl_);
             const std::string why = verify != X509_V_OK ? std::string("certificate verification failed: ") +
                                                               X509_verify_cert_error_string(verify)
@@ -237,12 +242,7 @@ void RedisConnection::write_all(const std::string& bytes, Deadline deadline) {
                 sent += static_cast<std::size_t>(n);
                 continue;
             }
-            const int err = SSL_get_error(ssl_, n);
-            if (err == SSL_ERROR_WANT_READ)
-                wait_for(POLLIN, deadline);
-            else if (err == SSL_ERROR_WANT_WRITE)
-                wait_for(POLLOUT, deadline);
-            else
+            if (!wait_for_tls(SSL_get_error(ssl_, n), deadline))
                 fail(static_cast<int>(Kind::unreachable), "writing to Redis failed: " + openssl_error());
         } else {
             const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
@@ -274,12 +274,7 @@ RedisReply RedisConnection::read_reply(Deadline deadline) {
                 decoder_.feed(std::string_view(buf, static_cast<std::size_t>(n)));
                 continue;
             }
-            const int err = SSL_get_error(ssl_, n);
-            if (err == SSL_ERROR_WANT_READ)
-                wait_for(POLLIN, deadline);
-            else if (err == SSL_ERROR_WANT_WRITE)
-                wait_for(POLLOUT, deadline);
-            else
+            if (!wait_for_tls(SSL_get_error(ssl_, n), deadline))
                 fail(static_cast<int>(Kind::unreachable), "Redis closed the connection");
         } else {
             const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);

@@ -45,6 +45,9 @@ private:
     void write_all(const std::string& bytes, Deadline deadline);
     RedisReply read_reply(Deadline deadline);
     void wait_for(short events, Deadline deadline);
+    // After an SSL call failed with `ssl_error`: waits for what OpenSSL asked for (WANT_READ or WANT_WRITE;
+    // a TLS record may need either in any call) and returns true, or returns false for a real failure.
+    bool wait_for_tls(int ssl_error, Deadline deadline);
     [[noreturn]] void fail(int kind, const std::string& what);
 
     int fd_ = -1;

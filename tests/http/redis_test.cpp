@@ -88,17 +88,8 @@ std::string scratch(const std::string& name) {
 int run_cli_status(const std::vector<std::string>& args) {
     std::vector<std::string> all{LLMGATE_CLI_BIN};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    const int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return -1;
+    const pid_t pid = spawn_quiet(std::move(all));
+    if (pid < 0) return -1;
     int status = 0;
     ::waitpid(pid, &status, 0);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -122,16 +113,8 @@ TEST_F(RedisHttp, FourProcessesSharing600RpmHoldTheAggregateWithin2Percent) {
     for (int p = 0; p < 4; ++p) {
         std::vector<std::string> args{LLMGATE_CLI_BIN, "batch",   "--concurrency", "8",  "--rpm",
                                       "600",           "--redis", redis.url(),     file};
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-        pid_t pid = -1;
-        ASSERT_EQ(::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&actions);
+        const pid_t pid = spawn_quiet(std::move(args));
+        ASSERT_GT(pid, 0);
         children.push_back(pid);
     }
     for (pid_t pid : children) {

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
+
 extern char** environ;
 
 namespace mcp_test {
@@ -36,17 +38,7 @@ inline ::testing::AssertionResult servers_installed() {
     return ::testing::AssertionSuccess();
 }
 
-inline int free_loopback_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
+using llmgate::testing::free_loopback_port;
 
 inline bool port_open(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -1,11 +1,7 @@
 // A real redis-server on a free loopback port for the Redis tests: started, pinged, stopped, killed.
 #pragma once
 
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,11 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "redis/error.hpp"
 #include "redis/pool.hpp"
 #include "redis/url.hpp"
-
-extern char** environ;
 
 namespace llmgate::testing {
 
@@ -29,18 +24,6 @@ inline std::string redis_server_binary() {
         if (::access(path.c_str(), X_OK) == 0) return path;
     }
     return {};
-}
-
-inline int free_loopback_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 class RedisServer {
@@ -64,19 +47,8 @@ public:
             args.push_back(std::to_string(port_));
         }
         args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-        const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0) {
-            pid_ = -1;
-            return false;
-        }
+        pid_ = spawn_quiet(std::move(args));
+        if (pid_ < 0) return false;
         ping_url_ = ping_url.empty() ? url() : ping_url;
         ca_file_ = ca_file;
         return wait_for_ping(std::chrono::seconds(5));
