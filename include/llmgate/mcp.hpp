@@ -11,6 +11,10 @@
 //   auto r = client.call_tool("echo", {{"message", "hi"}}, {.timeout = std::chrono::seconds(5)});
 //   std::cout << r.text();                       // text blocks joined; r.structured_content, r.is_error
 //   auto run = llmgate::run_tools("gpt-4o-mini", {llmgate::Message::user("...")}, client.tools());
+//   for (const auto& r : client.list_resources()) std::cout << r.uri << "\n";
+//   auto contents = client.read_resource("file:///notes.txt");   // text, or a base64 blob
+//   auto prompt = client.get_prompt("review", {{"language", "C++"}});
+//   auto answer = llmgate::completion("gpt-4o-mini", prompt.to_messages());
 //   client.ping(); client.server_info(); client.protocol_version();
 //   client.close();                              // also done by the destructor
 //
@@ -22,6 +26,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -81,6 +86,12 @@ struct ElicitationResponse {
     static ElicitationResponse cancel() { return {"cancel", json::object()}; }
 };
 
+// A root the client offers the server (MCP "roots"): a file:// URI the server may work in, and a name.
+struct Root {
+    std::string uri{};
+    std::string name{};
+};
+
 // Settings of one client. Fields marked (stdio) or (http) apply to that transport only.
 struct ClientOptions {
     std::chrono::milliseconds timeout{60000};          // the longest wait for any reply (per call: CallOptions)
@@ -107,8 +118,16 @@ struct ClientOptions {
     // Answers elicitation/create. Only when set is the `elicitation` capability declared. Runs on a
     // thread of the client's own; it may block (the call waits, its timeout still counts).
     std::function<ElicitationResponse(const ElicitationRequest&)> on_elicitation{};
-    // Any other notification from the server (logging, resources/updated, ...): method and params.
+    // A resource the client subscribed to (subscribe_resource) changed: its URI. Read it again to see how.
+    std::function<void(const std::string& uri)> on_resource_updated{};
+    // The server's resource or prompt list changed (notifications/resources|prompts/list_changed).
+    std::function<void()> on_resources_changed{};
+    std::function<void()> on_prompts_changed{};
+    // Any other notification from the server (logging, ...): method and params.
     std::function<void(const std::string& method, const json& params)> on_notification{};
+    // Set: the `roots` capability is declared and the server's roots/list is answered with these (change
+    // them with Client::set_roots). Unset: the server is told nothing about roots.
+    std::optional<std::vector<Root>> roots{};
 };
 
 // Per-call settings.
@@ -142,6 +161,72 @@ struct CallToolResult {
     ToolOutput to_output() const;   // what a model sees: text, other blocks described, structured value
 };
 
+// A resource as the server lists it (resources/list).
+struct ResourceInfo {
+    std::string uri{};
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    std::string mime_type{};
+    std::optional<std::int64_t> size{};  // bytes, when the server says
+    json annotations{};
+    json raw{};  // the whole resource object
+};
+
+// A parameterised resource (resources/templates/list): an RFC 6570 URI template such as "file:///{path}".
+struct ResourceTemplateInfo {
+    std::string uri_template{};
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    std::string mime_type{};
+    json annotations{};
+    json raw{};
+};
+
+// One item of resources/read: text, or binary data as base64 (`blob`).
+struct ResourceContents {
+    std::string uri{};
+    std::string mime_type{};
+    std::optional<std::string> text{};  // set for text contents
+    std::string blob{};                 // base64, for binary contents
+    json raw{};
+
+    // The contents' bytes: the text, or the blob decoded (InvalidRequestError when it is not base64).
+    std::string bytes() const;
+};
+
+// A prompt template the server offers (prompts/list), with the arguments it takes.
+struct PromptArgument {
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    bool required = false;
+};
+struct PromptInfo {
+    std::string name{};
+    std::string title{};
+    std::string description{};
+    std::vector<PromptArgument> arguments{};
+    json raw{};
+};
+
+// A prompt filled in by the server (prompts/get): messages of role "user" or "assistant", each one content
+// block (text, image, audio, resource, resource_link).
+struct PromptMessage {
+    std::string role{};
+    json content{};
+};
+struct GetPromptResult {
+    std::string description{};
+    std::vector<PromptMessage> messages{};
+    json raw{};
+
+    // The messages as llmgate messages, ready for completion(): text as text, images as image parts,
+    // embedded text resources as their text, other blocks described in a line (as tool results are).
+    std::vector<Message> to_messages() const;
+};
+
 class Client {
 public:
     // Spawns `command` (argv[0] looked up in PATH) and initialises the session. Throws ConnectionError when
@@ -164,6 +249,25 @@ public:
     // `options` apply to the listing and to every call the handlers make (timeout, on_progress, cancel).
     std::vector<FunctionTool> tools(const CallOptions& options = {});
     void ping(const CallOptions& options = {});
+
+    // Every resource and resource template, across all pages; the contents of one resource (a resource may
+    // have several parts, e.g. a directory's files).
+    std::vector<ResourceInfo> list_resources(const CallOptions& options = {});
+    std::vector<ResourceTemplateInfo> list_resource_templates(const CallOptions& options = {});
+    std::vector<ResourceContents> read_resource(const std::string& uri, const CallOptions& options = {});
+    // Asks the server to send notifications/resources/updated for `uri` (ClientOptions::on_resource_updated);
+    // needs the server's resources.subscribe capability (else MCPError from the server).
+    void subscribe_resource(const std::string& uri, const CallOptions& options = {});
+    void unsubscribe_resource(const std::string& uri, const CallOptions& options = {});
+
+    // Every prompt, across all pages; one prompt filled in with string arguments.
+    std::vector<PromptInfo> list_prompts(const CallOptions& options = {});
+    GetPromptResult get_prompt(const std::string& name, const std::map<std::string, std::string>& arguments = {},
+                               const CallOptions& options = {});
+
+    // Replaces the roots answered to roots/list and tells the server (notifications/roots/list_changed).
+    // InvalidRequestError when the client was created without ClientOptions::roots (no roots capability).
+    void set_roots(std::vector<Root> roots);
     // Any request; returns its result.
     json request(const std::string& method, const json& params = json::object(), const CallOptions& options = {});
     void notify(const std::string& method, const json& params = json::object());

@@ -52,6 +52,7 @@ void Client::Impl::initialize() {
 void Client::Impl::handshake() {
     json capabilities = json::object();
     if (options_.on_elicitation) capabilities["elicitation"] = json::object();  // form mode
+    if (options_.roots) capabilities["roots"] = json{{"listChanged", true}};
     json params{{"protocolVersion", options_.protocol_versions.front()},
                 {"capabilities", capabilities},
                 {"clientInfo", {{"name", options_.client_name}, {"version", options_.client_version}}}};
@@ -183,6 +184,28 @@ void Client::Impl::send_quietly(const json& message) {
     }
 }
 
+std::vector<json> Client::Impl::list_pages(const std::string& method, const char* key, const CallOptions& options) {
+    std::vector<json> items;
+    json cursor;
+    for (int page = 0;; ++page) {
+        if (page >= 1000) throw ResponseParseError(info("MCP " + method + ": more than 1000 pages"));
+        json params = json::object();
+        if (!cursor.is_null()) params["cursor"] = cursor;
+        json result = request(method, params, options, options_.timeout);
+        if (!result.is_object() || !result.contains(key) || !result[key].is_array())
+            throw ResponseParseError(info("MCP " + method + ": the result has no " + key + " array"));
+        for (auto& item : result[key]) {
+            if (!item.is_object()) throw ResponseParseError(info("MCP " + method + ": an item of " + key + " is not an object"));
+            items.push_back(std::move(item));
+        }
+        auto next = result.find("nextCursor");
+        if (next == result.end() || next->is_null()) break;
+        if (!next->is_string()) throw ResponseParseError(info("MCP " + method + ": nextCursor is not a string"));
+        cursor = *next;
+    }
+    return items;
+}
+
 std::vector<ToolInfo> Client::Impl::list_tools(const CallOptions& options) {
     std::uint64_t generation;
     {
@@ -191,35 +214,32 @@ std::vector<ToolInfo> Client::Impl::list_tools(const CallOptions& options) {
         generation = tools_generation_;
     }
     std::vector<ToolInfo> tools;
-    json cursor;
-    for (int page = 0;; ++page) {
-        if (page >= 1000) throw ResponseParseError(info("MCP tools/list: more than 1000 pages"));
-        json params = json::object();
-        if (!cursor.is_null()) params["cursor"] = cursor;
-        json result = request("tools/list", params, options, options_.timeout);
-        if (!result.is_object() || !result.contains("tools") || !result["tools"].is_array())
-            throw ResponseParseError(info("MCP tools/list: the result has no tools array"));
-        for (const auto& t : result["tools"]) {
-            if (!t.is_object() || !t.contains("name") || !t["name"].is_string())
-                throw ResponseParseError(info("MCP tools/list: a tool without a name"));
-            ToolInfo ti;
-            ti.name = t["name"];
-            if (t.contains("title") && t["title"].is_string()) ti.title = t["title"];
-            if (t.contains("description") && t["description"].is_string()) ti.description = t["description"];
-            if (t.contains("inputSchema") && t["inputSchema"].is_object()) ti.input_schema = t["inputSchema"];
-            if (t.contains("outputSchema")) ti.output_schema = t["outputSchema"];
-            if (t.contains("annotations")) ti.annotations = t["annotations"];
-            ti.raw = t;
-            tools.push_back(std::move(ti));
-        }
-        auto next = result.find("nextCursor");
-        if (next == result.end() || next->is_null()) break;
-        if (!next->is_string()) throw ResponseParseError(info("MCP tools/list: nextCursor is not a string"));
-        cursor = *next;
+    for (auto& t : list_pages("tools/list", "tools", options)) {
+        if (!t.contains("name") || !t["name"].is_string()) throw ResponseParseError(info("MCP tools/list: a tool without a name"));
+        ToolInfo ti;
+        ti.name = t["name"];
+        if (t.contains("title") && t["title"].is_string()) ti.title = t["title"];
+        if (t.contains("description") && t["description"].is_string()) ti.description = t["description"];
+        if (t.contains("inputSchema") && t["inputSchema"].is_object()) ti.input_schema = t["inputSchema"];
+        if (t.contains("outputSchema")) ti.output_schema = t["outputSchema"];
+        if (t.contains("annotations")) ti.annotations = t["annotations"];
+        ti.raw = std::move(t);
+        tools.push_back(std::move(ti));
     }
     std::lock_guard lock(mu_);
     if (generation == tools_generation_) tools_cache_ = tools;
     return tools;
+}
+
+void Client::Impl::set_roots(std::vector<Root> roots) {
+    {
+        std::lock_guard lock(mu_);
+        if (!options_.roots)
+            throw InvalidRequestError(info("MCP set_roots: the client was created without ClientOptions::roots, so it "
+                                           "did not declare the roots capability"));
+        options_.roots = std::move(roots);
+    }
+    notify("notifications/roots/list_changed", json());
 }
 
 void Client::Impl::on_message(json message) {
@@ -270,6 +290,19 @@ void Client::Impl::on_message(json message) {
         if (options_.on_tools_changed) options_.on_tools_changed();
         return;
     }
+    if (method == "notifications/resources/updated" && options_.on_resource_updated && params.contains("uri") &&
+        params["uri"].is_string()) {
+        options_.on_resource_updated(params["uri"].get<std::string>());
+        return;
+    }
+    if (method == "notifications/resources/list_changed" && options_.on_resources_changed) {
+        options_.on_resources_changed();
+        return;
+    }
+    if (method == "notifications/prompts/list_changed" && options_.on_prompts_changed) {
+        options_.on_prompts_changed();
+        return;
+    }
     if (options_.on_notification) options_.on_notification(method, params);
 }
 
@@ -279,6 +312,20 @@ void Client::Impl::on_request_from_server(const json& message) {
     if (method == "ping") {
         send_quietly(detail::make_result(id, json::object()));
         return;
+    }
+    if (method == "roots/list") {
+        std::unique_lock lock(mu_);
+        if (options_.roots) {
+            json roots = json::array();
+            for (const auto& r : *options_.roots) {
+                json root{{"uri", r.uri}};
+                if (!r.name.empty()) root["name"] = r.name;
+                roots.push_back(std::move(root));
+            }
+            lock.unlock();
+            send_quietly(detail::make_result(id, json{{"roots", std::move(roots)}}));
+            return;
+        }
     }
     if (method == "elicitation/create" && options_.on_elicitation) {
         // The user may take a while: not on the transport's thread, which must keep reading.

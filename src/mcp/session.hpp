@@ -28,6 +28,9 @@ public:
                  std::chrono::milliseconds default_timeout, const std::string& tool = "");
     void notify(const std::string& method, const json& params);
     std::vector<ToolInfo> list_tools(const CallOptions& options);
+    // Every item of a paginated list (tools/list, resources/list, ...): the objects under `key` of each page.
+    std::vector<json> list_pages(const std::string& method, const char* key, const CallOptions& options);
+    void set_roots(std::vector<Root> roots);
     void close();
 
     const ClientOptions& options() const { return options_; }

@@ -9,7 +9,7 @@ const fs = require("fs");
 const transport = process.argv[2] || "stdio";
 const mode = process.argv[3] || "normal";
 
-const TOOLS = ["echo", "fail", "rpc_error", "progress", "elicit", "ping_me", "changed", "mixed", "fds", "whoami", "hang", "crash", "garbage"]
+const TOOLS = ["echo", "fail", "rpc_error", "progress", "elicit", "ping_me", "changed", "changed_lists", "mixed", "fds", "whoami", "hang", "crash", "garbage"]
   .map((name) => ({ name, description: `fake ${name}`, inputSchema: { type: "object", properties: { message: { type: "string" } } } }));
 
 let nextServerId = 1;
@@ -33,6 +33,29 @@ async function handle(msg, out, ask) {
     const result = { tools: page };
     if (start + 4 < TOOLS.length) result.nextCursor = "c" + (start + 4);
     return { result };
+  }
+  if (method === "resources/list") { // two pages
+    if (!params.cursor) return { result: { resources: [{ uri: "fake://notes", name: "notes", mimeType: "text/plain", size: 9 }], nextCursor: "r2" } };
+    return { result: { resources: [{ uri: "fake://logo", name: "logo", mimeType: "image/png", annotations: { audience: ["user"] } }] } };
+  }
+  if (method === "resources/read") {
+    if (params.uri === "fake://bad") return { result: { contents: "oops" } };
+    if (params.uri === "fake://neither") return { result: { contents: [{ uri: "fake://neither" }] } };
+    if (params.uri === "fake://notbase64") return { result: { contents: [{ uri: "fake://notbase64", blob: "@@@" }] } };
+    return { result: { contents: [{ uri: params.uri, mimeType: "text/plain", text: "the notes" }] } };
+  }
+  if (method === "resources/subscribe") { // acknowledged, then the resource "changes" at once
+    setTimeout(() => out({ jsonrpc: "2.0", method: "notifications/resources/updated", params: { uri: params.uri } }), 10);
+    return { result: {} };
+  }
+  if (method === "prompts/list") return { result: { prompts: [{ name: "look", description: "look at a picture" }, { bogus: true }] } };
+  if (method === "prompts/get") {
+    if (params.name === "system_role") return { result: { messages: [{ role: "system", content: { type: "text", text: "x" } }] } };
+    return { result: { description: "a picture and a question", messages: [
+      { role: "user", content: { type: "image", mimeType: "image/png", data: "iVBORw0KGgo=" } },
+      { role: "assistant", content: { type: "audio", mimeType: "audio/wav", data: "UklGRg==" } },
+      { role: "user", content: { type: "text", text: "what is it? " + JSON.stringify(params.arguments || {}) } },
+    ] } };
   }
   if (method !== "tools/call") return { error: { code: -32601, message: "Method not found" } };
   const args = params.arguments || {};
@@ -58,6 +81,10 @@ async function handle(msg, out, ask) {
     }
     case "changed":
       out({ jsonrpc: "2.0", method: "notifications/tools/list_changed" });
+      return { result: { content: [{ type: "text", text: "changed" }] } };
+    case "changed_lists":
+      out({ jsonrpc: "2.0", method: "notifications/resources/list_changed" });
+      out({ jsonrpc: "2.0", method: "notifications/prompts/list_changed" });
       return { result: { content: [{ type: "text", text: "changed" }] } };
     case "mixed":
       return { result: { content: [

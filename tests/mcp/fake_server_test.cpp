@@ -38,7 +38,7 @@ TEST(McpFakeStdio, ListsEveryPageOfTools) {
     ASSERT_TRUE(mcp_test::servers_installed());
     auto client = mcp::Client::stdio(fake(), quick());
     auto tools = client.list_tools();
-    ASSERT_EQ(tools.size(), 13u);
+    ASSERT_EQ(tools.size(), 14u);
     EXPECT_EQ(tools.front().name, "echo");
     EXPECT_EQ(tools.back().name, "garbage");
     EXPECT_EQ(client.instructions(), "be nice");
@@ -53,7 +53,7 @@ TEST(McpFakeStdio, ListChangedDropsTheCacheAndCallsBack) {
     client.list_tools();
     EXPECT_EQ(client.call_tool("changed").text(), "changed");
     EXPECT_EQ(changed.load(), 1);
-    EXPECT_EQ(client.list_tools().size(), 13u);
+    EXPECT_EQ(client.list_tools().size(), 14u);
 }
 
 TEST(McpFakeStdio, AnswersTheServersPing) {

@@ -141,7 +141,7 @@ std::unique_ptr<mcp_test::ServerProcess> McpFakeHttp::server_;
 
 TEST_F(McpFakeHttp, SendsTheSessionIdAndProtocolVersionAndDeletesTheSession) {
     auto client = mcp::Client::http(url(), authed());
-    EXPECT_EQ(client.list_tools().size(), 13u);  // paginated, each page a JSON reply
+    EXPECT_EQ(client.list_tools().size(), 14u);  // paginated, each page a JSON reply
     EXPECT_EQ(client.call_tool("echo", {{"message", "sse"}}).text(), "echo: sse");  // an SSE reply
     client.close();
     // session-1, or a later one when the session-expiry test ran first
@@ -160,7 +160,7 @@ TEST_F(McpFakeHttp, AnExpiredSessionIsReplacedByANewOneAndTheCallSentAgain) {
     const auto renewed = out.find("initialize session-", expired);
     ASSERT_NE(renewed, std::string::npos) << out;
     EXPECT_EQ(out.find("initialize session-1", expired), std::string::npos) << out;  // a new id, not the old one
-    EXPECT_EQ(client.list_tools().size(), 13u);  // later calls use the new session
+    EXPECT_EQ(client.list_tools().size(), 14u);  // later calls use the new session
 }
 
 TEST_F(McpFakeHttp, ABrokenStreamIsResumedWithLastEventId) {
