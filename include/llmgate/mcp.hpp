@@ -92,6 +92,38 @@ struct Root {
     std::string name{};
 };
 
+// OAuth 2.1 tokens for an HTTP server (ClientOptions::oauth): kept by the client, handed to
+// OAuthOptions::on_tokens whenever they change so a program can save them for its next run.
+struct OAuthTokens {
+    std::string access_token{};
+    std::string refresh_token{};
+    std::string scope{};
+    std::optional<std::chrono::system_clock::time_point> expires_at{};
+};
+
+// MCP authorization (spec 2025-06-18 and later, with the 2025-03-26 fallbacks) for a Streamable HTTP server
+// that answers 401: protected-resource and authorization-server metadata discovery, dynamic client
+// registration (or a pre-registered client), the authorization code flow with PKCE (S256) and the RFC 8707
+// `resource`, scope step-up on 403 insufficient_scope, refresh. See docs/mcp.md.
+struct OAuthOptions {
+    // Shows the user `authorization_url` (opens a browser) and returns the URL the authorization server sent
+    // the browser back to: redirect_uri with ?code=...&state=... . It runs inside the call that met the 401
+    // (usually initialize: ClientOptions::connect_timeout bounds it). Required unless tokens never run out.
+    std::function<std::string(const std::string& authorization_url)> authorize{};
+    std::string redirect_uri = "http://127.0.0.1:8976/callback";
+    std::string client_name = "llmgate";
+    // A client registered beforehand; empty: dynamic client registration (RFC 7591) where the server has it.
+    std::string client_id{};
+    std::string client_secret{};
+    // An https URL where this client's metadata document is published (Client ID Metadata Documents): used as
+    // the client id by servers that advertise client_id_metadata_document_supported, before registration.
+    std::string client_metadata_url{};
+    // Scopes to ask for (space-separated); empty: those the server's 401 names, else all it supports.
+    std::string scope{};
+    std::optional<OAuthTokens> tokens{};                   // saved from an earlier run
+    std::function<void(const OAuthTokens&)> on_tokens{};  // new tokens (after authorization or refresh)
+};
+
 // Settings of one client. Fields marked (stdio) or (http) apply to that transport only.
 struct ClientOptions {
     std::chrono::milliseconds timeout{60000};          // the longest wait for any reply (per call: CallOptions)
@@ -110,6 +142,7 @@ struct ClientOptions {
 
     std::map<std::string, std::string> headers{};  // (http) sent on every request (e.g. Authorization)
     int max_reconnects = 3;  // (http) SSE resumption attempts of one stream (GET with Last-Event-ID)
+    std::optional<OAuthOptions> oauth{};  // (http) set: a 401 starts MCP authorization (OAuth 2.1)
 
     // Called for every notifications/progress of a call that has no CallOptions::on_progress.
     std::function<void(const std::string& tool, const Progress&)> on_progress{};

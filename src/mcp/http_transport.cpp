@@ -11,6 +11,7 @@
 
 #include "llmgate/errors.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/oauth.hpp"
 #include "mcp/transport.hpp"
 #include "transport/http.hpp"
 #include "transport/sse.hpp"
@@ -41,6 +42,7 @@ public:
     HttpTransport(std::string url, const ClientOptions& options) : url_(std::move(url)), options_(options) {
         if (!url_.starts_with("http://") && !url_.starts_with("https://"))
             throw InvalidRequestError(info("MCP: the server URL must be http:// or https://"));
+        if (options_.oauth) oauth_ = std::make_unique<OAuth>(url_, *options_.oauth, options_.connect_timeout);
     }
     ~HttpTransport() override { close(); }
 
@@ -68,8 +70,9 @@ public:
         }
         if (!is_request) {
             // A notification or our reply to the server: 202 Accepted, nothing to read.
-            auto response = llmgate::detail::perform(make_request("POST", message.dump(), options_.timeout));
-            if (!llmgate::detail::is_success_status(response.status)) throw_error(http_error_ptr(response.status, response.body));
+            auto reader = open_authorized("POST", message.dump(), options_.timeout, std::nullopt);
+            std::string text = reader->read_all();
+            if (!llmgate::detail::is_success_status(reader->status())) throw_error(http_error_ptr(reader->status(), text));
             return;
         }
         auto stream = std::make_shared<Stream>();
@@ -171,6 +174,9 @@ private:
         r.provider = "mcp";
         r.cancel = std::move(cancel);
         for (const auto& [k, v] : options_.headers) llmgate::detail::set_header(r.headers, k, v);
+        if (oauth_ && llmgate::detail::find_header(r.headers, "authorization").empty())
+            if (std::string bearer = oauth_->authorization(); !bearer.empty())
+                llmgate::detail::set_header(r.headers, "Authorization", bearer);
         if (method == "POST") {
             llmgate::detail::set_header(r.headers, "Content-Type", "application/json");
             llmgate::detail::set_header(r.headers, "Accept", "application/json, text/event-stream");
@@ -182,6 +188,21 @@ private:
         if (!protocol_version_.empty()) llmgate::detail::set_header(r.headers, "MCP-Protocol-Version", protocol_version_);
         r.body = std::move(body);
         return r;
+    }
+
+    // Opens the request; a 401 or 403 with OAuth set runs the authorization (oauth.hpp) and sends it again with
+    // the new token (a few times at most: step-ups may ask for more scope once or twice).
+    std::unique_ptr<BodyReader> open_authorized(const std::string& method, std::string body, std::chrono::milliseconds timeout,
+                                                std::optional<CancelToken> cancel) {
+        for (int attempt = 0;; ++attempt) {
+            const std::uint64_t generation = oauth_ ? oauth_->generation() : 0;
+            auto reader = llmgate::detail::open(make_request(method, body, timeout, cancel));
+            const long status = reader->status();
+            if (!oauth_ || (status != 401 && status != 403) || attempt >= 4) return reader;
+            const std::string challenge = reader->header("www-authenticate");
+            reader.reset();  // its body is not wanted: the transfer is dropped
+            oauth_->challenge(status, challenge, generation);
+        }
     }
 
     std::chrono::milliseconds stream_idle_limit() const { return std::max<std::chrono::milliseconds>(options_.timeout, std::chrono::hours(1)); }
@@ -248,7 +269,7 @@ private:
     bool read_reply(Stream& stream, std::string body) {
         // The session bounds the wait (per call) and abandons the stream when it ends: the transport's own
         // silence limit only guards against a stream nobody watches.
-        auto reader = llmgate::detail::open(make_request("POST", std::move(body), stream_idle_limit(), stream.cancel));
+        auto reader = open_authorized("POST", std::move(body), stream_idle_limit(), stream.cancel);
         remember_session(*reader);
         if (!llmgate::detail::is_success_status(reader->status())) {
             std::string text = reader->read_all();
@@ -391,6 +412,7 @@ private:
     std::atomic<bool> closed_{false};
     std::thread listener_{};
     CancelToken listener_cancel_{};
+    std::unique_ptr<OAuth> oauth_{};  // set by ClientOptions::oauth
 };
 
 }  // namespace

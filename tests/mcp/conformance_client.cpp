@@ -1,6 +1,8 @@
 // The MCP client as the official conformance suite (@modelcontextprotocol/conformance) drives it: run with
 // the scenario's server URL as the last argument and the scenario in MCP_CONFORMANCE_SCENARIO; it does what
 // the scenario expects of a client and exits 0, or prints the error and exits 1.
+#include <curl/curl.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -8,6 +10,26 @@
 #include "llmgate/mcp.hpp"
 
 namespace mcp = llmgate::mcp;
+
+namespace {
+// The user's part of the authorization code flow, without a user: the suite's authorization endpoint redirects
+// at once, so this fetches the URL without following the redirect and hands back where it points.
+std::string follow_authorization(const std::string& url) {
+    CURL* curl = curl_easy_init();
+    if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
+    const CURLcode rc = curl_easy_perform(curl);
+    char* location = nullptr;
+    curl_easy_getinfo(curl, CURLINFO_REDIRECT_URL, &location);
+    std::string back = location != nullptr ? location : "";
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK || back.empty()) throw std::runtime_error("the authorization endpoint did not redirect");
+    return back;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -23,6 +45,13 @@ int main(int argc, char** argv) {
         options.client_name = "llmgate-conformance-client";
         // Accept every elicitation with nothing filled in: the client adds the schema's defaults.
         options.on_elicitation = [](const mcp::ElicitationRequest&) { return mcp::ElicitationResponse::accept({}); };
+        if (scenario.rfind("auth/", 0) == 0) {
+            options.oauth = mcp::OAuthOptions{};
+            options.oauth->authorize = follow_authorization;
+            options.oauth->client_name = "llmgate-conformance-client";
+            // The metadata document URL the suite expects a CIMD-capable client to present.
+            options.oauth->client_metadata_url = "https://conformance-test.local/client-metadata.json";
+        }
         auto client = mcp::Client::http(url, options);
         auto tools = client.list_tools();
         if (scenario == "tools_call") {
@@ -31,6 +60,9 @@ int main(int argc, char** argv) {
             std::cout << client.call_tool("test_client_elicitation_defaults").text() << "\n";
         } else if (scenario == "sse-retry") {
             std::cout << client.call_tool("test_reconnection").text() << "\n";
+        } else if (scenario.rfind("auth/", 0) == 0) {
+            for (const auto& tool : tools)  // a call may need more scope than listing did (step-up)
+                if (tool.name == "test-tool") std::cout << client.call_tool("test-tool").text() << "\n";
         }
         client.close();
         return 0;
