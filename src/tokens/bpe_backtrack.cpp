@@ -1,0 +1,343 @@
+// The backtracking long-piece encoder and its tables. The idea is the one GitHub's `bpe` crate describes
+// (github/rust-gems, crates/bpe/README.md), restated here for tiktoken's merge rule, where a pair merges when
+// its concatenated bytes are a token (not only when it is the token's canonical merge):
+//
+//  1. tiktoken's result for a piece is the only token sequence T of its bytes that tiktoken would give back
+//     unchanged, and T is such a sequence exactly when every adjacent pair (a, b) of it is: merging the bytes of
+//     a then b gives [a, b]. (Within one token the merges run as they would alone; the first merge across a
+//     boundary, if any, already happens in the two-token merge of that boundary's pair.)
+//  2. So build T left to right, longest token first, and when a pair fails try the next-shorter token, or undo
+//     the previous token. A position from which nothing valid continues is remembered as dead: the prefix that
+//     reached it is the only valid encoding of the bytes before it, so no other path can get further from it.
+//     Each position is given up at most once, which keeps the search linear in practice.
+//  3. Whether (a, b) merge to [a, b] is decided without merging: a's and b's own merges are replayed backwards
+//     from their split tables, latest merge first, and at each state (l, r) of the two parts touching the
+//     boundary the pair l+r (a lookup of the span in the text) must not have a rank that tiktoken would pick
+//     before the merge that ends the state: a merge on the left side making token X is beaten by a cross pair
+//     of rank < X (the left pair is leftmost, so it wins ties), one on the right making Y by rank <= Y.
+//
+// Step 3 assumes each token's own merge takes ranks in non-decreasing order, so that two tokens' merges
+// interleave by rank. Tokens for which that fails are flagged irregular: a piece whose search meets one is
+// declined and merged by bpe_merge instead.
+#include "tokens/bpe_backtrack.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+
+namespace llmgate::inline v1::detail {
+#ifdef LLMGATE_BPE_DEV  // search counters and a trace for development only (not thread-safe)
+std::size_t g_push, g_pop, g_try, g_check, g_walk;
+bool g_trace;
+#define LLMGATE_BPE_COUNT(x) ++x
+#define LLMGATE_BPE_TRACE(...) (g_trace ? void(std::fprintf(stderr, __VA_ARGS__)) : void())
+#else
+#define LLMGATE_BPE_COUNT(x) (void)0
+#define LLMGATE_BPE_TRACE(...) (void)0
+#endif
+namespace {
+
+struct OwnMerge {
+    bool reachable = false;
+    bool regular = true;
+    std::uint32_t left = kNoRank, right = kNoRank;
+};
+
+// tiktoken's merge of one token's own bytes (tokens are short, so the plain quadratic scan), noting whether it
+// ends in that token, the two parts of its last merge, and whether the merged ranks ever fall.
+OwnMerge merge_own(const RankTable& t, const BacktrackTables& bt, std::uint32_t rank, std::vector<std::uint32_t>& start,
+                   std::vector<std::uint32_t>& token, std::vector<std::uint32_t>& pair) {
+    const std::string_view bytes = t.token(rank);
+    const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+    const std::size_t n = bytes.size();
+    OwnMerge m;
+    if (n == 1) {
+        m.reachable = true;
+        m.left = m.right = rank;
+        return m;
+    }
+    start.resize(n + 1);
+    token.resize(n);
+    pair.resize(n);
+    for (std::size_t i = 0; i <= n; ++i) start[i] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < n; ++i) {
+        token[i] = t.byte_rank(s[i]);
+        pair[i] = i + 1 < n ? bt.pair_rank[std::size_t{s[i]} << 8 | s[i + 1]] : kNoRank;
+    }
+    std::size_t parts = n;
+    std::uint32_t last_rank = 0;
+    for (;;) {
+        std::size_t best = 0;
+        std::uint32_t best_rank = kNoRank;
+        for (std::size_t i = 0; i + 1 < parts; ++i)
+            if (pair[i] < best_rank) best_rank = pair[i], best = i;
+        if (best_rank == kNoRank) break;
+        if (best_rank < last_rank) m.regular = false;
+        last_rank = best_rank;
+        m.left = token[best];
+        m.right = token[best + 1];
+        token[best] = best_rank;
+        start.erase(start.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        token.erase(token.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        pair.erase(pair.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        --parts;
+        const auto span_rank = [&](std::size_t first) {  // parts first and first + 1 together
+            return bt.rank(t, s + start[first], start[first + 2] - start[first]);
+        };
+        pair[best] = best + 1 < parts ? span_rank(best) : kNoRank;
+        if (best > 0) pair[best - 1] = span_rank(best - 1);
+    }
+    m.reachable = parts == 1;  // then the one part is `rank` itself: its bytes are the token's
+    return m;
+}
+
+// The trie of the reachable tokens, built level by level from the tokens in byte order: the nodes of depth
+// d + 1 are the distinct (d + 1)-byte prefixes, met in sorted order, so each node's children come out
+// contiguous and in the order of their parents (breadth-first numbering). The same pass finds each token's
+// longest reachable strict prefix: the last token met on its path.
+void build_trie(const RankTable& t, BacktrackTables& bt) {
+    std::vector<std::uint32_t> sorted;
+    for (std::uint32_t r = 0; r < t.size(); ++r)
+        if (bt.flags[r] & BacktrackTables::kReachable) sorted.push_back(r);
+    // Sorted on the first eight bytes as one big-endian number (zero-padded, with the length to order a token
+    // before its extensions), comparing whole tokens only on a tie: several times faster than string compares.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+    keyed.reserve(sorted.size());
+    for (const std::uint32_t r : sorted) {
+        const std::string_view bytes = t.token(r);
+        std::uint64_t key = 0;
+        for (std::size_t i = 0; i < 8; ++i)
+            key = key << 8 | (i < bytes.size() ? static_cast<unsigned char>(bytes[i]) : 0u);
+        keyed.emplace_back(key, r);
+    }
+    std::sort(keyed.begin(), keyed.end(), [&](const auto& a, const auto& b) {
+        if (a.first != b.first) return a.first < b.first;
+        return t.token(a.second) < t.token(b.second);
+    });
+    for (std::size_t i = 0; i < keyed.size(); ++i) sorted[i] = keyed[i].second;
+
+    std::vector<std::uint32_t> children(1, 0);  // per node, then turned into first_child
+    bt.node_token.assign(1, kNoRank);
+    bt.label.assign(1, 0);
+    std::vector<std::uint32_t> at(sorted.size(), 0);              // per sorted token: its node at the current depth
+    std::vector<std::uint32_t> best_prefix(sorted.size(), kNoRank);  // the last token on its path above that
+    std::vector<std::uint32_t> active(sorted.size());
+    for (std::uint32_t i = 0; i < active.size(); ++i) active[i] = i;
+    for (std::size_t depth = 0; !active.empty(); ++depth) {
+        std::vector<std::uint32_t> deeper;
+        std::uint32_t last_parent = kNoRank, last_node = 0;
+        int last_byte = -1;
+        for (const std::uint32_t i : active) {
+            const std::uint32_t r = sorted[i];
+            const std::string_view bytes = t.token(r);
+            const std::uint32_t node = at[i];
+            if (bytes.size() == depth) {  // ends here; sorts before the longer tokens it is a prefix of
+                bt.node_token[node] = r;
+                bt.next_prefix[r] = best_prefix[i];
+                continue;
+            }
+            if (bt.node_token[node] != kNoRank) best_prefix[i] = bt.node_token[node];
+            const int byte = static_cast<unsigned char>(bytes[depth]);
+            if (node != last_parent || byte != last_byte) {
+                last_node = static_cast<std::uint32_t>(bt.node_token.size());
+                bt.node_token.push_back(kNoRank);
+                bt.label.push_back(static_cast<unsigned char>(byte));
+                children.push_back(0);
+                ++children[node];
+                last_parent = node;
+                last_byte = byte;
+                if (depth == 0) bt.root_child[byte] = last_node;
+            }
+            at[i] = last_node;
+            deeper.push_back(i);
+        }
+        active.swap(deeper);
+    }
+    // Breadth-first order: node p's children follow those of every node before it.
+    const std::size_t nodes = bt.node_token.size();
+    bt.first_child.assign(nodes + 1, 0);
+    bt.first_child[0] = 1;
+    for (std::size_t p = 0; p < nodes; ++p) bt.first_child[p + 1] = bt.first_child[p] + children[p];
+    bt.nodes = static_cast<std::uint32_t>(nodes);
+    bt.depth2.assign(65536, 0);
+    for (unsigned first = 0; first < 256; ++first) {
+        const std::uint32_t node = bt.root_child[first];
+        for (std::uint32_t c = bt.first_child[node]; c < bt.first_child[node + 1]; ++c)
+            bt.depth2[first << 8 | bt.label[c]] = c;
+    }
+}
+
+// Whether merging the bytes of token a then token b (reachable and regular, adjacent in the text with the
+// boundary at `at`) gives [a, b]: their merges replayed backwards, checking the pair across the boundary at
+// each state (the header comment, step 3).
+// `a_longest`: a is the longest reachable token at its position and every token is reachable, so a's bytes
+// then b's are no token, and the first lookup can be skipped.
+bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, std::uint32_t b,
+                const unsigned char* at, bool a_longest) {
+    LLMGATE_BPE_COUNT(g_check);
+    std::size_t la = t.token(a).size(), lb = t.token(b).size();
+    std::uint32_t limit = kNoRank;  // in the final state any merge across is one tiktoken would make
+    for (bool skip = a_longest;; skip = false) {
+        if (!skip && bt.rank(t, at - la, la + lb) < limit) return false;
+        const bool a_byte = la == 1, b_byte = lb == 1;
+        if (a_byte && b_byte) return true;
+        // Undo the later of the two parts' making: the higher rank, and on a tie the right one (tiktoken
+        // merges the leftmost of equal ranks first).
+        if (!a_byte && (b_byte || a > b)) {
+            limit = a;  // a cross pair beats the left-side merge that makes a only with a lower rank
+            a = bt.split_right[a];
+            la = t.token(a).size();
+        } else {
+            limit = b + 1;  // and the right-side merge that makes b with a lower or equal one
+            b = bt.split_left[b];
+            lb = t.token(b).size();
+        }
+    }
+}
+
+}  // namespace
+
+std::uint32_t BacktrackTables::longest_prefix(const unsigned char* p, std::size_t n) const noexcept {
+    std::uint32_t node = root_child[p[0]];
+    std::uint32_t best = node_token[node];
+    if (n < 2) return best;
+    if (const std::uint32_t two = depth2[std::size_t{p[0]} << 8 | p[1]]; two != 0) {
+        node = two;
+        if (node_token[node] != kNoRank) best = node_token[node];
+    } else {
+        return best;
+    }
+    for (std::size_t k = 2; k < n; ++k) {
+        const std::uint32_t first = first_child[node], end = first_child[node + 1];
+        const unsigned char c = p[k];
+        std::uint32_t i = first;
+        if (end - first <= 8) {
+            while (i < end && label[i] < c) ++i;
+        } else {
+            i = static_cast<std::uint32_t>(std::lower_bound(label.data() + first, label.data() + end, c) - label.data());
+        }
+        if (i == end || label[i] != c) break;
+        node = i; LLMGATE_BPE_COUNT(g_walk);
+        if (node_token[node] != kNoRank) best = node_token[node];
+    }
+    return best;
+}
+
+BacktrackTables build_backtrack_tables(const RankTable& t) {
+    const auto started = std::chrono::steady_clock::now();
+    BacktrackTables bt;
+    const std::uint32_t count = t.size();
+    bt.split_left.assign(count, kNoRank);
+    bt.split_right.assign(count, kNoRank);
+    bt.next_prefix.assign(count, kNoRank);
+    bt.flags.assign(count, 0);
+    bt.pair_rank.assign(65536, kNoRank);
+    for (std::uint32_t r = 0; r < count; ++r)
+        if (const std::string_view bytes = t.token(r); bytes.size() == 2)
+            bt.pair_rank[std::size_t{static_cast<unsigned char>(bytes[0])} << 8 | static_cast<unsigned char>(bytes[1])] = r;
+    std::vector<std::uint32_t> start, token, pair;
+    for (std::uint32_t r = 0; r < count; ++r) {
+        const OwnMerge m = merge_own(t, bt, r, start, token, pair);
+        if (!m.reachable) {
+            ++bt.unreachable;
+            continue;
+        }
+        bt.flags[r] = BacktrackTables::kReachable;
+        if (!m.regular) {
+            bt.flags[r] |= BacktrackTables::kIrregular;
+            ++bt.irregular;
+        }
+        bt.split_left[r] = m.left;
+        bt.split_right[r] = m.right;
+    }
+    build_trie(t, bt);
+    bt.memory_bytes = sizeof bt + (bt.split_left.capacity() + bt.split_right.capacity() + bt.next_prefix.capacity() +
+                                   bt.first_child.capacity() + bt.node_token.capacity() + bt.depth2.capacity() +
+                                   bt.pair_rank.capacity()) * sizeof(std::uint32_t) +
+                      bt.flags.capacity() + bt.label.capacity();
+    bt.build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    return bt;
+}
+
+const BacktrackTables& RankTable::backtrack_tables() const {
+    std::call_once(backtrack_once_,
+                   [this] { backtrack_ = std::make_unique<const BacktrackTables>(build_backtrack_tables(*this)); });
+    return *backtrack_;
+}
+
+bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::uint32_t>& out) {
+    const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
+    const std::size_t n = piece.size();
+    if (n == 0) return true;
+    const BacktrackTables& bt = t.backtrack_tables();
+    const std::size_t base = out.size();
+    // Bit p: no valid encoding of the piece has a token boundary at byte p (a dead end, found once).
+    std::vector<std::uint64_t> dead(n / 64 + 1, 0);
+    const auto is_dead = [&](std::size_t p) { return (dead[p >> 6] >> (p & 63)) & 1u; };
+    // The longest reachable token at each position, once found: a search can come back to a position.
+    std::vector<std::uint32_t> longest(n, kNoRank);
+    const auto longest_at = [&](std::size_t p) {
+        if (longest[p] == kNoRank) longest[p] = bt.longest_prefix(s + p, n - p);
+        return longest[p];
+    };
+    const bool all_reachable = bt.unreachable == 0;
+    // Long pieces repeat the same pairs (a run of one letter is one or two tokens over and over), and a pair's
+    // validity depends only on its two tokens: a direct-mapped cache spares replaying their merges. It lives
+    // per thread so that a call does not clear it: a generation number per call makes older entries misses.
+    struct CachedPair {
+        std::uint64_t pair = 0;
+        std::uint32_t generation = 0;  // 0: never written
+        bool valid = false;
+    };
+    thread_local std::array<CachedPair, 1024> cache{};
+    thread_local std::uint32_t generation = 0;
+    if (++generation == 0) {  // wrapped: entries of 2^32 calls ago could pass for this call's
+        cache.fill(CachedPair{});
+        generation = 1;
+    }
+    const auto pair_ok = [&](std::uint32_t a, std::uint32_t b, std::size_t at) {
+        const std::uint64_t key = std::uint64_t{a} << 32 | b;
+        CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 54];
+        if (slot.generation != generation || slot.pair != key) {
+            const bool a_longest = all_reachable && longest[at - t.token(a).size()] == a;
+            slot = CachedPair{key, generation, valid_pair(t, bt, a, b, s + at, a_longest)};
+        }
+        return slot.valid;
+    };
+
+    std::size_t pos = 0;
+    std::uint32_t candidate = longest_at(0);
+    while (pos < n) {
+        const std::size_t end = pos + t.token(candidate).size();
+        bool ok = !is_dead(end); LLMGATE_BPE_COUNT(g_try);
+        if (ok && out.size() > base) {
+            const std::uint32_t before = out.back();
+            if ((bt.flags[before] | bt.flags[candidate]) & BacktrackTables::kIrregular) {
+                out.resize(base);
+                return false;
+            }
+            ok = pair_ok(before, candidate, pos);
+        }
+        if (ok) {
+            out.push_back(candidate); LLMGATE_BPE_COUNT(g_push); LLMGATE_BPE_TRACE("+%zu@%zu ", t.token(candidate).size(), pos);
+            pos = end;
+            if (pos < n) candidate = longest_at(pos);
+            continue;
+        }
+        candidate = bt.next_prefix[candidate];
+        while (candidate == kNoRank) {  // no token continues validly from pos: give up the token before it
+            dead[pos >> 6] |= std::uint64_t{1} << (pos & 63);
+            if (out.size() == base) {  // cannot happen (tiktoken's own result is a valid sequence); be safe
+                return false;
+            }
+            const std::uint32_t last = out.back();
+            out.pop_back(); LLMGATE_BPE_COUNT(g_pop); LLMGATE_BPE_TRACE("-%zu ", t.token(last).size());
+            pos -= t.token(last).size();
+            candidate = bt.next_prefix[last];
+        }
+    }
+    return true;
+}
+
+}  // namespace llmgate::inline v1::detail

@@ -1,0 +1,58 @@
+// The long-piece encoder: tiktoken's merge result found by "longest token first, undo when BPE would not have
+// made this pair", in time linear in the piece instead of one queue operation per byte.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "tokens/bpe.hpp"
+
+namespace llmgate::inline v1::detail {
+
+// What the encoder needs to know about every token, computed once per rank table (RankTable::backtrack_tables)
+// by merging each token's own bytes exactly as tiktoken would.
+struct BacktrackTables {
+    // The two parts of the last merge that makes token t from its bytes (for a single byte: t, t). Only
+    // meaningful for reachable tokens.
+    std::vector<std::uint32_t> split_left, split_right;
+    // The longest reachable token that is a strict prefix of token t's bytes; kNoRank for single bytes.
+    std::vector<std::uint32_t> next_prefix;
+    // Per token: kReachable when merging its bytes gives exactly [t] (else tiktoken never emits t inside a
+    // longer piece), kIrregular when that merge's ranks are not non-decreasing (the pair check assumes they are).
+    static constexpr std::uint8_t kReachable = 1, kIrregular = 2;
+    std::vector<std::uint8_t> flags;
+
+    // A trie of the reachable tokens' bytes, nodes in breadth-first order so the children of node i are the
+    // nodes [first_child[i], first_child[i + 1]), with their bytes in `label` in increasing order.
+    std::vector<std::uint32_t> first_child;  // nodes + 1 entries
+    std::vector<std::uint32_t> node_token;   // the reachable token spelled by the path to the node, or kNoRank
+    std::vector<unsigned char> label;        // the byte on the edge into the node
+    std::uint32_t root_child[256] = {};      // the root's children, direct (every byte is a token)
+    std::vector<std::uint32_t> depth2;       // 65,536 entries: the node of two bytes (first << 8 | second), or 0
+    // The rank of every two-byte string (first << 8 | second), or kNoRank: the most frequent lookup of all.
+    std::vector<std::uint32_t> pair_rank;
+
+    // For docs and tests: tokens that merging their own bytes does not give back, tokens whose merge ranks
+    // fall somewhere, trie nodes, heap bytes, and how long the build took.
+    std::uint32_t unreachable = 0, irregular = 0, nodes = 0;
+    std::size_t memory_bytes = 0;
+    double build_ms = 0;
+
+    // The longest reachable token that is a prefix of p[0, n), n >= 1.
+    std::uint32_t longest_prefix(const unsigned char* p, std::size_t n) const noexcept;
+    // The rank of the n >= 2 bytes at p, or kNoRank.
+    std::uint32_t rank(const RankTable& t, const unsigned char* p, std::size_t n) const noexcept {
+        return n == 2 ? pair_rank[std::size_t{p[0]} << 8 | p[1]] : t.rank(p, n);
+    }
+};
+
+// Builds the tables for `ranks` (every single byte must be a token). Tens of milliseconds.
+BacktrackTables build_backtrack_tables(const RankTable& ranks);
+
+// Appends to `out` the ids tiktoken's merge gives for `piece` (the same as bpe_merge) and returns true; or
+// returns false with `out` unchanged when the piece would involve an irregular token, which the caller then
+// merges with bpe_merge. Meant for pieces over 64 bytes; correct for any non-empty piece.
+bool bpe_backtrack(const RankTable& ranks, std::string_view piece, std::vector<std::uint32_t>& out);
+
+}  // namespace llmgate::inline v1::detail
