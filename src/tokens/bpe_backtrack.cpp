@@ -25,6 +25,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace llmgate::inline v1::detail {
 #ifdef LLMGATE_BPE_DEV  // search counters and a trace for development only (not thread-safe)
@@ -37,6 +38,20 @@ bool g_trace;
 #define LLMGATE_BPE_TRACE(...) (void)0
 #endif
 namespace {
+
+// 3 to 8 bytes as one word: the first four and the last four (overlapping when shorter than 8), or for 3 bytes
+// the bytes themselves.
+std::uint64_t short_key(const unsigned char* p, std::size_t n) {
+    if (n < 4) return p[0] | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16;
+    std::uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    return first | std::uint64_t{last} << 32;
+}
+std::size_t short_hash(std::uint64_t key, std::size_t n) {
+    std::uint64_t h = (key ^ (n * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
+    return static_cast<std::size_t>(h ^ (h >> 32));
+}
 
 struct OwnMerge {
     bool reachable = false;
@@ -52,9 +67,10 @@ OwnMerge merge_own(const RankTable& t, const BacktrackTables& bt, std::uint32_t 
     const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
     const std::size_t n = bytes.size();
     OwnMerge m;
-    if (n == 1) {
+    if (n <= 2) {  // a byte, or two bytes that merge at once
         m.reachable = true;
-        m.left = m.right = rank;
+        m.left = n == 1 ? rank : t.byte_rank(s[0]);
+        m.right = n == 1 ? rank : t.byte_rank(s[1]);
         return m;
     }
     start.resize(n + 1);
@@ -83,7 +99,8 @@ OwnMerge merge_own(const RankTable& t, const BacktrackTables& bt, std::uint32_t 
         pair.erase(pair.begin() + static_cast<std::ptrdiff_t>(best) + 1);
         --parts;
         const auto span_rank = [&](std::size_t first) {  // parts first and first + 1 together
-            return bt.rank(t, s + start[first], start[first + 2] - start[first]);
+            const std::size_t size = start[first + 2] - start[first];
+            return size == n ? rank : bt.rank(t, s + start[first], size);  // the whole token needs no lookup
         };
         pair[best] = best + 1 < parts ? span_rank(best) : kNoRank;
         if (best > 0) pair[best - 1] = span_rank(best - 1);
@@ -115,7 +132,14 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
         if (a.first != b.first) return a.first < b.first;
         return t.token(a.second) < t.token(b.second);
     });
-    for (std::size_t i = 0; i < keyed.size(); ++i) sorted[i] = keyed[i].second;
+    // The tokens' bytes copied in sorted order: each level below reads them in sequence, not all over the table.
+    std::string bytes_sorted;
+    std::vector<std::uint32_t> offset_sorted(keyed.size() + 1, 0);
+    for (std::size_t i = 0; i < keyed.size(); ++i) {
+        sorted[i] = keyed[i].second;
+        bytes_sorted += t.token(sorted[i]);
+        offset_sorted[i + 1] = static_cast<std::uint32_t>(bytes_sorted.size());
+    }
 
     std::vector<std::uint32_t> children(1, 0);  // per node, then turned into first_child
     bt.node_token.assign(1, kNoRank);
@@ -130,7 +154,8 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
         int last_byte = -1;
         for (const std::uint32_t i : active) {
             const std::uint32_t r = sorted[i];
-            const std::string_view bytes = t.token(r);
+            const std::string_view bytes =
+                std::string_view(bytes_sorted).substr(offset_sorted[i], offset_sorted[i + 1] - offset_sorted[i]);
             const std::uint32_t node = at[i];
             if (bytes.size() == depth) {  // ends here; sorts before the longer tokens it is a prefix of
                 bt.node_token[node] = r;
@@ -166,6 +191,22 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
         for (std::uint32_t c = bt.first_child[node]; c < bt.first_child[node + 1]; ++c)
             bt.depth2[first << 8 | bt.label[c]] = c;
     }
+    // Each byte's chain c, cc, ccc, ... down the trie, with the longest token so far at each depth.
+    for (unsigned c = 0; c < 256; ++c) {
+        bt.run_begin[c] = static_cast<std::uint32_t>(bt.run_node.size());
+        std::uint32_t node = bt.root_child[c], best = bt.node_token[node];
+        for (;;) {
+            if (bt.node_token[node] != kNoRank) best = bt.node_token[node];
+            bt.run_node.push_back(node);
+            bt.run_best.push_back(best);
+            std::uint32_t next = 0;
+            for (std::uint32_t i = bt.first_child[node]; i < bt.first_child[node + 1]; ++i)
+                if (bt.label[i] == c) next = i;
+            if (next == 0) break;
+            node = next;
+        }
+    }
+    bt.run_begin[256] = static_cast<std::uint32_t>(bt.run_node.size());
 }
 
 // Whether merging the bytes of token a then token b (reachable and regular, adjacent in the text with the
@@ -198,17 +239,46 @@ bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, 
 
 }  // namespace
 
+std::uint32_t BacktrackTables::short_rank(const unsigned char* p, std::size_t n) const noexcept {
+    const std::uint64_t key = short_key(p, n);
+    for (std::size_t i = short_hash(key, n) & short_mask;; i = (i + 1) & short_mask) {
+        const ShortSlot& slot = short_slots[i];
+        if (slot.rank == kNoRank) return kNoRank;
+        if (slot.key == key && slot.size == n) return slot.rank;
+    }
+}
+
 std::uint32_t BacktrackTables::longest_prefix(const unsigned char* p, std::size_t n) const noexcept {
-    std::uint32_t node = root_child[p[0]];
+    const unsigned char first_byte = p[0];
+    std::uint32_t node = root_child[first_byte];
     std::uint32_t best = node_token[node];
     if (n < 2) return best;
-    if (const std::uint32_t two = depth2[std::size_t{p[0]} << 8 | p[1]]; two != 0) {
+    std::size_t k = 2;
+    if (n > 2 && p[1] == first_byte && p[2] == first_byte) {
+        // A run of one byte (spaces, '=', a letter): jump down the chain of that byte's nodes instead of
+        // searching children one level at a time, after measuring the run eight bytes at a time.
+        const std::size_t chain = run_begin[first_byte + 1] - run_begin[first_byte];  // c^chain is the deepest node
+        const std::size_t limit = std::min(n, chain + 1);
+        std::size_t m = 3;
+        const std::uint64_t all = 0x0101010101010101ull * first_byte;
+        for (; m + 8 <= limit; m += 8) {
+            std::uint64_t v;
+            std::memcpy(&v, p + m, 8);
+            if (v != all) break;
+        }
+        while (m < limit && p[m] == first_byte) ++m;
+        const std::size_t depth = std::min(m, chain);
+        node = run_node[run_begin[first_byte] + depth - 1];
+        best = run_best[run_begin[first_byte] + depth - 1];
+        if (m > chain) return best;  // the run goes on where the chain ends
+        k = depth;  // p[k] ends the run (or the piece)
+    } else if (const std::uint32_t two = depth2[std::size_t{first_byte} << 8 | p[1]]; two != 0) {
         node = two;
         if (node_token[node] != kNoRank) best = node_token[node];
     } else {
         return best;
     }
-    for (std::size_t k = 2; k < n; ++k) {
+    for (; k < n; ++k) {
         const std::uint32_t first = first_child[node], end = first_child[node + 1];
         const unsigned char c = p[k];
         std::uint32_t i = first;
@@ -218,7 +288,8 @@ std::uint32_t BacktrackTables::longest_prefix(const unsigned char* p, std::size_
             i = static_cast<std::uint32_t>(std::lower_bound(label.data() + first, label.data() + end, c) - label.data());
         }
         if (i == end || label[i] != c) break;
-        node = i; LLMGATE_BPE_COUNT(g_walk);
+        node = i;
+        LLMGATE_BPE_COUNT(g_walk);
         if (node_token[node] != kNoRank) best = node_token[node];
     }
     return best;
@@ -236,6 +307,21 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
     for (std::uint32_t r = 0; r < count; ++r)
         if (const std::string_view bytes = t.token(r); bytes.size() == 2)
             bt.pair_rank[std::size_t{static_cast<unsigned char>(bytes[0])} << 8 | static_cast<unsigned char>(bytes[1])] = r;
+    std::size_t shorts = 0;
+    for (std::uint32_t r = 0; r < count; ++r) shorts += t.token(r).size() >= 3 && t.token(r).size() <= 8;
+    std::size_t capacity = 1;
+    while (capacity < 2 * shorts) capacity <<= 1;
+    bt.short_slots.assign(capacity, BacktrackTables::ShortSlot{});
+    bt.short_mask = capacity - 1;
+    for (std::uint32_t r = 0; r < count; ++r) {
+        const std::string_view bytes = t.token(r);
+        if (bytes.size() < 3 || bytes.size() > 8) continue;
+        const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+        const std::uint64_t key = short_key(p, bytes.size());
+        std::size_t i = short_hash(key, bytes.size()) & bt.short_mask;
+        while (bt.short_slots[i].rank != kNoRank) i = (i + 1) & bt.short_mask;
+        bt.short_slots[i] = BacktrackTables::ShortSlot{key, r, static_cast<std::uint32_t>(bytes.size())};
+    }
     std::vector<std::uint32_t> start, token, pair;
     for (std::uint32_t r = 0; r < count; ++r) {
         const OwnMerge m = merge_own(t, bt, r, start, token, pair);
@@ -254,8 +340,10 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
     build_trie(t, bt);
     bt.memory_bytes = sizeof bt + (bt.split_left.capacity() + bt.split_right.capacity() + bt.next_prefix.capacity() +
                                    bt.first_child.capacity() + bt.node_token.capacity() + bt.depth2.capacity() +
-                                   bt.pair_rank.capacity()) * sizeof(std::uint32_t) +
-                      bt.flags.capacity() + bt.label.capacity();
+                                   bt.pair_rank.capacity() + bt.run_node.capacity() + bt.run_best.capacity()) *
+                                      sizeof(std::uint32_t) +
+                      bt.flags.capacity() + bt.label.capacity() +
+                      bt.short_slots.capacity() * sizeof(BacktrackTables::ShortSlot);
     bt.build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return bt;
 }
@@ -290,7 +378,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
         std::uint32_t generation = 0;  // 0: never written
         bool valid = false;
     };
-    thread_local std::array<CachedPair, 1024> cache{};
+    thread_local std::array<CachedPair, 4096> cache{};
     thread_local std::uint32_t generation = 0;
     if (++generation == 0) {  // wrapped: entries of 2^32 calls ago could pass for this call's
         cache.fill(CachedPair{});
@@ -298,7 +386,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     }
     const auto pair_ok = [&](std::uint32_t a, std::uint32_t b, std::size_t at) {
         const std::uint64_t key = std::uint64_t{a} << 32 | b;
-        CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 54];
+        CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 52];
         if (slot.generation != generation || slot.pair != key) {
             const bool a_longest = all_reachable && longest[at - t.token(a).size()] == a;
             slot = CachedPair{key, generation, valid_pair(t, bt, a, b, s + at, a_longest)};

@@ -29,9 +29,23 @@ struct BacktrackTables {
     std::vector<std::uint32_t> node_token;   // the reachable token spelled by the path to the node, or kNoRank
     std::vector<unsigned char> label;        // the byte on the edge into the node
     std::uint32_t root_child[256] = {};      // the root's children, direct (every byte is a token)
+    // Per byte c, the nodes of c, cc, ccc, ... while they exist: run_node[run_begin[c] + k - 1] is c^k, and
+    // run_best there the longest reachable token among c^1 .. c^k (runs are long pieces' commonest kind).
+    std::vector<std::uint32_t> run_node, run_best;
+    std::uint32_t run_begin[257] = {};
     std::vector<std::uint32_t> depth2;       // 65,536 entries: the node of two bytes (first << 8 | second), or 0
     // The rank of every two-byte string (first << 8 | second), or kNoRank: the most frequent lookup of all.
     std::vector<std::uint32_t> pair_rank;
+    // Tokens of 3 to 8 bytes by their bytes packed in one word (first four | last four << 32, which with the
+    // length determines them): one probe sequence and no trip to the token bytes, where RankTable::rank needs
+    // three cache lines. Open addressing, load <= 1/2.
+    struct ShortSlot {
+        std::uint64_t key = 0;
+        std::uint32_t rank = kNoRank;  // kNoRank: empty
+        std::uint32_t size = 0;
+    };
+    std::vector<ShortSlot> short_slots;
+    std::size_t short_mask = 0;
 
     // For docs and tests: tokens that merging their own bytes does not give back, tokens whose merge ranks
     // fall somewhere, trie nodes, heap bytes, and how long the build took.
@@ -43,8 +57,10 @@ struct BacktrackTables {
     std::uint32_t longest_prefix(const unsigned char* p, std::size_t n) const noexcept;
     // The rank of the n >= 2 bytes at p, or kNoRank.
     std::uint32_t rank(const RankTable& t, const unsigned char* p, std::size_t n) const noexcept {
-        return n == 2 ? pair_rank[std::size_t{p[0]} << 8 | p[1]] : t.rank(p, n);
+        if (n == 2) return pair_rank[std::size_t{p[0]} << 8 | p[1]];
+        return n <= 8 ? short_rank(p, n) : t.rank(p, n);
     }
+    std::uint32_t short_rank(const unsigned char* p, std::size_t n) const noexcept;
 };
 
 // Builds the tables for `ranks` (every single byte must be a token). Tens of milliseconds.
