@@ -26,6 +26,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 namespace llmgate::inline v1::detail {
 #ifdef LLMGATE_BPE_DEV  // search counters and a trace for development only (not thread-safe)
@@ -217,10 +218,13 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
 bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, std::uint32_t b,
                 const unsigned char* at, bool a_longest) {
     LLMGATE_BPE_COUNT(g_check);
-    std::size_t la = t.token(a).size(), lb = t.token(b).size();
+    std::size_t la = bt.size[a], lb = bt.size[b];
     std::uint32_t limit = kNoRank;  // in the final state any merge across is one tiktoken would make
+    // Two runs of the same byte (as in a run of '=' or spaces, where the search meets many such pairs) have
+    // runs for every part: their spans' ranks come from the byte's chain, without hashing long spans.
+    const bool runs = bt.unreachable == 0 && (bt.flags[a] & bt.flags[b] & BacktrackTables::kRun) && at[-1] == at[0];
     for (bool skip = a_longest;; skip = false) {
-        if (!skip && bt.rank(t, at - la, la + lb) < limit) return false;
+        if (!skip && (runs ? bt.run_rank(at[0], la + lb) : bt.rank(t, at - la, la + lb)) < limit) return false;
         const bool a_byte = la == 1, b_byte = lb == 1;
         if (a_byte && b_byte) return true;
         // Undo the later of the two parts' making: the higher rank, and on a tie the right one (tiktoken
@@ -228,11 +232,11 @@ bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, 
         if (!a_byte && (b_byte || a > b)) {
             limit = a;  // a cross pair beats the left-side merge that makes a only with a lower rank
             a = bt.split_right[a];
-            la = t.token(a).size();
+            la = bt.size[a];
         } else {
             limit = b + 1;  // and the right-side merge that makes b with a lower or equal one
             b = bt.split_left[b];
-            lb = t.token(b).size();
+            lb = bt.size[b];
         }
     }
 }
@@ -303,6 +307,11 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
     bt.split_right.assign(count, kNoRank);
     bt.next_prefix.assign(count, kNoRank);
     bt.flags.assign(count, 0);
+    bt.size.resize(count);
+    for (std::uint32_t r = 0; r < count; ++r) {
+        if (t.token(r).size() > 0xFFFF) throw std::length_error("a token of over 65,535 bytes");
+        bt.size[r] = static_cast<std::uint16_t>(t.token(r).size());
+    }
     bt.pair_rank.assign(65536, kNoRank);
     for (std::uint32_t r = 0; r < count; ++r)
         if (const std::string_view bytes = t.token(r); bytes.size() == 2)
@@ -330,6 +339,9 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
             continue;
         }
         bt.flags[r] = BacktrackTables::kReachable;
+        const std::string_view bytes = t.token(r);
+        if (bytes.size() >= 2 && bytes.find_first_not_of(bytes[0]) == std::string_view::npos)
+            bt.flags[r] |= BacktrackTables::kRun;
         if (!m.regular) {
             bt.flags[r] |= BacktrackTables::kIrregular;
             ++bt.irregular;
@@ -342,7 +354,7 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
                                    bt.first_child.capacity() + bt.node_token.capacity() + bt.depth2.capacity() +
                                    bt.pair_rank.capacity() + bt.run_node.capacity() + bt.run_best.capacity()) *
                                       sizeof(std::uint32_t) +
-                      bt.flags.capacity() + bt.label.capacity() +
+                      bt.flags.capacity() + bt.label.capacity() + bt.size.capacity() * sizeof(std::uint16_t) +
                       bt.short_slots.capacity() * sizeof(BacktrackTables::ShortSlot);
     bt.build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return bt;
@@ -378,17 +390,20 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
         std::uint32_t generation = 0;  // 0: never written
         bool valid = false;
     };
-    thread_local std::array<CachedPair, 4096> cache{};
-    thread_local std::uint32_t generation = 0;
-    if (++generation == 0) {  // wrapped: entries of 2^32 calls ago could pass for this call's
-        cache.fill(CachedPair{});
-        generation = 1;
+    thread_local std::array<CachedPair, 4096> cache_storage{};
+    thread_local std::uint32_t generation_counter = 0;
+    if (++generation_counter == 0) {  // wrapped: entries of 2^32 calls ago could pass for this call's
+        cache_storage.fill(CachedPair{});
+        generation_counter = 1;
     }
+    // Thread-locals are looked up once: in a shared library each access can be a call.
+    CachedPair* const cache = cache_storage.data();
+    const std::uint32_t generation = generation_counter;
     const auto pair_ok = [&](std::uint32_t a, std::uint32_t b, std::size_t at) {
         const std::uint64_t key = std::uint64_t{a} << 32 | b;
         CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 52];
         if (slot.generation != generation || slot.pair != key) {
-            const bool a_longest = all_reachable && longest[at - t.token(a).size()] == a;
+            const bool a_longest = all_reachable && longest[at - bt.size[a]] == a;
             slot = CachedPair{key, generation, valid_pair(t, bt, a, b, s + at, a_longest)};
         }
         return slot.valid;
@@ -397,7 +412,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     std::size_t pos = 0;
     std::uint32_t candidate = longest_at(0);
     while (pos < n) {
-        const std::size_t end = pos + t.token(candidate).size();
+        const std::size_t end = pos + bt.size[candidate];
         bool ok = !is_dead(end); LLMGATE_BPE_COUNT(g_try);
         if (ok && out.size() > base) {
             const std::uint32_t before = out.back();
@@ -421,7 +436,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
             }
             const std::uint32_t last = out.back();
             out.pop_back(); LLMGATE_BPE_COUNT(g_pop); LLMGATE_BPE_TRACE("-%zu ", t.token(last).size());
-            pos -= t.token(last).size();
+            pos -= bt.size[last];
             candidate = bt.next_prefix[last];
         }
     }

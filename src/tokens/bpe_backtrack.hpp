@@ -20,8 +20,11 @@ struct BacktrackTables {
     std::vector<std::uint32_t> next_prefix;
     // Per token: kReachable when merging its bytes gives exactly [t] (else tiktoken never emits t inside a
     // longer piece), kIrregular when that merge's ranks are not non-decreasing (the pair check assumes they are).
-    static constexpr std::uint8_t kReachable = 1, kIrregular = 2;
+    // kRun: the token is one byte repeated (its sub-tokens are runs of that byte too).
+    static constexpr std::uint8_t kReachable = 1, kIrregular = 2, kRun = 4;
     std::vector<std::uint8_t> flags;
+    // Token lengths, compact: the search reads one per candidate, and RankTable's offsets are twice the size.
+    std::vector<std::uint16_t> size;
 
     // A trie of the reachable tokens' bytes, nodes in breadth-first order so the children of node i are the
     // nodes [first_child[i], first_child[i + 1]), with their bytes in `label` in increasing order.
@@ -61,6 +64,10 @@ struct BacktrackTables {
         return n <= 8 ? short_rank(p, n) : t.rank(p, n);
     }
     std::uint32_t short_rank(const unsigned char* p, std::size_t n) const noexcept;
+    // The rank of byte c repeated n >= 1 times, when every token is reachable (then the trie holds them all).
+    std::uint32_t run_rank(unsigned char c, std::size_t n) const noexcept {
+        return n <= run_begin[c + 1] - run_begin[c] ? node_token[run_node[run_begin[c] + n - 1]] : kNoRank;
+    }
 };
 
 // Builds the tables for `ranks` (every single byte must be a token). Tens of milliseconds.
