@@ -49,6 +49,17 @@ std::uint64_t short_key(const unsigned char* p, std::size_t n) {
     std::memcpy(&last, p + n - 4, 4);
     return first | std::uint64_t{last} << 32;
 }
+// 3 or 4 bytes as one 32-bit word (a 3-byte key has a zero top byte; the slot's kFour bit tells them apart).
+std::uint32_t tiny_key(const unsigned char* p, std::size_t n) {
+    if (n == 3) return p[0] | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16;
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+std::size_t tiny_hash(std::uint32_t key) {
+    const std::uint64_t h = (key ^ 0x5BD1E995u) * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(h >> 32);
+}
 std::size_t short_hash(std::uint64_t key, std::size_t n) {
     std::uint64_t h = (key ^ (n * 0x9E3779B97F4A7C15ull)) * 0xD6E8FEB86659FD93ull;
     return static_cast<std::size_t>(h ^ (h >> 32));
@@ -117,7 +128,7 @@ OwnMerge merge_own(const RankTable& t, const BacktrackTables& bt, std::uint32_t 
 void build_trie(const RankTable& t, BacktrackTables& bt) {
     std::vector<std::uint32_t> sorted;
     for (std::uint32_t r = 0; r < t.size(); ++r)
-        if (bt.flags[r] & BacktrackTables::kReachable) sorted.push_back(r);
+        if (bt.tokens[r].flags & BacktrackTables::kReachable) sorted.push_back(r);
     // Sorted on the first eight bytes as one big-endian number (zero-padded, with the length to order a token
     // before its extensions), comparing whole tokens only on a tie: several times faster than string compares.
     std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
@@ -160,7 +171,7 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
             const std::uint32_t node = at[i];
             if (bytes.size() == depth) {  // ends here; sorts before the longer tokens it is a prefix of
                 bt.node_token[node] = r;
-                bt.next_prefix[r] = best_prefix[i];
+                bt.tokens[r].next_prefix = best_prefix[i];
                 continue;
             }
             if (bt.node_token[node] != kNoRank) best_prefix[i] = bt.node_token[node];
@@ -215,14 +226,14 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
 // each state (the header comment, step 3).
 // `a_longest`: a is the longest reachable token at its position and every token is reachable, so a's bytes
 // then b's are no token, and the first lookup can be skipped.
-bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, std::uint32_t b,
-                const unsigned char* at, bool a_longest) {
+bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, std::size_t la, std::uint32_t b,
+                std::size_t lb, const unsigned char* at, bool a_longest) {
     LLMGATE_BPE_COUNT(g_check);
-    std::size_t la = bt.size[a], lb = bt.size[b];
     std::uint32_t limit = kNoRank;  // in the final state any merge across is one tiktoken would make
     // Two runs of the same byte (as in a run of '=' or spaces, where the search meets many such pairs) have
     // runs for every part: their spans' ranks come from the byte's chain, without hashing long spans.
-    const bool runs = bt.unreachable == 0 && (bt.flags[a] & bt.flags[b] & BacktrackTables::kRun) && at[-1] == at[0];
+    const bool runs =
+        bt.unreachable == 0 && (bt.tokens[a].flags & bt.tokens[b].flags & BacktrackTables::kRun) && at[-1] == at[0];
     for (bool skip = a_longest;; skip = false) {
         if (!skip && (runs ? bt.run_rank(at[0], la + lb) : bt.rank(t, at - la, la + lb)) < limit) return false;
         const bool a_byte = la == 1, b_byte = lb == 1;
@@ -231,17 +242,27 @@ bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, 
         // merges the leftmost of equal ranks first).
         if (!a_byte && (b_byte || a > b)) {
             limit = a;  // a cross pair beats the left-side merge that makes a only with a lower rank
-            a = bt.split_right[a];
-            la = bt.size[a];
+            a = bt.tokens[a].split_right;
+            la = bt.tokens[a].size;
         } else {
             limit = b + 1;  // and the right-side merge that makes b with a lower or equal one
-            b = bt.split_left[b];
-            lb = bt.size[b];
+            b = bt.tokens[b].split_left;
+            lb = bt.tokens[b].size;
         }
     }
 }
 
 }  // namespace
+
+std::uint32_t BacktrackTables::tiny_rank(const unsigned char* p, std::size_t n) const noexcept {
+    const std::uint32_t key = tiny_key(p, n);
+    const std::uint32_t four = n == 4 ? kFour : 0;
+    for (std::size_t i = tiny_hash(key) & tiny_mask;; i = (i + 1) & tiny_mask) {
+        const TinySlot slot = tiny_slots[i];
+        if (slot.rank == kNoRank) return kNoRank;
+        if (slot.key == key && (slot.rank & kFour) == four) return slot.rank & ~kFour;
+    }
+}
 
 std::uint32_t BacktrackTables::short_rank(const unsigned char* p, std::size_t n) const noexcept {
     const std::uint64_t key = short_key(p, n);
@@ -252,10 +273,10 @@ std::uint32_t BacktrackTables::short_rank(const unsigned char* p, std::size_t n)
     }
 }
 
-std::uint32_t BacktrackTables::longest_prefix(const unsigned char* p, std::size_t n) const noexcept {
+BacktrackTables::Match BacktrackTables::longest_prefix(const unsigned char* p, std::size_t n) const noexcept {
     const unsigned char first_byte = p[0];
     std::uint32_t node = root_child[first_byte];
-    std::uint32_t best = node_token[node];
+    Match best{node_token[node], 1};
     if (n < 2) return best;
     std::size_t k = 2;
     if (n > 2 && p[1] == first_byte && p[2] == first_byte) {
@@ -273,12 +294,13 @@ std::uint32_t BacktrackTables::longest_prefix(const unsigned char* p, std::size_
         while (m < limit && p[m] == first_byte) ++m;
         const std::size_t depth = std::min(m, chain);
         node = run_node[run_begin[first_byte] + depth - 1];
-        best = run_best[run_begin[first_byte] + depth - 1];
+        best.token = run_best[run_begin[first_byte] + depth - 1];
+        best.size = tokens[best.token].size;
         if (m > chain) return best;  // the run goes on where the chain ends
         k = depth;  // p[k] ends the run (or the piece)
     } else if (const std::uint32_t two = depth2[std::size_t{first_byte} << 8 | p[1]]; two != 0) {
         node = two;
-        if (node_token[node] != kNoRank) best = node_token[node];
+        if (node_token[node] != kNoRank) best = Match{node_token[node], 2};
     } else {
         return best;
     }
@@ -294,7 +316,7 @@ std::uint32_t BacktrackTables::longest_prefix(const unsigned char* p, std::size_
         if (i == end || label[i] != c) break;
         node = i;
         LLMGATE_BPE_COUNT(g_walk);
-        if (node_token[node] != kNoRank) best = node_token[node];
+        if (node_token[node] != kNoRank) best = Match{node_token[node], static_cast<std::uint32_t>(k + 1)};
     }
     return best;
 }
@@ -303,33 +325,44 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
     const auto started = std::chrono::steady_clock::now();
     BacktrackTables bt;
     const std::uint32_t count = t.size();
-    bt.split_left.assign(count, kNoRank);
-    bt.split_right.assign(count, kNoRank);
-    bt.next_prefix.assign(count, kNoRank);
-    bt.flags.assign(count, 0);
-    bt.size.resize(count);
+    bt.tokens.resize(count);
     for (std::uint32_t r = 0; r < count; ++r) {
         if (t.token(r).size() > 0xFFFF) throw std::length_error("a token of over 65,535 bytes");
-        bt.size[r] = static_cast<std::uint16_t>(t.token(r).size());
+        bt.tokens[r].size = static_cast<std::uint16_t>(t.token(r).size());
     }
     bt.pair_rank.assign(65536, kNoRank);
     for (std::uint32_t r = 0; r < count; ++r)
         if (const std::string_view bytes = t.token(r); bytes.size() == 2)
             bt.pair_rank[std::size_t{static_cast<unsigned char>(bytes[0])} << 8 | static_cast<unsigned char>(bytes[1])] = r;
-    std::size_t shorts = 0;
-    for (std::uint32_t r = 0; r < count; ++r) shorts += t.token(r).size() >= 3 && t.token(r).size() <= 8;
+    std::size_t tinies = 0, shorts = 0;
+    for (std::uint32_t r = 0; r < count; ++r) {
+        const std::size_t size = t.token(r).size();
+        tinies += size >= 3 && size <= 4;
+        shorts += size >= 5 && size <= 8;
+    }
+    if (count >= BacktrackTables::kFour) throw std::length_error("over 2^31 tokens");
     std::size_t capacity = 1;
-    while (capacity < 2 * shorts) capacity <<= 1;
+    while (capacity < 2 * tinies) capacity <<= 1;  // load <= 1/2: short probe runs
+    bt.tiny_slots.assign(capacity, BacktrackTables::TinySlot{});
+    bt.tiny_mask = capacity - 1;
+    capacity = 1;
+    while (capacity < 2 * shorts) capacity <<= 1;  // load <= 1/2 (2/3 made a word's encoding ~8% slower)
     bt.short_slots.assign(capacity, BacktrackTables::ShortSlot{});
     bt.short_mask = capacity - 1;
     for (std::uint32_t r = 0; r < count; ++r) {
         const std::string_view bytes = t.token(r);
-        if (bytes.size() < 3 || bytes.size() > 8) continue;
         const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-        const std::uint64_t key = short_key(p, bytes.size());
-        std::size_t i = short_hash(key, bytes.size()) & bt.short_mask;
-        while (bt.short_slots[i].rank != kNoRank) i = (i + 1) & bt.short_mask;
-        bt.short_slots[i] = BacktrackTables::ShortSlot{key, r, static_cast<std::uint32_t>(bytes.size())};
+        if (bytes.size() >= 3 && bytes.size() <= 4) {
+            const std::uint32_t key = tiny_key(p, bytes.size());
+            std::size_t i = tiny_hash(key) & bt.tiny_mask;
+            while (bt.tiny_slots[i].rank != kNoRank) i = (i + 1) & bt.tiny_mask;
+            bt.tiny_slots[i] = BacktrackTables::TinySlot{key, r | (bytes.size() == 4 ? BacktrackTables::kFour : 0)};
+        } else if (bytes.size() >= 5 && bytes.size() <= 8) {
+            const std::uint64_t key = short_key(p, bytes.size());
+            std::size_t i = short_hash(key, bytes.size()) & bt.short_mask;
+            while (bt.short_slots[i].rank != kNoRank) i = (i + 1) & bt.short_mask;
+            bt.short_slots[i] = BacktrackTables::ShortSlot{key, r, static_cast<std::uint32_t>(bytes.size())};
+        }
     }
     std::vector<std::uint32_t> start, token, pair;
     for (std::uint32_t r = 0; r < count; ++r) {
@@ -338,24 +371,26 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
             ++bt.unreachable;
             continue;
         }
-        bt.flags[r] = BacktrackTables::kReachable;
+        BacktrackTables::Token& info = bt.tokens[r];
+        info.flags = BacktrackTables::kReachable;
         const std::string_view bytes = t.token(r);
         if (bytes.size() >= 2 && bytes.find_first_not_of(bytes[0]) == std::string_view::npos)
-            bt.flags[r] |= BacktrackTables::kRun;
+            info.flags |= BacktrackTables::kRun;
         if (!m.regular) {
-            bt.flags[r] |= BacktrackTables::kIrregular;
+            info.flags |= BacktrackTables::kIrregular;
             ++bt.irregular;
         }
-        bt.split_left[r] = m.left;
-        bt.split_right[r] = m.right;
+        info.split_left = m.left;
+        info.split_right = m.right;
     }
     build_trie(t, bt);
-    bt.memory_bytes = sizeof bt + (bt.split_left.capacity() + bt.split_right.capacity() + bt.next_prefix.capacity() +
-                                   bt.first_child.capacity() + bt.node_token.capacity() + bt.depth2.capacity() +
+    bt.memory_bytes = sizeof bt + bt.tokens.capacity() * sizeof(BacktrackTables::Token) +
+                      (bt.first_child.capacity() + bt.node_token.capacity() + bt.depth2.capacity() +
                                    bt.pair_rank.capacity() + bt.run_node.capacity() + bt.run_best.capacity()) *
                                       sizeof(std::uint32_t) +
-                      bt.flags.capacity() + bt.label.capacity() + bt.size.capacity() * sizeof(std::uint16_t) +
-                      bt.short_slots.capacity() * sizeof(BacktrackTables::ShortSlot);
+                      bt.label.capacity() +
+                      bt.short_slots.capacity() * sizeof(BacktrackTables::ShortSlot) +
+                      bt.tiny_slots.capacity() * sizeof(BacktrackTables::TinySlot);
     bt.build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     return bt;
 }
@@ -376,12 +411,18 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     std::vector<std::uint64_t> dead(n / 64 + 1, 0);
     const auto is_dead = [&](std::size_t p) { return (dead[p >> 6] >> (p & 63)) & 1u; };
     // The longest reachable token at each position, once found: a search can come back to a position.
-    std::vector<std::uint32_t> longest(n, kNoRank);
+    using Match = BacktrackTables::Match;
+    std::vector<Match> longest(n, Match{kNoRank, 0});
     const auto longest_at = [&](std::size_t p) {
-        if (longest[p] == kNoRank) longest[p] = bt.longest_prefix(s + p, n - p);
+        if (longest[p].token == kNoRank) longest[p] = bt.longest_prefix(s + p, n - p);
         return longest[p];
     };
+    const auto next_shorter = [&](std::uint32_t token) {  // the next candidate after `token`, or kNoRank
+        const std::uint32_t next = bt.tokens[token].next_prefix;
+        return Match{next, next == kNoRank ? 0u : bt.tokens[next].size};
+    };
     const bool all_reachable = bt.unreachable == 0;
+    const bool any_irregular = bt.irregular != 0;
     // Long pieces repeat the same pairs (a run of one letter is one or two tokens over and over), and a pair's
     // validity depends only on its two tokens: a direct-mapped cache spares replaying their merges. It lives
     // per thread so that a call does not clear it: a generation number per call makes older entries misses.
@@ -399,15 +440,19 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     // Thread-locals are looked up once: in a shared library each access can be a call.
     CachedPair* const cache = cache_storage.data();
     const std::uint32_t generation = generation_counter;
-    const auto pair_ok = [&](std::uint32_t a, std::uint32_t b, std::size_t at) {
-        const std::uint64_t key = std::uint64_t{a} << 32 | b;
+    const auto pair_ok = [&](Match a, Match b, std::size_t at) {
+        const std::uint64_t key = std::uint64_t{a.token} << 32 | b.token;
         CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 52];
         if (slot.generation != generation || slot.pair != key) {
-            const bool a_longest = all_reachable && longest[at - bt.size[a]] == a;
-            slot = CachedPair{key, generation, valid_pair(t, bt, a, b, s + at, a_longest)};
+            const bool a_longest = all_reachable && longest[at - a.size].token == a.token;
+            slot = CachedPair{key, generation, valid_pair(t, bt, a.token, a.size, b.token, b.size, s + at, a_longest)};
         }
         return slot.valid;
     };
+
+    // The tokens so far, with their sizes (out holds the ids from `base` on).
+    std::vector<std::uint32_t> sizes;
+    const auto top = [&] { return Match{out.back(), sizes.back()}; };
 
     // The candidates at a position are the reachable tokens that are prefixes of the rest, longest first;
     // except that the previous token, when it repeats here, goes before all of them: in runs and repeated
@@ -417,59 +462,65 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     std::uint32_t repeat = kNoRank;  // the previous token when it repeats at pos, else kNoRank
     bool on_repeat = false;          // the candidate is that repeat, tried out of order
     const auto repeat_at = [&](std::size_t p) -> std::uint32_t {
-        if (out.size() == base) return kNoRank;
-        const std::uint32_t a = out.back();
-        const std::size_t la = bt.size[a];
-        return la >= 2 && la <= n - p && std::memcmp(s + p - la, s + p, la) == 0 ? a : kNoRank;
+        if (sizes.empty()) return kNoRank;
+        const std::size_t la = sizes.back();
+        const unsigned char* prev = s + p - la;
+        return la >= 2 && la <= n - p && prev[0] == s[p] && prev[la - 1] == s[p + la - 1] &&
+                       std::memcmp(prev, s + p, la) == 0
+                   ? out.back()
+                   : kNoRank;
     };
-    const auto chain_from = [&](std::uint32_t c) {  // c, or the next shorter candidate, skipping the repeat
-        while (c != kNoRank && c == repeat) c = bt.next_prefix[c];
+    const auto chain_from = [&](Match c) {  // c, or the next shorter candidate, skipping the repeat
+        while (c.token != kNoRank && c.token == repeat) c = next_shorter(c.token);
         return c;
     };
     const auto arrive = [&](std::size_t p) {  // the first candidate at p
         repeat = repeat_at(p);
         on_repeat = repeat != kNoRank;
-        return on_repeat ? repeat : longest_at(p);
+        return on_repeat ? top() : longest_at(p);
     };
 
     std::size_t pos = 0;
-    std::uint32_t candidate = arrive(0);
+    Match candidate = arrive(0);
     while (pos < n) {
-        const std::size_t end = pos + bt.size[candidate];
+        const std::size_t end = pos + candidate.size;
         bool ok = !is_dead(end);
         LLMGATE_BPE_COUNT(g_try);
-        if (ok && out.size() > base) {
-            const std::uint32_t before = out.back();
-            if ((bt.flags[before] | bt.flags[candidate]) & BacktrackTables::kIrregular) {
+        if (ok && !sizes.empty()) {
+            const Match before = top();
+            if (any_irregular &&
+                ((bt.tokens[before.token].flags | bt.tokens[candidate.token].flags) & BacktrackTables::kIrregular)) {
                 out.resize(base);
                 return false;
             }
             ok = pair_ok(before, candidate, pos);
         }
         if (ok) {
-            out.push_back(candidate);
+            out.push_back(candidate.token);
+            sizes.push_back(candidate.size);
             LLMGATE_BPE_COUNT(g_push);
-            LLMGATE_BPE_TRACE("+%zu@%zu ", t.token(candidate).size(), pos);
+            LLMGATE_BPE_TRACE("+%u@%zu ", candidate.size, pos);
             pos = end;
             if (pos < n) candidate = arrive(pos);
             continue;
         }
-        candidate = chain_from(on_repeat ? longest_at(pos) : bt.next_prefix[candidate]);
+        candidate = chain_from(on_repeat ? longest_at(pos) : next_shorter(candidate.token));
         on_repeat = false;
-        while (candidate == kNoRank) {  // no token continues validly from pos: give up the token before it
+        while (candidate.token == kNoRank) {  // no token continues validly from pos: give up the token before it
             dead[pos >> 6] |= std::uint64_t{1} << (pos & 63);
-            if (out.size() == base) {  // cannot happen (tiktoken's own result is a valid sequence); be safe
+            if (sizes.empty()) {  // cannot happen (tiktoken's own result is a valid sequence); be safe
                 return false;
             }
-            const std::uint32_t last = out.back();
+            const Match last = top();
             out.pop_back();
+            sizes.pop_back();
             LLMGATE_BPE_COUNT(g_pop);
-            LLMGATE_BPE_TRACE("-%zu ", t.token(last).size());
-            pos -= bt.size[last];
+            LLMGATE_BPE_TRACE("-%u ", last.size);
+            pos -= last.size;
             // Back at an earlier position, with its previous token on top again: resume its candidates after
             // `last` (after the repeat comes the whole longest-first chain).
             repeat = repeat_at(pos);
-            candidate = chain_from(last == repeat ? longest_at(pos) : bt.next_prefix[last]);
+            candidate = chain_from(last.token == repeat ? longest_at(pos) : next_shorter(last.token));
         }
     }
     return true;

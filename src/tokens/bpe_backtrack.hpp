@@ -13,18 +13,22 @@ namespace llmgate::inline v1::detail {
 // What the encoder needs to know about every token, computed once per rank table (RankTable::backtrack_tables)
 // by merging each token's own bytes exactly as tiktoken would.
 struct BacktrackTables {
-    // The two parts of the last merge that makes token t from its bytes (for a single byte: t, t). Only
-    // meaningful for reachable tokens.
-    std::vector<std::uint32_t> split_left, split_right;
-    // The longest reachable token that is a strict prefix of token t's bytes; kNoRank for single bytes.
-    std::vector<std::uint32_t> next_prefix;
-    // Per token: kReachable when merging its bytes gives exactly [t] (else tiktoken never emits t inside a
-    // longer piece), kIrregular when that merge's ranks are not non-decreasing (the pair check assumes they are).
+    // What the search reads about a token, in one 16-byte record so that each candidate costs one cache line
+    // (five separate arrays cost up to five misses per candidate on a random word).
+    struct Token {
+        // The two parts of the last merge that makes the token from its bytes (for a single byte: itself
+        // twice). Only meaningful for reachable tokens.
+        std::uint32_t split_left = kNoRank, split_right = kNoRank;
+        // The longest reachable token that is a strict prefix of this one; kNoRank for single bytes.
+        std::uint32_t next_prefix = kNoRank;
+        std::uint16_t size = 0;  // bytes
+        std::uint8_t flags = 0;
+    };
+    // kReachable: merging the token's bytes gives exactly [t] (else tiktoken never emits t inside a longer
+    // piece). kIrregular: that merge's ranks are not non-decreasing (the pair check assumes they are).
     // kRun: the token is one byte repeated (its sub-tokens are runs of that byte too).
     static constexpr std::uint8_t kReachable = 1, kIrregular = 2, kRun = 4;
-    std::vector<std::uint8_t> flags;
-    // Token lengths, compact: the search reads one per candidate, and RankTable's offsets are twice the size.
-    std::vector<std::uint16_t> size;
+    std::vector<Token> tokens;
 
     // A trie of the reachable tokens' bytes, nodes in breadth-first order so the children of node i are the
     // nodes [first_child[i], first_child[i + 1]), with their bytes in `label` in increasing order.
@@ -39,7 +43,7 @@ struct BacktrackTables {
     std::vector<std::uint32_t> depth2;       // 65,536 entries: the node of two bytes (first << 8 | second), or 0
     // The rank of every two-byte string (first << 8 | second), or kNoRank: the most frequent lookup of all.
     std::vector<std::uint32_t> pair_rank;
-    // Tokens of 3 to 8 bytes by their bytes packed in one word (first four | last four << 32, which with the
+    // Tokens of 5 to 8 bytes by their bytes packed in one word (first four | last four << 32, which with the
     // length determines them): one probe sequence and no trip to the token bytes, where RankTable::rank needs
     // three cache lines. Open addressing, load <= 1/2.
     struct ShortSlot {
@@ -49,6 +53,15 @@ struct BacktrackTables {
     };
     std::vector<ShortSlot> short_slots;
     std::size_t short_mask = 0;
+    // Tokens of 3 or 4 bytes, the commonest spans in a word's pair checks, in 8-byte slots (the bytes as one
+    // 32-bit key; rank | kFour for 4 bytes, kNoRank when empty): about 1 MB, so mostly in the L2 cache.
+    static constexpr std::uint32_t kFour = 0x80000000u;
+    struct TinySlot {
+        std::uint32_t key = 0;
+        std::uint32_t rank = kNoRank;
+    };
+    std::vector<TinySlot> tiny_slots;
+    std::size_t tiny_mask = 0;
 
     // For docs and tests: tokens that merging their own bytes does not give back, tokens whose merge ranks
     // fall somewhere, trie nodes, heap bytes, and how long the build took.
@@ -56,13 +69,19 @@ struct BacktrackTables {
     std::size_t memory_bytes = 0;
     double build_ms = 0;
 
-    // The longest reachable token that is a prefix of p[0, n), n >= 1.
-    std::uint32_t longest_prefix(const unsigned char* p, std::size_t n) const noexcept;
+    // The longest reachable token that is a prefix of p[0, n), n >= 1, and its size.
+    struct Match {
+        std::uint32_t token;
+        std::uint32_t size;
+    };
+    Match longest_prefix(const unsigned char* p, std::size_t n) const noexcept;
     // The rank of the n >= 2 bytes at p, or kNoRank.
     std::uint32_t rank(const RankTable& t, const unsigned char* p, std::size_t n) const noexcept {
         if (n == 2) return pair_rank[std::size_t{p[0]} << 8 | p[1]];
+        if (n <= 4) return tiny_rank(p, n);
         return n <= 8 ? short_rank(p, n) : t.rank(p, n);
     }
+    std::uint32_t tiny_rank(const unsigned char* p, std::size_t n) const noexcept;
     std::uint32_t short_rank(const unsigned char* p, std::size_t n) const noexcept;
     // The rank of byte c repeated n >= 1 times, when every token is reachable (then the trie holds them all).
     std::uint32_t run_rank(unsigned char c, std::size_t n) const noexcept {
