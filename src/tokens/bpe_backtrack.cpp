@@ -225,7 +225,7 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
 // boundary at `at`) gives [a, b]: their merges replayed backwards, checking the pair across the boundary at
 // each state (the header comment, step 3).
 // `a_longest`: a is the longest reachable token at its position and every token is reachable, so a's bytes
-// then b's are no token, and the first lookup can be skipped.
+// followed by any more bytes are no token: while the left part is still all of a, no lookup is needed.
 bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, std::size_t la, std::uint32_t b,
                 std::size_t lb, const unsigned char* at, bool a_longest) {
     LLMGATE_BPE_COUNT(g_check);
@@ -233,21 +233,26 @@ bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, 
     // Two runs of the same byte (as in a run of '=' or spaces, where the search meets many such pairs) have
     // runs for every part: their spans' ranks come from the byte's chain, without hashing long spans.
     const bool runs =
-        bt.unreachable == 0 && (bt.tokens[a].flags & bt.tokens[b].flags & BacktrackTables::kRun) && at[-1] == at[0];
-    for (bool skip = a_longest;; skip = false) {
-        if (!skip && (runs ? bt.run_rank(at[0], la + lb) : bt.rank(t, at - la, la + lb)) < limit) return false;
+        at[-1] == at[0] && bt.unreachable == 0 && (bt.tokens[a].flags & bt.tokens[b].flags & BacktrackTables::kRun);
+    bool left_is_a_longest = a_longest;
+    for (;;) {
+        if (!left_is_a_longest && (runs ? bt.run_rank(at[0], la + lb) : bt.rank(t, at - la, la + lb)) < limit)
+            return false;
         const bool a_byte = la == 1, b_byte = lb == 1;
         if (a_byte && b_byte) return true;
         // Undo the later of the two parts' making: the higher rank, and on a tie the right one (tiktoken
         // merges the leftmost of equal ranks first).
         if (!a_byte && (b_byte || a > b)) {
             limit = a;  // a cross pair beats the left-side merge that makes a only with a lower rank
-            a = bt.tokens[a].split_right;
-            la = bt.tokens[a].size;
+            const BacktrackTables::Split& split = bt.splits[a];
+            a = split.right;
+            la = split.right_size;
+            left_is_a_longest = false;
         } else {
             limit = b + 1;  // and the right-side merge that makes b with a lower or equal one
-            b = bt.tokens[b].split_left;
-            lb = bt.tokens[b].size;
+            const BacktrackTables::Split& split = bt.splits[b];
+            b = split.left;
+            lb = split.left_size;
         }
     }
 }
@@ -326,6 +331,7 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
     BacktrackTables bt;
     const std::uint32_t count = t.size();
     bt.tokens.resize(count);
+    bt.splits.resize(count);
     for (std::uint32_t r = 0; r < count; ++r) {
         if (t.token(r).size() > 0xFFFF) throw std::length_error("a token of over 65,535 bytes");
         bt.tokens[r].size = static_cast<std::uint16_t>(t.token(r).size());
@@ -380,11 +386,11 @@ BacktrackTables build_backtrack_tables(const RankTable& t) {
             info.flags |= BacktrackTables::kIrregular;
             ++bt.irregular;
         }
-        info.split_left = m.left;
-        info.split_right = m.right;
+        bt.splits[r] = BacktrackTables::Split{m.left, m.right, bt.tokens[m.left].size, bt.tokens[m.right].size};
     }
     build_trie(t, bt);
     bt.memory_bytes = sizeof bt + bt.tokens.capacity() * sizeof(BacktrackTables::Token) +
+                      bt.splits.capacity() * sizeof(BacktrackTables::Split) +
                       (bt.first_child.capacity() + bt.node_token.capacity() + bt.depth2.capacity() +
                                    bt.pair_rank.capacity() + bt.run_node.capacity() + bt.run_best.capacity()) *
                                       sizeof(std::uint32_t) +
@@ -431,7 +437,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
         std::uint32_t generation = 0;  // 0: never written
         bool valid = false;
     };
-    thread_local std::array<CachedPair, 4096> cache_storage{};
+    thread_local std::array<CachedPair, 1024> cache_storage{};
     thread_local std::uint32_t generation_counter = 0;
     if (++generation_counter == 0) {  // wrapped: entries of 2^32 calls ago could pass for this call's
         cache_storage.fill(CachedPair{});
@@ -442,7 +448,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     const std::uint32_t generation = generation_counter;
     const auto pair_ok = [&](Match a, Match b, std::size_t at) {
         const std::uint64_t key = std::uint64_t{a.token} << 32 | b.token;
-        CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 52];
+        CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 54];
         if (slot.generation != generation || slot.pair != key) {
             const bool a_longest = all_reachable && longest[at - a.size].token == a.token;
             slot = CachedPair{key, generation, valid_pair(t, bt, a.token, a.size, b.token, b.size, s + at, a_longest)};
@@ -452,6 +458,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
 
     // The tokens so far, with their sizes (out holds the ids from `base` on).
     std::vector<std::uint32_t> sizes;
+    sizes.reserve(n);  // at most one token per byte: no regrowth
     const auto top = [&] { return Match{out.back(), sizes.back()}; };
 
     // The candidates at a position are the reachable tokens that are prefixes of the rest, longest first;

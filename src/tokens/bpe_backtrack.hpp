@@ -13,22 +13,26 @@ namespace llmgate::inline v1::detail {
 // What the encoder needs to know about every token, computed once per rank table (RankTable::backtrack_tables)
 // by merging each token's own bytes exactly as tiktoken would.
 struct BacktrackTables {
-    // What the search reads about a token, in one 16-byte record so that each candidate costs one cache line
-    // (five separate arrays cost up to five misses per candidate on a random word).
+    // What the search reads about a candidate token, in one 8-byte record (separate arrays cost up to one
+    // cache miss each per candidate on a random word).
     struct Token {
-        // The two parts of the last merge that makes the token from its bytes (for a single byte: itself
-        // twice). Only meaningful for reachable tokens.
-        std::uint32_t split_left = kNoRank, split_right = kNoRank;
         // The longest reachable token that is a strict prefix of this one; kNoRank for single bytes.
         std::uint32_t next_prefix = kNoRank;
         std::uint16_t size = 0;  // bytes
         std::uint8_t flags = 0;
+    };
+    // The two parts of the last merge that makes a token from its bytes, with their sizes, so that replaying
+    // a merge backwards reads one record per step (for a single byte: itself twice). Reachable tokens only.
+    struct Split {
+        std::uint32_t left = kNoRank, right = kNoRank;
+        std::uint16_t left_size = 0, right_size = 0;
     };
     // kReachable: merging the token's bytes gives exactly [t] (else tiktoken never emits t inside a longer
     // piece). kIrregular: that merge's ranks are not non-decreasing (the pair check assumes they are).
     // kRun: the token is one byte repeated (its sub-tokens are runs of that byte too).
     static constexpr std::uint8_t kReachable = 1, kIrregular = 2, kRun = 4;
     std::vector<Token> tokens;
+    std::vector<Split> splits;
 
     // A trie of the reachable tokens' bytes, nodes in breadth-first order so the children of node i are the
     // nodes [first_child[i], first_child[i + 1]), with their bytes in `label` in increasing order.
