@@ -460,10 +460,13 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     CachedPair* const cache = cache_storage.data();
     const std::uint32_t generation = generation_counter;
     const auto pair_ok = [&](Match a, Match b, std::size_t at) {
+        const bool a_longest = all_reachable && longest[at - a.size].token == a.token;
+        // Short pairs replay in a step or two and rarely repeat within a piece: the cache would cost more
+        // than it saves (a cache line per probe, in L1 only half the time on a random word).
+        if (a.size + b.size <= 6) return valid_pair(t, bt, a.token, a.size, b.token, b.size, s + at, a_longest);
         const std::uint64_t key = std::uint64_t{a.token} << 32 | b.token;
         CachedPair& slot = cache[(key * 0x9E3779B97F4A7C15ull) >> 54];
         if (slot.generation != generation || slot.pair != key) {
-            const bool a_longest = all_reachable && longest[at - a.size].token == a.token;
             slot = CachedPair{key, generation, valid_pair(t, bt, a.token, a.size, b.token, b.size, s + at, a_longest)};
         }
         return slot.valid;
