@@ -9,7 +9,9 @@
 //  2. So build T left to right, longest token first, and when a pair fails try the next-shorter token, or undo
 //     the previous token. A position from which nothing valid continues is remembered as dead: the prefix that
 //     reached it is the only valid encoding of the bytes before it, so no other path can get further from it.
-//     Each position is given up at most once, which keeps the search linear in practice.
+//     Each position is given up at most once, which keeps the search linear in practice. The order in which a
+//     position's candidates are tried does not matter for exactness, only that all are tried before it is
+//     given up: the previous token, where it repeats, goes first (runs).
 //  3. Whether (a, b) merge to [a, b] is decided without merging: a's and b's own merges are replayed backwards
 //     from their split tables, latest merge first, and at each state (l, r) of the two parts touching the
 //     boundary the pair l+r (a lookup of the span in the text) must not have a rank that tiktoken would pick
@@ -24,26 +26,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
 namespace llmgate::inline v1::detail {
-#ifdef LLMGATE_BPE_DEV  // search counters and a trace for development only (not thread-safe)
-std::size_t g_push, g_pop, g_try, g_check, g_walk;
-bool g_trace;
-#define LLMGATE_BPE_COUNT(x) ++x
-#define LLMGATE_BPE_TRACE(...) (g_trace ? void(std::fprintf(stderr, __VA_ARGS__)) : void())
-#else
-#define LLMGATE_BPE_COUNT(x) (void)0
-#define LLMGATE_BPE_TRACE(...) (void)0
-#endif
 namespace {
 
-// 3 to 8 bytes as one word: the first four and the last four (overlapping when shorter than 8), or for 3 bytes
-// the bytes themselves.
+// 5 to 8 bytes as one word: the first four and the last four (overlapping when shorter than 8).
 std::uint64_t short_key(const unsigned char* p, std::size_t n) {
-    if (n < 4) return p[0] | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16;
     std::uint32_t first, last;
     std::memcpy(&first, p, 4);
     std::memcpy(&last, p + n - 4, 4);
@@ -228,7 +218,6 @@ void build_trie(const RankTable& t, BacktrackTables& bt) {
 // followed by any more bytes are no token: while the left part is still all of a, no lookup is needed.
 bool valid_pair(const RankTable& t, const BacktrackTables& bt, std::uint32_t a, std::size_t la, std::uint32_t b,
                 std::size_t lb, const unsigned char* at, bool a_longest) {
-    LLMGATE_BPE_COUNT(g_check);
     std::uint32_t limit = kNoRank;  // in the final state any merge across is one tiktoken would make
     // Two runs of the same byte (as in a run of '=' or spaces, where the search meets many such pairs) have
     // runs for every part: their spans' ranks come from the byte's chain, without hashing long spans.
@@ -320,7 +309,6 @@ BacktrackTables::Match BacktrackTables::longest_prefix(const unsigned char* p, s
         }
         if (i == end || label[i] != c) break;
         node = i;
-        LLMGATE_BPE_COUNT(g_walk);
         if (node_token[node] != kNoRank) best = Match{node_token[node], static_cast<std::uint32_t>(k + 1)};
     }
     return best;
@@ -413,7 +401,6 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     if (n == 0) return true;
     const BacktrackTables& bt = t.backtrack_tables();
     const std::size_t base = out.size();
-    // Bit p: no valid encoding of the piece has a token boundary at byte p (a dead end, found once).
     // The search's arrays live per thread and are reused, so that a piece of a few hundred bytes does not pay
     // three allocations (a tenth of its time); pieces over 64 KiB get arrays of their own, so that one huge
     // piece does not leave megabytes behind in every thread that saw it.
@@ -425,6 +412,7 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     thread_local Scratch shared_scratch;
     Scratch own_scratch;
     Scratch& scratch = n <= (std::size_t{1} << 16) ? shared_scratch : own_scratch;
+    // Bit p: no valid encoding of the piece has a token boundary at byte p (a dead end, found once).
     std::vector<std::uint64_t>& dead = scratch.dead;
     dead.assign(n / 64 + 1, 0);
     const auto is_dead = [&](std::size_t p) { return (dead[p >> 6] >> (p & 63)) & 1u; };
@@ -509,7 +497,6 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
     while (pos < n) {
         const std::size_t end = pos + candidate.size;
         bool ok = !is_dead(end);
-        LLMGATE_BPE_COUNT(g_try);
         if (ok && !sizes.empty()) {
             const Match before = top();
             if (any_irregular &&
@@ -522,8 +509,6 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
         if (ok) {
             out.push_back(candidate.token);
             sizes.push_back(candidate.size);
-            LLMGATE_BPE_COUNT(g_push);
-            LLMGATE_BPE_TRACE("+%u@%zu ", candidate.size, pos);
             pos = end;
             if (pos < n) candidate = arrive(pos);
             continue;
@@ -538,8 +523,6 @@ bool bpe_backtrack(const RankTable& t, std::string_view piece, std::vector<std::
             const Match last = top();
             out.pop_back();
             sizes.pop_back();
-            LLMGATE_BPE_COUNT(g_pop);
-            LLMGATE_BPE_TRACE("-%u ", last.size);
             pos -= last.size;
             // Back at an earlier position, with its previous token on top again: resume its candidates after
             // `last` (after the repeat comes the whole longest-first chain).
