@@ -93,7 +93,8 @@ struct BacktrackTables {
     }
 };
 
-// Builds the tables for `ranks` (every single byte must be a token). Tens of milliseconds.
+// Builds the tables for `ranks` (every single byte must be a token): ~50 ms for cl100k_base, ~120 ms for
+// o200k_base on the 2-core development machine, mostly merging every token's own bytes and building the trie.
 BacktrackTables build_backtrack_tables(const RankTable& ranks);
 
 // Appends to `out` the ids tiktoken's merge gives for `piece` (the same as bpe_merge) and returns true; or
