@@ -21,17 +21,20 @@ if [[ ! -f $build/build.ninja ]]; then
         -DCMAKE_CXX_FLAGS='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
         || exit 2
 fi
-cmake --build "$build" --target llmgate_fuzzers || exit 2
-
 if [[ $# -gt 0 ]]; then
     targets=("$@")
+    # Only what will run: building one target (e.g. `fuzz/run.sh 300 tokens`) is much quicker than all.
+    build_targets=("${targets[@]/%/_fuzz}")
 else
     targets=()
     for src in "$root"/fuzz/*_fuzz.cpp; do
         name=$(basename "$src" _fuzz.cpp)
         targets+=("$name")
     done
+    build_targets=(llmgate_fuzzers)
 fi
+# Two jobs by default: the machine's cores are shared (LLMGATE_FUZZ_JOBS overrides).
+cmake --build "$build" -j "${LLMGATE_FUZZ_JOBS:-2}" --target "${build_targets[@]}" || exit 2
 
 # A recoverable UBSan report would otherwise print and carry on, and the input would be lost.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

@@ -1,4 +1,5 @@
-// The rank table's hash lookup and the two merge loops: a scan for short pieces, blocked keys for long ones.
+// The rank table's hash lookup and the two merge loops: a scan for short pieces, blocked keys for long ones
+// (the reference and fallback of the backtracking encoder, which takes most long pieces).
 #include "tokens/bpe.hpp"
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+#include "tokens/bpe_backtrack.hpp"
 
 namespace llmgate::inline v1::detail {
 namespace {
@@ -256,6 +259,20 @@ std::uint32_t RankTable::rank(const unsigned char* p, std::size_t n) const noexc
     }
 }
 
+RankTable::~RankTable() = default;
+
+void bpe_merge(const RankTable& table, std::string_view piece, std::vector<std::uint32_t>& out) {
+    const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
+    const std::size_t n = piece.size();
+    if (n == 0) return;
+    if (n <= kShortPiece)
+        merge_short(table, s, n, out);
+    else if (n < (std::size_t{1} << NarrowKeys::kShift) && table.size() < (1u << (31 - NarrowKeys::kShift)))
+        merge_long<NarrowKeys>(table, s, n, out);
+    else
+        merge_long<WideKeys>(table, s, n, out);
+}
+
 void bpe_encode(const RankTable& table, std::string_view piece, std::vector<std::uint32_t>& out) {
     const auto* s = reinterpret_cast<const unsigned char*>(piece.data());
     const std::size_t n = piece.size();
@@ -267,12 +284,11 @@ void bpe_encode(const RankTable& table, std::string_view piece, std::vector<std:
         out.push_back(r);
         return;
     }
-    if (n <= kShortPiece)
-        merge_short(table, s, n, out);
-    else if (n < (std::size_t{1} << NarrowKeys::kShift) && table.size() < (1u << (31 - NarrowKeys::kShift)))
-        merge_long<NarrowKeys>(table, s, n, out);
-    else
-        merge_long<WideKeys>(table, s, n, out);
+    // Short pieces (nearly all of prose) keep tiktoken's scan: it beats anything with tables to consult.
+    // Longer ones take the backtracking encoder, which declines the rare piece that would need a token its
+    // reasoning does not cover; those, like all long pieces before, take the exact blocked merge.
+    if (n > kShortPiece && bpe_backtrack(table, piece, out)) return;
+    bpe_merge(table, piece, out);
 }
 
 }  // namespace llmgate::inline v1::detail

@@ -68,7 +68,8 @@ std::unique_ptr<const detail::EncodingTables> load(const EncodingSpec& spec) {
         offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
     }
     if (offsets.size() - 1 != spec.ranks) bad_table(spec.name, "has the wrong number of ranks");
-    return std::make_unique<const detail::EncodingTables>(detail::EncodingTables{
+    // Built in place (new, not make_unique of a temporary): a RankTable cannot be moved (bpe.hpp).
+    return std::unique_ptr<const detail::EncodingTables>(new detail::EncodingTables{
         .name = spec.name,
         .pattern = spec.pattern,
         .ranks = detail::RankTable(std::move(bytes), std::move(offsets)),
