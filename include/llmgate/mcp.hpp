@@ -120,6 +120,12 @@ struct OAuthOptions {
     std::string client_metadata_url{};
     // Scopes to ask for (space-separated); empty: those the server's 401 names, else all it supports.
     std::string scope{};
+    // Machine to machine, no user (the client_credentials grant, MCP extension SEP-1046): needs client_id and
+    // either client_secret (sent with HTTP Basic, or in the form where the server takes only that) or
+    // private_key_pem (private_key_jwt, RFC 7523: a JWT signed with `signing_algorithm`, ES256 or RS256).
+    bool client_credentials = false;
+    std::string private_key_pem{};
+    std::string signing_algorithm = "ES256";
     std::optional<OAuthTokens> tokens{};                   // saved from an earlier run
     std::function<void(const OAuthTokens&)> on_tokens{};  // new tokens (after authorization or refresh)
 };

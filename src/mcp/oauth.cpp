@@ -6,8 +6,14 @@
 #include "mcp/oauth.hpp"
 
 #include <curl/curl.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <memory>
 
 #include <vector>
 
@@ -172,6 +178,10 @@ void OAuth::challenge(long status, const std::string& www_authenticate, std::uin
         for (const auto& s : resource_metadata_["scopes_supported"])
             if (s.is_string()) scope += (scope.empty() ? "" : " ") + s.get<std::string>();
     }
+    if (options_.client_credentials) {
+        client_credentials(scope);
+        return;
+    }
     if (client_id_.empty()) {
         // A Client ID Metadata Document URL where the server takes one; else dynamic registration.
         if (!options_.client_metadata_url.empty() && endpoints_.metadata.is_object() &&
@@ -239,8 +249,6 @@ void OAuth::discover(const std::string& resource_metadata_url) {
         }
     }
     if (endpoints_.metadata.is_object()) {
-        if (!has_string(endpoints_.metadata.value("code_challenge_methods_supported", json()), "S256"))
-            fail("the authorization server " + issuer + " does not offer PKCE with S256");
         endpoints_.authorization = str(endpoints_.metadata, "authorization_endpoint");
         endpoints_.token = str(endpoints_.metadata, "token_endpoint");
         endpoints_.registration = str(endpoints_.metadata, "registration_endpoint");
@@ -292,6 +300,10 @@ void OAuth::register_client() {
 
 void OAuth::authorize(const std::string& scope) {
     if (!options_.authorize) fail("the server needs authorization and OAuthOptions::authorize is not set", 401);
+    // PKCE is required; a server whose metadata does not list S256 does not do it (the spec: refuse). Without
+    // metadata at all (the 2025-03-26 fallback endpoints) there is no list to check.
+    if (endpoints_.metadata.is_object() && !has_string(endpoints_.metadata.value("code_challenge_methods_supported", json()), "S256"))
+        fail("the authorization server does not offer PKCE with S256");
     const std::string verifier = random_token(32);  // 43 characters
     const std::string state = random_token(16);
     std::string url = endpoints_.authorization + (endpoints_.authorization.find('?') == std::string::npos ? "?" : "&");
@@ -307,6 +319,70 @@ void OAuth::authorize(const std::string& scope) {
     if (code.empty()) fail("the redirect carries no code", 401);
     take_tokens(token_request("grant_type=authorization_code&code=" + form_escape(code) +
                               "&redirect_uri=" + form_escape(options_.redirect_uri) + "&code_verifier=" + verifier));
+}
+
+void OAuth::client_credentials(const std::string& scope) {
+    if (client_id_.empty()) fail("the client_credentials grant needs OAuthOptions::client_id");
+    std::string form = "grant_type=client_credentials";
+    if (!scope.empty()) form += "&scope=" + form_escape(scope);
+    if (!options_.private_key_pem.empty()) {
+        auth_method_ = "private_key_jwt";
+        form += "&client_assertion_type=" + form_escape("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+                "&client_assertion=" + client_assertion();
+    } else if (client_secret_.empty()) {
+        fail("the client_credentials grant needs OAuthOptions::client_secret or private_key_pem");
+    } else {
+        json methods = endpoints_.metadata.is_object() ? endpoints_.metadata.value("token_endpoint_auth_methods_supported", json())
+                                                       : json();
+        auth_method_ = has_string(methods, "client_secret_post") && !has_string(methods, "client_secret_basic")
+                           ? "client_secret_post"
+                           : "client_secret_basic";
+    }
+    take_tokens(token_request(std::move(form)));
+}
+
+// RFC 7523 section 3: iss and sub the client id, aud the authorization server (its issuer), a short life and a
+// unique jti; signed with the caller's key. An ECDSA signature goes out as the raw r || s JWS wants (RFC 7518).
+std::string OAuth::client_assertion() const {
+    const std::string& alg = options_.signing_algorithm;
+    if (alg != "ES256" && alg != "RS256") fail("signing_algorithm must be ES256 or RS256, not " + alg);
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string audience = endpoints_.metadata.is_object() ? str(endpoints_.metadata, "issuer") : std::string();
+    if (audience.empty()) audience = endpoints_.token;
+    const json header{{"alg", alg}, {"typ", "JWT"}};
+    const json claims{{"iss", client_id_}, {"sub", client_id_}, {"aud", audience}, {"iat", now},
+                      {"exp", now + 300},  {"jti", random_token(16)}};
+    const std::string signing_input = base64url(header.dump()) + "." + base64url(claims.dump());
+
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(options_.private_key_pem.data(),
+                                                                  static_cast<int>(options_.private_key_pem.size())),
+                                                  &BIO_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr, &EVP_PKEY_free);
+    if (!key) fail("private_key_pem is not a PEM private key");
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    std::size_t length = 0;
+    if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||
+        EVP_DigestSign(ctx.get(), nullptr, &length, reinterpret_cast<const unsigned char*>(signing_input.data()),
+                       signing_input.size()) != 1)
+        fail("could not sign the client assertion with private_key_pem");
+    std::string signature(length, '\0');
+    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length,
+                       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size()) != 1)
+        fail("could not sign the client assertion with private_key_pem");
+    signature.resize(length);
+    if (alg == "ES256") {
+        const auto* der = reinterpret_cast<const unsigned char*>(signature.data());
+        std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(signature.size())),
+                                                                &ECDSA_SIG_free);
+        if (!sig) fail("the key did not give an ECDSA signature: ES256 needs a P-256 key");
+        std::string raw(64, '\0');
+        if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), reinterpret_cast<unsigned char*>(raw.data()), 32) != 32 ||
+            BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), reinterpret_cast<unsigned char*>(raw.data()) + 32, 32) != 32)
+            fail("the ECDSA signature does not fit ES256: ES256 needs a P-256 key");
+        signature = std::move(raw);
+    }
+    return signing_input + "." + base64url(signature);
 }
 
 bool OAuth::refresh() {
@@ -333,7 +409,11 @@ json OAuth::token_request(std::string form) {
     r.url = endpoints_.token;
     r.timeout = timeout_;
     r.provider = "mcp";
-    if (auth_method_ == "client_secret_basic" && !client_secret_.empty()) {
+    if (auth_method_ == "private_key_jwt") {
+        if (form.find("client_assertion=") == std::string::npos)
+            form += "&client_assertion_type=" + form_escape("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+                    "&client_assertion=" + client_assertion();
+    } else if (auth_method_ == "client_secret_basic" && !client_secret_.empty()) {
         llmgate::detail::set_header(r.headers, "Authorization",
                                     "Basic " + llmgate::detail::base64_encode(form_escape(client_id_) + ":" + form_escape(client_secret_)));
     } else {

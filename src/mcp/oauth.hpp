@@ -35,6 +35,8 @@ private:
     void register_client();
     void authorize(const std::string& scope);
     bool refresh();
+    void client_credentials(const std::string& scope);
+    std::string client_assertion() const;  // the private_key_jwt JWT for the token endpoint
     void take_tokens(const json& reply);
     json token_request(std::string form);
 

@@ -51,6 +51,16 @@ int main(int argc, char** argv) {
             options.oauth->client_name = "llmgate-conformance-client";
             // The metadata document URL the suite expects a CIMD-capable client to present.
             options.oauth->client_metadata_url = "https://conformance-test.local/client-metadata.json";
+            // The client_credentials scenarios hand over the client's credentials in MCP_CONFORMANCE_CONTEXT.
+            if (scenario.rfind("auth/client-credentials", 0) == 0) {
+                const char* context = std::getenv("MCP_CONFORMANCE_CONTEXT");
+                const auto c = llmgate::json::parse(context != nullptr ? context : "{}");
+                options.oauth->client_credentials = true;
+                options.oauth->client_id = c.value("client_id", "");
+                options.oauth->client_secret = c.value("client_secret", "");
+                options.oauth->private_key_pem = c.value("private_key_pem", "");
+                options.oauth->signing_algorithm = c.value("signing_algorithm", "ES256");
+            }
         }
         auto client = mcp::Client::http(url, options);
         auto tools = client.list_tools();
