@@ -182,6 +182,16 @@ void OAuth::challenge(long status, const std::string& www_authenticate, std::uin
         client_credentials(scope);
         return;
     }
+    if (!client_id_.empty() && auth_method_.empty()) {
+        // A pre-registered client: authenticate as the server takes it, Basic first (RFC 8414's default).
+        const json methods = endpoints_.metadata.is_object()
+                                 ? endpoints_.metadata.value("token_endpoint_auth_methods_supported", json::array({"client_secret_basic"}))
+                                 : json::array({"client_secret_basic"});
+        auth_method_ = client_secret_.empty()                            ? "none"
+                       : has_string(methods, "client_secret_basic")       ? "client_secret_basic"
+                       : has_string(methods, "client_secret_post")        ? "client_secret_post"
+                                                                          : "client_secret_basic";
+    }
     if (client_id_.empty()) {
         // A Client ID Metadata Document URL where the server takes one; else dynamic registration.
         if (!options_.client_metadata_url.empty() && endpoints_.metadata.is_object() &&

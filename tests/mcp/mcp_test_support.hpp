@@ -27,6 +27,7 @@ inline std::string node() { return LLMGATE_NODE_BIN; }
 // Joined by the preprocessor: GCC 12 takes a std::string operator+ here, once inlined, for an overflow (-Wstringop-overflow).
 inline std::string everything_script() { return LLMGATE_MCP_TEST_DIR "/node_modules/@modelcontextprotocol/server-everything/dist/index.js"; }
 inline std::string fake_script() { return LLMGATE_MCP_TEST_DIR "/fake_server.js"; }
+inline std::string fake_oauth_script() { return LLMGATE_MCP_TEST_DIR "/fake_oauth_server.js"; }
 
 // Fails the test (never skips) when node or the pinned server is missing.
 inline ::testing::AssertionResult servers_installed() {
