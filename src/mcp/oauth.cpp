@@ -70,8 +70,22 @@ UrlParts split_url(const std::string& url) {
     return p;
 }
 
+bool has_string(const json& list, const std::string& value) {
+    if (!list.is_array()) return false;
+    for (const auto& v : list)
+        if (v.is_string() && v.get<std::string>() == value) return true;
+    return false;
+}
+
+std::string str(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
 // The auth-params of a Bearer challenge (RFC 6750 section 3): error, scope, resource_metadata...
-std::string challenge_param(const std::string& header, const std::string& name) {
+std::string bearer_challenge_param(const std::string& header, const std::string& name) {
     std::size_t at = 0;
     while ((at = header.find(name, at)) != std::string::npos) {
         const bool starts = at == 0 || header[at - 1] == ' ' || header[at - 1] == ',';
@@ -98,7 +112,7 @@ std::string challenge_param(const std::string& header, const std::string& name) 
 }
 
 // A query parameter of a URL, decoded; "" when absent.
-std::string query_param(const std::string& url, const std::string& name) {
+std::string url_query_param(const std::string& url, const std::string& name) {
     const auto q = url.find('?');
     if (q == std::string::npos) return {};
     std::string query = url.substr(q + 1);
@@ -123,20 +137,6 @@ std::string query_param(const std::string& url, const std::string& name) {
     return {};
 }
 
-bool has_string(const json& list, const std::string& value) {
-    if (!list.is_array()) return false;
-    for (const auto& v : list)
-        if (v.is_string() && v.get<std::string>() == value) return true;
-    return false;
-}
-
-std::string str(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-}  // namespace
-
 OAuth::OAuth(std::string resource_url, OAuthOptions options, std::chrono::milliseconds timeout)
     : resource_(std::move(resource_url)), options_(std::move(options)), timeout_(timeout) {
     if (options_.tokens) tokens_ = *options_.tokens;
@@ -157,7 +157,7 @@ std::uint64_t OAuth::generation() const {
 void OAuth::challenge(long status, const std::string& www_authenticate, std::uint64_t sent) {
     std::lock_guard flow(flow_mu_);
     if (generation() != sent) return;  // another request got a new token meanwhile: send again with it
-    const std::string error = challenge_param(www_authenticate, "error");
+    const std::string error = bearer_challenge_param(www_authenticate, "error");
     if (status == 403 && error != "insufficient_scope")
         fail("the server refused the token (HTTP 403" + (error.empty() ? std::string() : ", " + error) + ")", 403);
     // At most three authorizations in all for a session that keeps asking for more scope: a server that is
@@ -171,9 +171,9 @@ void OAuth::challenge(long status, const std::string& www_authenticate, std::uin
         }
         if (!refresh_token.empty() && refresh()) return;
     }
-    discover(challenge_param(www_authenticate, "resource_metadata"));
+    discover(bearer_challenge_param(www_authenticate, "resource_metadata"));
     std::string scope = options_.scope;
-    if (scope.empty()) scope = challenge_param(www_authenticate, "scope");
+    if (scope.empty()) scope = bearer_challenge_param(www_authenticate, "scope");
     if (scope.empty() && resource_metadata_.contains("scopes_supported") && resource_metadata_["scopes_supported"].is_array()) {
         for (const auto& s : resource_metadata_["scopes_supported"])
             if (s.is_string()) scope += (scope.empty() ? "" : " ") + s.get<std::string>();
@@ -322,10 +322,10 @@ void OAuth::authorize(const std::string& scope) {
            "&resource=" + form_escape(resource_);
     if (!scope.empty()) url += "&scope=" + form_escape(scope);
     const std::string back = options_.authorize(url);
-    if (const std::string error = query_param(back, "error"); !error.empty())
-        fail("the authorization server answered " + error + ": " + query_param(back, "error_description"), 401);
-    if (query_param(back, "state") != state) fail("the redirect's state does not match the request's", 401);
-    const std::string code = query_param(back, "code");
+    if (const std::string error = url_query_param(back, "error"); !error.empty())
+        fail("the authorization server answered " + error + ": " + url_query_param(back, "error_description"), 401);
+    if (url_query_param(back, "state") != state) fail("the redirect's state does not match the request's", 401);
+    const std::string code = url_query_param(back, "code");
     if (code.empty()) fail("the redirect carries no code", 401);
     take_tokens(token_request("grant_type=authorization_code&code=" + form_escape(code) +
                               "&redirect_uri=" + form_escape(options_.redirect_uri) + "&code_verifier=" + verifier));

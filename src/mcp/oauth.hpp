@@ -13,6 +13,12 @@
 
 namespace llmgate::inline v1::mcp::detail {
 
+// What a server sends during authorization, read (exported for fuzz/mcp_oauth_fuzz.cpp): one auth-param of a
+// WWW-Authenticate Bearer challenge (RFC 6750: quoted or token), and one query parameter of the URL the
+// authorization server redirected back to, percent-decoded. "" when absent.
+std::string bearer_challenge_param(const std::string& www_authenticate, const std::string& name);
+std::string url_query_param(const std::string& url, const std::string& name);
+
 class OAuth {
 public:
     OAuth(std::string resource_url, OAuthOptions options, std::chrono::milliseconds timeout);
