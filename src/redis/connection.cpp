@@ -4,10 +4,9 @@
 #include "redis/connection.hpp"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -16,7 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <memory>
 #include <cstring>
 
 #include "redis/error.hpp"
@@ -163,48 +164,35 @@ void RedisConnection::wait_for(short events, Deadline deadline) {
     }
 }
 
+// libcurl resolves and connects: its threaded resolver bounds the lookup by the same deadline (getaddrinfo
+// has no timeout at all), and it tries every address, IPv6 and IPv4 racing. CONNECT_ONLY stops there; the
+// socket is taken over as a duplicate, since the handle closes its own when cleaned up.
 void RedisConnection::connect_tcp(const RedisUrl& url, Deadline deadline) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* list = nullptr;
-    // getaddrinfo has no timeout; a literal address or /etc/hosts name answers at once.
-    const int rc = ::getaddrinfo(url.host.c_str(), std::to_string(url.port).c_str(), &hints, &list);
-    if (rc != 0)
-        throw RedisError(Kind::unreachable, "cannot resolve Redis host '" + url.host + "': " + gai_strerror(rc));
-    std::unique_ptr<addrinfo, void (*)(addrinfo*)> owned(list, ::freeaddrinfo);
-    std::string last_error = "no address";
-    for (addrinfo* a = list; a; a = a->ai_next) {
-        const int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0) {
-            last_error = std::strerror(errno);
-            continue;
-        }
-        fd_ = fd;
-        const int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) return;
-        if (errno == EINPROGRESS) {
-            pollfd p{fd, POLLOUT, 0};
-            int n;
-            do n = ::poll(&p, 1, ms_left(deadline));
-            while (n < 0 && errno == EINTR);
-            if (n == 0) {
-                ::close(fd);
-                fd_ = -1;
-                throw RedisError(Kind::timeout, "connecting to Redis at " + url.display() + " timed out");
-            }
-            int err = 0;
-            socklen_t len = sizeof err;
-            if (n > 0 && ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) return;
-            last_error = std::strerror(err ? err : errno);
-        } else {
-            last_error = std::strerror(errno);
-        }
-        ::close(fd);
-        fd_ = -1;
-    }
-    throw RedisError(Kind::unreachable, "cannot connect to Redis at " + url.display() + ": " + last_error);
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+    if (!curl) throw RedisError(Kind::unreachable, "cannot connect to Redis at " + url.display() + ": no curl handle");
+    const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;  // IPv6
+    const std::string target = "http://" + host + ":" + std::to_string(url.port) + "/";
+    char why[CURL_ERROR_SIZE] = {};
+    curl_easy_setopt(curl.get(), CURLOPT_URL, target.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT_MS, std::max<long>(1, ms_left(deadline)));
+    curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_NOPROXY, "*");  // an HTTP proxy is no way to Redis
+    curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, why);
+    const CURLcode rc = curl_easy_perform(curl.get());
+    const std::string detail = why[0] != '\0' ? std::string(why) : std::string(curl_easy_strerror(rc));
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        throw RedisError(Kind::timeout, "connecting to Redis at " + url.display() + " timed out (" + detail + ")");
+    if (rc == CURLE_COULDNT_RESOLVE_HOST)
+        throw RedisError(Kind::unreachable, "cannot resolve Redis host '" + url.host + "': " + detail);
+    if (rc != CURLE_OK) throw RedisError(Kind::unreachable, "cannot connect to Redis at " + url.display() + ": " + detail);
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    curl_easy_getinfo(curl.get(), CURLINFO_ACTIVESOCKET, &socket);
+    const int fd = socket == CURL_SOCKET_BAD ? -1 : ::fcntl(socket, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) throw RedisError(Kind::unreachable, "cannot connect to Redis at " + url.display() + ": no socket");
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    fd_ = fd;
 }
 
 void RedisConnection::handshake_tls(const RedisUrl& url, Deadline deadline) {

@@ -475,3 +475,21 @@ TEST_F(RedisHttp, CacheEntryWrittenByOneProcessIsAHitInAnother) {
     EXPECT_TRUE(completion("gpt-4o-mini", {Message::user("from child")}, o).cache_hit);
     EXPECT_EQ(server.request_count(), 2u);
 }
+
+// The lookup is bounded too (libcurl's resolver under the connect timeout; getaddrinfo alone has none): a host
+// no resolver knows fails as a RedisError within the timeout, whether the resolver says so or stays silent.
+TEST(RedisConnect, AnUnresolvableHostFailsWithinTheConnectTimeout) {
+    const auto start = Clock::now();
+    try {
+        detail::RedisPool pool(detail::parse_redis_url("redis://no-such-host.invalid:6379/0"),
+                               detail::RedisConnectSettings{milliseconds(1500), milliseconds(1500), {}}, 1);
+        pool.command({"PING"});
+        FAIL() << "no error";
+    } catch (const detail::RedisError& e) {
+        const std::string what = e.what();
+        EXPECT_TRUE(what.find("cannot resolve Redis host 'no-such-host.invalid'") != std::string::npos ||
+                    what.find("timed out") != std::string::npos)
+            << what;
+    }
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+}
